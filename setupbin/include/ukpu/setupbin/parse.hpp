@@ -1,0 +1,28 @@
+// Parsing setup.bin bytes into the model, bounds-checked against every header count.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "ukpu/setupbin/model.hpp"
+#include "ukpu/setupbin/problem.hpp"
+
+namespace ukpu::setupbin {
+
+struct ParseResult {
+    SetupBin file;
+    // Format-level findings (firmware == format), errors and warnings, in file order.
+    Problems problems;
+    // False when an error stopped the parse before every declared record was read; `file` then
+    // holds what was read up to that point.
+    bool complete = true;
+    std::uint64_t file_size = 0;
+};
+
+// Reads as much as can be read and reports every format problem. Never throws for bad input.
+ParseResult parse_lenient(std::span<const std::uint8_t> data);
+
+// Strict: throws Error for the first format error (warnings are ignored).
+SetupBin parse(std::span<const std::uint8_t> data);
+
+}  // namespace ukpu::setupbin
