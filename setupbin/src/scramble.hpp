@@ -1,0 +1,20 @@
+// Record body scrambling (spec section 3.3): stored = plain + 0x11, plain = stored - 0x11 (mod
+// 256).
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "ukpu/setupbin/format.hpp"
+
+namespace ukpu::setupbin::detail {
+
+inline void scramble(std::span<std::uint8_t> body) {
+    for (auto& b : body) b = static_cast<std::uint8_t>(b + format::scramble_value);
+}
+
+inline void descramble(std::span<std::uint8_t> body) {
+    for (auto& b : body) b = static_cast<std::uint8_t>(b - format::scramble_value);
+}
+
+}  // namespace ukpu::setupbin::detail
