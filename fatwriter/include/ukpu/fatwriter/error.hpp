@@ -1,0 +1,47 @@
+// The one error type of the fatwriter library: a code, a message and the offending location.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace ukpu::fat {
+
+enum class ErrorCode {
+    io,            // a read, write, flush or open failed (errno in the message)
+    bad_argument,  // a caller-supplied value is malformed or out of range
+    bad_geometry,  // no FAT layout fits the requested size / type / cluster size
+    bad_mbr,       // the partition table is unreadable or inconsistent
+    bad_bpb,       // a boot-sector field is invalid (the field is named)
+    bad_fat,       // a FAT chain is broken: loop, cross-link, out of range, free in a chain
+    bad_directory, // a directory entry is malformed
+    not_found,     // a file or directory is not there
+    no_space,      // not enough free (contiguous) space
+    unsupported,   // valid but not handled (e.g. GPT when MBR is needed)
+};
+
+const char* to_string(ErrorCode code);
+
+struct Location {
+    std::optional<std::uint64_t> offset;   // byte offset on the device
+    std::optional<std::uint32_t> cluster;  // cluster number
+    std::string field;                     // BPB field, directory entry, path ...
+
+    std::string str() const;  // "BPB_SecPerClus, offset 0x10000d" / "cluster 17"
+};
+
+class Error : public std::runtime_error {
+public:
+    Error(ErrorCode code, const std::string& message, Location where = {});
+    ErrorCode code() const noexcept { return code_; }
+    const Location& where() const noexcept { return where_; }
+    const std::string& message() const noexcept { return message_; }
+
+private:
+    ErrorCode code_;
+    std::string message_;
+    Location where_;
+};
+
+}  // namespace ukpu::fat
