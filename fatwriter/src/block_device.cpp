@@ -23,8 +23,8 @@ void pread_all(int fd, std::span<std::uint8_t> out, std::uint64_t offset,
                const std::filesystem::path& path) {
     std::size_t done = 0;
     while (done < out.size()) {
-        ssize_t n = ::pread(fd, out.data() + done, out.size() - done,
-                            static_cast<off_t>(offset + done));
+        ssize_t n =
+            ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
         if (n < 0) {
             if (errno == EINTR) continue;
             throw io_error("cannot read", path, errno);
@@ -40,13 +40,12 @@ void pwrite_all(int fd, std::span<const std::uint8_t> data, std::uint64_t offset
                 const std::filesystem::path& path) {
     std::size_t done = 0;
     while (done < data.size()) {
-        ssize_t n = ::pwrite(fd, data.data() + done, data.size() - done,
-                             static_cast<off_t>(offset + done));
+        ssize_t n =
+            ::pwrite(fd, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
         if (n < 0) {
             if (errno == EINTR) continue;
             int err = errno;
-            throw Error(ErrorCode::io,
-                        "cannot write " + path.string() + ": " + std::strerror(err),
+            throw Error(ErrorCode::io, "cannot write " + path.string() + ": " + std::strerror(err),
                         Location{offset + done, std::nullopt, {}});
         }
         done += static_cast<std::size_t>(n);
@@ -63,10 +62,10 @@ void BlockDevice::check_range(std::uint64_t lba, std::size_t bytes) const {
                                                  std::to_string(ss) + "-byte sector size");
     const std::uint64_t n = bytes / ss;
     if (lba > sector_count() || n > sector_count() - lba)
-        throw Error(ErrorCode::bad_argument,
-                    "sectors " + std::to_string(lba) + ".." + std::to_string(lba + n) +
-                        " lie outside " + describe() + " (" + std::to_string(sector_count()) +
-                        " sectors)");
+        throw Error(ErrorCode::bad_argument, "sectors " + std::to_string(lba) + ".." +
+                                                 std::to_string(lba + n) + " lie outside " +
+                                                 describe() + " (" +
+                                                 std::to_string(sector_count()) + " sectors)");
 }
 
 // ---------------------------------------------------------------- ImageFile
@@ -81,8 +80,8 @@ ImageFile::~ImageFile() {
 
 static void check_sector_size(std::uint32_t ss) {
     if (ss < 512 || ss > 4096 || (ss & (ss - 1)) != 0)
-        throw Error(ErrorCode::bad_argument, "sector size " + std::to_string(ss) +
-                                                 " is not one of 512, 1024, 2048, 4096");
+        throw Error(ErrorCode::bad_argument,
+                    "sector size " + std::to_string(ss) + " is not one of 512, 1024, 2048, 4096");
 }
 
 std::unique_ptr<ImageFile> ImageFile::create(const std::filesystem::path& path,
@@ -92,8 +91,7 @@ std::unique_ptr<ImageFile> ImageFile::create(const std::filesystem::path& path,
     if (size_bytes == 0 || size_bytes % sector_size != 0)
         throw Error(ErrorCode::bad_argument, "image size " + std::to_string(size_bytes) +
                                                  " is not a positive multiple of the " +
-                                                 std::to_string(sector_size) +
-                                                 "-byte sector size");
+                                                 std::to_string(sector_size) + "-byte sector size");
     int flags = O_RDWR | O_CREAT | O_CLOEXEC | (overwrite ? 0 : O_EXCL);
     int fd = ::open(path.c_str(), flags, 0600);
     if (fd < 0) {
@@ -151,7 +149,9 @@ void ImageFile::flush() {
     ++stats_.flushes;
 }
 
-std::string ImageFile::describe() const { return "image file " + path_.string(); }
+std::string ImageFile::describe() const {
+    return "image file " + path_.string();
+}
 
 // ---------------------------------------------------------------- LinuxBlockDevice
 
@@ -170,8 +170,8 @@ std::unique_ptr<LinuxBlockDevice> LinuxBlockDevice::open(const std::filesystem::
     int fd = ::open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_EXCL | O_CLOEXEC);
     if (fd < 0) {
         if (errno == EBUSY)
-            throw Error(ErrorCode::io, path.string() +
-                                           " is in use (mounted or held by another program)");
+            throw Error(ErrorCode::io,
+                        path.string() + " is in use (mounted or held by another program)");
         throw io_error("cannot open device", path, errno);
     }
     struct stat st {};
@@ -221,7 +221,9 @@ void LinuxBlockDevice::drop_cache() {
     (void)::posix_fadvise(fd_, 0, 0, POSIX_FADV_DONTNEED);
 }
 
-std::string LinuxBlockDevice::describe() const { return "block device " + path_.string(); }
+std::string LinuxBlockDevice::describe() const {
+    return "block device " + path_.string();
+}
 
 // ---------------------------------------------------------------- OffsetView
 

@@ -8,9 +8,12 @@ namespace ukpu::fat {
 
 const char* to_string(FatType t) {
     switch (t) {
-        case FatType::fat12: return "FAT12";
-        case FatType::fat16: return "FAT16";
-        case FatType::fat32: return "FAT32";
+        case FatType::fat12:
+            return "FAT12";
+        case FatType::fat16:
+            return "FAT16";
+        case FatType::fat32:
+            return "FAT32";
     }
     return "FAT?";
 }
@@ -35,9 +38,12 @@ constexpr std::uint64_t mib = 1024 * 1024;
 
 std::uint32_t fat_bits(FatType t) {
     switch (t) {
-        case FatType::fat12: return 12;
-        case FatType::fat16: return 16;
-        case FatType::fat32: return 32;
+        case FatType::fat12:
+            return 12;
+        case FatType::fat16:
+            return 16;
+        case FatType::fat32:
+            return 32;
     }
     return 16;
 }
@@ -49,7 +55,8 @@ struct Range {
 // The cluster counts ukpu accepts for a type: the type's own range less the margin at each edge.
 Range cluster_range(FatType t) {
     switch (t) {
-        case FatType::fat12: return {1, fat12_max_clusters - cluster_count_margin};
+        case FatType::fat12:
+            return {1, fat12_max_clusters - cluster_count_margin};
         case FatType::fat16:
             return {fat16_min_clusters + cluster_count_margin,
                     fat16_max_clusters - cluster_count_margin};
@@ -77,9 +84,8 @@ std::optional<Geometry> layout(const GeometryRequest& r, FatType type, std::uint
         const std::uint32_t per_sector = r.sector_size / 32;
         g.root_entries = (r.root_entries + per_sector - 1) / per_sector * per_sector;
     }
-    const std::uint64_t align_sectors =
-        std::max<std::uint64_t>(spc, std::max<std::uint32_t>(r.align_bytes, r.sector_size) /
-                                         r.sector_size);
+    const std::uint64_t align_sectors = std::max<std::uint64_t>(
+        spc, std::max<std::uint32_t>(r.align_bytes, r.sector_size) / r.sector_size);
     const std::uint32_t bits = fat_bits(type);
     std::uint64_t fat = 1;
     for (int round = 0; round < 64; ++round) {
@@ -115,8 +121,8 @@ Geometry compute_geometry(const GeometryRequest& r) {
         throw Error(ErrorCode::bad_argument,
                     "sector size " + std::to_string(r.sector_size) + " is not 512..4096");
     const std::uint64_t volume_bytes = r.volume_sectors * r.sector_size;
-    const FatType type = r.type ? *r.type
-                         : volume_bytes < 16 * mib ? FatType::fat12
+    const FatType type = r.type                       ? *r.type
+                         : volume_bytes < 16 * mib    ? FatType::fat12
                          : volume_bytes <= 2048 * mib ? FatType::fat16
                                                       : FatType::fat32;
     const Range range = cluster_range(type);
@@ -143,7 +149,7 @@ Geometry compute_geometry(const GeometryRequest& r) {
     // FAT32 follows the usual size table; FAT12/16 take the smallest cluster that fits.
     std::uint32_t first_cb = r.sector_size;
     if (type == FatType::fat32) {
-        const std::uint64_t table_cb = volume_bytes <= 260 * mib    ? 512
+        const std::uint64_t table_cb = volume_bytes <= 260 * mib     ? 512
                                        : volume_bytes <= 8192 * mib  ? 4096
                                        : volume_bytes <= 16384 * mib ? 8192
                                        : volume_bytes <= 32768 * mib ? 16384
@@ -165,10 +171,10 @@ Geometry compute_geometry(const GeometryRequest& r) {
         throw Error(ErrorCode::bad_geometry,
                     what + ": the volume is too small (" + to_string(type) + " needs at least " +
                         std::to_string(range.min) + " clusters of " + size_text(first_cb) + ")");
-    throw Error(ErrorCode::bad_geometry, what + ": the volume is too large for clusters of at most " +
-                                             size_text(r.max_cluster_bytes) + " (" +
-                                             to_string(type) + " holds at most " +
-                                             std::to_string(range.max) + " clusters)");
+    throw Error(ErrorCode::bad_geometry,
+                what + ": the volume is too large for clusters of at most " +
+                    size_text(r.max_cluster_bytes) + " (" + to_string(type) + " holds at most " +
+                    std::to_string(range.max) + " clusters)");
 }
 
 }  // namespace ukpu::fat

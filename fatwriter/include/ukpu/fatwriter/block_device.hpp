@@ -77,8 +77,7 @@ private:
 // bypass the page cache (`direct_reads`) for verify-after-write.
 class LinuxBlockDevice final : public BlockDevice {
 public:
-    static std::unique_ptr<LinuxBlockDevice> open(const std::filesystem::path& path,
-                                                  bool writable);
+    static std::unique_ptr<LinuxBlockDevice> open(const std::filesystem::path& path, bool writable);
     ~LinuxBlockDevice() override;
 
     std::uint32_t sector_size() const override { return sector_size_; }

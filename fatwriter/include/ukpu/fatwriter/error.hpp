@@ -9,16 +9,16 @@
 namespace ukpu::fat {
 
 enum class ErrorCode {
-    io,            // a read, write, flush or open failed (errno in the message)
-    bad_argument,  // a caller-supplied value is malformed or out of range
-    bad_geometry,  // no FAT layout fits the requested size / type / cluster size
-    bad_mbr,       // the partition table is unreadable or inconsistent
-    bad_bpb,       // a boot-sector field is invalid (the field is named)
-    bad_fat,       // a FAT chain is broken: loop, cross-link, out of range, free in a chain
-    bad_directory, // a directory entry is malformed
-    not_found,     // a file or directory is not there
-    no_space,      // not enough free (contiguous) space
-    unsupported,   // valid but not handled (e.g. GPT when MBR is needed)
+    io,             // a read, write, flush or open failed (errno in the message)
+    bad_argument,   // a caller-supplied value is malformed or out of range
+    bad_geometry,   // no FAT layout fits the requested size / type / cluster size
+    bad_mbr,        // the partition table is unreadable or inconsistent
+    bad_bpb,        // a boot-sector field is invalid (the field is named)
+    bad_fat,        // a FAT chain is broken: loop, cross-link, out of range, free in a chain
+    bad_directory,  // a directory entry is malformed
+    not_found,      // a file or directory is not there
+    no_space,       // not enough free (contiguous) space
+    unsupported,    // valid but not handled (e.g. GPT when MBR is needed)
 };
 
 const char* to_string(ErrorCode code);

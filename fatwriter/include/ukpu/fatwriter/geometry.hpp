@@ -10,8 +10,8 @@ namespace ukpu::fat {
 
 enum class FatType { fat12, fat16, fat32 };
 
-const char* to_string(FatType t);                 // "FAT12", "FAT16", "FAT32"
-FatType parse_fat_type(std::string_view text);    // "fat12|12|FAT12", ...; throws bad_argument
+const char* to_string(FatType t);               // "FAT12", "FAT16", "FAT32"
+FatType parse_fat_type(std::string_view text);  // "fat12|12|FAT12", ...; throws bad_argument
 
 // Cluster-count limits of each type, and the margin ukpu keeps from them so that no reader can
 // disagree about the type (readers decide the type from the cluster count alone).
@@ -31,13 +31,13 @@ struct Geometry {
     std::uint32_t sectors_per_cluster = 1;
     std::uint32_t reserved_sectors = 1;
     std::uint32_t num_fats = 2;
-    std::uint32_t root_entries = 0;     // FAT12/16 fixed root; 0 for FAT32
-    std::uint32_t fat_sectors = 0;      // sectors of one FAT copy
-    std::uint64_t total_sectors = 0;    // sectors of the volume
-    std::uint32_t hidden_sectors = 0;   // sectors before the volume (the partition start)
-    std::uint32_t cluster_count = 0;    // data clusters, numbered 2..cluster_count+1
-    std::uint32_t root_cluster = 2;     // FAT32 root directory cluster
-    std::uint16_t fsinfo_sector = 1;    // FAT32
+    std::uint32_t root_entries = 0;        // FAT12/16 fixed root; 0 for FAT32
+    std::uint32_t fat_sectors = 0;         // sectors of one FAT copy
+    std::uint64_t total_sectors = 0;       // sectors of the volume
+    std::uint32_t hidden_sectors = 0;      // sectors before the volume (the partition start)
+    std::uint32_t cluster_count = 0;       // data clusters, numbered 2..cluster_count+1
+    std::uint32_t root_cluster = 2;        // FAT32 root directory cluster
+    std::uint16_t fsinfo_sector = 1;       // FAT32
     std::uint16_t backup_boot_sector = 6;  // FAT32
 
     std::uint32_t bytes_per_cluster() const { return bytes_per_sector * sectors_per_cluster; }
@@ -63,7 +63,7 @@ struct GeometryRequest {
     std::optional<std::uint32_t> cluster_bytes;  // default: the smallest that fits
     std::uint32_t max_cluster_bytes = 32768;     // cap for the automatic choice
     std::uint32_t hidden_sectors = 0;
-    std::uint32_t root_entries = 512;            // FAT12/16
+    std::uint32_t root_entries = 512;  // FAT12/16
     // The data area starts on a multiple of max(cluster size, align_bytes) from the volume start.
     std::uint32_t align_bytes = 4096;
 };
