@@ -1,0 +1,97 @@
+#include "app.hpp"
+
+#include <csignal>
+#include <exception>
+#include <iostream>
+#include <vector>
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "context.hpp"
+#include "ukpu/setupbin/error.hpp"
+
+namespace ukpu::cli {
+
+namespace {
+
+extern "C" void on_interrupt(int) {
+    static const char msg[] = "\nukpu: interrupted\n";
+    ssize_t ignored = ::write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)ignored;
+    ::_exit(exit_interrupted);
+}
+
+void add_global_flags(CLI::App& app, GlobalOptions& g) {
+    const std::string group = "Global options";
+    app.add_flag("--json", g.json, "One JSON document on stdout; human text on stderr")
+        ->group(group);
+    app.add_flag("-q,--quiet", g.quiet, "Only errors and warnings on stderr")->group(group);
+    app.add_flag("-v,--verbose", g.verbose, "More detail (informational findings too)")
+        ->group(group);
+    app.add_flag("-y,--yes", g.yes, "Answer yes to confirmations")->group(group);
+    app.add_flag("--dry-run", g.dry_run, "Show what would be done, change nothing")->group(group);
+}
+
+int exit_code_for(const setupbin::Error& e) {
+    return e.code() == setupbin::ErrorCode::bad_argument ? exit_usage : exit_bad_input;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+    std::signal(SIGINT, on_interrupt);
+
+    GlobalOptions g;
+    CLI::App app{"ukpu builds, checks and repairs Intel AMT one-touch USB provisioning keys",
+                 "ukpu"};
+    app.require_subcommand(1);
+    add_global_flags(app, g);
+    app.footer(
+        "Global options are accepted before or after the command words.\n"
+        "Exit codes: 0 done; 1 a check found problems; 2 usage; 3 bad input (unreadable or\n"
+        "malformed, with field and offset named); 4 refused for safety; 5 I/O error;\n"
+        "130 interrupted.");
+
+    CLI::App* setupbin = app.add_subcommand("setupbin", "Read, check and write setup.bin files");
+    setupbin->require_subcommand(1);
+    setupbin->fallthrough();
+
+    std::vector<Command> commands;
+    commands.push_back(add_setupbin_show(*setupbin, g));
+    commands.push_back(add_setupbin_check(*setupbin, g));
+    commands.push_back(add_setupbin_create(*setupbin, g));
+    commands.push_back(add_cert_hash(app, g));
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        print_error(e.what());
+        std::cerr << "Run with --help for more information.\n";
+        return exit_usage;
+    }
+
+    try {
+        for (const auto& c : commands)
+            if (c.app->parsed()) return c.run();
+        print_error("no command given");
+        return exit_usage;
+    } catch (const CliError& e) {
+        print_error(e.what());
+        return e.code();
+    } catch (const setupbin::Error& e) {
+        print_error(e.what());
+        return exit_code_for(e);
+    } catch (const std::exception& e) {
+        print_error(e.what());
+        return exit_io;
+    }
+}
+
+}  // namespace ukpu::cli

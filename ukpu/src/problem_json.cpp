@@ -1,0 +1,28 @@
+#include "problem_json.hpp"
+
+namespace ukpu::cli {
+
+Json problem_json(const setupbin::Problem& p) {
+    Json j = Json::object();
+    j.set("firmware", setupbin::to_string(p.firmware));
+    j.set("severity", setupbin::to_string(p.severity));
+    j.set("code", setupbin::to_string(p.code));
+    j.set("where", p.where.str());
+    j.set("message", p.message);
+    j.set("record", p.where.record ? Json(*p.where.record) : Json());
+    j.set("offset", p.where.offset ? Json(*p.where.offset) : Json());
+    j.set("field", p.where.field);
+    return j;
+}
+
+Json problems_json(const setupbin::Problems& ps) {
+    Json arr = Json::array();
+    for (const auto& p : ps) arr.push(problem_json(p));
+    return arr;
+}
+
+std::string problem_line(const setupbin::Problem& p) {
+    return p.str();
+}
+
+}  // namespace ukpu::cli

@@ -1,0 +1,18 @@
+// setupbin findings as JSON objects and as the human lines every command prints.
+#pragma once
+
+#include <string>
+
+#include "json.hpp"
+#include "ukpu/setupbin/problem.hpp"
+
+namespace ukpu::cli {
+
+// {"firmware", "severity", "code", "where", "message", "record", "offset", "field"}
+Json problem_json(const setupbin::Problem& p);
+Json problems_json(const setupbin::Problems& ps);
+
+// "error [mebx] record 1, 2/29 Manual Setup and Configuration, offset 0x29c: message"
+std::string problem_line(const setupbin::Problem& p);
+
+}  // namespace ukpu::cli
