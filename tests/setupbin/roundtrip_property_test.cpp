@@ -4,11 +4,15 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "spec_example.hpp"
+#include "ukpu/setupbin/error.hpp"
 #include "ukpu/setupbin/parse.hpp"
 #include "ukpu/setupbin/version.hpp"
 #include "ukpu/setupbin/write.hpp"
@@ -149,6 +153,64 @@ TEST(RoundTripProperty, SerializeParseSerializeIsIdentity) {
     EXPECT_GT(consumed, 100);
     EXPECT_GT(with_trailing, 100);
     EXPECT_GT(records, iterations);
+}
+
+// Property over damaged files: parse_lenient never throws; when it reports no error the model
+// can be written, and when it reports nothing at all the bytes come back unchanged.
+TEST(RoundTripProperty, MutatedFilesKeepTheWriteBackInvariant) {
+    std::vector<std::vector<std::uint8_t>> bases = {testing::spec_example_11_1()};
+    for (const char* name :
+         {"acu-12.1-default.bin", "acu-12.1-edited-meshcommander.bin", "v4-pki-amt-test-ca.bin"}) {
+        std::ifstream in(std::string(UKPU_CORPUS_DIR) + "/" + name, std::ios::binary);
+        ASSERT_TRUE(in) << name;
+        bases.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    const std::uint64_t seed = 0x6d757461746531ULL;
+    std::mt19937_64 rng(seed);
+    auto pick = [&rng](std::size_t lo, std::size_t hi) {
+        return std::uniform_int_distribution<std::size_t>(lo, hi)(rng);
+    };
+    int clean = 0;
+    int errors = 0;
+    for (int i = 0; i < 6000; ++i) {
+        SCOPED_TRACE("seed " + std::to_string(seed) + ", iteration " + std::to_string(i));
+        std::vector<std::uint8_t> data = bases[pick(0, bases.size() - 1)];
+        const std::size_t edits = pick(1, 4);
+        for (std::size_t k = 0; k < edits && !data.empty(); ++k) {
+            switch (pick(0, 3)) {
+                case 0:  // a random byte anywhere
+                    data[pick(0, data.size() - 1)] = static_cast<std::uint8_t>(pick(0, 255));
+                    break;
+                case 1:  // a header count field
+                    data[std::vector<std::size_t>{0x10, 0x12, 0x1c, 0x20, 0x24}[pick(0, 4)]] =
+                        static_cast<std::uint8_t>(pick(0, 4));
+                    break;
+                case 2:  // a record header or entry header byte
+                    data[std::min(data.size() - 1, 0x200 + pick(0, 0x60))] =
+                        static_cast<std::uint8_t>(pick(0, 255));
+                    break;
+                default:  // cut or extend
+                    data.resize(pick(0, data.size() + 600));
+                    break;
+            }
+        }
+        ParseResult r;
+        ASSERT_NO_THROW(r = parse_lenient(data));
+        if (has_errors(r.problems)) {
+            ++errors;
+            EXPECT_THROW(parse(data), Error);
+            continue;
+        }
+        std::vector<std::uint8_t> out;
+        ASSERT_NO_THROW(out = serialize(r.file));
+        ASSERT_EQ(parse_lenient(out).file, r.file);
+        if (r.problems.empty()) {
+            ++clean;
+            ASSERT_EQ(out, data);
+        }
+    }
+    EXPECT_GT(clean, 100);
+    EXPECT_GT(errors, 100);
 }
 
 }  // namespace
