@@ -49,7 +49,7 @@ std::optional<Slot> locate(std::span<const std::uint8_t> file) {
     if (s.offset + s.size > file.size())
         throw Error(ErrorCode::truncated,
                     "record " + std::to_string(consumed + 1) + " would be at " +
-                        detail::hex(s.offset) + ".." + detail::hex(s.offset + s.size) +
+                        message_text::hex(s.offset) + ".." + message_text::hex(s.offset + s.size) +
                         " but the file has only " + std::to_string(file.size()) + " bytes",
                     Location{consumed + 1, s.offset, "DataRecordsConsumed"});
     const auto rec = file.subspan(static_cast<std::size_t>(s.offset));

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace ukpu::setupbin::detail {
+namespace ukpu::setupbin::message_text {
 
 inline std::string hex(std::uint64_t v) {
     char buf[24];
@@ -24,4 +24,4 @@ std::string join_ids(const std::vector<T>& ids) {
     return out;
 }
 
-}  // namespace ukpu::setupbin::detail
+}  // namespace ukpu::setupbin::message_text

@@ -20,7 +20,7 @@ namespace {
 namespace fh = format::header;
 namespace fr = format::record;
 namespace fe = format::entry;
-using detail::hex;
+using message_text::hex;
 using Bytes = std::span<const std::uint8_t>;
 
 class Parser {
@@ -151,8 +151,6 @@ bool Parser::parse_header() {
               "bug of files made with MeshCommander's \"New\"); it must be 1");
         stop = true;
     }
-    if (stop) return false;
-
     if (h.record_number != 0)
         warning(ErrorCode::bad_header, fh::record_number, "RecordNumber",
                 "the file header's record number is " + std::to_string(h.record_number) +
@@ -176,6 +174,7 @@ bool Parser::parse_header() {
                   " record(s); newer BIOSes reject the file");
 
     parse_module_list();
+    if (stop) return false;
 
     if (h.chunk_count > 1) {
         const std::uint64_t end = std::uint64_t{h.chunk_count} * format::chunk_size;
@@ -294,7 +293,7 @@ void Parser::parse_record(std::size_t index, std::size_t offset) {
         rec.consumed = true;
     } else {
         std::vector<std::uint8_t> body(stored.begin(), stored.end());
-        if (rec.scrambled()) detail::descramble(body);
+        if (rec.scrambled()) scrambling::descramble(body);
         parse_entries(rec, number, offset, body);
     }
     result_.file.records.push_back(std::move(rec));
@@ -333,9 +332,10 @@ void Parser::parse_entries(Record& rec, std::uint32_t number, std::size_t rec_of
             "entry " + std::to_string(e.module) + "/" + std::to_string(e.variable);
         if (fe::header_size + len > left) {
             error(ErrorCode::entry_overrun, body_offset + pos, name,
-                  "the entry's value length " + std::to_string(len) + " runs " +
-                      std::to_string(fe::header_size + len - left) +
-                      " byte(s) past the end of the record",
+                  name + " has value length " + std::to_string(len) + ": with its 8-byte " +
+                      "header it runs " + std::to_string(fe::header_size + len - left) +
+                      " byte(s) past the end of the record (" + std::to_string(left) +
+                      " bytes left)",
                   number);
             result_.complete = false;
             return;
@@ -378,10 +378,10 @@ void Parser::check_module_list() {
     const std::vector<std::uint16_t> listed_v(listed.begin(), listed.end());
     const std::string uses = used_v.empty()
                                  ? std::string("the records use no module")
-                                 : "the records use module(s) " + detail::join_ids(used_v);
+                                 : "the records use module(s) " + message_text::join_ids(used_v);
     const std::string lists = listed_v.empty()
                                   ? std::string("the module list is empty")
-                                  : "the module list names " + detail::join_ids(listed_v);
+                                  : "the module list names " + message_text::join_ids(listed_v);
     warning(ErrorCode::bad_header, fh::module_list, "ModuleList",
             lists + " but " + uses + " (the BIOS does not read the list, but it should match)");
 }

@@ -7,7 +7,7 @@
 
 #include "ukpu/setupbin/format.hpp"
 
-namespace ukpu::setupbin::detail {
+namespace ukpu::setupbin::scrambling {
 
 inline void scramble(std::span<std::uint8_t> body) {
     for (auto& b : body) b = static_cast<std::uint8_t>(b + format::scramble_value);
@@ -17,4 +17,4 @@ inline void descramble(std::span<std::uint8_t> body) {
     for (auto& b : body) b = static_cast<std::uint8_t>(b - format::scramble_value);
 }
 
-}  // namespace ukpu::setupbin::detail
+}  // namespace ukpu::setupbin::scrambling

@@ -108,7 +108,7 @@ void write_record(const Record& rec, std::uint32_t number, std::span<std::uint8_
         std::copy(rec.trailing.begin(), rec.trailing.end(),
                   body.begin() + static_cast<std::ptrdiff_t>(pos));
     }
-    if (rec.scrambled()) detail::scramble(body);
+    if (rec.scrambled()) scrambling::scramble(body);
 }
 
 std::vector<std::uint16_t> modules_used(const std::vector<Record>& records) {

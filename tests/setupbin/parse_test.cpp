@@ -390,5 +390,22 @@ TEST(ParseTest, HugeRecordCountDoesNotAllocatePerDeclaredRecord) {
     EXPECT_FALSE(r.complete);
 }
 
+TEST(ParseTest, ZeroChunkCountsStopAfterTheWholeHeader) {
+    // MeshCommander's "New" file: header RecordChunkCount 0 (and here DataRecordChunkCount 0).
+    Bytes data = testing::spec_example_11_1();
+    bytes::put_u16(data, 0x10, 0);
+    bytes::put_u16(data, 0x24, 0);
+    const ParseResult r = parse_lenient(data);
+    ASSERT_EQ(r.problems.size(), 2u);
+    EXPECT_EQ(r.problems[0].code, ErrorCode::bad_header);
+    EXPECT_EQ(r.problems[0].where.field, "RecordChunkCount");
+    EXPECT_NE(r.problems[0].message.find("MeshCommander"), std::string::npos);
+    EXPECT_EQ(r.problems[1].where.field, "DataRecordChunkCount");
+    EXPECT_FALSE(r.complete);
+    EXPECT_TRUE(r.file.records.empty());
+    EXPECT_EQ(r.file.header.modules, (std::vector<std::uint16_t>{1, 2}));
+    EXPECT_EQ(r.file.header.record_count, 1u);
+}
+
 }  // namespace
 }  // namespace ukpu::setupbin
