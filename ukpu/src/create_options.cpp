@@ -230,8 +230,22 @@ void add_create_options(CLI::App& sub, CreateSettings& s) {
         ->default_str("1")
         ->group(file_group);
     sub.add_option("--firmware", s.firmware,
-                   "The firmware generations whose rules the new file must pass")
-        ->check(CLI::IsMember({"legacy", "uefi", "mebx", "all"}))
+                   "The firmware generations whose rules the new file must pass: all, or a "
+                   "comma-separated list of legacy, uefi, mebx")
+        ->check(CLI::Validator(
+            [](std::string& v) -> std::string {
+                std::size_t start = 0;
+                while (start <= v.size()) {
+                    std::size_t end = v.find(',', start);
+                    if (end == std::string::npos) end = v.size();
+                    std::string w = v.substr(start, end - start);
+                    if (w != "legacy" && w != "uefi" && w != "mebx" && w != "all")
+                        return "'" + w + "' is not legacy, uefi, mebx or all";
+                    start = end + 1;
+                }
+                return {};
+            },
+            "GENERATIONS"))
         ->default_str("all")
         ->group(file_group);
     sub.add_flag("--force", s.force,

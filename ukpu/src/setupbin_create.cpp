@@ -192,7 +192,16 @@ int run_create(CreateState& st, const GlobalOptions& g) {
     }
 
     sb::CheckOptions co;
-    if (s.firmware != "all") co.firmware = {sb::parse_firmware(s.firmware)};
+    if (s.firmware.find("all") == std::string::npos) {
+        co.firmware.clear();
+        std::size_t start = 0;
+        while (start <= s.firmware.size()) {
+            std::size_t end = s.firmware.find(',', start);
+            if (end == std::string::npos) end = s.firmware.size();
+            co.firmware.insert(sb::parse_firmware(s.firmware.substr(start, end - start)));
+            start = end + 1;
+        }
+    }
     sb::CheckResult checked = sb::check(bytes, co);
     bool refused = !checked.ok() && !s.force;
     for (const auto& p : checked.problems) {

@@ -1,0 +1,244 @@
+// `ukpu setupbin create`: the sample profiles reproduce the real corpus files byte for byte,
+// refusals write nothing, and the written file is mode 0600.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include <sys/stat.h>
+
+#include "mini_json.hpp"
+#include "run_ukpu.hpp"
+
+namespace ukpu::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(Create, AcuDefaultProfileIsByteIdentical) {
+    TempDir dir;
+    RunResult r = run_ukpu({"setupbin", "create", "--config", samples("acu-12.1-default.toml"),
+                            "-o", dir.path("setup.bin")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(read_bytes(dir.path("setup.bin")), read_bytes(corpus("acu-12.1-default.bin")));
+    // The summary names the file's SHA-256 (spec 11.3: 366c6376...65ac5).
+    EXPECT_NE(r.err.find("366c6376"), std::string::npos) << r.err;
+}
+
+TEST(Create, PkiProfileIsByteIdentical) {
+    TempDir dir;
+    RunResult r = run_ukpu({"setupbin", "create", "--config", samples("v4-pki-amt-test-ca.toml"),
+                            "-o", dir.path("setup.bin")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(read_bytes(dir.path("setup.bin")), read_bytes(corpus("v4-pki-amt-test-ca.bin")));
+}
+
+TEST(Create, MeshCommanderProfileDiffersOnlyInTheModuleList) {
+    TempDir dir;
+    RunResult r =
+        run_ukpu({"setupbin", "create", "--config", samples("acu-12.1-edited-meshcommander.toml"),
+                  "-o", dir.path("setup.bin")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto made = read_bytes(dir.path("setup.bin"));
+    auto original = read_bytes(corpus("acu-12.1-edited-meshcommander.bin"));
+    ASSERT_EQ(made.size(), original.size());
+    for (std::size_t i = 0; i < made.size(); ++i) {
+        if (i >= 0x28 && i < 0x2c) continue;
+        EXPECT_EQ(made[i], original[i]) << "offset " << i;
+    }
+    // The corrected list: 01 00 02 00 (terminator 00 00 follows), where the original has zeros.
+    EXPECT_EQ(made[0x28], 0x01);
+    EXPECT_EQ(made[0x29], 0x00);
+    EXPECT_EQ(made[0x2a], 0x02);
+    EXPECT_EQ(made[0x2b], 0x00);
+    EXPECT_EQ(made[0x2c], 0x00);
+    EXPECT_EQ(made[0x2d], 0x00);
+    EXPECT_EQ(original[0x28], 0x00);
+    EXPECT_EQ(original[0x2a], 0x00);
+}
+
+TEST(Create, NewFileIsMode0600AndJsonSummary) {
+    TempDir dir;
+    RunResult r = run_ukpu({"setupbin", "create", "--config", samples("pki-amt14.toml"), "-o",
+                            dir.path("key.bin"), "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    struct stat st {};
+    ASSERT_EQ(stat(dir.path("key.bin").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    JValue j = parse_json(r.out);
+    EXPECT_EQ(j["path"].s, dir.path("key.bin"));
+    EXPECT_EQ(j["version"].s, "4.0");
+    EXPECT_EQ(j["records"].n, 1);
+    EXPECT_EQ(j["sha256"].s.size(), 64u);
+    EXPECT_EQ(j["problems"].kind, JValue::Kind::array);
+    // Compare the reported SHA-256 with the openssl command line's.
+    std::string digest_file = dir.path("digest.txt");
+    ASSERT_EQ(
+        run_shell("openssl dgst -sha256 -r '" + dir.path("key.bin") + "' > '" + digest_file + "'"),
+        0);
+    auto d = read_bytes(digest_file);
+    EXPECT_EQ(std::string(d.begin(), d.begin() + 64), j["sha256"].s);
+    // No temporary file is left behind.
+    int files = 0;
+    for (const auto& entry : fs::directory_iterator(dir.dir())) {
+        (void)entry;
+        ++files;
+    }
+    EXPECT_EQ(files, 2);
+}
+
+TEST(Create, PkiSamplePassesTheModernMebxCheck) {
+    TempDir dir;
+    RunResult c = run_ukpu({"setupbin", "create", "--config", samples("pki-amt14.toml"), "-o",
+                            dir.path("key.bin"), "--quiet"});
+    ASSERT_EQ(c.exit_code, 0) << c.err;
+    RunResult r = run_ukpu({"setupbin", "check", dir.path("key.bin"), "--firmware", "mebx"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST(Create, RefusesWhatTheCheckerRejectsAndWritesNothing) {
+    TempDir dir;
+    write_text(dir.path("admin.txt"), "admin\n");
+    write_text(dir.path("new.txt"), "Str0ng#Passw0rd\n");
+    // Manual setup = 1 aborts the whole record on a modern MEBx.
+    RunResult r = run_ukpu({"setupbin", "create", "-o", dir.path("out.bin"),
+                            "--current-password-file", dir.path("admin.txt"), "--new-password-file",
+                            dir.path("new.txt"), "--manual-setup", "manual"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_FALSE(fs::exists(dir.path("out.bin")));
+    EXPECT_NE(r.err.find("2/29"), std::string::npos) << r.err;
+    // A weak new password is refused too.
+    write_text(dir.path("weak.txt"), "password\n");
+    RunResult w =
+        run_ukpu({"setupbin", "create", "-o", dir.path("out.bin"), "--current-password-file",
+                  dir.path("admin.txt"), "--new-password-file", dir.path("weak.txt")});
+    EXPECT_EQ(w.exit_code, 1) << w.err;
+    EXPECT_FALSE(fs::exists(dir.path("out.bin")));
+    // --force writes it, with a warning.
+    RunResult f = run_ukpu({"setupbin", "create", "-o", dir.path("out.bin"),
+                            "--current-password-file", dir.path("admin.txt"), "--new-password-file",
+                            dir.path("new.txt"), "--manual-setup", "1", "--force"});
+    EXPECT_EQ(f.exit_code, 0) << f.err;
+    EXPECT_TRUE(fs::exists(dir.path("out.bin")));
+    EXPECT_NE(f.err.find("warning"), std::string::npos) << f.err;
+}
+
+TEST(Create, DryRunWritesNothing) {
+    TempDir dir;
+    RunResult r = run_ukpu({"--dry-run", "setupbin", "create", "--config",
+                            samples("pki-amt14.toml"), "-o", dir.path("key.bin")});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_FALSE(fs::exists(dir.path("key.bin")));
+}
+
+TEST(Create, PasswordFromStdinAndCommandLineOverridesProfile) {
+    TempDir dir;
+    // The profile says DHCP enabled (2); the command line says disabled (1) and wins.
+    RunResult r =
+        run_ukpu({"setupbin", "create", "--config", samples("acu-12.1-default.toml"), "-o",
+                  dir.path("k.bin"), "--dhcp", "disabled", "--new-password-file", "-"},
+                 "Fr0m#Stdin-pw\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    RunResult s = run_ukpu({"setupbin", "show", dir.path("k.bin"), "--json", "--show-secrets"});
+    ASSERT_EQ(s.exit_code, 0) << s.err;
+    JValue e = parse_json(s.out)["records"][0]["entries"];
+    EXPECT_EQ(e[1]["value"].s, "Fr0m#Stdin-pw");  // one trailing newline stripped
+    EXPECT_EQ(e[3]["variable"].n, 13);
+    EXPECT_EQ(e[3]["value"].n, 1);
+}
+
+TEST(Create, RawVarsAndTypedOptions) {
+    TempDir dir;
+    write_text(dir.path("admin.txt"), "admin");
+    RunResult r = run_ukpu({"setupbin",
+                            "create",
+                            "-o",
+                            dir.path("k.bin"),
+                            "--version",
+                            "2.1",
+                            "--current-password-file",
+                            dir.path("admin.txt"),
+                            "--provisioning-server",
+                            "192.168.1.10",
+                            "--provisioning-server-port",
+                            "9971",
+                            "--sol-ider",
+                            "sol,ider",
+                            "--var",
+                            "2:11:str:host-a",
+                            "--records",
+                            "3",
+                            "--force",
+                            "--quiet"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto bytes = read_bytes(dir.path("k.bin"));
+    ASSERT_EQ(bytes.size(), 512u * 4);
+    // v2 GUID first byte and version 2.1 (spec 2.2).
+    EXPECT_EQ(bytes[0], 0x96);
+    EXPECT_EQ(bytes[0x18], 2);
+    EXPECT_EQ(bytes[0x19], 1);
+    EXPECT_EQ(bytes[0x1c], 3);  // three records
+    RunResult s = run_ukpu({"setupbin", "show", dir.path("k.bin"), "--json"});
+    ASSERT_EQ(s.exit_code, 0) << s.err;
+    JValue j = parse_json(s.out);
+    ASSERT_EQ(j["records"].size(), 3u);
+    const JValue& e = j["records"][2]["entries"];
+    EXPECT_EQ(j["records"][2]["number"].n, 3);
+    // Sorted by (module, variable): 1/1, 2/10, 2/11, 2/17, 2/18.
+    ASSERT_EQ(e.size(), 5u);
+    EXPECT_EQ(e[1]["value"].n, 3);  // sol + ider
+    EXPECT_EQ(e[2]["value"].s, "host-a");
+    EXPECT_EQ(e[3]["value"].s, "192.168.1.10");
+    EXPECT_EQ(e[3]["raw"].s, "0a01a8c0");  // spec 4.2: stored reversed
+    EXPECT_EQ(e[4]["raw"].s, "f326");      // spec 4.2: 9971 = f3 26
+}
+
+TEST(Create, BadValuesAreUsageErrors) {
+    TempDir dir;
+    RunResult a = run_ukpu({"setupbin", "create", "-o", dir.path("k.bin"), "--dhcp", "maybe"});
+    EXPECT_EQ(a.exit_code, 2) << a.err;
+    EXPECT_NE(a.err.find("--dhcp"), std::string::npos) << a.err;
+    // Secrets are not command-line options.
+    RunResult b =
+        run_ukpu({"setupbin", "create", "-o", dir.path("k.bin"), "--new-password", "Secret#123"});
+    EXPECT_EQ(b.exit_code, 2) << b.err;
+    // A PID with a wrong checksum character (0000-037M is Intel's valid example).
+    RunResult c = run_ukpu({"setupbin", "create", "-o", dir.path("k.bin"), "--pid", "0000-037N"});
+    EXPECT_EQ(c.exit_code, 2) << c.err;
+    EXPECT_FALSE(fs::exists(dir.path("k.bin")));
+    // An unknown profile key.
+    write_text(dir.path("p.toml"), "no-such-setting = 1\n");
+    RunResult d =
+        run_ukpu({"setupbin", "create", "--config", dir.path("p.toml"), "-o", dir.path("k.bin")});
+    EXPECT_EQ(d.exit_code, 2) << d.err;
+    EXPECT_NE(d.err.find("no-such-setting"), std::string::npos) << d.err;
+}
+
+TEST(Create, PskSampleHasValidPidAndPps) {
+    TempDir dir;
+    RunResult r = run_ukpu(
+        {"setupbin", "create", "--config", samples("psk-v2.1.toml"), "-o", dir.path("k.bin")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    RunResult s = run_ukpu({"setupbin", "show", dir.path("k.bin"), "--json", "--show-secrets"});
+    JValue j = parse_json(s.out);
+    EXPECT_EQ(j["version"].s, "2.1");
+    EXPECT_FALSE(j["reusable"].b);
+    bool pid = false, pps = false;
+    for (const auto& e : j["records"][0]["entries"].a) {
+        if (e["module"].n == 2 && e["variable"].n == 1) {
+            pid = true;
+            EXPECT_EQ(e["value"].s, "0000-037M");
+            EXPECT_EQ(e["length"].n, 8);  // stored without the dash
+        }
+        if (e["module"].n == 2 && e["variable"].n == 2) {
+            pps = true;
+            EXPECT_EQ(e["value"].s, "NKLD-G5DC-RRNQ-E9YZ-ZIJL-7LFL-VJED-69XJ");
+            EXPECT_EQ(e["length"].n, 32);
+        }
+    }
+    EXPECT_TRUE(pid);
+    EXPECT_TRUE(pps);
+}
+
+}  // namespace
+}  // namespace ukpu::test

@@ -1,0 +1,92 @@
+// Global flags before or after the command words, usage errors, and the check command's exits.
+#include <gtest/gtest.h>
+
+#include "mini_json.hpp"
+#include "run_ukpu.hpp"
+
+namespace ukpu::test {
+namespace {
+
+TEST(GlobalFlags, JsonBeforeAndAfterTheCommandAreTheSame) {
+    RunResult before = run_ukpu({"--json", "setupbin", "show", corpus("acu-12.1-default.bin")});
+    RunResult middle = run_ukpu({"setupbin", "--json", "show", corpus("acu-12.1-default.bin")});
+    RunResult after = run_ukpu({"setupbin", "show", corpus("acu-12.1-default.bin"), "--json"});
+    ASSERT_EQ(before.exit_code, 0) << before.err;
+    EXPECT_EQ(middle.exit_code, 0) << middle.err;
+    EXPECT_EQ(after.exit_code, 0) << after.err;
+    EXPECT_EQ(before.out, after.out);
+    EXPECT_EQ(before.out, middle.out);
+    EXPECT_NO_THROW(parse_json(before.out));  // exactly one document, nothing else on stdout
+}
+
+TEST(GlobalFlags, QuietBeforeOrAfterSilencesTheSummary) {
+    TempDir dir;
+    RunResult a = run_ukpu({"--quiet", "setupbin", "create", "--config", samples("pki-amt14.toml"),
+                            "-o", dir.path("a.bin")});
+    RunResult b = run_ukpu({"setupbin", "create", "--config", samples("pki-amt14.toml"), "-o",
+                            dir.path("b.bin"), "--quiet"});
+    RunResult c = run_ukpu(
+        {"setupbin", "create", "--config", samples("pki-amt14.toml"), "-o", dir.path("c.bin")});
+    EXPECT_EQ(a.exit_code, 0);
+    EXPECT_EQ(b.exit_code, 0);
+    EXPECT_EQ(c.exit_code, 0);
+    EXPECT_EQ(a.err.find("wrote"), std::string::npos) << a.err;
+    EXPECT_EQ(b.err.find("wrote"), std::string::npos) << b.err;
+    EXPECT_NE(c.err.find("wrote"), std::string::npos) << c.err;
+}
+
+TEST(Usage, ErrorsExitWith2) {
+    EXPECT_EQ(run_ukpu({}).exit_code, 2);
+    EXPECT_EQ(run_ukpu({"no-such-command"}).exit_code, 2);
+    EXPECT_EQ(run_ukpu({"setupbin"}).exit_code, 2);
+    EXPECT_EQ(run_ukpu({"setupbin", "show"}).exit_code, 2);
+    EXPECT_EQ(run_ukpu({"setupbin", "show", corpus("acu-12.1-default.bin"), "--bogus"}).exit_code,
+              2);
+    RunResult r =
+        run_ukpu({"setupbin", "check", corpus("acu-12.1-default.bin"), "--firmware", "bios"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("ukpu: error:"), std::string::npos) << r.err;
+}
+
+TEST(Usage, HelpExitsWith0) {
+    RunResult r = run_ukpu({"setupbin", "create", "--help"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.out.find("--pki-dns-suffix"), std::string::npos);
+    EXPECT_NE(r.out.find("profile's directory"), std::string::npos);
+}
+
+TEST(Check, AcuDefaultFailsOnModernMebxForManualSetup) {
+    RunResult r = run_ukpu({"setupbin", "check", corpus("acu-12.1-default.bin"), "--json"});
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    JValue j = parse_json(r.out);
+    EXPECT_FALSE(j["ok"].b);
+    bool manual = false;
+    for (const auto& p : j["problems"].a) {
+        EXPECT_TRUE(p.has("firmware") && p.has("severity") && p.has("where") && p.has("message") &&
+                    p.has("record") && p.has("offset") && p.has("field"));
+        if (p["firmware"].s == "mebx" && p["severity"].s == "error" &&
+            p["offset"].kind == JValue::Kind::number && p["offset"].n == 0x294)
+            manual = true;  // 2/29 at 0x294 (spec 11.3)
+    }
+    EXPECT_TRUE(manual) << r.out;
+    EXPECT_TRUE(j["generations"].has("mebx"));
+    EXPECT_TRUE(j["generations"].has("legacy"));
+    EXPECT_TRUE(j["generations"].has("uefi"));
+}
+
+TEST(Check, FirmwareSelectsTheGenerations) {
+    RunResult r = run_ukpu(
+        {"setupbin", "check", corpus("v4-pki-amt-test-ca.bin"), "--firmware", "uefi", "--json"});
+    JValue j = parse_json(r.out);
+    EXPECT_TRUE(j["generations"].has("uefi"));
+    EXPECT_FALSE(j["generations"].has("mebx"));
+    EXPECT_EQ(r.exit_code, j["ok"].b ? 0 : 1);
+}
+
+TEST(Check, MissingFileIsBadInput) {
+    RunResult r = run_ukpu({"setupbin", "check", "/nonexistent/setup.bin"});
+    EXPECT_EQ(r.exit_code, 3);
+}
+
+}  // namespace
+}  // namespace ukpu::test

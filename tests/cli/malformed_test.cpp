@@ -1,0 +1,75 @@
+// Every file of tests/data/malformed/MANIFEST.tsv: `show` exits 3 naming the field and offset,
+// `check` exits 1.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "mini_json.hpp"
+#include "run_ukpu.hpp"
+
+namespace ukpu::test {
+namespace {
+
+struct ManifestRow {
+    std::string file, code, field, offset_hex;
+};
+
+std::vector<ManifestRow> read_manifest(const std::string& path) {
+    std::vector<ManifestRow> rows;
+    std::ifstream in(path);
+    std::string line;
+    bool header = true;
+    while (std::getline(in, line)) {
+        if (header) {
+            header = false;
+            continue;
+        }
+        if (line.empty() || line[0] == '#') continue;
+        std::stringstream s(line);
+        ManifestRow r;
+        std::getline(s, r.file, '\t');
+        std::getline(s, r.code, '\t');
+        std::getline(s, r.field, '\t');
+        std::getline(s, r.offset_hex, '\t');
+        rows.push_back(r);
+    }
+    return rows;
+}
+
+const std::string manifest = std::string(UKPU_TEST_DATA_DIR) + "/malformed/MANIFEST.tsv";
+
+TEST(Malformed, EveryFileIsBadInputForShowAndAProblemForCheck) {
+    if (!std::filesystem::exists(manifest)) GTEST_SKIP() << "no " << manifest;
+    auto rows = read_manifest(manifest);
+    ASSERT_FALSE(rows.empty());
+    for (const auto& row : rows) {
+        SCOPED_TRACE(row.file);
+        std::string path = std::string(UKPU_TEST_DATA_DIR) + "/malformed/" + row.file;
+        RunResult show = run_ukpu({"setupbin", "show", path});
+        EXPECT_EQ(show.exit_code, 3) << show.err;
+        EXPECT_NE(show.err.find("ukpu: error: "), std::string::npos) << show.err;
+        EXPECT_NE(show.err.find(row.field), std::string::npos) << show.err;
+        EXPECT_NE(show.err.find("offset " + row.offset_hex), std::string::npos) << show.err;
+
+        RunResult json = run_ukpu({"setupbin", "show", path, "--json"});
+        EXPECT_EQ(json.exit_code, 3);
+        JValue j;
+        ASSERT_NO_THROW(j = parse_json(json.out)) << json.out;
+        EXPECT_TRUE(j.has("error"));
+        bool named = false;
+        for (const auto& p : j["problems"].a)
+            if (p["code"].s == row.code && p["where"].s.find(row.field) != std::string::npos)
+                named = true;
+        EXPECT_TRUE(named) << json.out;
+
+        RunResult check = run_ukpu({"setupbin", "check", path});
+        EXPECT_EQ(check.exit_code, 1) << check.out << check.err;
+    }
+}
+
+}  // namespace
+}  // namespace ukpu::test
