@@ -1,0 +1,48 @@
+// Finding the FAT volume on a device: an MBR partition table or a superfloppy (a boot sector in
+// sector 0). GPT is recognised by its protective MBR entry and refused.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "ukpu/fatwriter/block_device.hpp"
+#include "ukpu/fatwriter/key_writer.hpp"
+
+namespace ukpu::fat {
+
+struct PartitionEntry {
+    std::uint32_t index = 0;  // 0..3, the entry's position in the table
+    std::uint8_t type = 0;
+    std::uint32_t lba_first = 0;
+    std::uint32_t sector_count = 0;
+    bool active = false;
+};
+
+struct VolumeLocation {
+    PartitionScheme scheme = PartitionScheme::superfloppy;
+    std::vector<PartitionEntry> partitions;  // the non-empty MBR entries, in table order
+    std::optional<std::uint32_t> chosen;     // index into `partitions` of the FAT volume
+    std::uint64_t first_sector = 0;          // the volume's first sector on the device
+    std::uint64_t sector_count = 0;          // the volume's size in device sectors
+};
+
+// True for the MBR partition types that hold a FAT volume (0x01, 0x04, 0x06, 0x0B, 0x0C, 0x0E and
+// their hidden variants 0x11..0x1E).
+bool is_fat_partition_type(std::uint8_t type);
+
+// True when `sector` (at least 512 bytes) starts with a plausible FAT boot sector: jump
+// instruction, bytes per sector, sectors per cluster, reserved sectors, FAT count and media byte.
+bool looks_like_boot_sector(std::span<const std::uint8_t> sector);
+
+// Reads sector 0 and decides where the FAT volume is. Throws Error: bad_mbr (no boot sector and
+// no sane partition table, an entry outside the device, no FAT partition among several),
+// unsupported (GPT).
+VolumeLocation locate_volume(BlockDevice& device);
+
+// The volume as a device of its own: an OffsetView over `device` (kept alive by the caller).
+std::unique_ptr<OffsetView> open_volume_view(BlockDevice& device, const VolumeLocation& where);
+
+}  // namespace ukpu::fat
