@@ -90,3 +90,18 @@ TEST(Check, MissingFileIsBadInput) {
 
 }  // namespace
 }  // namespace ukpu::test
+
+namespace ukpu::test {
+namespace {
+
+TEST(GlobalFlags, JsonErrorIsStillOneDocument) {
+    RunResult r = run_ukpu({"--json", "setupbin", "check", "/nonexistent/setup.bin"});
+    EXPECT_EQ(r.exit_code, 3);
+    JValue j = parse_json(r.out);
+    EXPECT_FALSE(j["ok"].b);
+    EXPECT_EQ(j["error"]["exit_code"].n, 3);
+    EXPECT_EQ(j["error"]["where"].s, "/nonexistent/setup.bin");
+}
+
+}  // namespace
+}  // namespace ukpu::test

@@ -39,6 +39,24 @@ int exit_code_for(const setupbin::Error& e) {
     return e.code() == setupbin::ErrorCode::bad_argument ? exit_usage : exit_bad_input;
 }
 
+// Prints the error on stderr and, with --json, the one JSON document stdout owes the caller
+// (commands throw before they print theirs). Returns `code`.
+int fail(const GlobalOptions& g, int code, const std::string& location,
+         const std::string& message) {
+    print_error(location.empty() ? message : location + ": " + message);
+    if (g.json) {
+        Json err = Json::object();
+        err.set("exit_code", code);
+        err.set("where", location);
+        err.set("message", message);
+        Json doc = Json::object();
+        doc.set("ok", false);
+        doc.set("error", err);
+        print_json(doc);
+    }
+    return code;
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -83,14 +101,11 @@ int run(int argc, char** argv) {
         print_error("no command given");
         return exit_usage;
     } catch (const CliError& e) {
-        print_error(e.what());
-        return e.code();
+        return fail(g, e.code(), e.location(), e.message());
     } catch (const setupbin::Error& e) {
-        print_error(e.what());
-        return exit_code_for(e);
+        return fail(g, exit_code_for(e), e.where().str(), e.message());
     } catch (const std::exception& e) {
-        print_error(e.what());
-        return exit_io;
+        return fail(g, exit_io, "", e.what());
     }
 }
 

@@ -60,8 +60,8 @@ int run_cert_hash(const CertHashOptions& o, const GlobalOptions& g) {
             j.set("warnings", wj);
             cj.push(j);
             if (!g.json) {
-                std::string prefix = certs.size() > 1 ? "  [" + std::to_string(i + 1) + "] " : "  ";
-                std::cout << prefix << "subject: " << c.subject << "\n"
+                std::cout << "  certificate " << i + 1 << " of " << certs.size() << "\n"
+                          << "    subject: " << c.subject << "\n"
                           << "    issuer:  " << c.issuer << "\n"
                           << "    kind:    " << role(c) << "\n"
                           << "    SHA-1:   " << sb::to_hex(c.sha1) << "\n"
