@@ -1,0 +1,86 @@
+// Reading a key as each firmware generation reads it: legacy BIOSes (raw sector I/O: FAT16,
+// SETUP.BIN in root slot 0, contiguous), UEFI BIOSes (\setup.bin through a FAT driver, any FAT
+// type, any case) and modern MEBx (the UEFI path with the modern content rules); then the file's
+// bytes through setupbin's checker, and which record the next PC takes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ukpu/fatwriter/block_device.hpp"
+#include "ukpu/fatwriter/geometry.hpp"
+#include "ukpu/fatwriter/key_writer.hpp"
+#include "ukpu/setupbin/problem.hpp"
+
+namespace ukpu::fat {
+
+// Each defect verify can name. Layout defects are fixed by `ukpu repair`; content defects need
+// the file rebuilt.
+enum class Defect {
+    unreadable,          // no partition table / boot sector, or a broken FAT or directory
+    label_entry_first,   // a volume-label entry precedes SETUP.BIN in the root
+    long_name_entry,     // long-name slots precede (or belong to) the SETUP.BIN entry
+    lowercase_name,      // the 8.3 entry carries NT lower-case flags
+    deleted_slot_first,  // a deleted slot precedes SETUP.BIN in the root
+    not_first,           // another file or directory precedes SETUP.BIN in the root
+    bad_attributes,      // SETUP.BIN is a directory, hidden, system ...
+    fragmented,          // its clusters are not one contiguous run
+    not_first_cluster,   // (note) its data does not start at the first data cluster
+    in_subdirectory,     // setup.bin exists only below the root
+    renamed,             // a root file holds a setup.bin under another name
+    not_found,           // no setup.bin anywhere
+    wrong_fat_type,      // FAT12 or FAT32 where legacy BIOSes read only FAT16
+    size_mismatch,       // the file size differs from the size its header declares
+    all_consumed,        // every record has been taken
+    fats_differ,         // the FAT copies are not identical
+    content,             // a setup.bin content problem reported by the checker
+};
+
+const char* to_string(Defect d);  // "label-entry-first", "long-name-entry", ...
+
+struct VerifyProblem {
+    setupbin::Firmware firmware = setupbin::Firmware::format;
+    setupbin::Severity severity = setupbin::Severity::error;
+    Defect defect = Defect::content;
+    std::optional<std::uint32_t> slot;     // root-directory slot
+    std::optional<std::uint32_t> cluster;  // data cluster
+    std::optional<std::uint64_t> offset;   // byte offset on the device, or in the file (content)
+    std::string message;
+    std::string fix;  // "run `ukpu repair`", "rebuild the file", ...
+
+    std::string where() const;  // "slot 0, cluster 2, offset 0x100000"
+};
+
+struct GenerationResult {
+    bool found = false;                        // the firmware finds the file and accepts it
+    std::optional<std::uint32_t> next_record;  // 1-based
+    bool usable = false;                       // ... and the next record would be applied
+    std::string path;                          // how it was found: "\SETUP.BIN", "root slot 0"
+};
+
+struct VerifyOptions {
+    bool legacy = true;
+    bool uefi = true;
+    bool mebx = true;  // the UEFI path with the modern MEBx content rules
+};
+
+struct VerifyReport {
+    std::optional<PartitionScheme> scheme;
+    std::optional<std::uint64_t> volume_first_sector;
+    std::optional<FatType> fat_type;
+    std::string label;
+    std::optional<GenerationResult> legacy, uefi, mebx;
+    std::vector<VerifyProblem> problems;
+
+    // True when every generation asked for finds a usable record.
+    bool ok() const;
+    bool has(Defect d) const;
+};
+
+// Never throws for a malformed key: what cannot be read becomes a problem. Throws Error(io) for
+// a device that cannot be read at all.
+VerifyReport verify_key(BlockDevice& device, const VerifyOptions& options = {});
+
+}  // namespace ukpu::fat

@@ -1,0 +1,429 @@
+#include "ukpu/fatwriter/verify.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+#include "ukpu/fatwriter/directory.hpp"
+#include "ukpu/fatwriter/error.hpp"
+#include "ukpu/fatwriter/ondisk.hpp"
+#include "ukpu/fatwriter/partition.hpp"
+#include "ukpu/fatwriter/volume.hpp"
+#include "ukpu/setupbin/bytes.hpp"
+#include "ukpu/setupbin/check.hpp"
+#include "ukpu/setupbin/error.hpp"
+#include "ukpu/setupbin/format.hpp"
+#include "ukpu/setupbin/guid.hpp"
+#include "ukpu/setupbin/version.hpp"
+
+namespace ukpu::fat {
+
+namespace {
+
+using setupbin::Firmware;
+using setupbin::Severity;
+namespace hdr = setupbin::format::header;
+
+constexpr std::array<std::uint8_t, 11> setup_bin_83 = {'S', 'E', 'T', 'U', 'P', ' ',
+                                                       ' ', ' ', 'B', 'I', 'N'};
+constexpr std::uint32_t max_renamed_candidates = 64;
+
+const std::string fix_repair = "run `ukpu repair`";
+const std::string fix_rebuild = "rebuild the file";
+const std::string fix_records = "rebuild the file with fresh records";
+const std::string fix_build = "build the key with `ukpu build`";
+
+std::string hex(std::uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+// The size the header of a setup.bin declares, when the header is there.
+std::optional<std::uint64_t> declared_size(std::span<const std::uint8_t> b) {
+    if (b.size() < hdr::reserved) return std::nullopt;
+    const std::uint64_t chunks = bytes::get_u16(b, hdr::chunk_count) +
+                                 std::uint64_t{bytes::get_u32(b, hdr::data_record_count)} *
+                                     bytes::get_u16(b, hdr::data_record_chunks);
+    return chunks * setupbin::format::chunk_size;
+}
+
+// A file that starts like a setup.bin: a known GUID and a header consistent with its size.
+bool looks_like_setup_bin(std::span<const std::uint8_t> head, std::uint32_t file_size) {
+    if (head.size() < hdr::reserved) return false;
+    const auto guid = setupbin::Guid::from_bytes(head.subspan(hdr::guid, 16));
+    if (!setupbin::version_family_from_guid(guid)) return false;
+    const auto size = declared_size(head);
+    return size && *size == file_size && bytes::get_u16(head, hdr::chunk_count) != 0;
+}
+
+class Verifier {
+public:
+    Verifier(BlockDevice& dev, const VerifyOptions& opt) : dev_(dev), opt_(opt) {}
+
+    VerifyReport run() {
+        if (opt_.legacy) report_.legacy = GenerationResult{};
+        if (opt_.uefi) report_.uefi = GenerationResult{};
+        if (opt_.mebx) report_.mebx = GenerationResult{};
+        VolumeLocation loc;
+        try {
+            loc = locate_volume(dev_);
+        } catch (const Error& e) {
+            if (e.code() == ErrorCode::io) throw;
+            add_error(Firmware::format, Defect::unreadable, e, fix_build);
+            return report_;
+        }
+        report_.scheme = loc.scheme;
+        report_.volume_first_sector = loc.first_sector;
+        OffsetView view(dev_, loc.first_sector, loc.sector_count);
+        try {
+            Volume vol(view);
+            report_.fat_type = vol.type();
+            report_.label = vol.label();
+            examine(vol);
+        } catch (const Error& e) {
+            if (e.code() == ErrorCode::io) throw;
+            add_error(Firmware::format, Defect::unreadable, e, fix_build);
+        }
+        return report_;
+    }
+
+private:
+    void add(VerifyProblem p) { report_.problems.push_back(std::move(p)); }
+
+    void add_error(Firmware fw, Defect d, const Error& e, const std::string& fix) {
+        VerifyProblem p;
+        p.firmware = fw;
+        p.defect = d;
+        p.cluster = e.where().cluster;
+        p.offset = e.where().offset;
+        p.message = e.what();
+        p.fix = fix;
+        add(std::move(p));
+    }
+
+    void problem(Firmware fw, Severity sev, Defect d, const DirSlot* slot, std::string message,
+                 const std::string& fix, std::optional<std::uint32_t> cluster = std::nullopt) {
+        VerifyProblem p;
+        p.firmware = fw;
+        p.severity = sev;
+        p.defect = d;
+        if (slot) {
+            p.slot = slot->index;
+            p.offset = slot->offset;
+        }
+        p.cluster = cluster;
+        p.message = std::move(message);
+        p.fix = fix;
+        add(std::move(p));
+    }
+
+    void examine(const Volume& vol) {
+        if (const auto diff = vol.first_fat_difference())
+            problem(Firmware::format, Severity::warning, Defect::fats_differ, nullptr,
+                    "the FAT copies differ, first at the entry of cluster " +
+                        std::to_string(*diff) + "; firmware reads FAT copy 1",
+                    fix_repair, *diff);
+        const auto root = list_root(vol);
+        if (report_.legacy) legacy(vol, root);
+        if (report_.uefi || report_.mebx) uefi(vol, root);
+    }
+
+    void legacy(const Volume& vol, const std::vector<DirSlot>& root) {
+        GenerationResult& g = *report_.legacy;
+        bool layout_ok = true;
+        if (vol.type() != FatType::fat16) {
+            problem(Firmware::legacy, Severity::error, Defect::wrong_fat_type, nullptr,
+                    std::string("the volume is ") + to_string(vol.type()) +
+                        "; legacy BIOSes read only FAT16",
+                    fix_repair);
+            layout_ok = false;
+        }
+        const DirSlot* entry = nullptr;
+        for (const DirSlot& s : root)
+            if (s.is_entry() && s.raw_name == setup_bin_83) {
+                entry = &s;
+                break;
+            }
+        if (!entry) {
+            missing(vol, root, Firmware::legacy, "no 8.3 entry SETUP   BIN in the root directory");
+            return;
+        }
+        g.path = "root slot " + std::to_string(entry->index);
+        bool label = false, lfn = false, deleted = false, other = false;
+        for (const DirSlot& s : root) {
+            if (&s == entry) break;
+            if (s.kind == SlotKind::volume_label && !label) {
+                label = true;
+                problem(Firmware::legacy, Severity::error, Defect::label_entry_first, &s,
+                        "a volume-label entry '" + s.short_name + "' in root slot " +
+                            std::to_string(s.index) + " comes before SETUP.BIN",
+                        fix_repair);
+            } else if (s.kind == SlotKind::lfn && !lfn) {
+                lfn = true;
+                problem(Firmware::legacy, Severity::error, Defect::long_name_entry, &s,
+                        entry->lfn_slots > 0 && s.index + entry->lfn_slots >= entry->index
+                            ? "SETUP.BIN has a long-name entry ('" + entry->long_name +
+                                  "') in root slot " + std::to_string(s.index) +
+                                  " before its 8.3 entry"
+                            : "a long-name slot in root slot " + std::to_string(s.index) +
+                                  " comes before SETUP.BIN",
+                        fix_repair);
+            } else if (s.kind == SlotKind::deleted && !deleted) {
+                deleted = true;
+                problem(Firmware::legacy, Severity::error, Defect::deleted_slot_first, &s,
+                        "a deleted slot in root slot " + std::to_string(s.index) +
+                            " comes before SETUP.BIN",
+                        fix_repair);
+            } else if (s.is_entry() && !other) {
+                other = true;
+                problem(Firmware::legacy, Severity::error, Defect::not_first, &s,
+                        "SETUP.BIN is in root slot " + std::to_string(entry->index) + "; '" +
+                            s.name() + "' in slot " + std::to_string(s.index) + " comes first",
+                        fix_repair);
+            }
+        }
+        layout_ok = layout_ok && !label && !lfn && !deleted && !other;
+        if (entry->nt_flags & (ondisk::nt_lower_base | ondisk::nt_lower_ext)) {
+            problem(Firmware::legacy, Severity::error, Defect::lowercase_name, entry,
+                    "the 8.3 entry carries NT lower-case flags (shown as '" + entry->display_name +
+                        "'); legacy BIOSes expect SETUP.BIN in upper case",
+                    fix_repair);
+            layout_ok = false;
+        }
+        constexpr std::uint8_t allowed = ondisk::attr::archive | ondisk::attr::read_only;
+        if (entry->kind == SlotKind::directory || (entry->attributes & ~allowed) != 0) {
+            problem(Firmware::legacy, Severity::error, Defect::bad_attributes, entry,
+                    "SETUP.BIN has attributes " + hex(entry->attributes) +
+                        (entry->kind == SlotKind::directory ? " (a directory)" : "") +
+                        "; only archive and read-only are expected",
+                    fix_repair);
+            layout_ok = false;
+            if (entry->kind == SlotKind::directory) return;
+        }
+        if (entry->size > 0) {
+            try {
+                const auto runs = vol.runs(entry->first_cluster);
+                if (runs.size() > 1) {
+                    std::string text;
+                    for (const auto& r : runs)
+                        text += " <" + std::to_string(r.first) + "-" + std::to_string(r.last) + ">";
+                    problem(Firmware::legacy, Severity::error, Defect::fragmented, entry,
+                            "SETUP.BIN is fragmented into " + std::to_string(runs.size()) +
+                                " runs:" + text,
+                            fix_repair, runs[1].first);
+                    layout_ok = false;
+                }
+            } catch (const Error& e) {
+                add_error(Firmware::legacy, Defect::unreadable, e, fix_repair);
+                layout_ok = false;
+            }
+            if (entry->first_cluster != 2)
+                problem(Firmware::legacy, Severity::info, Defect::not_first_cluster, entry,
+                        "SETUP.BIN starts at cluster " + std::to_string(entry->first_cluster) +
+                            ", not at the first data cluster 2",
+                        fix_repair, entry->first_cluster);
+        }
+        content(vol.read_raw(entry->first_cluster, entry->size), Firmware::legacy, g, layout_ok);
+    }
+
+    void uefi(const Volume& vol, const std::vector<DirSlot>& root) {
+        const Firmware path_fw = report_.uefi ? Firmware::uefi : Firmware::mebx;
+        auto entry = find_entry(root, "setup.bin");
+        if (entry && entry->kind == SlotKind::directory) {
+            problem(path_fw, Severity::error, Defect::bad_attributes, &*entry,
+                    "\\setup.bin is a directory", fix_repair);
+            entry.reset();
+        }
+        if (!entry) {
+            missing(vol, root, path_fw, "no \\setup.bin in the root directory");
+            return;
+        }
+        std::vector<std::uint8_t> data;
+        try {
+            data = vol.read_file(entry->first_cluster, entry->size);
+        } catch (const Error& e) {
+            add_error(path_fw, Defect::unreadable, e, fix_repair);
+            return;
+        }
+        const std::string path = "\\" + entry->name();
+        if (report_.uefi) {
+            report_.uefi->path = path;
+            content(data, Firmware::uefi, *report_.uefi, true);
+        }
+        if (report_.mebx) {
+            report_.mebx->path = path;
+            content(data, Firmware::mebx, *report_.mebx, true);
+        }
+    }
+
+    // Why a generation does not find the file: below the root, renamed, or absent.
+    void missing(const Volume& vol, const std::vector<DirSlot>& root, Firmware fw,
+                 const std::string& what) {
+        bool named = false;
+        try {
+            for (const WalkEntry& w : walk(vol)) {
+                if (w.depth == 0 || w.slot.kind != SlotKind::file) continue;
+                if (!names_equal(w.slot.name(), "setup.bin") &&
+                    !names_equal(w.slot.display_name, "setup.bin"))
+                    continue;
+                problem(fw, Severity::error, Defect::in_subdirectory, nullptr,
+                        what + "; setup.bin is only in a subdirectory: " + w.path, fix_repair,
+                        w.slot.first_cluster);
+                named = true;
+                break;
+            }
+        } catch (const Error& e) {
+            if (e.code() == ErrorCode::io) throw;
+            add_error(fw, Defect::unreadable, e, fix_repair);
+        }
+        std::uint32_t tried = 0;
+        for (const DirSlot& s : root) {
+            if (named || tried >= max_renamed_candidates) break;
+            if (s.kind != SlotKind::file || s.size < setupbin::format::chunk_size ||
+                s.first_cluster == 0)
+                continue;
+            ++tried;
+            try {
+                const auto head = vol.read_file(s.first_cluster, setupbin::format::chunk_size);
+                if (!looks_like_setup_bin(head, s.size)) continue;
+                problem(fw, Severity::error, Defect::renamed, &s,
+                        what + "; root file '" + s.name() + "' in slot " + std::to_string(s.index) +
+                            " holds a setup.bin under another name",
+                        fix_repair, s.first_cluster);
+                named = true;
+            } catch (const Error&) {
+                continue;
+            }
+        }
+        if (!named) problem(fw, Severity::error, Defect::not_found, nullptr, what, fix_build);
+    }
+
+    void content(std::span<const std::uint8_t> data, Firmware fw, GenerationResult& g,
+                 bool layout_ok) {
+        const auto declared = declared_size(data);
+        if (declared && *declared != data.size())
+            problem(fw, Severity::error, Defect::size_mismatch, nullptr,
+                    "the file is " + std::to_string(data.size()) + " bytes; its header declares " +
+                        std::to_string(*declared),
+                    fix_rebuild);
+        if (data.size() >= hdr::data_record_chunks) {
+            const std::uint32_t count = bytes::get_u32(data, hdr::data_record_count);
+            const std::uint32_t consumed = bytes::get_u32(data, hdr::records_consumed);
+            if (count > 0 && consumed >= count)
+                problem(fw, Severity::error, Defect::all_consumed, nullptr,
+                        "all " + std::to_string(count) + " records have been consumed",
+                        fix_records);
+        }
+        setupbin::CheckOptions co;
+        co.firmware = {fw};
+        setupbin::CheckResult r;
+        try {
+            r = setupbin::check(data, co);
+        } catch (const setupbin::Error& e) {
+            VerifyProblem p;
+            p.firmware = fw;
+            p.message = e.what();
+            p.fix = fix_rebuild;
+            add(std::move(p));
+            return;
+        }
+        for (const auto& cp : r.problems) {
+            if (cp.firmware == Firmware::format) {
+                if (format_reported_) continue;
+            } else if (cp.firmware != fw) {
+                continue;
+            }
+            VerifyProblem p;
+            p.firmware = cp.firmware;
+            p.severity = cp.severity;
+            p.defect = Defect::content;
+            p.offset = cp.where.offset;
+            const std::string where = cp.where.str();
+            p.message = where.empty() ? cp.message : where + ": " + cp.message;
+            p.fix = fix_rebuild;
+            add(std::move(p));
+        }
+        format_reported_ = true;
+        const auto& verdict = fw == Firmware::legacy ? r.legacy
+                              : fw == Firmware::uefi ? r.uefi
+                                                     : r.mebx;
+        if (!verdict) return;
+        g.found = layout_ok && verdict->found;
+        g.next_record = verdict->next_record;
+        g.usable = g.found && verdict->usable;
+    }
+
+    BlockDevice& dev_;
+    const VerifyOptions& opt_;
+    VerifyReport report_;
+    bool format_reported_ = false;
+};
+
+}  // namespace
+
+const char* to_string(Defect d) {
+    switch (d) {
+        case Defect::unreadable:
+            return "unreadable";
+        case Defect::label_entry_first:
+            return "label-entry-first";
+        case Defect::long_name_entry:
+            return "long-name-entry";
+        case Defect::lowercase_name:
+            return "lowercase-name";
+        case Defect::deleted_slot_first:
+            return "deleted-slot-first";
+        case Defect::not_first:
+            return "not-first";
+        case Defect::bad_attributes:
+            return "bad-attributes";
+        case Defect::fragmented:
+            return "fragmented";
+        case Defect::not_first_cluster:
+            return "not-first-cluster";
+        case Defect::in_subdirectory:
+            return "in-subdirectory";
+        case Defect::renamed:
+            return "renamed";
+        case Defect::not_found:
+            return "not-found";
+        case Defect::wrong_fat_type:
+            return "wrong-fat-type";
+        case Defect::size_mismatch:
+            return "size-mismatch";
+        case Defect::all_consumed:
+            return "all-consumed";
+        case Defect::fats_differ:
+            return "fats-differ";
+        case Defect::content:
+            break;
+    }
+    return "content";
+}
+
+std::string VerifyProblem::where() const {
+    std::string out;
+    auto part = [&out](const std::string& s) { out += (out.empty() ? "" : ", ") + s; };
+    if (slot) part("slot " + std::to_string(*slot));
+    if (cluster) part("cluster " + std::to_string(*cluster));
+    if (offset) part("offset " + hex(*offset));
+    return out;
+}
+
+bool VerifyReport::ok() const {
+    for (const auto* g : {&legacy, &uefi, &mebx})
+        if (*g && !(*g)->usable) return false;
+    return true;
+}
+
+bool VerifyReport::has(Defect d) const {
+    return std::any_of(problems.begin(), problems.end(),
+                       [d](const VerifyProblem& p) { return p.defect == d; });
+}
+
+VerifyReport verify_key(BlockDevice& device, const VerifyOptions& options) {
+    return Verifier(device, options).run();
+}
+
+}  // namespace ukpu::fat
