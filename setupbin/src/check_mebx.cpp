@@ -57,8 +57,8 @@ void check_record(Context& c, const RecordAt& r) {
                       " is deprecated; the modern MEBx uses 0 (disabled) instead");
         } else if (e.is(1, 3) && value == 0u) {
             c.add(fw, Severity::warning, ErrorCode::bad_value, r, e,
-                  "manageability 0 (none): when AMT is disabled the modern MEBx rejects the "
-                  "record, and module-2 settings are skipped while AMT stays disabled");
+                  "manageability 0 (none): if AMT is disabled the modern MEBx needs 1/3 = 1 and "
+                  "rejects the record; module-2 settings are skipped while AMT stays disabled");
         } else if (e.is(2, 10) && value && (*value & 4u) != 0) {
             c.add(fw, Severity::warning, ErrorCode::bad_value, r, e,
                   "bit 2 (username/password authentication) is deprecated; the modern MEBx shows "
