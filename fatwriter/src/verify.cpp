@@ -302,8 +302,11 @@ private:
     void content(std::span<const std::uint8_t> data, Firmware fw, GenerationResult& g,
                  bool layout_ok) {
         const auto declared = declared_size(data);
+        // Newer BIOSes reject any difference; the legacy reader only fails when the records the
+        // header declares are not all there.
+        const bool fatal = fw != Firmware::legacy || (declared && *declared > data.size());
         if (declared && *declared != data.size())
-            problem(fw, Severity::error, Defect::size_mismatch, nullptr,
+            problem(fw, fatal ? Severity::error : Severity::warning, Defect::size_mismatch, nullptr,
                     "the file is " + std::to_string(data.size()) + " bytes; its header declares " +
                         std::to_string(*declared),
                     fix_rebuild);

@@ -25,6 +25,7 @@ FatImage::FatImage(const TempDir& dir, const ImageSpec& spec, const std::string&
     if (spec.fat_bits) mkfs += " -F " + std::to_string(spec.fat_bits);
     if (spec.sector_size != 512) mkfs += " -S " + std::to_string(spec.sector_size);
     if (!spec.label.empty()) mkfs += " -n " + shell_quote(spec.label);
+    if (!spec.mkfs_args.empty()) mkfs += " " + spec.mkfs_args;
     if (spec.mbr) {
         const char* type = spec.fat_bits == 32 ? "0c" : spec.fat_bits == 12 ? "01" : "06";
         must(run_command("echo 'start=2048,type=" + std::string(type) + "' | sfdisk -q " + img),

@@ -24,6 +24,7 @@ struct ImageSpec {
         false;  // one partition at sector 2048 (sfdisk), formatted with -h 2048 --offset 2048
     std::uint32_t sector_size = 512;  // -S
     std::string label;                // -n (mkfs.fat then writes a label entry in root slot 0)
+    std::string mkfs_args;            // more mkfs.fat options ("-s 1")
 };
 
 class FatImage {

@@ -122,7 +122,7 @@ TEST_P(KnownMkfsLayout, BpbMatchesFatNotes) {
 }
 
 INSTANTIATE_TEST_SUITE_P(FatNotes, KnownMkfsLayout,
-                         ::testing::Values(KnownLayout{{64ull << 20, 0, false, 512, ""},
+                         ::testing::Values(KnownLayout{{64ull << 20, 0, false, 512, "", ""},
                                                        FatType::fat16,
                                                        4,
                                                        4,
@@ -132,7 +132,7 @@ INSTANTIATE_TEST_SUITE_P(FatNotes, KnownMkfsLayout,
                                                        131072,
                                                        292,
                                                        0},
-                                           KnownLayout{{64ull << 20, 32, false, 512, ""},
+                                           KnownLayout{{64ull << 20, 32, false, 512, "", ""},
                                                        FatType::fat32,
                                                        1,
                                                        32,
@@ -142,7 +142,7 @@ INSTANTIATE_TEST_SUITE_P(FatNotes, KnownMkfsLayout,
                                                        131072,
                                                        2050,
                                                        0},
-                                           KnownLayout{{64ull << 20, 16, true, 512, ""},
+                                           KnownLayout{{64ull << 20, 16, true, 512, "", ""},
                                                        FatType::fat16,
                                                        4,
                                                        4,
@@ -185,11 +185,11 @@ TEST_P(AgainstFsck, BpbMatchesFsckVerbose) {
 
 INSTANTIATE_TEST_SUITE_P(
     Superfloppy, AgainstFsck,
-    ::testing::Values(FsckCase{{2ull << 20, 12, false, 512, ""}, FatType::fat12},
-                      FsckCase{{32ull << 20, 16, false, 512, ""}, FatType::fat16},
-                      FsckCase{{300ull << 20, 32, false, 512, ""}, FatType::fat32},
-                      FsckCase{{64ull << 20, 16, false, 4096, ""}, FatType::fat16},
-                      FsckCase{{600ull << 20, 32, false, 4096, ""}, FatType::fat32}));
+    ::testing::Values(FsckCase{{2ull << 20, 12, false, 512, "", ""}, FatType::fat12},
+                      FsckCase{{32ull << 20, 16, false, 512, "", ""}, FatType::fat16},
+                      FsckCase{{300ull << 20, 32, false, 512, "", ""}, FatType::fat32},
+                      FsckCase{{64ull << 20, 16, false, 4096, "", ""}, FatType::fat16},
+                      FsckCase{{600ull << 20, 32, false, 4096, "", ""}, FatType::fat32}));
 
 // A tree with a label, a deleted slot, a long name, a lowercase 8.3 name, a subdirectory and a
 // fragmented file; listed, looked up and read back against mdir and mshowfat.
@@ -252,17 +252,17 @@ TEST_P(Tree, MatchesMtools) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Layouts, Tree,
-                         ::testing::Values(ImageSpec{4ull << 20, 12, false, 512, ""},
-                                           ImageSpec{64ull << 20, 16, false, 512, ""},
-                                           ImageSpec{64ull << 20, 16, true, 512, ""},
-                                           ImageSpec{64ull << 20, 32, true, 512, ""},
-                                           ImageSpec{300ull << 20, 32, false, 512, ""},
-                                           ImageSpec{64ull << 20, 16, false, 4096, ""}));
+                         ::testing::Values(ImageSpec{4ull << 20, 12, false, 512, "", ""},
+                                           ImageSpec{64ull << 20, 16, false, 512, "", ""},
+                                           ImageSpec{64ull << 20, 16, true, 512, "", ""},
+                                           ImageSpec{64ull << 20, 32, true, 512, "", ""},
+                                           ImageSpec{300ull << 20, 32, false, 512, "", ""},
+                                           ImageSpec{64ull << 20, 16, false, 4096, "", ""}));
 
 TEST(Reader, LabelInBootSectorAndSlotZero) {
     REQUIRE_TOOLS();
     TempDir dir;
-    FatImage img(dir, {64ull << 20, 16, false, 512, "TESTVOL"});
+    FatImage img(dir, {64ull << 20, 16, false, 512, "TESTVOL", ""});
     img.copy_bytes(ukpu::test::random_bytes(100, 4), "::X.TXT");
     Opened o(img);
     EXPECT_EQ(o.vol->label(), "TESTVOL");
@@ -277,7 +277,7 @@ TEST(Reader, LabelInBootSectorAndSlotZero) {
 TEST(Reader, LongNameSlotsBeforeTheirEntry) {
     REQUIRE_TOOLS();
     TempDir dir;
-    FatImage img(dir, {64ull << 20, 16, false, 512, ""});
+    FatImage img(dir, {64ull << 20, 16, false, 512, "", ""});
     img.copy_bytes(ukpu::test::random_bytes(100, 5), "::A long file name.bin");
     Opened o(img);
     const auto root = list_root(*o.vol);
@@ -315,7 +315,7 @@ TEST(Reader, GptIsRefused) {
 TEST(Reader, MbrEntriesListed) {
     REQUIRE_TOOLS();
     TempDir dir;
-    FatImage img(dir, {64ull << 20, 32, true, 512, ""});
+    FatImage img(dir, {64ull << 20, 32, true, 512, "", ""});
     auto dev = img.open();
     const auto loc = locate_volume(*dev);
     ASSERT_EQ(loc.partitions.size(), 1u);

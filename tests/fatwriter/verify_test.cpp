@@ -1,0 +1,288 @@
+// verify_key on keys made with mkfs.fat and mtools: one good key, then one key per defect.
+#include <gtest/gtest.h>
+
+#include "fixtures.hpp"
+#include "ukpu/fatwriter/verify.hpp"
+#include "ukpu/setupbin/consume.hpp"
+
+namespace {
+
+using namespace ukpu::fat;
+using ukpu::setupbin::Firmware;
+using ukpu::setupbin::Severity;
+using ukpu::test::FatImage;
+using ukpu::test::ImageSpec;
+using ukpu::test::TempDir;
+
+#define REQUIRE_TOOLS() \
+    if (!ukpu::test::fat_tools_available()) GTEST_SKIP() << "dosfstools/mtools/fdisk missing"
+
+const char* const good_file = "v4-pki-amt-test-ca.bin";
+
+std::vector<std::uint8_t> good_bytes() {
+    return ukpu::test::corpus_file(good_file);
+}
+
+VerifyReport verify(const FatImage& img) {
+    auto dev = img.open();
+    return verify_key(*dev);
+}
+
+std::string dump(const VerifyReport& r) {
+    std::string out;
+    for (const auto& p : r.problems)
+        out += std::string(ukpu::setupbin::to_string(p.firmware)) + " " + to_string(p.defect) +
+               " [" + p.where() + "] " + p.message + " -> " + p.fix + "\n";
+    return out;
+}
+
+// The problem for `defect` under `firmware`, with severity error.
+const VerifyProblem* find(const VerifyReport& r, Defect defect, Firmware firmware) {
+    for (const auto& p : r.problems)
+        if (p.defect == defect && p.firmware == firmware) return &p;
+    return nullptr;
+}
+
+void expect_legacy_defect(const VerifyReport& r, Defect defect, const std::string& fix) {
+    const VerifyProblem* p = find(r, defect, Firmware::legacy);
+    ASSERT_NE(p, nullptr) << to_string(defect) << " not reported:\n" << dump(r);
+    EXPECT_EQ(p->severity, Severity::error);
+    EXPECT_NE(p->fix.find(fix), std::string::npos) << p->fix;
+    ASSERT_TRUE(r.legacy);
+    EXPECT_FALSE(r.legacy->found) << dump(r);
+    EXPECT_FALSE(r.legacy->usable);
+}
+
+void expect_uefi_usable(const VerifyReport& r) {
+    ASSERT_TRUE(r.uefi);
+    EXPECT_TRUE(r.uefi->found) << dump(r);
+    EXPECT_TRUE(r.uefi->usable) << dump(r);
+    EXPECT_EQ(r.uefi->next_record, 1u);
+}
+
+class GoodKey : public ::testing::TestWithParam<ImageSpec> {};
+
+TEST_P(GoodKey, PassesLegacyAndUefi) {
+    REQUIRE_TOOLS();
+    TempDir dir;
+    FatImage img(dir, GetParam());
+    img.copy_bytes(good_bytes(), "::SETUP.BIN");
+    const auto r = verify(img);
+    ASSERT_TRUE(r.legacy);
+    EXPECT_TRUE(r.legacy->found) << dump(r);
+    EXPECT_TRUE(r.legacy->usable) << dump(r);
+    EXPECT_EQ(r.legacy->next_record, 1u);
+    EXPECT_EQ(r.legacy->path, "root slot 0");
+    expect_uefi_usable(r);
+    EXPECT_EQ(r.uefi->path, "\\SETUP.BIN");
+    for (const auto& p : r.problems)
+        if (p.firmware != Firmware::mebx) {
+            EXPECT_NE(p.severity, Severity::error) << dump(r);
+        }
+    EXPECT_FALSE(r.has(Defect::not_first_cluster)) << dump(r);  // mcopy on a fresh FAT16 uses 2
+    EXPECT_EQ(r.fat_type, FatType::fat16);
+}
+
+INSTANTIATE_TEST_SUITE_P(Fat16, GoodKey,
+                         ::testing::Values(ImageSpec{64ull << 20, 16, false, 512, "", ""},
+                                           ImageSpec{64ull << 20, 16, true, 512, "", ""}));
+
+TEST(Verify, LabelEntryFirst) {
+    REQUIRE_TOOLS();
+    TempDir dir;
+    FatImage img(dir, {64ull << 20, 16, false, 512, "AMTKEY", ""});
+    img.copy_bytes(good_bytes(), "::SETUP.BIN");
+    const auto r = verify(img);
+    expect_legacy_defect(r, Defect::label_entry_first, "ukpu repair");
+    EXPECT_EQ(find(r, Defect::label_entry_first, Firmware::legacy)->slot, 0u);
+    expect_uefi_usable(r);
+    EXPECT_EQ(r.label, "AMTKEY");
+}
+
+TEST(Verify, LongNameEntry) {
+    REQUIRE_TOOLS();
+    TempDir dir;
+    FatImage img(dir, {64ull << 20, 16, false, 512, "", ""});
+    img.copy_bytes(good_bytes(), "::Setup.bin");  // mixed case: mtools adds a long name
+    const auto r = verify(img);
+    expect_legacy_defect(r, Defect::long_name_entry, "ukpu repair");
+    expect_uefi_usable(r);
+    EXPECT_EQ(r.uefi->path, "\\Setup.bin");
+}
+
+TEST(Verify, LowercaseName) {
+    REQUIRE_TOOLS();
+    TempDir dir;
+    FatImage img(dir, {64ull << 20, 16, false, 512, "", ""});
+    img.copy_bytes(good_bytes(), "::setup.bin");  // 8.3 with NT lowercase flags, no long name
+    const auto r = verify(img);
+    expect_legacy_defect(r, Defect::lowercase_name, "ukpu repair");
+    EXPECT_FALSE(r.has(Defect::long_name_entry)) << dump(r);
+    expect_uefi_usable(r);
+}
+
+TEST(Verify, NotFirst) {
+    REQUIRE_TOOLS();
+    TempDir dir;
+    FatImage img(dir, {64ull << 20, 16, false, 512, "", ""});
+    img.copy_bytes(ukpu::test::random_bytes(100, 7), "::README.TXT");
+    img.copy_bytes(good_bytes(), "::SETUP.BIN");
+    const auto r = verify(img);
+    expect_legacy_defect(r, Defect::not_first, "ukpu repair");
+    EXPECT_EQ(find(r, Defect::not_first, Firmware::legacy)->slot, 0u);
+    expect_uefi_usable(r);
+}
+
+TEST(Verify, DeletedSlotFirst) {
+    REQUIRE_TOOLS();
+    TempDir dir;
+    FatImage img(dir, {64ull << 20, 16, false, 512, "", ""});
+    img.copy_bytes(ukpu::test::random_bytes(100, 8), "::OLD.TXT");
+    img.copy_bytes(good_bytes(), "::SETUP.BIN");
+    img.del("::OLD.TXT");
+    const auto r = verify(img);
+    expect_legacy_defect(r, Defect::deleted_slot_first, "ukpu repair");
+    EXPECT_FALSE(r.has(Defect::not_first));
+    expect_uefi_usable(r);
+}
+
+TEST(Verify, Fragmented) {
+    REQUIRE_TOOLS();
+    TempDir dir;
+    // 512-byte clusters: the 1024-byte file needs two clusters, split around B.TXT.
+    FatImage img(dir, {16ull << 20, 16, false, 512, "", "-s 1"});
+    img.copy_bytes(ukpu::test::random_bytes(512, 9), "::A.TXT");
+    img.copy_bytes(ukpu::test::random_bytes(512, 10), "::B.TXT");
+    img.del("::A.TXT");
+    img.copy_bytes(good_bytes(), "::SETUP.BIN");
+    const auto shown = img.mtool("mshowfat", "::SETUP.BIN");
+    ASSERT_NE(shown.output.find("> <"), std::string::npos) << "not fragmented: " << shown.output;
+    const auto r = verify(img);
+    expect_legacy_defect(r, Defect::fragmented, "ukpu repair");
+    expect_uefi_usable(r);
+}
+
+TEST(Verify, InSubdirectoryOnly) {
+    REQUIRE_TOOLS();
+    TempDir dir;
+    FatImage img(dir, {64ull << 20, 16, false, 512, "", ""});
+    img.mkdir("::AMT");
+    img.copy_bytes(good_bytes(), "::AMT/SETUP.BIN");
+    const auto r = verify(img);
+    expect_legacy_defect(r, Defect::in_subdirectory, "ukpu repair");
+    const VerifyProblem* p = find(r, Defect::in_subdirectory, Firmware::uefi);
+    ASSERT_NE(p, nullptr) << dump(r);
+    EXPECT_NE(p->message.find("\\AMT\\SETUP.BIN"), std::string::npos) << p->message;
+    EXPECT_FALSE(r.uefi->found);
+    EXPECT_FALSE(r.ok());
+}
+
+TEST(Verify, Renamed) {
+    REQUIRE_TOOLS();
+    TempDir dir;
+    FatImage img(dir, {64ull << 20, 16, false, 512, "", ""});
+    img.copy_bytes(good_bytes(), "::KEY.BIN");
+    const auto r = verify(img);
+    expect_legacy_defect(r, Defect::renamed, "ukpu repair");
+    ASSERT_NE(find(r, Defect::renamed, Firmware::uefi), nullptr) << dump(r);
+    EXPECT_FALSE(r.has(Defect::not_found));
+    EXPECT_FALSE(r.uefi->found);
+}
+
+TEST(Verify, NothingThere) {
+    REQUIRE_TOOLS();
+    TempDir dir;
+    FatImage img(dir, {64ull << 20, 16, false, 512, "", ""});
+    img.copy_bytes(ukpu::test::random_bytes(2000, 11), "::OTHER.BIN");
+    const auto r = verify(img);
+    EXPECT_TRUE(r.has(Defect::not_found)) << dump(r);
+    EXPECT_FALSE(r.has(Defect::renamed));
+}
+
+TEST(Verify, Fat32UnderLegacy) {
+    REQUIRE_TOOLS();
+    TempDir dir;
+    FatImage img(dir, {64ull << 20, 32, true, 512, "", ""});
+    img.copy_bytes(good_bytes(), "::SETUP.BIN");
+    const auto r = verify(img);
+    expect_legacy_defect(r, Defect::wrong_fat_type, "ukpu repair");
+    EXPECT_NE(find(r, Defect::wrong_fat_type, Firmware::legacy)->message.find("FAT32"),
+              std::string::npos);
+    expect_uefi_usable(r);
+    EXPECT_EQ(r.fat_type, FatType::fat32);
+}
+
+class SizeMismatch : public ::testing::TestWithParam<int> {};
+
+TEST_P(SizeMismatch, TruncatedOrPadded) {
+    REQUIRE_TOOLS();
+    TempDir dir;
+    FatImage img(dir, {64ull << 20, 16, false, 512, "", ""});
+    auto bytes = good_bytes();
+    bytes.resize(static_cast<std::size_t>(static_cast<int>(bytes.size()) + GetParam()), 0);
+    img.copy_bytes(bytes, "::SETUP.BIN");
+    const auto r = verify(img);
+    if (GetParam() < 0) {
+        expect_legacy_defect(r, Defect::size_mismatch, "rebuild the file");
+    } else {  // trailing bytes: a warning for legacy BIOSes, rejected by UEFI code (spec 1.9)
+        const VerifyProblem* p = find(r, Defect::size_mismatch, Firmware::legacy);
+        ASSERT_NE(p, nullptr) << dump(r);
+        EXPECT_EQ(p->severity, Severity::warning);
+    }
+    ASSERT_NE(find(r, Defect::size_mismatch, Firmware::uefi), nullptr) << dump(r);
+    EXPECT_FALSE(r.uefi->usable);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, SizeMismatch, ::testing::Values(-24, 512));
+
+TEST(Verify, AllRecordsConsumed) {
+    REQUIRE_TOOLS();
+    TempDir dir;
+    FatImage img(dir, {64ull << 20, 16, false, 512, "", ""});
+    auto bytes = good_bytes();
+    bytes[0x1A] &= 0xFE;  // FileFlags bit 0 clear: records are consumed, not reused
+    for (int i = 0; i < 64 && ukpu::setupbin::next_record(bytes); ++i)
+        ASSERT_TRUE(ukpu::setupbin::consume_next(bytes).consumed) << "reusable file";
+    ASSERT_FALSE(ukpu::setupbin::next_record(bytes));
+    img.copy_bytes(bytes, "::SETUP.BIN");
+    const auto r = verify(img);
+    expect_legacy_defect(r, Defect::all_consumed, "rebuild the file");
+    EXPECT_FALSE(r.uefi->found);
+    EXPECT_FALSE(r.uefi->next_record);
+}
+
+TEST(Verify, FatsDiffer) {
+    REQUIRE_TOOLS();
+    TempDir dir;
+    FatImage img(dir, {64ull << 20, 16, false, 512, "", ""});
+    img.copy_bytes(good_bytes(), "::SETUP.BIN");
+    // FAT16, 64 MiB: FAT 2 starts at sector 4 + 128 (fat-notes section 6); mark cluster 100 used.
+    const std::uint8_t eoc[2] = {0xFF, 0xFF};
+    img.patch((4 + 128) * 512 + 100 * 2, eoc);
+    const auto fsck =
+        ukpu::test::run_command("fsck.fat -n " + ukpu::test::shell_quote(img.path().string()));
+    EXPECT_NE(fsck.output.find("FATs differ"), std::string::npos) << fsck.output;
+    const auto r = verify(img);
+    const VerifyProblem* p = find(r, Defect::fats_differ, Firmware::format);
+    ASSERT_NE(p, nullptr) << dump(r);
+    EXPECT_EQ(p->cluster, 100u);
+    EXPECT_NE(p->fix.find("ukpu repair"), std::string::npos);
+}
+
+TEST(Verify, OnlyAskedGenerations) {
+    REQUIRE_TOOLS();
+    TempDir dir;
+    FatImage img(dir, {64ull << 20, 32, false, 512, "", ""});
+    img.copy_bytes(good_bytes(), "::setup.bin");
+    auto dev = img.open();
+    VerifyOptions opt;
+    opt.legacy = false;
+    opt.mebx = false;
+    const auto r = verify_key(*dev, opt);
+    EXPECT_FALSE(r.legacy);
+    EXPECT_FALSE(r.mebx);
+    expect_uefi_usable(r);
+    EXPECT_TRUE(r.ok()) << dump(r);
+}
+
+}  // namespace
