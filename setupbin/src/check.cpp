@@ -5,6 +5,7 @@
 
 #include "check_context.hpp"
 #include "ukpu/setupbin/format.hpp"
+#include "ukpu/setupbin/values.hpp"
 
 namespace ukpu::setupbin {
 
@@ -33,9 +34,7 @@ std::optional<std::uint32_t> int_value(const EntryAt& e) {
             return std::nullopt;
     }
     if (e.entry->value.size() != size) return std::nullopt;
-    std::uint32_t v = 0;
-    for (std::size_t i = size; i-- > 0;) v = v << 8 | e.entry->value[i];
-    return v;
+    return decode_uint(e.entry->value, size);
 }
 
 const EntryAt* RecordAt::find(std::uint16_t m, std::uint16_t v) const {

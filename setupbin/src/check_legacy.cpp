@@ -1,10 +1,13 @@
 // Rules of the old raw-I/O BIOS and the MEBx of its era: entry order (spec section 7) and
 // variables newer than the file's version.
 #include "check_context.hpp"
+#include "ukpu/setupbin/bytes.hpp"
 
 namespace ukpu::setupbin::detail {
 
 namespace {
+
+constexpr std::size_t cert_algorithm = 0;  // 2/8: the hash algorithm byte
 
 void check_order(Context& c, const RecordAt& r) {
     const auto& es = r.entries;
@@ -77,10 +80,12 @@ void check_versions(Context& c, const RecordAt& r) {
                   "introduced in " + std::string(version_info(e.info->since).name) +
                       ", firmware that reads a " + have_name + " file may not know it");
         }
-        if (e.is(2, 8) && !e.entry->value.empty() && e.entry->value[0] >= 2 &&
-            e.entry->value[0] <= 3 && !at_least(have, FormatVersion::v3_0)) {
+        const std::uint8_t alg = e.is(2, 8) && !e.entry->value.empty()
+                                     ? bytes::get_u8(e.entry->value, cert_algorithm)
+                                     : 0;
+        if ((alg == 2 || alg == 3) && !at_least(have, FormatVersion::v3_0)) {
             c.add(Firmware::legacy, Severity::error, ErrorCode::rule, r, e,
-                  std::string(e.entry->value[0] == 2 ? "SHA-256" : "SHA-384") +
+                  std::string(alg == 2 ? "SHA-256" : "SHA-384") +
                       " certificate hashes need a version 3.0 or later file; firmware that reads "
                       "a " +
                       have_name + " file knows only SHA-1");
