@@ -48,18 +48,36 @@ bool looks_like_boot_sector(std::span<const std::uint8_t> s) {
     return media == 0xF0 || media >= 0xF8;
 }
 
+namespace {
+
+VolumeLocation read_mbr(BlockDevice& device, std::span<const std::uint8_t> sector);
+
+}  // namespace
+
 VolumeLocation locate_volume(BlockDevice& device) {
     std::vector<std::uint8_t> sector(device.sector_size());
     if (device.sector_count() == 0)
         throw Error(ErrorCode::bad_mbr, "the device is empty", {0, std::nullopt, "sector 0"});
     device.read(0, sector);
-    VolumeLocation loc;
-    if (looks_like_boot_sector(sector)) {
-        loc.scheme = PartitionScheme::superfloppy;
-        loc.first_sector = 0;
-        loc.sector_count = device.sector_count();
-        return loc;
+    VolumeLocation superfloppy;
+    superfloppy.scheme = PartitionScheme::superfloppy;
+    superfloppy.sector_count = device.sector_count();
+    if (looks_like_boot_sector(sector)) return superfloppy;
+    try {
+        return read_mbr(device, sector);
+    } catch (const Error& e) {
+        // A boot sector with a broken field is still a superfloppy: let the BPB validation name
+        // the field rather than calling it a bad partition table.
+        const std::uint8_t jump = get_u8(sector, bpb::jump);
+        if (e.code() == ErrorCode::bad_mbr && (jump == 0xEB || jump == 0xE9)) return superfloppy;
+        throw;
     }
+}
+
+namespace {
+
+VolumeLocation read_mbr(BlockDevice& device, std::span<const std::uint8_t> sector) {
+    VolumeLocation loc;
     if (!has_signature(sector))
         throw Error(ErrorCode::bad_mbr,
                     "sector 0 is neither a FAT boot sector nor a partition table (no 0x55AA)",
@@ -119,6 +137,8 @@ VolumeLocation locate_volume(BlockDevice& device) {
     loc.sector_count = p.sector_count;
     return loc;
 }
+
+}  // namespace
 
 std::unique_ptr<OffsetView> open_volume_view(BlockDevice& device, const VolumeLocation& where) {
     return std::make_unique<OffsetView>(device, where.first_sector, where.sector_count);

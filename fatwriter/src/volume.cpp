@@ -123,8 +123,9 @@ void Volume::validate(std::span<const std::uint8_t> bs) {
                      ": the root directory must fill whole sectors");
     }
     if (tot16 != 0 && tot32 != 0 && tot16 != tot32)
-        fail(bpb::total_sectors32, "BPB_TotSec32",
-             "is " + std::to_string(tot32) + " but BPB_TotSec16 is " + std::to_string(tot16));
+        fail(bpb::total_sectors16, "BPB_TotSec16",
+             "is " + std::to_string(tot16) + " but BPB_TotSec32 is " + std::to_string(tot32) +
+                 ": only one of them may be set");
     const std::uint64_t total = tot16 != 0 ? tot16 : tot32;
     const std::size_t total_off = tot16 != 0 ? bpb::total_sectors16 : bpb::total_sectors32;
     const char* total_name = tot16 != 0 ? "BPB_TotSec16" : "BPB_TotSec32";
