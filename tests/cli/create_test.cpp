@@ -242,3 +242,40 @@ TEST(Create, PskSampleHasValidPidAndPps) {
 
 }  // namespace
 }  // namespace ukpu::test
+
+namespace ukpu::test {
+namespace {
+
+TEST(Create, RefusesToReplaceSomethingThatIsNotAFile) {
+    TempDir dir;
+    std::filesystem::create_directory(dir.path("sub"));
+    RunResult r = run_ukpu(
+        {"setupbin", "create", "--config", samples("pki-amt14.toml"), "-o", dir.path("sub")});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_TRUE(std::filesystem::is_directory(dir.path("sub")));
+}
+
+TEST(Create, ReplacesAnExistingFileWholeWithMode0600) {
+    TempDir dir;
+    write_text(dir.path("k.bin"), "old content");
+    chmod(dir.path("k.bin").c_str(), 0644);
+    RunResult r = run_ukpu({"setupbin", "create", "--config", samples("v4-pki-amt-test-ca.toml"),
+                            "-o", dir.path("k.bin")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(read_bytes(dir.path("k.bin")), read_bytes(corpus("v4-pki-amt-test-ca.bin")));
+    struct stat st {};
+    ASSERT_EQ(stat(dir.path("k.bin").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST(Create, MissingSecretFileIsBadInput) {
+    TempDir dir;
+    RunResult r = run_ukpu({"setupbin", "create", "-o", dir.path("k.bin"),
+                            "--current-password-file", dir.path("nope.txt")});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("nope.txt"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir.path("k.bin")));
+}
+
+}  // namespace
+}  // namespace ukpu::test

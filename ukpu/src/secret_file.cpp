@@ -64,8 +64,12 @@ std::string read_secret(const std::string& path, const std::string& what) {
         content.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
         if (std::cin.bad()) throw CliError(exit_bad_input, what + " (stdin)", "read error");
     } else {
-        auto bytes = read_input_file(path);
-        content.assign(bytes.begin(), bytes.end());
+        try {
+            auto bytes = read_input_file(path);
+            content.assign(bytes.begin(), bytes.end());
+        } catch (const CliError& e) {
+            throw CliError(e.code(), what + " " + path, e.message());
+        }
     }
     if (!content.empty() && content.back() == '\n') {
         content.pop_back();
