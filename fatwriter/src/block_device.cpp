@@ -166,8 +166,9 @@ LinuxBlockDevice::~LinuxBlockDevice() {
 std::unique_ptr<LinuxBlockDevice> LinuxBlockDevice::open(const std::filesystem::path& path,
                                                          bool writable) {
     // O_EXCL on a block device fails with EBUSY while it (or a partition of it) is mounted or
-    // held open exclusively by someone else.
-    int fd = ::open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_EXCL | O_CLOEXEC);
+    // held open exclusively by someone else. Only writers claim the device: reading a mounted
+    // key to verify it is harmless.
+    int fd = ::open(path.c_str(), (writable ? O_RDWR | O_EXCL : O_RDONLY) | O_CLOEXEC);
     if (fd < 0) {
         if (errno == EBUSY)
             throw Error(ErrorCode::io,

@@ -72,9 +72,9 @@ private:
     IoStats stats_;
 };
 
-// A Linux block device (a USB stick, a loop device), opened O_EXCL so that no mounted or
-// otherwise claimed device is written; size and logical sector size from ioctls. Reads can
-// bypass the page cache (`direct_reads`) for verify-after-write.
+// A Linux block device (a USB stick, a loop device). Opened for writing with O_EXCL, so that no
+// mounted or otherwise claimed device is written; size and logical sector size from ioctls. Reads
+// can bypass the page cache (`direct_reads`) for verify-after-write.
 class LinuxBlockDevice final : public BlockDevice {
 public:
     static std::unique_ptr<LinuxBlockDevice> open(const std::filesystem::path& path, bool writable);
