@@ -326,3 +326,47 @@ TEST(Reader, MbrEntriesListed) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Reader, LongNameChecksumMismatchAndOrphans) {
+    REQUIRE_TOOLS();
+    TempDir dir;
+    FatImage img(dir, {64ull << 20, 16, false, 512, "", ""});
+    img.copy_bytes(ukpu::test::random_bytes(100, 6), "::A long file name.bin");
+    // Root directory at sector 260 (fat-notes section 6); slot 2 is the 8.3 entry: change its
+    // name so that the checksum in the two LFN slots no longer matches.
+    const std::uint64_t slot2 = 260 * 512 + 2 * 32;
+    const std::uint8_t x[1] = {'X'};
+    img.patch(slot2, x);
+    const auto fsck =
+        ukpu::test::run_command("fsck.fat -n " + ukpu::test::shell_quote(img.path().string()));
+    // fsck.fat sees the broken long name too (it reports it without failing in -n mode)
+    EXPECT_NE(fsck.output.find("Wrong checksum for long file name"), std::string::npos)
+        << fsck.output;
+    Opened o(img);
+    const auto root = list_root(*o.vol);
+    ASSERT_GE(root.size(), 3u);
+    EXPECT_EQ(root[2].kind, SlotKind::file);
+    EXPECT_TRUE(root[2].long_name.empty());
+    EXPECT_EQ(root[2].lfn_slots, 0u);
+    EXPECT_NE(root[2].lfn_problem.find("checksum"), std::string::npos) << root[2].lfn_problem;
+    EXPECT_NE(root[0].lfn_problem.find("orphaned"), std::string::npos);
+    EXPECT_NE(root[1].lfn_problem.find("orphaned"), std::string::npos);
+    EXPECT_EQ(root[2].name(), "XLONGF~1.BIN");
+}
+
+TEST(Reader, ReadRawFollowsTheDataArea) {
+    REQUIRE_TOOLS();
+    TempDir dir;
+    FatImage img(dir, {64ull << 20, 16, false, 512, "", ""});
+    const auto data = ukpu::test::random_bytes(5000, 12);
+    img.copy_bytes(data, "::F.BIN");
+    Opened o(img);
+    // First data cluster 2 at sector 292 (fat-notes section 6).
+    EXPECT_EQ(o.vol->cluster_offset(2), 292u * 512);
+    EXPECT_EQ(o.vol->read_raw(2, 5000), img.read_bytes(292 * 512, 5000));
+    EXPECT_EQ(o.vol->read_raw(2, 5000), data);
+}
+
+}  // namespace
