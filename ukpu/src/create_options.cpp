@@ -210,12 +210,14 @@ sb::Entry parse_raw_var(const std::string& text) {
     return e;
 }
 
-void add_create_options(CLI::App& sub, CreateSettings& s) {
+void add_create_options(CLI::App& sub, CreateSettings& s, bool with_output) {
     const std::string file_group = "File";
     const std::string var_group = "Variables (spec section 4; names or numbers)";
     const std::string secret_group = "Secrets (read from files, '-' for stdin)";
-    sub.add_option("-o,--output", s.output, "The setup.bin file to write (mode 0600, atomically)")
-        ->group(file_group);
+    if (with_output)
+        sub.add_option("-o,--output", s.output,
+                       "The setup.bin file to write (mode 0600, atomically)")
+            ->group(file_group);
     sub.add_option("--version", s.version, "File format version: 1, 2, 2.1, 3 or 4")
         ->check(CLI::IsMember({"1", "1.0", "2", "2.0", "2.1", "3", "3.0", "4", "4.0"}))
         ->default_str("4")
@@ -312,7 +314,8 @@ void apply_profile(CLI::App& sub, const std::string& path) {
                            "sections and dotted keys are not used in a profile");
         CLI::Option* op = sub.get_option_no_throw("--" + item.name);
         if (op == nullptr || item.name == "config" || item.name == "help")
-            throw CliError(exit_usage, path + ": " + item.name, "not a setting of create");
+            throw CliError(exit_usage, path + ": " + item.name,
+                           "not a setting of " + sub.get_name());
         if (op->count() > 0) continue;  // given on the command line
         try {
             if (op->get_expected_min() == 0) {

@@ -30,8 +30,9 @@ struct CreateSettings {
     std::vector<std::string> vars;                    // MODULE:VARIABLE:TYPE:VALUE
 };
 
-// Adds every create option to `sub`, bound to `s` (which must outlive the parse).
-void add_create_options(CLI::App& sub, CreateSettings& s);
+// Adds every create option to `sub`, bound to `s` (which must outlive the parse); -o/--output
+// only `with_output`.
+void add_create_options(CLI::App& sub, CreateSettings& s, bool with_output = true);
 
 // Applies the TOML profile `path` to the options of `sub` that the command line left unset.
 // Throws CliError: exit_bad_input when the profile cannot be read, exit_usage for an unknown key

@@ -1,0 +1,209 @@
+// Assembling a setup.bin from the create settings: the catalog options, certificate hashes, raw
+// entries, then the canonical build and the firmware check. Shared by `setupbin create`,
+// `build` and `keys generate`.
+#include "setupbin_builder.hpp"
+
+#include <algorithm>
+
+#include "cert_hash.hpp"
+#include "secret_file.hpp"
+#include "ukpu/setupbin/error.hpp"
+#include "ukpu/setupbin/values.hpp"
+#include "ukpu/setupbin/version.hpp"
+#include "ukpu/setupbin/write.hpp"
+
+namespace ukpu::cli {
+
+namespace sb = ukpu::setupbin;
+
+namespace {
+
+std::vector<std::string> split_colons(const std::string& text) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (;;) {
+        auto colon = text.find(':', start);
+        parts.push_back(text.substr(start, colon - start));
+        if (colon == std::string::npos) break;
+        start = colon + 1;
+    }
+    return parts;
+}
+
+bool is_algorithm(const std::string& s) {
+    return s == "sha1" || s == "sha256" || s == "sha384";
+}
+
+// The longest name a 2/8 entry with this algorithm can carry: the catalog's length limits (the
+// format's and the modern MEBx's) minus algorithm byte, hash and name-length byte, and at most 32.
+std::size_t max_cert_name(sb::HashAlgorithm alg) {
+    std::size_t limit = 81;
+    if (const auto* info = sb::find_variable("cert-hash"))
+        limit = std::min<std::size_t>(info->max_length, info->mebx_max_length);
+    std::size_t fixed = 2 + sb::hash_length(alg);
+    std::size_t room = limit > fixed ? limit - fixed : 0;
+    return std::min<std::size_t>(room, 32);
+}
+
+sb::Entry cert_entry(const sb::CertHash& c) {
+    sb::Entry e;
+    e.module = 2;
+    e.variable = 8;
+    e.value = sb::encode_cert_hash(c);
+    return e;
+}
+
+sb::Entry cert_hash_from_file(const std::string& spec, const std::string& profile,
+                              const GlobalOptions& g, std::vector<std::string>& warnings) {
+    const std::string option = "--cert-hash " + spec;
+    auto parts = split_colons(spec);
+    if (parts.size() > 3 || parts[0].empty())
+        throw CliError(exit_usage, option, "expected FILE[:NAME][:ALG]");
+    std::string file = resolve_profile_path(parts[0], profile);
+    std::string name;
+    std::string alg = "sha256";
+    bool name_given = false;
+    if (parts.size() == 2) {
+        if (is_algorithm(parts[1]))
+            alg = parts[1];
+        else
+            name = parts[1], name_given = true;
+    } else if (parts.size() == 3) {
+        name = parts[1];
+        name_given = !name.empty();
+        if (!parts[2].empty()) alg = parts[2];
+    }
+    if (!is_algorithm(alg))
+        throw CliError(exit_usage, option, "ALG '" + alg + "' is not sha1, sha256 or sha384");
+    auto certs = read_certificates(file);
+    const CertificateInfo& cert = certs.front();
+    if (!cert.root_ca()) {
+        std::string w = file + ": " + cert.subject +
+                        ": this looks like a leaf/intermediate certificate; AMT needs the hash "
+                        "of the root CA at the top of the chain";
+        warnings.push_back(w);
+        print_warning(w);
+    }
+    if (certs.size() > 1)
+        print_note(g, file + ": holds " + std::to_string(certs.size()) +
+                          " certificates; the hash is of the first");
+    sb::CertHash c;
+    c.algorithm = sb::parse_hash_algorithm(alg);
+    c.hash = digest(alg, cert.der);
+    std::size_t max_name = max_cert_name(c.algorithm);
+    if (!name_given) {
+        name = cert.common_name.substr(0, max_name);
+    } else if (name.size() > max_name) {
+        throw CliError(exit_usage, option,
+                       "NAME is " + std::to_string(name.size()) + " bytes; at most " +
+                           std::to_string(max_name) + " fit with " + alg);
+    }
+    c.name = name;
+    return cert_entry(c);
+}
+
+sb::Entry cert_hash_from_value(const std::string& spec) {
+    const std::string option = "--cert-hash-value " + spec;
+    auto first = spec.find(':');
+    if (first == std::string::npos) throw CliError(exit_usage, option, "expected ALG:HEX[:NAME]");
+    auto second = spec.find(':', first + 1);
+    std::string alg = spec.substr(0, first);
+    std::string hex = spec.substr(
+        first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+    sb::CertHash c;
+    try {
+        c.algorithm = sb::parse_hash_algorithm(alg);
+        c.hash = sb::from_hex(hex);
+    } catch (const sb::Error& e) {
+        throw CliError(exit_usage, option, e.message());
+    }
+    if (c.hash.size() != sb::hash_length(c.algorithm))
+        throw CliError(exit_usage, option,
+                       "a " + alg + " hash is " + std::to_string(sb::hash_length(c.algorithm)) +
+                           " bytes, not " + std::to_string(c.hash.size()));
+    if (second != std::string::npos) c.name = spec.substr(second + 1);
+    if (c.name.size() > max_cert_name(c.algorithm))
+        throw CliError(exit_usage, option,
+                       "NAME is longer than the " + std::to_string(max_cert_name(c.algorithm)) +
+                           " bytes that fit");
+    return cert_entry(c);
+}
+
+}  // namespace
+
+std::vector<sb::Entry> setting_entries(const CreateSettings& s, const GlobalOptions& g,
+                                       std::vector<std::string>& warnings) {
+    const std::string profile = s.config;
+    std::vector<sb::Entry> entries;
+    for (const auto& info : sb::catalog()) {
+        std::string key(info.key);
+        std::string text;
+        std::string option;
+        if (info.secret) {
+            auto it = s.secret_files.find(key);
+            if (it == s.secret_files.end() || it->second.empty()) continue;
+            option = "--" + key + "-file";
+            text = read_secret(resolve_profile_path(it->second, profile), option);
+        } else {
+            auto it = s.values.find(key);
+            if (it == s.values.end() || it->second.empty()) continue;
+            option = "--" + key;
+            text = it->second;
+        }
+        sb::Entry e;
+        e.module = info.module;
+        e.variable = info.variable;
+        e.value = encode_setting(info, text, option);
+        entries.push_back(std::move(e));
+    }
+    for (const auto& spec : s.cert_hashes)
+        entries.push_back(cert_hash_from_file(spec, profile, g, warnings));
+    for (const auto& spec : s.cert_hash_values) entries.push_back(cert_hash_from_value(spec));
+    for (const auto& spec : s.vars) entries.push_back(parse_raw_var(spec));
+    return entries;
+}
+
+sb::BuildOptions build_options(const CreateSettings& s) {
+    sb::BuildOptions bo;
+    try {
+        bo.version = sb::parse_version(s.version);
+    } catch (const sb::Error& e) {
+        throw CliError(exit_usage, "--version", e.message());
+    }
+    bo.reusable = s.reusable;
+    bo.scramble = s.scramble;
+    return bo;
+}
+
+sb::CheckOptions check_options(const CreateSettings& s) {
+    sb::CheckOptions co;
+    if (s.firmware == "all") return co;
+    co.firmware.clear();
+    std::size_t start = 0;
+    while (start <= s.firmware.size()) {
+        std::size_t end = s.firmware.find(',', start);
+        if (end == std::string::npos) end = s.firmware.size();
+        const std::string w = s.firmware.substr(start, end - start);
+        if (w == "all") return sb::CheckOptions{};
+        co.firmware.insert(sb::parse_firmware(w));
+        start = end + 1;
+    }
+    return co;
+}
+
+BuiltSetupBin build_setupbin(const CreateSettings& s, const GlobalOptions& g) {
+    BuiltSetupBin out;
+    const sb::BuildOptions bo = build_options(s);
+    const std::vector<sb::Entry> entries = setting_entries(s, g, out.warnings);
+    std::vector<std::vector<sb::Entry>> records(s.records, entries);
+    try {
+        out.bytes = sb::serialize(sb::build(bo, records));
+    } catch (const sb::Error& e) {
+        throw CliError(exit_usage, e.where().str(), e.message());
+    }
+    out.check = sb::check(out.bytes, check_options(s));
+    out.version = std::string(sb::version_info(bo.version).name);
+    return out;
+}
+
+}  // namespace ukpu::cli
