@@ -11,6 +11,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "key_target.hpp"
 #include "ukpu/setupbin/error.hpp"
 
 namespace ukpu::cli {
@@ -82,6 +83,8 @@ int run(int argc, char** argv) {
     commands.push_back(add_setupbin_check(*setupbin, g));
     commands.push_back(add_setupbin_create(*setupbin, g));
     commands.push_back(add_cert_hash(app, g));
+    commands.push_back(add_build(app, g));
+    commands.push_back(add_verify(app, g));
 
     try {
         app.parse(argc, argv);
@@ -103,6 +106,8 @@ int run(int argc, char** argv) {
     } catch (const CliError& e) {
         return fail(g, e.code(), e.location(), e.message());
     } catch (const setupbin::Error& e) {
+        return fail(g, exit_code_for(e), e.where().str(), e.message());
+    } catch (const fat::Error& e) {
         return fail(g, exit_code_for(e), e.where().str(), e.message());
     } catch (const std::exception& e) {
         return fail(g, exit_io, "", e.what());

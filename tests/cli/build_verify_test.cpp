@@ -1,0 +1,202 @@
+// `ukpu build` and `ukpu verify` end to end, checked with the independent FAT tools.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "mini_json.hpp"
+#include "run_ukpu.hpp"
+
+namespace {
+
+using namespace ukpu::test;
+
+bool have(const char* tool) {
+    return run_shell(std::string("command -v ") + tool + " >/dev/null 2>&1") == 0;
+}
+
+// Captured output of a shell command.
+std::string shell_output(const std::string& cmd) {
+    std::string out;
+    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+    if (!p) return out;
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    ::pclose(p);
+    return out;
+}
+
+class EnvVar {
+public:
+    EnvVar(const char* name, const char* value) : name_(name) { ::setenv(name, value, 1); }
+    ~EnvVar() { ::unsetenv(name_); }
+
+private:
+    const char* name_;
+};
+
+TEST(Build, SampleProfileMakesAStrictKeyThatToolsAndVerifyAccept) {
+    if (!have("mdir") || !have("mshowfat") || !have("mcopy")) GTEST_SKIP() << "mtools missing";
+    TempDir t;
+    const std::string img = t.path("key.img");
+    auto r = run_ukpu({"build", "--image", img, "--config", samples("pki-amt14.toml"), "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    const JValue doc = parse_json(r.out);
+    EXPECT_TRUE(doc["ok"].b);
+    EXPECT_EQ(doc["layout"]["scheme"].s, "mbr");
+    EXPECT_EQ(doc["layout"]["fs"].s, "FAT16");
+    EXPECT_EQ(doc["layout"]["volume_first_sector"].n, 2048);
+    EXPECT_TRUE(doc["read_back_identical"].b);
+    EXPECT_TRUE(doc["verify"]["generations"]["legacy"]["usable"].b);
+    EXPECT_TRUE(doc["verify"]["generations"]["uefi"]["usable"].b);
+    EXPECT_EQ(std::filesystem::file_size(img), 64u * 1024 * 1024);  // the default --size
+
+    // mtools: SETUP.BIN is the first root entry, one run from cluster 2, the same bytes as
+    // `setupbin create` writes from the same profile.
+    const std::string mt = img + "@@1M";
+    EXPECT_NE(shell_output("mshowfat -i " + mt + " ::SETUP.BIN").find("::/SETUP.BIN <2"),
+              std::string::npos);
+    ASSERT_EQ(run_ukpu({"setupbin", "create", "--config", samples("pki-amt14.toml"), "-o",
+                        t.path("ref.bin")})
+                  .exit_code,
+              0);
+    ASSERT_EQ(run_shell("mcopy -n -i " + mt + " ::SETUP.BIN " + t.path("back.bin")), 0);
+    EXPECT_EQ(read_bytes(t.path("back.bin")), read_bytes(t.path("ref.bin")));
+
+    auto v = run_ukpu({"verify", "--image", img});
+    EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+    EXPECT_NE(v.out.find("legacy: finds root slot 0"), std::string::npos) << v.out;
+}
+
+TEST(Build, SetupBinFileUnderAnyNameBecomesSETUPBIN) {
+    if (!have("mdir")) GTEST_SKIP() << "mtools missing";
+    TempDir t;
+    const std::string img = t.path("k.img");
+    std::filesystem::copy_file(corpus("v4-pki-amt-test-ca.bin"), t.path("my key (1).dat"));
+    auto r = run_ukpu(
+        {"build", "--image", img, "--size", "32M", "--setup-bin", t.path("my key (1).dat")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_EQ(run_shell("mcopy -n -i " + img + "@@1M ::SETUP.BIN " + t.path("b.bin")), 0);
+    EXPECT_EQ(read_bytes(t.path("b.bin")), read_bytes(corpus("v4-pki-amt-test-ca.bin")));
+}
+
+TEST(Build, ReproducibleWithSourceDateEpoch) {
+    TempDir t;
+    EnvVar epoch("SOURCE_DATE_EPOCH", "1700000000");
+    for (const char* name : {"a.img", "b.img"})
+        ASSERT_EQ(run_ukpu({"build", "--image", t.path(name), "--size", "16M", "--setup-bin",
+                            corpus("v4-pki-amt-test-ca.bin")})
+                      .exit_code,
+                  0);
+    EXPECT_EQ(read_bytes(t.path("a.img")), read_bytes(t.path("b.img")));
+    ASSERT_EQ(run_ukpu({"build", "--image", t.path("c.img"), "--size", "16M", "--setup-bin",
+                        corpus("v4-pki-amt-test-ca.bin"), "--volume-id", "DEADBEEF"})
+                  .exit_code,
+              0);
+    EXPECT_NE(read_bytes(t.path("a.img")), read_bytes(t.path("c.img")));
+}
+
+TEST(Build, RefusalsWriteNothing) {
+    TempDir t;
+    const std::string img = t.path("k.img");
+    // The checker rejects the ACU default file for the modern MEBx: refused, no image.
+    auto r = run_ukpu({"build", "--image", img, "--setup-bin", corpus("acu-12.1-default.bin")});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("2/29"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(img));
+    // A malformed file is bad input.
+    r = run_ukpu({"build", "--image", img, "--setup-bin",
+                  std::string(UKPU_TEST_DATA_DIR) + "/malformed/zero-header-chunks.bin"});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("RecordChunkCount"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(img));
+    // Dry run: the plan, no file.
+    r = run_ukpu(
+        {"build", "--image", img, "--setup-bin", corpus("v4-pki-amt-test-ca.bin"), "--dry-run"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("would write"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(img));
+    // An existing image is not replaced without --overwrite.
+    write_text(img, "precious");
+    r = run_ukpu({"build", "--image", img, "--setup-bin", corpus("v4-pki-amt-test-ca.bin")});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_EQ(read_bytes(img).size(), 8u);
+    r = run_ukpu(
+        {"build", "--image", img, "--overwrite", "--setup-bin", corpus("v4-pki-amt-test-ca.bin")});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    // A layout that cannot be made: FAT32 on 16 MiB.
+    r = run_ukpu({"build", "--image", t.path("x.img"), "--size", "16M", "--fs", "fat32",
+                  "--setup-bin", corpus("v4-pki-amt-test-ca.bin")});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("FAT32"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(t.path("x.img")));
+    // Neither --image nor --device, or both.
+    EXPECT_EQ(run_ukpu({"build", "--setup-bin", corpus("v4-pki-amt-test-ca.bin")}).exit_code, 2);
+}
+
+TEST(Build, DevicesMustBeLoopDevicesAndConfirmed) {
+    TempDir t;
+    write_text(t.path("file"), "x");
+    auto r = run_ukpu({"build", "--device", t.path("file"), "--setup-bin",
+                       corpus("v4-pki-amt-test-ca.bin"), "--yes"});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("not a block device"), std::string::npos) << r.err;
+    if (::geteuid() != 0 || !have("losetup")) GTEST_SKIP() << "loop devices need root";
+    // A loop device is written only with --yes (no terminal here), then verified through the
+    // device path with 512- and 4096-byte logical sectors.
+    for (const char* ss : {"512", "4096"}) {
+        SCOPED_TRACE(ss);
+        const std::string img = t.path(std::string("stick") + ss + ".img");
+        ASSERT_EQ(run_shell("truncate -s 128M " + img), 0);
+        std::string loop = shell_output("losetup -f --show -b " + std::string(ss) + " " + img);
+        loop = loop.substr(0, loop.find('\n'));
+        ASSERT_EQ(loop.rfind("/dev/loop", 0), 0u) << loop;
+        r = run_ukpu({"build", "--device", loop, "--setup-bin", corpus("v4-pki-amt-test-ca.bin")});
+        EXPECT_EQ(r.exit_code, 4) << r.err;  // not confirmed
+        r = run_ukpu({"build", "--device", loop, "--setup-bin", corpus("v4-pki-amt-test-ca.bin"),
+                      "--yes", "--json"});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        const JValue doc = parse_json(r.out);
+        EXPECT_EQ(doc["keys"][0]["layout"]["sector_size"].n, std::stod(ss));
+        auto v = run_ukpu({"verify", "--device", loop});
+        EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+        run_shell("losetup -d " + loop);
+    }
+}
+
+TEST(Verify, NamesTheDefectsOfAKeyMadeWithMkfsAndMtools) {
+    if (!have("mkfs.fat") || !have("mcopy")) GTEST_SKIP() << "dosfstools or mtools missing";
+    TempDir t;
+    const std::string img = t.path("k.img");
+    ASSERT_EQ(run_shell("truncate -s 64M " + img + " && mkfs.fat -F 16 -n MYKEY " + img +
+                        " >/dev/null && mcopy -i " + img + " " + corpus("v4-pki-amt-test-ca.bin") +
+                        " ::setup.bin"),
+              0);
+    auto r = run_ukpu({"verify", "--image", img, "--json"});
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    const JValue doc = parse_json(r.out);
+    EXPECT_FALSE(doc["ok"].b);
+    EXPECT_FALSE(doc["generations"]["legacy"]["found"].b);
+    EXPECT_TRUE(doc["generations"]["uefi"]["usable"].b);
+    bool label = false, lower = false;
+    for (const auto& p : doc["problems"].a) {
+        if (p["defect"].s == "label-entry-first") label = true;
+        if (p["defect"].s == "lowercase-name") lower = true;
+        if (p["defect"].s != "content") {  // layout defects: repair fixes them
+            EXPECT_NE(p["fix"].s.find("ukpu repair"), std::string::npos) << p["message"].s;
+        }
+    }
+    EXPECT_TRUE(label);
+    EXPECT_TRUE(lower);
+    // Only the UEFI generation asked for: that one finds it.
+    EXPECT_EQ(run_ukpu({"verify", "--image", img, "--firmware", "uefi"}).exit_code, 0);
+    // Not a key at all.
+    write_text(t.path("junk.img"), std::string(4096, 'j'));
+    EXPECT_EQ(run_ukpu({"verify", "--image", t.path("junk.img")}).exit_code, 1);
+    EXPECT_EQ(run_ukpu({"verify", "--image", t.path("missing.img")}).exit_code, 5);
+}
+
+}  // namespace

@@ -1,0 +1,388 @@
+// `ukpu build (--image FILE [--size N] | --device DEV...) (--setup-bin FILE | settings)`: lays a
+// key out (the strict layout unless told otherwise), reads it back and verifies it.
+#include <openssl/rand.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "cert_hash.hpp"
+#include "commands.hpp"
+#include "create_options.hpp"
+#include "key_target.hpp"
+#include "problem_json.hpp"
+#include "setupbin_builder.hpp"
+#include "ukpu/fatwriter/directory.hpp"
+#include "ukpu/fatwriter/key_writer.hpp"
+#include "ukpu/fatwriter/partition.hpp"
+#include "ukpu/fatwriter/volume.hpp"
+#include "ukpu/setupbin/parse.hpp"
+#include "ukpu/setupbin/values.hpp"
+#include "verify_report.hpp"
+
+namespace ukpu::cli {
+
+namespace sb = ukpu::setupbin;
+
+namespace {
+
+struct BuildCliOptions {
+    CreateSettings settings;
+    CLI::App* sub = nullptr;
+    std::string image;
+    std::string size = "64M";
+    bool overwrite = false;
+    std::vector<std::string> devices;
+    bool allow_non_usb = false;
+    std::string setup_bin;
+    std::string fs;
+    std::string layout = "mbr";
+    std::string label = "NO NAME";
+    bool label_entry = false;
+    std::uint32_t sector_size = 512;
+    std::string volume_id;
+    std::string cluster_size;
+    std::vector<std::string> add;
+};
+
+bool has_settings(const CreateSettings& s) {
+    for (const auto& [k, v] : s.values)
+        if (!v.empty()) return true;
+    for (const auto& [k, v] : s.secret_files)
+        if (!v.empty()) return true;
+    return !s.cert_hashes.empty() || !s.cert_hash_values.empty() || !s.vars.empty();
+}
+
+// The setup.bin to lay out: a given file (format errors refused as bad input) or one built from
+// the settings; firmware errors refuse the build unless --force.
+std::vector<std::uint8_t> setup_bin_bytes(const BuildCliOptions& o, const GlobalOptions& g,
+                                          sb::CheckResult& checked) {
+    std::vector<std::uint8_t> bytes;
+    if (!o.setup_bin.empty()) {
+        if (has_settings(o.settings))
+            throw CliError(exit_usage, "--setup-bin",
+                           "give either a setup.bin file or the settings to make one, not both");
+        bytes = read_input_file(o.setup_bin);
+        const sb::ParseResult parsed = sb::parse_lenient(bytes);
+        for (const auto& p : parsed.problems)
+            if (p.severity == sb::Severity::error)
+                throw CliError(exit_bad_input, o.setup_bin + ": " + p.where.str(), p.message);
+        checked = sb::check(bytes, check_options(o.settings));
+    } else {
+        if (!has_settings(o.settings))
+            throw CliError(exit_usage, "build",
+                           "give --setup-bin FILE, a profile (--config FILE) or the settings of "
+                           "`setupbin create`");
+        BuiltSetupBin built = build_setupbin(o.settings, g);
+        bytes = std::move(built.bytes);
+        checked = std::move(built.check);
+    }
+    return bytes;
+}
+
+std::int64_t build_timestamp() {
+    if (const char* e = std::getenv("SOURCE_DATE_EPOCH"); e && *e) {
+        char* end = nullptr;
+        const long long v = std::strtoll(e, &end, 10);
+        if (*end == '\0' && v >= 0) return v;
+        throw CliError(exit_usage, "SOURCE_DATE_EPOCH", "'" + std::string(e) + "' is not a number");
+    }
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+// --volume-id, else derived from the file and SOURCE_DATE_EPOCH (reproducible builds), else random.
+std::uint32_t volume_id(const BuildCliOptions& o, const std::vector<std::uint8_t>& setup) {
+    if (!o.volume_id.empty()) {
+        char* end = nullptr;
+        const unsigned long v = std::strtoul(o.volume_id.c_str(), &end, 16);
+        if (*end != '\0' || o.volume_id.size() > 8)
+            throw CliError(exit_usage, "--volume-id", "'" + o.volume_id + "' is not 8 hex digits");
+        return static_cast<std::uint32_t>(v);
+    }
+    std::uint8_t b[4];
+    if (const char* e = std::getenv("SOURCE_DATE_EPOCH"); e && *e) {
+        std::vector<std::uint8_t> seed(setup);
+        seed.insert(seed.end(), e, e + std::char_traits<char>::length(e));
+        const auto d = digest("sha256", seed);
+        std::copy(d.begin(), d.begin() + 4, b);
+    } else if (RAND_bytes(b, sizeof b) != 1) {
+        throw CliError(exit_io, "--volume-id", "the random generator failed");
+    }
+    return static_cast<std::uint32_t>(b[0]) | (static_cast<std::uint32_t>(b[1]) << 8) |
+           (static_cast<std::uint32_t>(b[2]) << 16) | (static_cast<std::uint32_t>(b[3]) << 24);
+}
+
+fat::KeyOptions key_options(const BuildCliOptions& o, const std::vector<std::uint8_t>& setup) {
+    fat::KeyOptions k;
+    try {
+        if (!o.fs.empty()) k.fs = fat::parse_fat_type(o.fs);
+        k.scheme = fat::parse_partition_scheme(o.layout);
+    } catch (const fat::Error& e) {
+        throw CliError(exit_usage, o.fs.empty() ? "--layout" : "--fs/--layout", e.message());
+    }
+    if (!o.cluster_size.empty())
+        k.cluster_bytes = static_cast<std::uint32_t>(parse_size(o.cluster_size, "--cluster-size"));
+    k.label = o.label;
+    k.label_entry = o.label_entry;
+    k.timestamp = build_timestamp();
+    k.volume_id = volume_id(o, setup);
+    return k;
+}
+
+std::vector<fat::KeyFile> extra_files(const BuildCliOptions& o) {
+    std::vector<fat::KeyFile> files;
+    for (const auto& path : o.add) {
+        fat::KeyFile f;
+        f.name = std::filesystem::path(path).filename().string();
+        f.data = read_input_file(path);
+        files.push_back(std::move(f));
+    }
+    return files;
+}
+
+// setup.bin as a UEFI FAT driver reads it back, or nothing when it cannot be found.
+std::optional<std::vector<std::uint8_t>> read_back(fat::BlockDevice& dev) {
+    try {
+        const auto where = fat::locate_volume(dev);
+        auto view = fat::open_volume_view(dev, where);
+        fat::Volume vol(*view);
+        const auto slot = fat::lookup(vol, "\\setup.bin");
+        if (!slot) return std::nullopt;
+        return vol.read_file(slot->first_cluster, slot->size);
+    } catch (const fat::Error&) {
+        return std::nullopt;
+    }
+}
+
+Json layout_json(const fat::KeyLayout& k) {
+    Json j = Json::object();
+    j.set("scheme", fat::to_string(k.scheme));
+    j.set("fs", fat::to_string(k.geometry.type));
+    j.set("volume_first_sector", k.volume_first_sector);
+    j.set("volume_sectors", k.volume_sectors);
+    j.set("sector_size", k.geometry.bytes_per_sector);
+    j.set("cluster_size", k.geometry.bytes_per_cluster());
+    j.set("clusters", k.geometry.cluster_count);
+    j.set("partition_type", k.partition_type);
+    j.set("setup_first_cluster", k.setup_first_cluster);
+    j.set("setup_clusters", k.setup_clusters);
+    j.set("setup_offset", k.setup_offset);
+    return j;
+}
+
+std::string layout_text(const fat::KeyLayout& k) {
+    std::string t = std::string(fat::to_string(k.scheme)) + ", " + fat::to_string(k.geometry.type) +
+                    " of " + size_text(k.volume_sectors * k.geometry.bytes_per_sector);
+    if (k.scheme == fat::PartitionScheme::mbr)
+        t += " at sector " + std::to_string(k.volume_first_sector);
+    t +=
+        ", clusters of " + size_text(k.geometry.bytes_per_cluster()) + "; SETUP.BIN in root slot 0";
+    if (k.setup_clusters)
+        t += ", clusters " + std::to_string(k.setup_first_cluster) + "-" +
+             std::to_string(k.setup_first_cluster + k.setup_clusters - 1);
+    return t;
+}
+
+// Builds one target; returns its exit code and fills its JSON document.
+int build_one(const BuildCliOptions& o, const GlobalOptions& g, const std::string& target,
+              bool is_image, const std::vector<std::uint8_t>& setup,
+              const std::vector<fat::KeyFile>& extras, const fat::KeyOptions& base, Json& doc) {
+    fat::KeyOptions ko = base;
+    doc.set("target", target);
+    std::unique_ptr<fat::BlockDevice> dev;
+    if (g.dry_run) {
+        std::uint64_t sectors;
+        std::uint32_t ss;
+        if (is_image) {
+            ss = o.sector_size;
+            sectors = parse_size(o.size, "--size") / ss;
+        } else {
+            auto d = open_for_read(target, o.sector_size);
+            ss = d->sector_size();
+            sectors = d->sector_count();
+        }
+        fat::KeyLayout k;
+        try {
+            k = fat::plan_key(sectors, ss, setup.size(), extras, ko);
+        } catch (const fat::Error& e) {
+            throw CliError(exit_code_for(e), target, e.message());
+        }
+        doc.set("layout", layout_json(k));
+        doc.set("written", false);
+        print_note(g, target + ": would write (dry run): " + layout_text(k));
+        return exit_ok;
+    }
+    if (is_image) {
+        const std::uint64_t size = parse_size(o.size, "--size");
+        if (size % o.sector_size != 0)
+            throw CliError(
+                exit_usage, "--size",
+                "must be a multiple of the " + std::to_string(o.sector_size) + "-byte sector size");
+        try {
+            // Plan first: nothing is created for a layout that cannot be made.
+            (void)fat::plan_key(size / o.sector_size, o.sector_size, setup.size(), extras, ko);
+            dev = fat::ImageFile::create(target, size, o.sector_size, o.overwrite);
+        } catch (const fat::Error& e) {
+            const bool exists = e.code() == fat::ErrorCode::io && std::filesystem::exists(target);
+            throw CliError(exists ? exit_refused : exit_code_for(e), target,
+                           e.message() + (exists ? " (use --overwrite to replace it)" : ""));
+        }
+        ko.device_is_zeroed = true;
+    } else {
+        dev = open_device_for_write(target, o.allow_non_usb);
+        confirm_overwrite(g, *dev);
+    }
+
+    fat::KeyLayout k;
+    try {
+        k = fat::write_key(*dev, setup, extras, ko);
+    } catch (const fat::Error& e) {
+        throw CliError(exit_code_for(e), target, e.message());
+    }
+    const fat::IoStats io = dev->stats();
+    doc.set("layout", layout_json(k));
+    Json ioj = Json::object();
+    ioj.set("write_calls", io.write_calls);
+    ioj.set("bytes_written", io.bytes_written);
+    ioj.set("flushes", io.flushes);
+    doc.set("io", ioj);
+    doc.set("written", true);
+    print_note(g, "wrote " + target + ": " + layout_text(k) + " (" +
+                      std::to_string(io.write_calls) + " write requests, " +
+                      size_text(io.bytes_written) + ")");
+
+    // Read back past the page cache and check as the firmware would.
+    if (auto* bd = dynamic_cast<fat::LinuxBlockDevice*>(dev.get())) bd->drop_cache();
+    const auto back = read_back(*dev);
+    const bool same = back && *back == setup;
+    fat::VerifyReport r = fat::verify_key(*dev);
+    doc.set("read_back_identical", same);
+    doc.set("verify", verify_json(r));
+    if (!g.json) print_verify(std::cerr, r, g);
+    if (!same)
+        throw CliError(exit_io, target,
+                       "reading setup.bin back did not give the bytes written: the device may be "
+                       "failing");
+    // The layout must be found by the generations it is made for; content problems were either
+    // absent or accepted with --force.
+    const bool legacy_layout = k.geometry.type == fat::FatType::fat16 && !ko.label_entry;
+    bool found = r.uefi && r.uefi->found;
+    if (legacy_layout) found = found && r.legacy && r.legacy->found;
+    doc.set("ok", found);
+    return found ? exit_ok : exit_problems;
+}
+
+int run_build(BuildCliOptions& o, const GlobalOptions& g) {
+    if (!o.settings.config.empty()) apply_profile(*o.sub, o.settings.config);
+    if (o.image.empty() == o.devices.empty())
+        throw CliError(exit_usage, "build", "give --image FILE or --device DEV (not both)");
+
+    sb::CheckResult checked;
+    const std::vector<std::uint8_t> setup = setup_bin_bytes(o, g, checked);
+    const bool refused = !checked.ok() && !o.settings.force;
+    for (const auto& p : checked.problems) {
+        if (p.severity == sb::Severity::info && !g.verbose) continue;
+        if (p.severity == sb::Severity::error)
+            (refused ? print_error : print_warning)(problem_line(p));
+        else
+            print_warning(problem_line(p));
+    }
+    Json doc = Json::object();
+    Json sbj = Json::object();
+    sbj.set("size", static_cast<std::uint64_t>(setup.size()));
+    sbj.set("sha256", sb::to_hex(digest("sha256", setup)));
+    sbj.set("problems", problems_json(checked.problems));
+    doc.set("setup_bin", sbj);
+    if (refused) {
+        doc.set("ok", false);
+        doc.set("written", false);
+        if (g.json) print_json(doc);
+        print_error(
+            "nothing written: the setup.bin has errors (listed above); fix them, choose "
+            "--firmware, or use --force");
+        return exit_problems;
+    }
+
+    const std::vector<fat::KeyFile> extras = extra_files(o);
+    const fat::KeyOptions ko = key_options(o, setup);
+    int code = exit_ok;
+    if (!o.image.empty()) {
+        code = build_one(o, g, o.image, true, setup, extras, ko, doc);
+        if (g.json) print_json(doc);
+        return code;
+    }
+    Json keys = Json::array();
+    for (const auto& d : o.devices) {
+        Json one = Json::object();
+        const int c = build_one(o, g, d, false, setup, extras, ko, one);
+        if (c != exit_ok) code = c;
+        keys.push(std::move(one));
+    }
+    doc.set("keys", keys);
+    if (g.json) print_json(doc);
+    return code;
+}
+
+}  // namespace
+
+Command add_build(CLI::App& app, const GlobalOptions& g) {
+    auto o = std::make_shared<BuildCliOptions>();
+    CLI::App* sub = app.add_subcommand(
+        "build", "Lay a key out on an image file or a stick, then read it back and verify it");
+    sub->fallthrough();
+    o->sub = sub;
+    const std::string tgroup = "Target";
+    const std::string lgroup = "Layout (the strict layout unless changed)";
+    sub->add_option("--image", o->image, "Write a key image file")->group(tgroup);
+    sub->add_option("--size", o->size, "Size of the image file (64M, 2G, ...)")
+        ->default_str("64M")
+        ->group(tgroup);
+    sub->add_flag("--overwrite", o->overwrite, "Replace an existing image file")->group(tgroup);
+    sub->add_option("--device", o->devices, "Write a block device (repeatable)")->group(tgroup);
+    sub->add_flag("--allow-non-usb", o->allow_non_usb,
+                  "Allow a block device that is not a loop device (USB detection comes later)")
+        ->group(tgroup);
+    sub->add_option("--setup-bin", o->setup_bin,
+                    "The setup.bin to lay out (any name; written as SETUP.BIN)")
+        ->group(tgroup);
+    sub->add_option("--fs", o->fs, "fat12, fat16 or fat32 (default: FAT16, FAT12 below 16 MiB)")
+        ->check(CLI::IsMember({"fat12", "fat16", "fat32", "12", "16", "32"}))
+        ->group(lgroup);
+    sub->add_option("--layout", o->layout, "mbr (a partition at 1 MiB) or superfloppy")
+        ->check(CLI::IsMember({"mbr", "superfloppy"}))
+        ->default_str("mbr")
+        ->group(lgroup);
+    sub->add_option("--label", o->label, "Volume label in the boot sector (11 characters)")
+        ->default_str("NO NAME")
+        ->group(lgroup);
+    sub->add_flag("--label-entry", o->label_entry,
+                  "Also write the label as a root entry (after SETUP.BIN)")
+        ->group(lgroup);
+    sub->add_option("--sector-size", o->sector_size, "Logical sector size of an image file")
+        ->check(CLI::IsMember({512u, 1024u, 2048u, 4096u}))
+        ->default_str("512")
+        ->group(lgroup);
+    sub->add_option("--cluster-size", o->cluster_size,
+                    "Cluster size (default: the smallest that fits)")
+        ->group(lgroup);
+    sub->add_option("--volume-id", o->volume_id,
+                    "Volume serial number, 8 hex digits (default: derived from the file and "
+                    "SOURCE_DATE_EPOCH when set, else random)")
+        ->group(lgroup);
+    sub->add_option("--add", o->add, "Another file to put on the key after SETUP.BIN (8.3 name)")
+        ->group(lgroup);
+    add_create_options(*sub, o->settings, false);
+    sub->footer(
+        "The setup.bin comes from --setup-bin FILE, or is made from the options of\n"
+        "`ukpu setupbin create` (or a profile, --config), and must pass the firmware checker\n"
+        "unless --force. Timestamps come from SOURCE_DATE_EPOCH when set: the same inputs, volume\n"
+        "id and SOURCE_DATE_EPOCH give the same image byte for byte.\n"
+        "Exit codes: 0 written and verified; 1 refused by the checker or not verified; 2 usage;\n"
+        "3 bad input; 4 refused for safety (not a loop device, not confirmed, image exists);\n"
+        "5 I/O error.");
+    return {sub, [o, &g] { return run_build(*o, g); }};
+}
+
+}  // namespace ukpu::cli

@@ -1,0 +1,123 @@
+#include "key_target.hpp"
+
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdio>
+#include <iostream>
+
+#include "ukpu/fatwriter/error.hpp"
+
+namespace ukpu::cli {
+
+namespace {
+constexpr unsigned loop_major = 7;
+}
+
+std::uint64_t parse_size(const std::string& text, const std::string& option) {
+    std::size_t i = 0;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    if (i == 0 || i > 19) throw CliError(exit_usage, option, "'" + text + "' is not a size");
+    std::uint64_t n = std::stoull(text.substr(0, i));
+    std::string unit = text.substr(i);
+    std::uint64_t mult = 1;
+    if (!unit.empty()) {
+        const char u = static_cast<char>(std::toupper(static_cast<unsigned char>(unit[0])));
+        const std::string rest = unit.substr(1);
+        if (rest != "" && rest != "iB" && rest != "B" && rest != "ib")
+            throw CliError(exit_usage, option, "'" + text + "' has an unknown unit");
+        switch (u) {
+            case 'B':
+                mult = 1;
+                break;
+            case 'K':
+                mult = 1ull << 10;
+                break;
+            case 'M':
+                mult = 1ull << 20;
+                break;
+            case 'G':
+                mult = 1ull << 30;
+                break;
+            case 'T':
+                mult = 1ull << 40;
+                break;
+            default:
+                throw CliError(exit_usage, option, "'" + text + "' has an unknown unit");
+        }
+    }
+    if (n > UINT64_MAX / mult) throw CliError(exit_usage, option, "'" + text + "' is too large");
+    return n * mult;
+}
+
+std::string size_text(std::uint64_t bytes) {
+    const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    double v = static_cast<double>(bytes);
+    int u = 0;
+    while (v >= 1024 && u < 4) {
+        v /= 1024;
+        ++u;
+    }
+    char buf[32];
+    if (u == 0 || v == static_cast<double>(static_cast<std::uint64_t>(v)))
+        std::snprintf(buf, sizeof buf, "%llu %s", static_cast<unsigned long long>(v), units[u]);
+    else
+        std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
+    return buf;
+}
+
+std::unique_ptr<fat::BlockDevice> open_device_for_write(const std::string& path,
+                                                        bool allow_non_usb) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) throw CliError(exit_bad_input, path, "no such device");
+    if (!S_ISBLK(st.st_mode))
+        throw CliError(exit_refused, path,
+                       "not a block device (use --image to write an image file)");
+    if (major(st.st_rdev) != loop_major && !allow_non_usb)
+        throw CliError(exit_refused, path,
+                       "only loop devices can be written until USB sticks can be told apart "
+                       "from system disks; --allow-non-usb overrides this (at your own risk)");
+    try {
+        return fat::LinuxBlockDevice::open(path, true);
+    } catch (const fat::Error& e) {
+        throw CliError(exit_code_for(e), path, e.message());
+    }
+}
+
+std::unique_ptr<fat::BlockDevice> open_for_read(const std::string& path,
+                                                std::uint32_t image_sector_size) {
+    try {
+        return fat::open_device(path, false, image_sector_size);
+    } catch (const fat::Error& e) {
+        throw CliError(exit_code_for(e), path, e.message());
+    }
+}
+
+void confirm_overwrite(const GlobalOptions& g, const fat::BlockDevice& device) {
+    if (g.yes) return;
+    if (!::isatty(STDIN_FILENO))
+        throw CliError(exit_refused, device.describe(),
+                       "every byte on it may be overwritten; confirm with --yes");
+    std::cerr << "ukpu: " << device.describe() << " (" << size_text(device.size_bytes())
+              << ") will be erased. Type yes to continue: " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    if (answer != "yes") throw CliError(exit_refused, device.describe(), "not confirmed");
+}
+
+int exit_code_for(const fat::Error& e) {
+    switch (e.code()) {
+        case fat::ErrorCode::io:
+            return exit_io;
+        case fat::ErrorCode::bad_argument:
+        case fat::ErrorCode::bad_geometry:
+        case fat::ErrorCode::no_space:
+            return exit_usage;
+        default:
+            return exit_bad_input;
+    }
+}
+
+}  // namespace ukpu::cli

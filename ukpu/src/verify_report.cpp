@@ -1,0 +1,123 @@
+#include "verify_report.hpp"
+
+#include <ostream>
+
+#include "key_target.hpp"
+
+namespace ukpu::cli {
+
+namespace sb = ukpu::setupbin;
+
+namespace {
+
+Json opt(const std::optional<std::uint32_t>& v) {
+    return v ? Json(*v) : Json();
+}
+Json opt64(const std::optional<std::uint64_t>& v) {
+    return v ? Json(*v) : Json();
+}
+
+Json generation_json(const fat::GenerationResult& g) {
+    Json j = Json::object();
+    j.set("found", g.found);
+    j.set("next_record", opt(g.next_record));
+    j.set("usable", g.usable);
+    j.set("path", g.path);
+    return j;
+}
+
+std::string generation_line(const char* name, const fat::GenerationResult& g) {
+    std::string t = std::string(name) + ": ";
+    if (!g.found) return t + "setup.bin is NOT found";
+    t += "finds " + g.path;
+    if (g.next_record)
+        t += ", next PC takes record " + std::to_string(*g.next_record);
+    else
+        t += ", but no record is left to take";
+    t += g.usable ? " (usable)" : " (NOT usable)";
+    return t;
+}
+
+}  // namespace
+
+Json verify_json(const fat::VerifyReport& r) {
+    Json doc = Json::object();
+    doc.set("ok", r.ok());
+    Json layout = Json::object();
+    layout.set("scheme", r.scheme ? Json(fat::to_string(*r.scheme)) : Json());
+    layout.set("volume_first_sector", opt64(r.volume_first_sector));
+    layout.set("fat_type", r.fat_type ? Json(fat::to_string(*r.fat_type)) : Json());
+    layout.set("label", r.label);
+    doc.set("layout", layout);
+    Json gens = Json::object();
+    if (r.legacy) gens.set("legacy", generation_json(*r.legacy));
+    if (r.uefi) gens.set("uefi", generation_json(*r.uefi));
+    if (r.mebx) gens.set("mebx", generation_json(*r.mebx));
+    doc.set("generations", gens);
+    Json ps = Json::array();
+    for (const auto& p : r.problems) {
+        Json j = Json::object();
+        j.set("firmware", sb::to_string(p.firmware));
+        j.set("severity", sb::to_string(p.severity));
+        j.set("defect", fat::to_string(p.defect));
+        j.set("where", p.where());
+        j.set("slot", opt(p.slot));
+        j.set("cluster", opt(p.cluster));
+        j.set("offset", opt64(p.offset));
+        j.set("message", p.message);
+        j.set("fix", p.fix);
+        ps.push(std::move(j));
+    }
+    doc.set("problems", ps);
+    return doc;
+}
+
+void print_verify(std::ostream& out, const fat::VerifyReport& r, const GlobalOptions& g) {
+    for (const auto& p : r.problems) {
+        if (p.severity == sb::Severity::info && !g.verbose) continue;
+        std::string line = std::string(sb::to_string(p.severity)) + " [" +
+                           sb::to_string(p.firmware) + "] " + fat::to_string(p.defect);
+        const std::string w = p.where();
+        if (!w.empty()) line += " (" + w + ")";
+        line += ": " + p.message;
+        if (!p.fix.empty()) line += " -- fix: " + p.fix;
+        out << line << '\n';
+    }
+    if (g.quiet) return;
+    if (r.fat_type)
+        out << "layout: " << (r.scheme ? fat::to_string(*r.scheme) : "?") << ", "
+            << fat::to_string(*r.fat_type)
+            << (r.volume_first_sector
+                    ? ", volume at sector " + std::to_string(*r.volume_first_sector)
+                    : std::string())
+            << (r.label.empty() ? std::string() : ", label " + r.label) << '\n';
+    if (r.legacy) out << generation_line("legacy", *r.legacy) << '\n';
+    if (r.uefi) out << generation_line("uefi", *r.uefi) << '\n';
+    if (r.mebx) out << generation_line("mebx", *r.mebx) << '\n';
+    out << std::flush;
+}
+
+fat::VerifyOptions parse_generations(const std::string& text) {
+    fat::VerifyOptions o{false, false, false};
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t end = text.find(',', start);
+        if (end == std::string::npos) end = text.size();
+        const std::string w = text.substr(start, end - start);
+        if (w == "all")
+            o = fat::VerifyOptions{};
+        else if (w == "legacy")
+            o.legacy = true;
+        else if (w == "uefi")
+            o.uefi = true;
+        else if (w == "mebx")
+            o.mebx = true;
+        else
+            throw CliError(exit_usage, "--firmware",
+                           "'" + w + "' is not legacy, uefi, mebx or all");
+        start = end + 1;
+    }
+    return o;
+}
+
+}  // namespace ukpu::cli

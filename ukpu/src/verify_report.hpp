@@ -1,0 +1,24 @@
+// A key's verify report as JSON and as the human lines `verify` and `build` print.
+#pragma once
+
+#include <string>
+
+#include "context.hpp"
+#include "json.hpp"
+#include "ukpu/fatwriter/verify.hpp"
+
+namespace ukpu::cli {
+
+// {"ok", "layout": {...}, "generations": {"legacy": {"found", "next_record", "usable", "path"},
+// ...}, "problems": [{"firmware", "severity", "defect", "where", "slot", "cluster", "offset",
+// "message", "fix"}]}
+Json verify_json(const fat::VerifyReport& r);
+
+// Problems, one per line, then one verdict line per generation, on stderr (or stdout for verify
+// in human mode: `out`).
+void print_verify(std::ostream& out, const fat::VerifyReport& r, const GlobalOptions& g);
+
+// Parses "legacy", "uefi", "mebx", "all" or a comma-separated list. Throws CliError.
+fat::VerifyOptions parse_generations(const std::string& text);
+
+}  // namespace ukpu::cli
