@@ -218,10 +218,14 @@ private:
                 add_error(Firmware::legacy, Defect::unreadable, e, fix_repair);
                 layout_ok = false;
             }
-            if (entry->first_cluster != 2)
+            // The first cluster a file can have: 2, or the one after a FAT32 root at cluster 2.
+            const Geometry& geo = vol.geometry();
+            const std::uint32_t first_free =
+                geo.type == FatType::fat32 && geo.root_cluster == 2 ? 3 : 2;
+            if (entry->first_cluster != first_free)
                 problem(Firmware::legacy, Severity::info, Defect::not_first_cluster, entry,
                         "SETUP.BIN starts at cluster " + std::to_string(entry->first_cluster) +
-                            ", not at the first data cluster 2",
+                            ", not at the first data cluster " + std::to_string(first_free),
                         fix_repair, entry->first_cluster);
         }
         content(vol.read_raw(entry->first_cluster, entry->size), Firmware::legacy, g, layout_ok);

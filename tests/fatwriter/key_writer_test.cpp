@@ -12,6 +12,7 @@
 #include "ukpu/fatwriter/block_device.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/key_writer.hpp"
+#include "ukpu/fatwriter/verify.hpp"
 #include "ukpu/setupbin/write.hpp"
 
 namespace {
@@ -174,6 +175,20 @@ TEST(KeyWriter, EveryTypeLayoutSectorSizeAndSizeIsCleanForEveryOracle) {
         const KeyLayout k = write_key(*dev, setup, {}, o);
         dev.reset();
         EXPECT_EQ(k.geometry.type, c.fs);
+        // verify agrees: UEFI always finds it; legacy exactly when the volume is FAT16.
+        {
+            auto rd = ImageFile::open(img, c.sector_size, false);
+            const VerifyReport r = verify_key(*rd);
+            ASSERT_TRUE(r.uefi && r.legacy);
+            EXPECT_TRUE(r.uefi->usable);
+            EXPECT_EQ(r.uefi->next_record, 1u);
+            EXPECT_EQ(r.legacy->found, c.fs == FatType::fat16);
+            EXPECT_EQ(r.has(Defect::wrong_fat_type), c.fs != FatType::fat16);
+            for (Defect d : {Defect::label_entry_first, Defect::long_name_entry,
+                             Defect::lowercase_name, Defect::not_first, Defect::fragmented,
+                             Defect::not_first_cluster, Defect::fats_differ, Defect::size_mismatch})
+                EXPECT_FALSE(r.has(d)) << to_string(d);
+        }
         check_with_oracles(img, k, c, setup, dir);
         ++built;
     }
@@ -381,8 +396,8 @@ TEST(KeyWriter, OraclesRejectACorruptedImage) {
         dev2->write(k.geometry.fat_start(copy), sector);
     }
     dev2.reset();
-    const std::uint32_t n = (8 * 512 + 512 + k.geometry.bytes_per_cluster() - 1) /
-                            k.geometry.bytes_per_cluster();
+    const std::uint32_t n =
+        (8 * 512 + 512 + k.geometry.bytes_per_cluster() - 1) / k.geometry.bytes_per_cluster();
     ASSERT_GT(n, 2u);
     auto f = run_command("mshowfat -i " + shell_quote(img.string()) + " ::SETUP.BIN");
     EXPECT_EQ(f.output.find("<2-" + std::to_string(1 + n) + ">"), std::string::npos) << f.output;
