@@ -141,6 +141,21 @@ void check_with_oracles(const std::filesystem::path& img, const KeyLayout& k, co
     EXPECT_NE(f.output.find("::/SETUP.BIN " + run + "\n"), std::string::npos)
         << "expected " << run << ", got " << f.output;
 
+    // fatcat: start cluster and size in the root listing, and a contiguous chain.
+    if (ukpu::test::tool_available("fatcat") && c.sector_size == 512) {
+        const std::string fc = "fatcat " + shell_quote(img.string()) + " -O " + std::to_string(off);
+        auto l = run_command(fc + " -l /");
+        EXPECT_NE(l.output.find("SETUP.BIN"), std::string::npos) << l.output;
+        EXPECT_NE(
+            l.output.find("c=" + std::to_string(first) + " s=" + std::to_string(setup.size())),
+            std::string::npos)
+            << l.output;
+        auto ch = run_command(fc + " -@ " + std::to_string(first));
+        EXPECT_NE(ch.output.find("Chain size: " + std::to_string(n)), std::string::npos)
+            << ch.output;
+        EXPECT_NE(ch.output.find("Chain is contiguous"), std::string::npos) << ch.output;
+    }
+
     // The bytes as mtools reads them.
     const auto out = dir / "copied.bin";
     auto cp = run_command("mcopy -n -i " + mt + " ::SETUP.BIN " + shell_quote(out.string()));
