@@ -1,0 +1,115 @@
+#include "devices/mounts.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "devices/error.hpp"
+
+namespace ukpu::devices {
+
+namespace {
+
+std::vector<std::string> split_spaces(const std::string& line) {
+    std::vector<std::string> out;
+    std::istringstream in(line);
+    std::string f;
+    while (in >> f) out.push_back(f);
+    return out;
+}
+
+bool read_text(const std::string& path, std::string& text) {
+    std::ifstream in(path);
+    if (!in) return false;
+    std::ostringstream s;
+    s << in.rdbuf();
+    text = s.str();
+    return true;
+}
+
+}  // namespace
+
+std::string unescape_mount_field(const std::string& field) {
+    std::string out;
+    for (std::size_t i = 0; i < field.size(); ++i) {
+        if (field[i] == '\\' && i + 3 < field.size()) {
+            const std::string oct = field.substr(i + 1, 3);
+            if (oct.size() == 3 && oct.find_first_not_of("01234567") == std::string::npos) {
+                out.push_back(static_cast<char>(std::stoi(oct, nullptr, 8)));
+                i += 3;
+                continue;
+            }
+        }
+        out.push_back(field[i]);
+    }
+    return out;
+}
+
+std::vector<MountEntry> parse_mountinfo(const std::string& text, const std::string& where) {
+    std::vector<MountEntry> out;
+    std::istringstream in(text);
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        if (line.empty()) continue;
+        const auto f = split_spaces(line);
+        const std::string at = where + " line " + std::to_string(number);
+        // id parent major:minor root mount-point options [optional...] - fstype source super
+        std::size_t dash = 6;
+        while (dash < f.size() && f[dash] != "-") ++dash;
+        if (f.size() < 7 || dash >= f.size())
+            throw Error(ErrorCode::malformed, "not a mountinfo line", at);
+        MountEntry m;
+        const std::string& mm = f[2];
+        const auto colon = mm.find(':');
+        if (colon == std::string::npos || colon == 0 || colon + 1 == mm.size() ||
+            mm.find_first_not_of("0123456789:") != std::string::npos)
+            throw Error(ErrorCode::malformed, "'" + mm + "' is not major:minor", at);
+        m.major = static_cast<unsigned>(std::stoul(mm.substr(0, colon)));
+        m.minor = static_cast<unsigned>(std::stoul(mm.substr(colon + 1)));
+        m.mount_point = unescape_mount_field(f[4]);
+        if (dash + 1 < f.size()) m.fs_type = f[dash + 1];
+        if (dash + 2 < f.size()) m.source = unescape_mount_field(f[dash + 2]);
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+std::vector<std::string> parse_swaps(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    std::string line;
+    bool header = true;
+    while (std::getline(in, line)) {
+        if (header) {  // "Filename Type Size Used Priority"
+            header = false;
+            if (line.rfind("Filename", 0) == 0) continue;
+        }
+        const auto f = split_spaces(line);
+        if (!f.empty()) out.push_back(unescape_mount_field(f[0]));
+    }
+    return out;
+}
+
+std::vector<MountEntry> read_mounts() {
+    const char* env = std::getenv("UKPU_MOUNTINFO");
+    const std::string path = env && *env ? env : "/proc/self/mountinfo";
+    std::string text;
+    if (!read_text(path, text)) throw Error(ErrorCode::io, "cannot read the mount table", path);
+    return parse_mountinfo(text, path);
+}
+
+std::vector<std::string> read_swaps() {
+    const char* env = std::getenv("UKPU_SWAPS");
+    const bool overridden = env && *env;
+    const std::string path = overridden ? env : "/proc/swaps";
+    std::string text;
+    if (!read_text(path, text)) {
+        if (overridden) throw Error(ErrorCode::io, "cannot read the swap table", path);
+        return {};
+    }
+    return parse_swaps(text);
+}
+
+}  // namespace ukpu::devices

@@ -1,0 +1,32 @@
+// What is mounted and what is swap: /proc/self/mountinfo (override UKPU_MOUNTINFO) and
+// /proc/swaps (override UKPU_SWAPS).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ukpu::devices {
+
+struct MountEntry {
+    unsigned major = 0;
+    unsigned minor = 0;
+    std::string mount_point;  // unescaped (\040 is a space)
+    std::string fs_type;
+    std::string source;  // "/dev/sdb1", "overlay", ... (unescaped)
+};
+
+// Parses mountinfo text; `where` names the file in errors. Throws Error(malformed).
+std::vector<MountEntry> parse_mountinfo(const std::string& text, const std::string& where);
+// The device paths of /proc/swaps ("/dev/dm-1"); swap files are returned as they are.
+std::vector<std::string> parse_swaps(const std::string& text);
+
+// Octal escapes of mountinfo (\040 space, \011 tab, \012 newline, \134 backslash) undone.
+std::string unescape_mount_field(const std::string& field);
+
+// Reads UKPU_MOUNTINFO or /proc/self/mountinfo. Throws Error(io) when it cannot.
+std::vector<MountEntry> read_mounts();
+// Reads UKPU_SWAPS or /proc/swaps; a missing /proc/swaps (no swap support) is no swap, a missing
+// override file is an error.
+std::vector<std::string> read_swaps();
+
+}  // namespace ukpu::devices
