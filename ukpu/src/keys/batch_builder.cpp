@@ -1,0 +1,99 @@
+#include "keys/batch_builder.hpp"
+
+#include <unordered_set>
+
+#include <openssl/evp.h>
+
+#include "keys/error.hpp"
+#include "keys/pidpps_generator.hpp"
+#include "ukpu/setupbin/error.hpp"
+#include "ukpu/setupbin/password.hpp"
+#include "ukpu/setupbin/values.hpp"
+
+namespace ukpu::keys {
+
+namespace {
+
+namespace sb = ukpu::setupbin;
+
+sb::Entry text_entry(std::uint16_t module, std::uint16_t variable, std::string_view text) {
+    sb::Entry e;
+    e.module = module;
+    e.variable = variable;
+    e.value.assign(text.begin(), text.end());
+    return e;
+}
+
+bool reserved(const sb::Entry& e) {
+    return (e.module == 1 && (e.variable == 1 || e.variable == 2)) ||
+           (e.module == 2 && (e.variable == 1 || e.variable == 2));
+}
+
+}  // namespace
+
+std::string sha256_hex(std::span<const std::uint8_t> data) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
+        throw Error(ErrorCode::io, "SHA-256 failed");
+    return sb::to_hex(std::span<const std::uint8_t>(md, len));
+}
+
+void check_new_password(std::string_view pw, const std::string& what) {
+    auto problems = sb::new_password_problems(pw);
+    if (problems.empty()) return;
+    std::string msg = "the new MEBx password would be rejected by the firmware: ";
+    for (std::size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
+    throw Error(ErrorCode::weak_password, msg, what);
+}
+
+std::vector<BuiltKeyFile> build_batch(const BatchRequest& request) {
+    if (request.count == 0) throw Error(ErrorCode::bad_argument, "a batch needs 1 record or more");
+    for (const auto& e : request.common_entries)
+        if (reserved(e))
+            throw Error(ErrorCode::bad_argument,
+                        "entry " + std::to_string(e.module) + "/" + std::to_string(e.variable) +
+                            " is set per record by the batch (PID, PPS, passwords)");
+    if (request.current_password.empty() || request.current_password.size() > 32)
+        throw Error(ErrorCode::bad_argument, "the current MEBx password must be 1 to 32 bytes");
+    if (request.new_password) check_new_password(*request.new_password, "new password");
+
+    const std::uint32_t per_key = request.per_key == 0 ? request.count : request.per_key;
+    std::unordered_set<std::string> pids;
+    pids.reserve(request.count);
+    std::vector<BuiltKeyFile> files;
+    for (std::uint32_t done = 0; done < request.count;) {
+        const std::uint32_t n = std::min(per_key, request.count - done);
+        BuiltKeyFile file;
+        std::vector<std::vector<sb::Entry>> entries;
+        entries.reserve(n);
+        for (std::uint32_t i = 0; i < n; ++i) {
+            KeyRecord r;
+            do {
+                r.pid = generate_pid();
+            } while (!pids.insert(r.pid).second);
+            r.pps = generate_pps();
+            r.current_password = request.current_password;
+            r.new_password = request.new_password ? *request.new_password : generate_password();
+            r.record_number = i + 1;
+            std::vector<sb::Entry> rec = request.common_entries;
+            rec.push_back(text_entry(1, 1, r.current_password));
+            rec.push_back(text_entry(1, 2, r.new_password));
+            rec.push_back(text_entry(2, 1, r.pid));
+            rec.push_back(text_entry(2, 2, r.pps));
+            entries.push_back(std::move(rec));
+            file.records.push_back(std::move(r));
+        }
+        try {
+            file.bytes = sb::serialize(sb::build(request.build, entries));
+        } catch (const sb::Error& e) {
+            throw Error(ErrorCode::bad_argument, e.message(), e.where().str());
+        }
+        file.sha256 = sha256_hex(file.bytes);
+        files.push_back(std::move(file));
+        done += n;
+    }
+    return files;
+}
+
+}  // namespace ukpu::keys

@@ -1,0 +1,43 @@
+// Building a batch: fresh PID/PPS pairs (unique within the batch), a new MEBx password per
+// record (one given, or a random strong one each), and the setup.bin files that hold them,
+// `per_key` records to a file.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keys/records.hpp"
+#include "ukpu/setupbin/model.hpp"
+#include "ukpu/setupbin/write.hpp"
+
+namespace ukpu::keys {
+
+struct BatchRequest {
+    std::uint32_t count = 0;    // records in the batch, 1 or more
+    std::uint32_t per_key = 0;  // records per setup.bin; 0 = all in one file
+    setupbin::BuildOptions build;
+    // Entries every record carries besides 1/1, 1/2, 2/1 and 2/2 (which are refused here).
+    std::vector<setupbin::Entry> common_entries;
+    std::string current_password;
+    std::optional<std::string> new_password;  // nullopt: a random strong password per record
+};
+
+struct BuiltKeyFile {
+    std::vector<std::uint8_t> bytes;
+    std::string sha256;              // lower-case hex of `bytes`
+    std::vector<KeyRecord> records;  // record_number, pid, pps, passwords set
+};
+
+// Throws Error(weak_password) listing every rule `pw` breaks (never the password itself).
+void check_new_password(std::string_view pw, const std::string& what);
+
+// Throws Error: bad_argument (count, per_key, a reserved entry), weak_password.
+std::vector<BuiltKeyFile> build_batch(const BatchRequest& request);
+
+// Lower-case hex SHA-256 of `data`.
+std::string sha256_hex(std::span<const std::uint8_t> data);
+
+}  // namespace ukpu::keys

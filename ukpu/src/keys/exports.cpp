@@ -1,0 +1,207 @@
+#include "keys/exports.hpp"
+
+#include <cstdio>
+
+#include "ukpu/setupbin/pidpps.hpp"
+
+namespace ukpu::keys {
+
+namespace {
+
+std::string shown_pid(const KeyRecord& r, PidForm form) {
+    return form == PidForm::dashed ? setupbin::format_pid(r.pid) : r.pid;
+}
+
+std::string shown_pps(const KeyRecord& r, PidForm form) {
+    return form == PidForm::dashed ? setupbin::format_pps(r.pps) : r.pps;
+}
+
+// Portable SQL: CREATE TABLE IF NOT EXISTS, plain INSERTs in one transaction, standard string
+// literals (quotes doubled, backslashes literal as in SQLite and PostgreSQL's default
+// standard_conforming_strings).
+std::string scs_sql(const std::vector<KeyRecord>& records, PidForm form) {
+    std::string out;
+    out.reserve(128 + records.size() * 160);
+    out +=
+        "-- Intel SCS csti_pid_map rows exported by ukpu. Holds secrets: keep this file private.\n"
+        "CREATE TABLE IF NOT EXISTS csti_pid_map (\n"
+        "    id INTEGER PRIMARY KEY,\n"
+        "    pid VARCHAR(64) NOT NULL,\n"
+        "    pps VARCHAR(64) NOT NULL,\n"
+        "    current_password VARCHAR(64) NOT NULL,\n"
+        "    admin_password VARCHAR(64) NOT NULL,\n"
+        "    used INTEGER NOT NULL\n"
+        ");\n"
+        "BEGIN;\n";
+    for (const auto& r : records) {
+        out +=
+            "INSERT INTO csti_pid_map (id, pid, pps, current_password, admin_password, used) "
+            "VALUES (";
+        out += std::to_string(r.id);
+        out += ", ";
+        out += sql_string(shown_pid(r, form));
+        out += ", ";
+        out += sql_string(shown_pps(r, form));
+        out += ", ";
+        out += sql_string(r.current_password);
+        out += ", ";
+        out += sql_string(r.new_password);
+        out += ", ";
+        out += std::to_string(used_flag(r));
+        out += ");\n";
+    }
+    out += "COMMIT;\n";
+    return out;
+}
+
+std::string scs_csv(const std::vector<KeyRecord>& records, PidForm form) {
+    std::string out = "id,pid,pps,current_password,admin_password,used\r\n";
+    out.reserve(64 + records.size() * 110);
+    for (const auto& r : records) {
+        out += std::to_string(r.id) + "," + csv_field(shown_pid(r, form)) + "," +
+               csv_field(shown_pps(r, form)) + "," + csv_field(r.current_password) + "," +
+               csv_field(r.new_password) + "," + std::to_string(used_flag(r)) + "\r\n";
+    }
+    return out;
+}
+
+std::string full_csv(const std::vector<KeyRecord>& records) {
+    std::string out =
+        "id,batch,key_file_id,key_file_index,key_file,record_number,pid,pps,current_password,"
+        "new_password,state,created_at,updated_at\r\n";
+    for (const auto& r : records) {
+        out += std::to_string(r.id) + "," + std::to_string(r.batch_id) + "," +
+               std::to_string(r.key_file_id) + "," + std::to_string(r.file_index) + "," +
+               csv_field(r.key_file) + "," + std::to_string(r.record_number) + "," +
+               csv_field(r.pid) + "," + csv_field(r.pps) + "," + csv_field(r.current_password) +
+               "," + csv_field(r.new_password) + "," + to_string(r.state) + "," +
+               csv_field(r.created_at) + "," + csv_field(r.updated_at) + "\r\n";
+    }
+    return out;
+}
+
+std::string full_json(const std::vector<KeyRecord>& records) {
+    std::string out = "{\n  \"records\": [";
+    bool first = true;
+    for (const auto& r : records) {
+        out += first ? "\n" : ",\n";
+        first = false;
+        out += "    {\"id\": " + std::to_string(r.id) +
+               ", \"batch\": " + std::to_string(r.batch_id) +
+               ", \"key_file_id\": " + std::to_string(r.key_file_id) +
+               ", \"key_file_index\": " + std::to_string(r.file_index) +
+               ", \"key_file\": " + json_string(r.key_file) +
+               ", \"record_number\": " + std::to_string(r.record_number) +
+               ", \"pid\": " + json_string(r.pid) + ", \"pps\": " + json_string(r.pps) +
+               ", \"current_password\": " + json_string(r.current_password) +
+               ", \"new_password\": " + json_string(r.new_password) +
+               ", \"state\": " + json_string(to_string(r.state)) +
+               ", \"used\": " + std::to_string(used_flag(r)) +
+               ", \"created_at\": " + json_string(r.created_at) +
+               ", \"updated_at\": " + json_string(r.updated_at) + "}";
+    }
+    out += first ? "]\n}\n" : "\n  ]\n}\n";
+    return out;
+}
+
+}  // namespace
+
+std::optional<ExportFormat> parse_export_format(std::string_view text) {
+    if (text == "scs-csv") return ExportFormat::scs_csv;
+    if (text == "scs-sql") return ExportFormat::scs_sql;
+    if (text == "csv") return ExportFormat::csv;
+    if (text == "json") return ExportFormat::json;
+    return std::nullopt;
+}
+
+const char* to_string(ExportFormat f) {
+    switch (f) {
+        case ExportFormat::scs_csv:
+            return "scs-csv";
+        case ExportFormat::scs_sql:
+            return "scs-sql";
+        case ExportFormat::csv:
+            return "csv";
+        case ExportFormat::json:
+            return "json";
+    }
+    return "csv";
+}
+
+int used_flag(const KeyRecord& r) {
+    return r.state == RecordState::consumed ? 1 : 0;
+}
+
+std::string export_records(const std::vector<KeyRecord>& records, ExportFormat format,
+                           PidForm form) {
+    switch (format) {
+        case ExportFormat::scs_csv:
+            return scs_csv(records, form);
+        case ExportFormat::scs_sql:
+            return scs_sql(records, form);
+        case ExportFormat::csv:
+            return full_csv(records);
+        case ExportFormat::json:
+            return full_json(records);
+    }
+    return {};
+}
+
+std::string csv_field(std::string_view value) {
+    bool quote = value.find_first_of(",\"\r\n") != std::string_view::npos ||
+                 (!value.empty() && (value.front() == ' ' || value.back() == ' '));
+    if (!quote) return std::string(value);
+    std::string out = "\"";
+    for (char c : value) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
+std::string sql_string(std::string_view value) {
+    std::string out = "'";
+    for (char c : value) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    out += '\'';
+    return out;
+}
+
+std::string json_string(std::string_view value) {
+    std::string out = "\"";
+    for (char c : value) {
+        const auto u = static_cast<unsigned char>(c);
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (u < 0x20 || u >= 0x7f) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", u);
+                    out += buf;
+                } else {
+                    out += c;
+                }
+        }
+    }
+    out += '"';
+    return out;
+}
+
+}  // namespace ukpu::keys

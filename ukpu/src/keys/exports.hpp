@@ -1,0 +1,39 @@
+// Server-side exports of key records (usb-key-rules.md section 5). The scs formats carry the
+// columns of Intel SCS's csti_pid_map table (id, pid, pps, current_password, admin_password,
+// used); csv and json carry every field the store holds. Every export contains secrets.
+//
+// Dashes: whether SCS stores pid/pps with dashes is not documented. Intel's illustrative row
+// shows the display form (XXXX-XXXX, XXXX-...-XXXX) and the SCS console and the MEBx show and
+// accept that form, so the scs formats write it by default; PidForm::plain writes the 8 and 32
+// characters exactly as they are stored in setup.bin. csv and json always write the plain form.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keys/records.hpp"
+
+namespace ukpu::keys {
+
+enum class ExportFormat { scs_csv, scs_sql, csv, json };
+enum class PidForm { dashed, plain };
+
+// "scs-csv", "scs-sql", "csv", "json"; nullopt for anything else.
+std::optional<ExportFormat> parse_export_format(std::string_view text);
+const char* to_string(ExportFormat f);
+
+// csti_pid_map.used: 1 once the record was consumed, else 0.
+int used_flag(const KeyRecord& r);
+
+// The whole export as text.
+std::string export_records(const std::vector<KeyRecord>& records, ExportFormat format,
+                           PidForm form = PidForm::dashed);
+
+// Pieces, for tests and other writers.
+std::string csv_field(std::string_view value);   // RFC 4180 quoting when needed
+std::string sql_string(std::string_view value);  // 'it''s'
+std::string json_string(std::string_view value);
+
+}  // namespace ukpu::keys

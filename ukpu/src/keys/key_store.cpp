@@ -1,0 +1,354 @@
+#include "keys/key_store.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "keys/error.hpp"
+#include "keys/key_store_schema.hpp"
+
+namespace ukpu::keys {
+
+namespace {
+
+constexpr const char* now_sql = "strftime('%Y-%m-%dT%H:%M:%SZ','now')";
+
+// Creates `dir` and missing parents with mode 0700.
+void make_private_dirs(const std::filesystem::path& dir) {
+    if (dir.empty() || std::filesystem::exists(dir)) return;
+    make_private_dirs(dir.parent_path());
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+        throw Error(ErrorCode::io,
+                    std::string("cannot create the directory: ") + std::strerror(errno),
+                    dir.string());
+}
+
+// Creates the file with mode 0600 when it does not exist (umask cannot widen it: 0600 is
+// applied again with fchmod), so that SQLite never creates it, nor its -wal and -shm files,
+// with wider permissions. An existing store with group or other bits is narrowed to 0600.
+void prepare_store_file(const std::filesystem::path& path) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        throw Error(ErrorCode::io, std::string("cannot open: ") + std::strerror(errno),
+                    path.string());
+    struct stat st {};
+    int rc = ::fstat(fd, &st);
+    if (rc == 0 && !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw Error(ErrorCode::not_a_store, "not a regular file", path.string());
+    }
+    if (rc == 0 && (st.st_mode & 0077) != 0) rc = ::fchmod(fd, 0600);
+    int saved = errno;
+    ::close(fd);
+    if (rc != 0)
+        throw Error(ErrorCode::io, std::string("cannot set mode 0600: ") + std::strerror(saved),
+                    path.string());
+}
+
+constexpr const char* record_columns =
+    "r.id, r.batch_id, r.key_file_id, f.file_index, f.target, r.record_number, r.pid, r.pps, "
+    "r.current_password, r.new_password, r.state, r.created_at, r.updated_at";
+
+KeyRecord record_from(const sql::Statement& s) {
+    KeyRecord r;
+    r.id = s.int_at(0);
+    r.batch_id = s.int_at(1);
+    r.key_file_id = s.int_at(2);
+    r.file_index = static_cast<std::uint32_t>(s.int_at(3));
+    r.key_file = s.text_at(4);
+    r.record_number = static_cast<std::uint32_t>(s.int_at(5));
+    r.pid = s.text_at(6);
+    r.pps = s.text_at(7);
+    r.current_password = s.text_at(8);
+    r.new_password = s.text_at(9);
+    r.state = parse_record_state(s.text_at(10)).value_or(RecordState::generated);
+    r.created_at = s.text_at(11);
+    r.updated_at = s.text_at(12);
+    return r;
+}
+
+KeyFileInfo file_from(const sql::Statement& s) {
+    KeyFileInfo f;
+    f.id = s.int_at(0);
+    f.batch_id = s.int_at(1);
+    f.file_index = static_cast<std::uint32_t>(s.int_at(2));
+    f.target = s.text_at(3);
+    f.sha256 = s.text_at(4);
+    f.first_record = static_cast<std::uint32_t>(s.int_at(5));
+    f.last_record = static_cast<std::uint32_t>(s.int_at(6));
+    return f;
+}
+
+constexpr const char* file_columns =
+    "id, batch_id, file_index, target, sha256, first_record, last_record";
+
+}  // namespace
+
+const char* to_string(RecordState s) {
+    switch (s) {
+        case RecordState::generated:
+            return "generated";
+        case RecordState::on_key:
+            return "on-key";
+        case RecordState::consumed:
+            return "consumed";
+        case RecordState::exported:
+            return "exported";
+    }
+    return "generated";
+}
+
+std::optional<RecordState> parse_record_state(std::string_view text) {
+    if (text == "generated") return RecordState::generated;
+    if (text == "on-key") return RecordState::on_key;
+    if (text == "consumed") return RecordState::consumed;
+    if (text == "exported") return RecordState::exported;
+    return std::nullopt;
+}
+
+std::filesystem::path default_store_path() {
+    const char* xdg = std::getenv("XDG_DATA_HOME");
+    if (xdg && *xdg && xdg[0] == '/') return std::filesystem::path(xdg) / "ukpu" / "keys.db";
+    const char* home = std::getenv("HOME");
+    if (home && *home) return std::filesystem::path(home) / ".local" / "share" / "ukpu" / "keys.db";
+    throw Error(ErrorCode::bad_argument,
+                "neither XDG_DATA_HOME nor HOME is set; choose the key store with --store FILE");
+}
+
+KeyStore::KeyStore(const std::filesystem::path& path) : path_(path) {
+    make_private_dirs(path.parent_path());
+    prepare_store_file(path);
+    db_ = std::make_unique<sql::Database>(path.string(), false);
+    open_checked();
+    migrate();
+}
+
+void KeyStore::open_checked() {
+    // Reading the header fails with SQLITE_NOTADB for a file that is not SQLite at all.
+    const std::int64_t app = db_->scalar_int("PRAGMA application_id");
+    const std::int64_t version = db_->scalar_int("PRAGMA user_version");
+    const std::int64_t objects = db_->scalar_int("SELECT count(*) FROM sqlite_schema");
+    if (app != store_application_id) {
+        if (app == 0 && version == 0 && objects == 0) return;  // new, empty: ours to set up
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "0x%08llx", static_cast<unsigned long long>(app));
+        throw Error(ErrorCode::not_a_store,
+                    std::string("a SQLite database that is not a ukpu key store (application_id ") +
+                        buf + ", ukpu's is 0x554b5055); it was left untouched",
+                    path_.string());
+    }
+    if (version > store_schema_version)
+        throw Error(ErrorCode::newer_schema,
+                    "the key store has schema version " + std::to_string(version) +
+                        ", newer than the " + std::to_string(store_schema_version) +
+                        " this ukpu knows; use a newer ukpu (the store was left untouched)",
+                    path_.string());
+}
+
+void KeyStore::migrate() {
+    db_->exec("PRAGMA journal_mode=WAL");
+    db_->exec("PRAGMA foreign_keys=ON");
+    db_->exec("PRAGMA synchronous=NORMAL");
+    auto steps = store_migrations();
+    std::int64_t version = db_->scalar_int("PRAGMA user_version");
+    if (version >= static_cast<std::int64_t>(steps.size())) return;
+    sql::Transaction tx(*db_);
+    // Checked again inside the write lock: another process may have migrated meanwhile.
+    version = db_->scalar_int("PRAGMA user_version");
+    for (auto v = version; v < static_cast<std::int64_t>(steps.size()); ++v)
+        db_->exec(std::string(steps[static_cast<std::size_t>(v)]));
+    db_->exec("PRAGMA application_id=" + std::to_string(store_application_id));
+    db_->exec("PRAGMA user_version=" + std::to_string(steps.size()));
+    tx.commit();
+}
+
+std::int32_t KeyStore::schema_version() const {
+    return static_cast<std::int32_t>(db_->scalar_int("PRAGMA user_version"));
+}
+
+BatchInfo KeyStore::add_batch(const NewBatch& batch) {
+    std::uint32_t total = 0;
+    for (const auto& f : batch.files) total += static_cast<std::uint32_t>(f.records.size());
+    sql::Transaction tx(*db_);
+    auto b = db_->prepare(std::string("INSERT INTO batches (created_at, ukpu_version, "
+                                      "file_version, record_count, settings) VALUES (") +
+                          now_sql + ", ?, ?, ?, ?)");
+    b.bind(1, batch.ukpu_version)
+        .bind(2, batch.file_version)
+        .bind(3, std::int64_t{total})
+        .bind(4, batch.settings);
+    b.run();
+    const std::int64_t batch_id = db_->last_insert_rowid();
+    auto f = db_->prepare(
+        "INSERT INTO key_files (batch_id, file_index, target, sha256, first_record, "
+        "last_record) VALUES (?, ?, ?, ?, ?, ?)");
+    auto r = db_->prepare(std::string("INSERT INTO records (batch_id, key_file_id, "
+                                      "record_number, pid, pps, current_password, new_password, "
+                                      "state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                                      "'generated', ") +
+                          now_sql + ", " + now_sql + ")");
+    std::uint32_t position = 0;
+    std::uint32_t index = 0;
+    for (const auto& file : batch.files) {
+        ++index;
+        const std::uint32_t first = position + 1;
+        const std::uint32_t last = position + static_cast<std::uint32_t>(file.records.size());
+        f.bind(1, batch_id)
+            .bind(2, std::int64_t{index})
+            .bind(3, file.target)
+            .bind(4, file.sha256)
+            .bind(5, std::int64_t{first})
+            .bind(6, std::int64_t{last});
+        f.run();
+        f.reset();
+        const std::int64_t file_id = db_->last_insert_rowid();
+        for (const auto& rec : file.records) {
+            r.bind(1, batch_id)
+                .bind(2, file_id)
+                .bind(3, std::int64_t{rec.record_number})
+                .bind(4, rec.pid)
+                .bind(5, rec.pps)
+                .bind(6, rec.current_password)
+                .bind(7, rec.new_password);
+            r.run();
+            r.reset();
+        }
+        position = last;
+    }
+    tx.commit();
+    return this->batch(batch_id);
+}
+
+void KeyStore::mark_written(std::int64_t batch_id) {
+    auto s = db_->prepare(std::string("UPDATE records SET state='on-key', updated_at=") + now_sql +
+                          " WHERE batch_id=? AND state='generated'");
+    s.bind(1, batch_id);
+    s.run();
+}
+
+std::vector<BatchInfo> KeyStore::batches() const {
+    std::vector<BatchInfo> out;
+    std::vector<std::int64_t> ids;
+    auto s = db_->prepare("SELECT id FROM batches ORDER BY id");
+    while (s.step()) ids.push_back(s.int_at(0));
+    for (auto id : ids) out.push_back(batch(id));
+    return out;
+}
+
+BatchInfo KeyStore::batch(std::int64_t id) const {
+    auto s = db_->prepare(
+        "SELECT id, created_at, ukpu_version, file_version, settings, record_count FROM batches "
+        "WHERE id=?");
+    s.bind(1, id);
+    if (!s.step())
+        throw Error(ErrorCode::not_found, "no batch " + std::to_string(id) + " in the key store",
+                    path_.string());
+    BatchInfo b;
+    b.id = s.int_at(0);
+    b.created_at = s.text_at(1);
+    b.ukpu_version = s.text_at(2);
+    b.file_version = s.text_at(3);
+    b.settings = s.text_at(4);
+    b.record_count = static_cast<std::uint32_t>(s.int_at(5));
+    auto f = db_->prepare(std::string("SELECT ") + file_columns +
+                          " FROM key_files WHERE batch_id=? ORDER BY file_index");
+    f.bind(1, id);
+    while (f.step()) b.files.push_back(file_from(f));
+    auto c = db_->prepare("SELECT state, count(*) FROM records WHERE batch_id=? GROUP BY state");
+    c.bind(1, id);
+    while (c.step()) {
+        auto n = static_cast<std::uint32_t>(c.int_at(1));
+        switch (parse_record_state(c.text_at(0)).value_or(RecordState::generated)) {
+            case RecordState::generated:
+                b.generated = n;
+                break;
+            case RecordState::on_key:
+                b.on_key = n;
+                break;
+            case RecordState::consumed:
+                b.consumed = n;
+                break;
+            case RecordState::exported:
+                b.exported = n;
+                break;
+        }
+    }
+    return b;
+}
+
+std::vector<KeyRecord> KeyStore::records(std::optional<std::int64_t> batch_id) const {
+    std::string q = std::string("SELECT ") + record_columns +
+                    " FROM records r JOIN key_files f ON f.id = r.key_file_id";
+    if (batch_id) q += " WHERE r.batch_id=?";
+    q += " ORDER BY r.id";
+    auto s = db_->prepare(q);
+    if (batch_id) {
+        batch(*batch_id);  // Error(not_found) for an unknown batch
+        s.bind(1, *batch_id);
+    }
+    std::vector<KeyRecord> out;
+    while (s.step()) out.push_back(record_from(s));
+    return out;
+}
+
+std::vector<KeyRecord> KeyStore::records_of_file(std::int64_t key_file_id) const {
+    auto s = db_->prepare(std::string("SELECT ") + record_columns +
+                          " FROM records r JOIN key_files f ON f.id = r.key_file_id WHERE "
+                          "r.key_file_id=? ORDER BY r.record_number");
+    s.bind(1, key_file_id);
+    std::vector<KeyRecord> out;
+    while (s.step()) out.push_back(record_from(s));
+    return out;
+}
+
+std::optional<KeyRecord> KeyStore::find_pid(const std::string& pid) const {
+    auto s = db_->prepare(std::string("SELECT ") + record_columns +
+                          " FROM records r JOIN key_files f ON f.id = r.key_file_id WHERE "
+                          "r.pid=?");
+    s.bind(1, pid);
+    if (!s.step()) return std::nullopt;
+    return record_from(s);
+}
+
+KeyFileInfo KeyStore::key_file(std::int64_t key_file_id) const {
+    auto s = db_->prepare(std::string("SELECT ") + file_columns + " FROM key_files WHERE id=?");
+    s.bind(1, key_file_id);
+    if (!s.step())
+        throw Error(ErrorCode::not_found,
+                    "no key file " + std::to_string(key_file_id) + " in the key store",
+                    path_.string());
+    return file_from(s);
+}
+
+std::uint32_t KeyStore::mark_consumed(std::int64_t key_file_id,
+                                      const std::set<std::uint32_t>& numbers) {
+    sql::Transaction tx(*db_);
+    auto s =
+        db_->prepare(std::string("UPDATE records SET state='consumed', updated_at=") + now_sql +
+                     " WHERE key_file_id=? AND record_number=? AND state<>'consumed'");
+    std::uint32_t changed = 0;
+    for (auto n : numbers) {
+        s.bind(1, key_file_id).bind(2, std::int64_t{n});
+        s.run();
+        s.reset();
+        changed += static_cast<std::uint32_t>(db_->changes());
+    }
+    tx.commit();
+    return changed;
+}
+
+std::uint32_t KeyStore::mark_exported(std::optional<std::int64_t> batch_id) {
+    std::string q = std::string("UPDATE records SET state='exported', updated_at=") + now_sql +
+                    " WHERE state='on-key'";
+    if (batch_id) q += " AND batch_id=?";
+    auto s = db_->prepare(q);
+    if (batch_id) s.bind(1, *batch_id);
+    s.run();
+    return static_cast<std::uint32_t>(db_->changes());
+}
+
+}  // namespace ukpu::keys

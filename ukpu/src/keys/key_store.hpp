@@ -1,0 +1,68 @@
+// The key store: one SQLite file (mode 0600, WAL) holding batches, their key files and records.
+// It is recognised by PRAGMA application_id; PRAGMA user_version is its schema version, brought
+// up to date by the migrations in key_store_schema.cpp. A database that is not ukpu's, or that a
+// newer ukpu wrote, is refused and left untouched.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "keys/records.hpp"
+#include "keys/sqlite.hpp"
+
+namespace ukpu::keys {
+
+// "UKPU" in ASCII, the application_id of every key store.
+inline constexpr std::int32_t store_application_id = 0x554B5055;
+// The schema version this build writes and reads.
+inline constexpr std::int32_t store_schema_version = 1;
+
+// $XDG_DATA_HOME/ukpu/keys.db, else $HOME/.local/share/ukpu/keys.db. Throws Error(bad_argument)
+// when neither variable is set.
+std::filesystem::path default_store_path();
+
+class KeyStore {
+public:
+    // Opens the store at `path`, creating it (and, for the default path, its directory with mode
+    // 0700) when missing: the file is created with mode 0600 before SQLite opens it. Throws
+    // Error: not_a_store, newer_schema, io.
+    explicit KeyStore(const std::filesystem::path& path);
+
+    const std::filesystem::path& path() const { return path_; }
+    std::int32_t schema_version() const;
+
+    // Adds a batch with every record in state `generated`, in one transaction. Throws
+    // Error(duplicate_pid) (nothing stored) when a PID is already in the store.
+    BatchInfo add_batch(const NewBatch& batch);
+    // Records of `batch_id` still `generated` become `on_key` (after their files were written).
+    void mark_written(std::int64_t batch_id);
+
+    std::vector<BatchInfo> batches() const;
+    BatchInfo batch(std::int64_t id) const;  // Error(not_found)
+    // Every record (of one batch), by id.
+    std::vector<KeyRecord> records(std::optional<std::int64_t> batch_id = {}) const;
+    std::vector<KeyRecord> records_of_file(std::int64_t key_file_id) const;
+
+    std::optional<KeyRecord> find_pid(const std::string& pid) const;
+    KeyFileInfo key_file(std::int64_t key_file_id) const;  // Error(not_found)
+
+    // Marks the records of a key file with these record numbers consumed; returns how many
+    // changed state.
+    std::uint32_t mark_consumed(std::int64_t key_file_id, const std::set<std::uint32_t>& numbers);
+    // Records (of one batch) in state on_key become exported; returns how many.
+    std::uint32_t mark_exported(std::optional<std::int64_t> batch_id);
+
+private:
+    void open_checked();
+    void migrate();
+
+    std::filesystem::path path_;
+    std::unique_ptr<sql::Database> db_;
+};
+
+}  // namespace ukpu::keys

@@ -1,0 +1,55 @@
+#include "keys/key_store_schema.hpp"
+
+#include <array>
+
+namespace ukpu::keys {
+
+namespace {
+
+// Version 0 -> 1: batches, their key files and records.
+constexpr std::string_view schema_v1 = R"sql(
+CREATE TABLE batches (
+    id            INTEGER PRIMARY KEY,
+    created_at    TEXT NOT NULL,
+    ukpu_version  TEXT NOT NULL,
+    file_version  TEXT NOT NULL,
+    record_count  INTEGER NOT NULL,
+    settings      TEXT NOT NULL
+);
+CREATE TABLE key_files (
+    id            INTEGER PRIMARY KEY,
+    batch_id      INTEGER NOT NULL REFERENCES batches(id),
+    file_index    INTEGER NOT NULL,
+    target        TEXT NOT NULL,
+    sha256        TEXT NOT NULL,
+    first_record  INTEGER NOT NULL,
+    last_record   INTEGER NOT NULL,
+    UNIQUE (batch_id, file_index)
+);
+CREATE TABLE records (
+    id                INTEGER PRIMARY KEY,
+    batch_id          INTEGER NOT NULL REFERENCES batches(id),
+    key_file_id       INTEGER NOT NULL REFERENCES key_files(id),
+    record_number     INTEGER NOT NULL,
+    pid               TEXT NOT NULL UNIQUE,
+    pps               TEXT NOT NULL,
+    current_password  TEXT NOT NULL,
+    new_password      TEXT NOT NULL,
+    state             TEXT NOT NULL
+                      CHECK (state IN ('generated', 'on-key', 'consumed', 'exported')),
+    created_at        TEXT NOT NULL,
+    updated_at        TEXT NOT NULL,
+    UNIQUE (key_file_id, record_number)
+);
+CREATE INDEX records_batch ON records(batch_id);
+)sql";
+
+constexpr std::array<std::string_view, 1> migrations = {schema_v1};
+
+}  // namespace
+
+std::span<const std::string_view> store_migrations() {
+    return migrations;
+}
+
+}  // namespace ukpu::keys

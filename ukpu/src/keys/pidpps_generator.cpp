@@ -1,0 +1,81 @@
+#include "keys/pidpps_generator.hpp"
+
+#include <array>
+#include <limits>
+
+#include <openssl/err.h>
+#include <openssl/rand.h>
+
+#include "keys/error.hpp"
+#include "ukpu/setupbin/password.hpp"
+#include "ukpu/setupbin/pidpps.hpp"
+
+namespace ukpu::keys {
+
+namespace {
+
+constexpr std::size_t pps_group_chars = 3;  // random characters per PPS group of 4
+
+}  // namespace
+
+void random_bytes(std::span<std::uint8_t> out) {
+    if (out.empty()) return;
+    if (out.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+        throw Error(ErrorCode::bad_argument, "too many random bytes asked for at once");
+    if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) {
+        unsigned long e = ERR_get_error();
+        std::array<char, 256> buf{};
+        ERR_error_string_n(e, buf.data(), buf.size());
+        throw Error(ErrorCode::io, std::string("the random generator failed: ") + buf.data());
+    }
+}
+
+std::string random_string(std::size_t count, std::string_view alphabet) {
+    const std::size_t size = alphabet.size();
+    if (size < 2 || size > 256)
+        throw Error(ErrorCode::bad_argument, "an alphabet needs 2 to 256 characters");
+    // Bytes at or above `limit` would make the low residues more likely: they are drawn again.
+    const unsigned limit = 256u - 256u % static_cast<unsigned>(size);
+    std::string out;
+    out.reserve(count);
+    std::array<std::uint8_t, 64> pool{};
+    while (out.size() < count) {
+        random_bytes(pool);
+        for (std::uint8_t b : pool) {
+            if (b >= limit) continue;
+            out.push_back(alphabet[b % size]);
+            if (out.size() == count) break;
+        }
+    }
+    return out;
+}
+
+std::string generate_pid() {
+    std::string pid = random_string(setupbin::pid_length - 1, pidpps_alphabet);
+    pid.push_back(setupbin::pid_pps_checksum(pid));
+    return pid;
+}
+
+std::string generate_pps() {
+    const std::size_t groups = setupbin::pps_length / (pps_group_chars + 1);
+    const std::string body = random_string(groups * pps_group_chars, pidpps_alphabet);
+    std::string pps;
+    pps.reserve(setupbin::pps_length);
+    for (std::size_t g = 0; g < groups; ++g) {
+        std::string_view chars(body.data() + g * pps_group_chars, pps_group_chars);
+        pps.append(chars);
+        pps.push_back(setupbin::pid_pps_checksum(chars));
+    }
+    return pps;
+}
+
+std::string generate_password(std::size_t length) {
+    if (length < setupbin::mebx_password_min || length > setupbin::mebx_password_max)
+        throw Error(ErrorCode::bad_argument, "a MEBx password has 8 to 32 characters");
+    for (;;) {
+        std::string pw = random_string(length, password_alphabet);
+        if (setupbin::new_password_problems(pw).empty()) return pw;
+    }
+}
+
+}  // namespace ukpu::keys

@@ -1,0 +1,73 @@
+// The values the key store holds: batches, the key files (or sticks) of a batch, and records.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ukpu::keys {
+
+// generated: stored, its setup.bin not yet written; on_key: written to its key file;
+// consumed: a PC took it (read back from the key by sync); exported: handed to a server.
+enum class RecordState { generated, on_key, consumed, exported };
+
+const char* to_string(RecordState s);  // "generated", "on-key", "consumed", "exported"
+std::optional<RecordState> parse_record_state(std::string_view text);
+
+// One setup.bin of a batch: where it went (a path, or a stick's serial), its sha256 as written,
+// and which of the batch's records it holds (1-based positions within the batch, inclusive).
+struct KeyFileInfo {
+    std::int64_t id = 0;
+    std::int64_t batch_id = 0;
+    std::uint32_t file_index = 0;  // 1-based within the batch
+    std::string target;
+    std::string sha256;
+    std::uint32_t first_record = 0;
+    std::uint32_t last_record = 0;
+};
+
+struct BatchInfo {
+    std::int64_t id = 0;
+    std::string created_at;    // ISO 8601 UTC
+    std::string ukpu_version;  // the program that made it
+    std::string file_version;  // setup.bin format, "2.1"
+    std::string settings;      // JSON of the non-secret settings
+    std::uint32_t record_count = 0;
+    std::vector<KeyFileInfo> files;
+    // Records per state, in the order of RecordState.
+    std::uint32_t generated = 0, on_key = 0, consumed = 0, exported = 0;
+};
+
+struct KeyRecord {
+    std::int64_t id = 0;  // running index across the store: csti_pid_map.id
+    std::int64_t batch_id = 0;
+    std::int64_t key_file_id = 0;
+    std::uint32_t file_index = 0;     // the key file's index within its batch
+    std::string key_file;             // the key file's target
+    std::uint32_t record_number = 0;  // 1-based within its setup.bin
+    std::string pid;                  // 8 characters, no dashes
+    std::string pps;                  // 32 characters, no dashes (secret)
+    std::string current_password;     // secret
+    std::string new_password;         // secret
+    RecordState state = RecordState::generated;
+    std::string created_at;
+    std::string updated_at;
+};
+
+// A batch to add: its files and, per file, the records in record-number order.
+struct NewKeyFile {
+    std::string target;
+    std::string sha256;
+    std::vector<KeyRecord> records;  // pid, pps, passwords and record_number are used
+};
+
+struct NewBatch {
+    std::string ukpu_version;
+    std::string file_version;
+    std::string settings;
+    std::vector<NewKeyFile> files;
+};
+
+}  // namespace ukpu::keys

@@ -1,0 +1,146 @@
+#include "keys/sqlite.hpp"
+
+#include <sqlite3.h>
+
+#include "keys/error.hpp"
+
+namespace ukpu::keys::sql {
+
+Database::Database(const std::string& path, bool create) : path_(path) {
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    if (create) flags |= SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw Error(ErrorCode::io, "cannot open the key store: " + msg, path);
+    }
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, 5000);
+}
+
+Database::~Database() {
+    if (db_) sqlite3_close_v2(db_);
+}
+
+void Database::fail(int rc, std::string_view what) const {
+    const int primary = rc & 0xff;
+    std::string msg = std::string(what) + ": " + sqlite3_errmsg(db_);
+    if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        std::string detail = sqlite3_errmsg(db_);
+        if (detail.find(".pid") != std::string::npos)
+            throw Error(ErrorCode::duplicate_pid,
+                        "a PID of the new batch is already in the store (" + detail +
+                            "); nothing was stored",
+                        path_);
+    }
+    if (primary == SQLITE_NOTADB)
+        throw Error(ErrorCode::not_a_store, "not a SQLite database, so not a ukpu key store",
+                    path_);
+    throw Error(ErrorCode::io, msg, path_);
+}
+
+void Database::exec(const std::string& sql) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+    sqlite3_free(err);
+    if (rc != SQLITE_OK) fail(sqlite3_extended_errcode(db_), "SQL failed");
+}
+
+Statement Database::prepare(std::string_view sql) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+    if (rc != SQLITE_OK) fail(sqlite3_extended_errcode(db_), "cannot prepare a statement");
+    return Statement(*this, stmt);
+}
+
+std::int64_t Database::scalar_int(std::string_view sql) {
+    Statement s = prepare(sql);
+    if (!s.step()) return 0;
+    return s.int_at(0);
+}
+
+std::int64_t Database::last_insert_rowid() const {
+    return sqlite3_last_insert_rowid(db_);
+}
+
+int Database::changes() const {
+    return sqlite3_changes(db_);
+}
+
+Statement::~Statement() {
+    if (stmt_) sqlite3_finalize(stmt_);
+}
+
+Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
+    other.stmt_ = nullptr;
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+    int rc = sqlite3_bind_int64(stmt_, index, value);
+    if (rc != SQLITE_OK) db_->fail(rc, "cannot bind a value");
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+    int rc = sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
+                               SQLITE_TRANSIENT);
+    if (rc != SQLITE_OK) db_->fail(rc, "cannot bind a value");
+    return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+    int rc = sqlite3_bind_null(stmt_, index);
+    if (rc != SQLITE_OK) db_->fail(rc, "cannot bind a value");
+    return *this;
+}
+
+bool Statement::step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    int ext = sqlite3_extended_errcode(db_->handle());
+    sqlite3_reset(stmt_);
+    db_->fail(ext, "SQL failed");
+}
+
+void Statement::run() {
+    while (step()) {
+    }
+}
+
+void Statement::reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+}
+
+std::int64_t Statement::int_at(int column) const {
+    return sqlite3_column_int64(stmt_, column);
+}
+
+std::string Statement::text_at(int column) const {
+    const unsigned char* p = sqlite3_column_text(stmt_, column);
+    if (!p) return {};
+    return std::string(reinterpret_cast<const char*>(p),
+                       static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+bool Statement::null_at(int column) const {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+Transaction::Transaction(Database& db) : db_(db) {
+    db_.exec("BEGIN IMMEDIATE");
+}
+
+Transaction::~Transaction() {
+    if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+    db_.exec("COMMIT");
+    done_ = true;
+}
+
+}  // namespace ukpu::keys::sql

@@ -1,0 +1,53 @@
+#include "keys_command.hpp"
+
+namespace ukpu::cli {
+
+std::vector<Command> add_keys(CLI::App& app, const GlobalOptions& g) {
+    CLI::App* keys = app.add_subcommand(
+        "keys", "PID/PPS key batches: generate, list, export for the server, sync consumed");
+    keys->require_subcommand(1);
+    keys->fallthrough();
+    return {add_keys_generate(*keys, g), add_keys_list(*keys, g), add_keys_export(*keys, g),
+            add_keys_sync(*keys, g)};
+}
+
+void add_store_option(CLI::App& sub, std::string& path) {
+    sub.add_option("--store", path,
+                   "The key store (SQLite); default $XDG_DATA_HOME/ukpu/keys.db, else "
+                   "~/.local/share/ukpu/keys.db")
+        ->type_name("FILE");
+}
+
+std::unique_ptr<keys::KeyStore> open_store(const std::string& path) {
+    const std::filesystem::path p =
+        path.empty() ? keys::default_store_path() : std::filesystem::path(path);
+    return std::make_unique<keys::KeyStore>(p);
+}
+
+int exit_code_for(const keys::Error& e) {
+    switch (e.code()) {
+        case keys::ErrorCode::bad_argument:
+            return exit_usage;
+        case keys::ErrorCode::bad_input:
+        case keys::ErrorCode::not_a_store:
+        case keys::ErrorCode::weak_password:
+        case keys::ErrorCode::not_found:
+            return exit_bad_input;
+        case keys::ErrorCode::newer_schema:
+        case keys::ErrorCode::duplicate_pid:
+            return exit_refused;
+        case keys::ErrorCode::io:
+            return exit_io;
+    }
+    return exit_io;
+}
+
+int run_keys_service(const std::function<int()>& body) {
+    try {
+        return body();
+    } catch (const keys::Error& e) {
+        throw CliError(exit_code_for(e), e.where(), e.message());
+    }
+}
+
+}  // namespace ukpu::cli

@@ -1,0 +1,40 @@
+// `ukpu keys generate | list | export | sync`: PID/PPS batches, the key store and the server-side
+// exports. The shared pieces of the four subcommands.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "context.hpp"
+#include "keys/error.hpp"
+#include "keys/key_store.hpp"
+
+namespace ukpu::cli {
+
+// Adds `keys` and its subcommands to `app`; one Command per subcommand.
+std::vector<Command> add_keys(CLI::App& app, const GlobalOptions& g);
+
+Command add_keys_generate(CLI::App& keys, const GlobalOptions& g);
+Command add_keys_list(CLI::App& keys, const GlobalOptions& g);
+Command add_keys_export(CLI::App& keys, const GlobalOptions& g);
+Command add_keys_sync(CLI::App& keys, const GlobalOptions& g);
+
+// --store FILE on `sub`, bound to `path`.
+void add_store_option(CLI::App& sub, std::string& path);
+
+// Opens the store named by --store, or the default one.
+std::unique_ptr<keys::KeyStore> open_store(const std::string& path);
+
+// The exit status of a key-service error: 3 for a store that is not ukpu's, a password the
+// firmware would reject and input that does not match the store; 4 for a newer schema and a
+// duplicate PID (refused, nothing changed); 2 for a bad argument; 5 for I/O.
+int exit_code_for(const keys::Error& e);
+
+// Runs `body`, turning keys::Error into CliError with its exit status.
+int run_keys_service(const std::function<int()>& body);
+
+}  // namespace ukpu::cli

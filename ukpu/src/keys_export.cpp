@@ -1,0 +1,80 @@
+// `ukpu keys export --format scs-csv|scs-sql|csv|json [--batch ID] -o FILE`: the server-side
+// records (they always hold secrets), written atomically with mode 0600. Records on a key become
+// `exported`.
+#include "keys/exports.hpp"
+#include "keys_command.hpp"
+#include "secret_file.hpp"
+
+namespace ukpu::cli {
+
+namespace {
+
+struct ExportOptions {
+    std::string store;
+    std::string format;
+    std::string output;
+    std::int64_t batch = 0;
+    bool plain = false;
+};
+
+int run_export(const ExportOptions& o, const GlobalOptions& g) {
+    const auto format = keys::parse_export_format(o.format);
+    if (!format) throw CliError(exit_usage, "--format", "'" + o.format + "' is not known");
+    return run_keys_service([&]() -> int {
+        auto store = open_store(o.store);
+        std::optional<std::int64_t> batch;
+        if (o.batch != 0) batch = o.batch;
+        const auto records = store->records(batch);
+        const std::string text = keys::export_records(
+            records, *format, o.plain ? keys::PidForm::plain : keys::PidForm::dashed);
+        if (!g.dry_run) {
+            write_file_atomic(o.output,
+                              std::span<const std::uint8_t>(
+                                  reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+            store->mark_exported(batch);
+        }
+        if (g.json) {
+            Json doc = Json::object();
+            doc.set("ok", true);
+            doc.set("path", o.output);
+            doc.set("format", keys::to_string(*format));
+            doc.set("records", static_cast<std::uint64_t>(records.size()));
+            doc.set("written", !g.dry_run);
+            print_json(doc);
+        }
+        print_note(g, std::string(g.dry_run ? "would write (dry run) " : "wrote ") + o.output +
+                          ": " + std::to_string(records.size()) + " record(s), " +
+                          keys::to_string(*format) + " (holds secrets; mode 0600)");
+        return exit_ok;
+    });
+}
+
+}  // namespace
+
+Command add_keys_export(CLI::App& keys, const GlobalOptions& g) {
+    auto o = std::make_shared<ExportOptions>();
+    CLI::App* sub = keys.add_subcommand(
+        "export", "Export records for the provisioning server (Intel SCS csti_pid_map) or in full");
+    sub->fallthrough();
+    add_store_option(*sub, o->store);
+    sub->add_option("--format", o->format,
+                    "scs-csv, scs-sql (csti_pid_map: id, pid, pps, current_password, "
+                    "admin_password, used), csv or json (every field)")
+        ->required()
+        ->check(CLI::IsMember({"scs-csv", "scs-sql", "csv", "json"}));
+    sub->add_option("-o,--output", o->output, "The file to write (mode 0600, atomically)")
+        ->required();
+    sub->add_option("--batch", o->batch, "Only this batch")->check(CLI::PositiveNumber);
+    sub->add_flag("--plain-pid-pps", o->plain,
+                  "scs formats: PID and PPS without dashes, as stored in setup.bin (default: "
+                  "the display form XXXX-XXXX as Intel's sample shows)");
+    sub->footer(
+        "Exports always hold the PPS and passwords: the file is created with mode 0600.\n"
+        "scs-sql is portable SQL (CREATE TABLE IF NOT EXISTS, plain INSERTs) for SQLite and\n"
+        "PostgreSQL. used is 1 for records a PC consumed (see keys sync).\n"
+        "Exit codes: 0 written; 2 bad option; 3 no such batch, or not a ukpu key store;\n"
+        "4 a newer key store schema, or the output is not a regular file; 5 I/O error.");
+    return {sub, [o, &g] { return run_export(*o, g); }};
+}
+
+}  // namespace ukpu::cli

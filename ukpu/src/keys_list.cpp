@@ -1,0 +1,143 @@
+// `ukpu keys list [--batch ID] [--show-secrets]`: the batches of the store, or one batch's key
+// files and records. PPS and passwords are shown as *** unless --show-secrets.
+#include <cstdio>
+#include <iostream>
+
+#include "keys_command.hpp"
+#include "ukpu/setupbin/pidpps.hpp"
+
+namespace ukpu::cli {
+
+namespace {
+
+constexpr const char* masked = "***";
+
+struct ListOptions {
+    std::string store;
+    std::int64_t batch = 0;
+    bool show_secrets = false;
+};
+
+Json file_json(const keys::KeyFileInfo& f) {
+    Json j = Json::object();
+    j.set("id", f.id);
+    j.set("index", f.file_index);
+    j.set("target", f.target);
+    j.set("sha256", f.sha256);
+    j.set("first_record", f.first_record);
+    j.set("last_record", f.last_record);
+    return j;
+}
+
+Json batch_json(const keys::BatchInfo& b) {
+    Json j = Json::object();
+    j.set("id", b.id);
+    j.set("created_at", b.created_at);
+    j.set("ukpu_version", b.ukpu_version);
+    j.set("version", b.file_version);
+    j.set("records", b.record_count);
+    Json states = Json::object();
+    states.set("generated", b.generated);
+    states.set("on-key", b.on_key);
+    states.set("consumed", b.consumed);
+    states.set("exported", b.exported);
+    j.set("states", states);
+    Json files = Json::array();
+    for (const auto& f : b.files) files.push(file_json(f));
+    j.set("files", files);
+    return j;
+}
+
+std::string secret(const std::string& value, bool show) {
+    return show ? value : masked;
+}
+
+int run_list(const ListOptions& o, const GlobalOptions& g) {
+    return run_keys_service([&]() -> int {
+        auto store = open_store(o.store);
+        if (o.batch == 0) {
+            const auto batches = store->batches();
+            if (g.json) {
+                Json doc = Json::object();
+                doc.set("store", store->path().string());
+                Json arr = Json::array();
+                for (const auto& b : batches) arr.push(batch_json(b));
+                doc.set("batches", arr);
+                print_json(doc);
+                return exit_ok;
+            }
+            std::printf("%-6s %-20s %-7s %8s %8s %8s %8s %6s\n", "BATCH", "CREATED", "VERSION",
+                        "RECORDS", "ON-KEY", "CONSUMED", "EXPORTED", "FILES");
+            for (const auto& b : batches)
+                std::printf("%-6lld %-20s %-7s %8u %8u %8u %8u %6zu\n",
+                            static_cast<long long>(b.id), b.created_at.c_str(),
+                            b.file_version.c_str(), b.record_count, b.on_key, b.consumed,
+                            b.exported, b.files.size());
+            print_note(g,
+                       std::to_string(batches.size()) + " batch(es) in " + store->path().string());
+            return exit_ok;
+        }
+        const keys::BatchInfo b = store->batch(o.batch);
+        const auto records = store->records(o.batch);
+        if (g.json) {
+            Json doc = batch_json(b);
+            Json arr = Json::array();
+            for (const auto& r : records) {
+                Json j = Json::object();
+                j.set("id", r.id);
+                j.set("key_file_id", r.key_file_id);
+                j.set("key_file_index", r.file_index);
+                j.set("record_number", r.record_number);
+                j.set("pid", r.pid);
+                j.set("pps", secret(r.pps, o.show_secrets));
+                j.set("current_password", secret(r.current_password, o.show_secrets));
+                j.set("new_password", secret(r.new_password, o.show_secrets));
+                j.set("state", keys::to_string(r.state));
+                j.set("updated_at", r.updated_at);
+                arr.push(j);
+            }
+            doc.set("record_list", arr);
+            print_json(doc);
+            return exit_ok;
+        }
+        std::printf("batch %lld, created %s, version %s, %u records\n",
+                    static_cast<long long>(b.id), b.created_at.c_str(), b.file_version.c_str(),
+                    b.record_count);
+        for (const auto& f : b.files)
+            std::printf("key file %lld (#%u): %s records %u-%u sha256 %s\n",
+                        static_cast<long long>(f.id), f.file_index, f.target.c_str(),
+                        f.first_record, f.last_record, f.sha256.c_str());
+        std::printf("%-8s %-5s %-6s %-9s %-39s %-9s\n", "ID", "FILE", "RECORD", "PID", "PPS",
+                    "STATE");
+        for (const auto& r : records) {
+            const std::string pps =
+                o.show_secrets ? setupbin::format_pps(r.pps) : std::string(masked);
+            std::printf("%-8lld %-5u %-6u %-9s %-39s %-9s", static_cast<long long>(r.id),
+                        r.file_index, r.record_number, setupbin::format_pid(r.pid).c_str(),
+                        pps.c_str(), keys::to_string(r.state));
+            if (o.show_secrets)
+                std::printf(" current=%s new=%s", r.current_password.c_str(),
+                            r.new_password.c_str());
+            std::printf("\n");
+        }
+        return exit_ok;
+    });
+}
+
+}  // namespace
+
+Command add_keys_list(CLI::App& keys, const GlobalOptions& g) {
+    auto o = std::make_shared<ListOptions>();
+    CLI::App* sub = keys.add_subcommand("list", "The batches of the key store, or one batch");
+    sub->fallthrough();
+    add_store_option(*sub, o->store);
+    sub->add_option("--batch", o->batch, "One batch: its key files and records")
+        ->check(CLI::PositiveNumber);
+    sub->add_flag("--show-secrets", o->show_secrets, "Show PPS and passwords (masked as ***)");
+    sub->footer(
+        "Exit codes: 0 listed; 3 no such batch, or not a ukpu key store; 4 a newer key "
+        "store schema; 5 I/O error.");
+    return {sub, [o, &g] { return run_list(*o, g); }};
+}
+
+}  // namespace ukpu::cli
