@@ -6,6 +6,7 @@
 #include <string>
 
 #include "boot_sector_writer.hpp"
+#include "fat_entries.hpp"
 #include "ukpu/fatwriter/dos_time.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/ondisk.hpp"
@@ -79,36 +80,6 @@ void put_entry(std::span<std::uint8_t> dir, std::size_t slot, const std::array<c
     put_u16(dir, o + de::write_date, when.date);
     put_u16(dir, o + de::cluster_low, static_cast<std::uint16_t>(cluster & 0xFFFF));
     put_u32(dir, o + de::file_size, size);
-}
-
-void set_fat_entry(std::vector<std::uint8_t>& fat, FatType type, std::uint32_t cluster,
-                   std::uint32_t value) {
-    switch (type) {
-        case FatType::fat12: {
-            const std::size_t off = cluster + cluster / 2;
-            if (cluster & 1) {
-                fat[off] = static_cast<std::uint8_t>((fat[off] & 0x0F) | ((value << 4) & 0xF0));
-                fat[off + 1] = static_cast<std::uint8_t>(value >> 4);
-            } else {
-                fat[off] = static_cast<std::uint8_t>(value);
-                fat[off + 1] =
-                    static_cast<std::uint8_t>((fat[off + 1] & 0xF0) | ((value >> 8) & 0x0F));
-            }
-            break;
-        }
-        case FatType::fat16:
-            put_u16(fat, cluster * 2u, static_cast<std::uint16_t>(value));
-            break;
-        case FatType::fat32:
-            put_u32(fat, cluster * 4u, value & ondisk::fat32_mask);
-            break;
-    }
-}
-
-std::uint32_t eoc(FatType t) {
-    return t == FatType::fat12   ? ondisk::fat12_eoc
-           : t == FatType::fat16 ? ondisk::fat16_eoc
-                                 : ondisk::fat32_eoc;
 }
 
 }  // namespace
@@ -255,17 +226,15 @@ KeyLayout write_key(BlockDevice& device, std::span<const std::uint8_t> setup_bin
 
     // The FAT: media and end-of-chain markers, the FAT32 root cluster, then each file's chain.
     const std::uint32_t used_end = next;  // first cluster after the last file
-    const std::size_t fat_bytes_used =
-        g.type == FatType::fat12 ? (std::size_t{used_end} * 3 + 1) / 2 + 1
-                                 : std::size_t{used_end} * (g.type == FatType::fat16 ? 2 : 4);
+    const std::size_t fat_bytes_used = fat_bytes_for(g.type, used_end);
     std::vector<std::uint8_t> fat((fat_bytes_used + ss - 1) / ss * ss, 0);
-    set_fat_entry(fat, g.type, 0, (eoc(g.type) & ~0xFFu) | ondisk::media_fixed);
-    set_fat_entry(fat, g.type, 1, eoc(g.type));
-    if (g.type == FatType::fat32) set_fat_entry(fat, g.type, g.root_cluster, eoc(g.type));
+    set_fat_entry(fat, g.type, 0, (end_of_chain(g.type) & ~0xFFu) | ondisk::media_fixed);
+    set_fat_entry(fat, g.type, 1, end_of_chain(g.type));
+    if (g.type == FatType::fat32) set_fat_entry(fat, g.type, g.root_cluster, end_of_chain(g.type));
     for (const auto& p : placed)
         for (std::uint32_t c = 0; c < p.clusters; ++c)
             set_fat_entry(fat, g.type, p.first + c,
-                          c + 1 == p.clusters ? eoc(g.type) : p.first + c + 1);
+                          c + 1 == p.clusters ? end_of_chain(g.type) : p.first + c + 1);
     for (std::uint32_t copy = 0; copy < g.num_fats; ++copy) plan.put(v0 + g.fat_start(copy), fat);
 
     // Root directory: SETUP.BIN in slot 0, then the label entry if asked, then the extras.

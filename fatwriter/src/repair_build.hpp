@@ -1,0 +1,42 @@
+// The two ways a repair is built, both into an OverlayDevice (nothing touches the key): in place
+// (clusters moved, FAT and directories rewritten, the volume kept) and the strict conversion (a
+// new strict-layout volume with every file and folder copied in).
+#pragma once
+
+#include <vector>
+
+#include "overlay_device.hpp"
+#include "repair_scan.hpp"
+#include "ukpu/fatwriter/partition.hpp"
+#include "ukpu/fatwriter/repair.hpp"
+
+namespace ukpu::fat {
+
+// Write phases: moved clusters into free space, then metadata (FATs, directories, FSInfo),
+// then setup.bin's run.
+inline constexpr std::uint32_t phase_moves = 1;
+inline constexpr std::uint32_t phase_metadata = 2;
+inline constexpr std::uint32_t phase_setup = 3;
+
+struct SetupFile {
+    std::size_t entry = 0;  // index into scan.entries
+    std::vector<std::uint8_t> data;
+    std::array<std::uint8_t, 32> raw{};  // its directory entry as stored
+};
+
+// Finds, reads and checks the setup file (content defects are refused, see plan_repair).
+SetupFile load_setup_file(const Volume& volume, const ScannedVolume& scan,
+                          const RepairOptions& options, RepairPlan& plan);
+
+// The 8.3 entry `SETUP   BIN`, archive only, no case flags, at `cluster`; timestamps and size
+// from `raw`.
+std::array<std::uint8_t, 32> setup_entry(const std::array<std::uint8_t, 32>& raw, FatType type,
+                                         std::uint32_t cluster);
+
+void build_in_place(OverlayDevice& overlay, const VolumeLocation& where, const Volume& volume,
+                    const ScannedVolume& scan, const SetupFile& setup, RepairPlan& plan);
+
+void build_strict(OverlayDevice& overlay, const Volume& volume, const ScannedVolume& scan,
+                  const SetupFile& setup, RepairPlan& plan);
+
+}  // namespace ukpu::fat
