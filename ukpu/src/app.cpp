@@ -85,6 +85,7 @@ int run(int argc, char** argv) {
     commands.push_back(add_cert_hash(app, g));
     commands.push_back(add_build(app, g));
     commands.push_back(add_verify(app, g));
+    commands.push_back(add_repair(app, g));
 
     try {
         app.parse(argc, argv);

@@ -20,5 +20,6 @@ Command add_setupbin_create(CLI::App& setupbin, const GlobalOptions& g);
 Command add_cert_hash(CLI::App& app, const GlobalOptions& g);
 Command add_build(CLI::App& app, const GlobalOptions& g);
 Command add_verify(CLI::App& app, const GlobalOptions& g);
+Command add_repair(CLI::App& app, const GlobalOptions& g);
 
 }  // namespace ukpu::cli
