@@ -12,6 +12,7 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "key_target.hpp"
+#include "keys_command.hpp"
 #include "ukpu/setupbin/error.hpp"
 
 namespace ukpu::cli {
@@ -83,6 +84,7 @@ int run(int argc, char** argv) {
     commands.push_back(add_setupbin_check(*setupbin, g));
     commands.push_back(add_setupbin_create(*setupbin, g));
     commands.push_back(add_cert_hash(app, g));
+    for (auto& c : add_keys(app, g)) commands.push_back(std::move(c));
     commands.push_back(add_build(app, g));
     commands.push_back(add_verify(app, g));
     commands.push_back(add_repair(app, g));

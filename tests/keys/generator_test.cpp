@@ -1,0 +1,71 @@
+// PID/PPS and password generation against the spec's checksum, written independently here.
+#include <array>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "keys/pidpps_generator.hpp"
+#include "keys_test_util.hpp"
+#include "ukpu/setupbin/password.hpp"
+
+namespace ukpu::keys {
+namespace {
+
+using keystest::spec_checksum;
+
+TEST(KeysGenerator, SpecChecksumMatchesIntelsExample) {
+    // Intel's example pair 0000-037M / NKLD-G5DC-RRNQ-E9YZ-ZIJL-7LFL-VJED-69XJ.
+    EXPECT_EQ(spec_checksum("0000037"), 'M');
+    EXPECT_TRUE(keystest::spec_pid_ok("0000037M"));
+    EXPECT_TRUE(keystest::spec_pps_ok("NKLDG5DCRRNQE9YZZIJL7LFLVJED69XJ"));
+    EXPECT_FALSE(keystest::spec_pid_ok("0000037N"));
+    EXPECT_FALSE(keystest::spec_pps_ok("NKLDG5DCRRNQE9YZZIJL7LFLVJED69XK"));
+}
+
+TEST(KeysGenerator, PidsAndPpsHaveTheFormAndChecksums) {
+    std::set<std::string> pids;
+    for (int i = 0; i < 5000; ++i) {
+        const std::string pid = generate_pid();
+        const std::string pps = generate_pps();
+        ASSERT_TRUE(keystest::spec_pid_ok(pid)) << pid;
+        ASSERT_TRUE(keystest::spec_pps_ok(pps)) << pps;
+        pids.insert(pid);
+    }
+    EXPECT_EQ(pids.size(), 5000u);
+}
+
+// Uniform over the 36 characters: a chi-square statistic over 360,000 draws. With the modulo
+// bias of b % 36 over all 256 byte values, the first 4 characters would be drawn 8/7 as often
+// and the statistic would be in the thousands; unbiased it stays near 35 (the degrees of
+// freedom). 120 is beyond the 1e-12 quantile of chi-square(35).
+TEST(KeysGenerator, CharactersAreUniform) {
+    const std::size_t draws = 360000;
+    const std::string s = random_string(draws, pidpps_alphabet);
+    ASSERT_EQ(s.size(), draws);
+    std::array<double, 36> counts{};
+    for (char ch : s) {
+        auto at = pidpps_alphabet.find(ch);
+        ASSERT_NE(at, std::string_view::npos);
+        counts[at] += 1;
+    }
+    const double expected = static_cast<double>(draws) / 36;
+    double chi2 = 0;
+    for (double c : counts) chi2 += (c - expected) * (c - expected) / expected;
+    EXPECT_LT(chi2, 120.0);
+}
+
+TEST(KeysGenerator, PasswordsAreStrongAndDistinct) {
+    std::set<std::string> seen;
+    for (int i = 0; i < 2000; ++i) {
+        const std::string pw = generate_password();
+        ASSERT_EQ(pw.size(), random_password_length);
+        ASSERT_TRUE(setupbin::new_password_problems(pw).empty()) << pw;
+        for (char bad : std::string_view("\"',<>:& \\"))
+            ASSERT_EQ(pw.find(bad), std::string::npos) << pw;
+        seen.insert(pw);
+    }
+    EXPECT_EQ(seen.size(), 2000u);
+}
+
+}  // namespace
+}  // namespace ukpu::keys

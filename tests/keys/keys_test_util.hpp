@@ -1,0 +1,41 @@
+// Helpers of the key-batch tests: shell commands with captured output, rows read with the
+// sqlite3 command-line tool (the independent oracle), file modes, and an independent
+// implementation of Intel's PID/PPS checksum (setupbin-format.md section 5).
+#pragma once
+
+#include <sys/types.h>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ukpu::keystest {
+
+struct Captured {
+    int status = -1;
+    std::string out;
+};
+
+// Runs `command` through /bin/sh; stdout captured, stderr passed through.
+Captured capture(const std::string& command);
+
+// 'text' quoted for /bin/sh.
+std::string shell_quote(std::string_view text);
+
+// The rows of `query` on database `db`, read with `sqlite3 -ascii` (unit and record separators).
+std::vector<std::vector<std::string>> sqlite_rows(const std::string& db, const std::string& query);
+
+// The permission bits of `path` (e.g. 0600).
+mode_t file_mode(const std::string& path);
+
+// The checksum character over `chars`, written from the spec without ukpu's code: the sum of the
+// ASCII codes mod 36, as 0-9 then A-Z.
+char spec_checksum(std::string_view chars);
+// True when `pid` is 8 characters of A-Z0-9 whose last one is the checksum of the first 7.
+bool spec_pid_ok(std::string_view pid);
+// True when `pps` is 32 characters of A-Z0-9 whose every 4th is the checksum of the 3 before it.
+bool spec_pps_ok(std::string_view pps);
+
+std::vector<std::string> split(std::string_view text, char sep);
+std::string remove_dashes(std::string_view text);
+
+}  // namespace ukpu::keystest

@@ -1,0 +1,152 @@
+// The key store: a new file is 0600 with ukpu's application_id and schema version (read with the
+// sqlite3 tool), foreign databases and newer schemas are refused untouched, a duplicate PID
+// rolls the whole batch back.
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "../cli/run_ukpu.hpp"
+#include "keys/batch_builder.hpp"
+#include "keys/error.hpp"
+#include "keys/exports.hpp"
+#include "keys/key_store.hpp"
+#include "keys_test_util.hpp"
+
+namespace ukpu::keys {
+namespace {
+
+using keystest::capture;
+using keystest::file_mode;
+using keystest::shell_quote;
+using keystest::sqlite_rows;
+
+NewBatch small_batch(std::uint32_t n, const std::string& target) {
+    BatchRequest req;
+    req.count = n;
+    req.current_password = "admin";
+    auto files = build_batch(req);
+    NewBatch nb;
+    nb.ukpu_version = "test";
+    nb.file_version = "2.1";
+    nb.settings = "{}";
+    NewKeyFile f;
+    f.target = target;
+    f.sha256 = files[0].sha256;
+    f.records = files[0].records;
+    nb.files.push_back(f);
+    return nb;
+}
+
+std::string file_text(const std::string& path) {
+    auto b = test::read_bytes(path);
+    return std::string(b.begin(), b.end());
+}
+
+TEST(KeyStore, NewStoreIsPrivateAndMarked) {
+    test::TempDir dir;
+    const std::string path = dir.path("sub/dir/keys.db");
+    { KeyStore store(path); }
+    EXPECT_EQ(file_mode(path), 0600u);
+    EXPECT_EQ(file_mode(dir.path("sub/dir")), 0700u);
+    EXPECT_EQ(sqlite_rows(path, "PRAGMA application_id")[0][0],
+              std::to_string(store_application_id));
+    EXPECT_EQ(sqlite_rows(path, "PRAGMA user_version")[0][0], std::to_string(store_schema_version));
+    EXPECT_EQ(sqlite_rows(path, "PRAGMA journal_mode")[0][0], "wal");
+    // Reopening migrates nothing and keeps the data.
+    {
+        KeyStore store(path);
+        store.add_batch(small_batch(3, "a"));
+    }
+    KeyStore again(path);
+    EXPECT_EQ(again.records().size(), 3u);
+    EXPECT_EQ(again.schema_version(), store_schema_version);
+}
+
+TEST(KeyStore, RefusesADatabaseThatIsNotUkpus) {
+    test::TempDir dir;
+    const std::string path = dir.path("other.db");
+    ASSERT_EQ(
+        capture("sqlite3 " + shell_quote(path) + " 'CREATE TABLE t(x); INSERT INTO t VALUES (1)'")
+            .status,
+        0);
+    const std::string before = file_text(path);
+    try {
+        KeyStore store(path);
+        FAIL() << "opened a foreign database";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::not_a_store);
+        EXPECT_NE(e.message().find("not a ukpu key store"), std::string::npos) << e.message();
+    }
+    EXPECT_EQ(file_text(path), before);
+
+    const std::string text = dir.path("notes.txt");
+    test::write_text(text,
+                     "this is not a database, it is a note that is long enough to fill "
+                     "the sqlite header and more than a hundred bytes of plain text.\n");
+    try {
+        KeyStore store(text);
+        FAIL() << "opened a text file";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::not_a_store) << e.what();
+    }
+}
+
+TEST(KeyStore, RefusesANewerSchema) {
+    test::TempDir dir;
+    const std::string path = dir.path("keys.db");
+    { KeyStore store(path); }
+    ASSERT_EQ(capture("sqlite3 " + shell_quote(path) + " 'PRAGMA user_version=7'").status, 0);
+    try {
+        KeyStore store(path);
+        FAIL() << "opened a newer schema";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::newer_schema);
+        EXPECT_NE(e.message().find("schema version 7"), std::string::npos) << e.message();
+    }
+    EXPECT_EQ(sqlite_rows(path, "PRAGMA user_version")[0][0], "7");
+}
+
+TEST(KeyStore, DuplicatePidRollsTheBatchBack) {
+    test::TempDir dir;
+    const std::string path = dir.path("keys.db");
+    KeyStore store(path);
+    store.add_batch(small_batch(5, "first"));
+    NewBatch second = small_batch(5, "second");
+    second.files[0].records[3].pid = store.records()[2].pid;
+    try {
+        store.add_batch(second);
+        FAIL() << "stored a duplicate PID";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::duplicate_pid);
+        EXPECT_NE(e.message().find("already in the store"), std::string::npos);
+    }
+    EXPECT_EQ(sqlite_rows(path, "SELECT count(*) FROM records")[0][0], "5");
+    EXPECT_EQ(sqlite_rows(path, "SELECT count(*) FROM batches")[0][0], "1");
+    EXPECT_EQ(sqlite_rows(path, "SELECT count(*) FROM key_files")[0][0], "1");
+}
+
+TEST(KeyStore, WeakNewPasswordIsRefusedWithoutShowingIt) {
+    BatchRequest req;
+    req.count = 1;
+    req.current_password = "admin";
+    req.new_password = "weakpass";
+    try {
+        build_batch(req);
+        FAIL() << "accepted a weak password";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::weak_password);
+        EXPECT_EQ(std::string(e.what()).find("weakpass"), std::string::npos);
+    }
+}
+
+TEST(KeyExports, QuotingOfCsvAndSql) {
+    EXPECT_EQ(csv_field("plain"), "plain");
+    EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
+    EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    EXPECT_EQ(sql_string("it's"), "'it''s'");
+    EXPECT_EQ(sql_string("back\\slash"), "'back\\slash'");
+}
+
+}  // namespace
+}  // namespace ukpu::keys
