@@ -1,0 +1,148 @@
+// The key-batch benchmark: N records generated (PID/PPS from RAND_bytes, a random strong password
+// each, setup.bin files of --per-key records), stored in a fresh key store (one transaction of
+// prepared INSERTs, WAL) and exported (scs-sql and scs-csv), with records per second for each
+// phase and the peak RSS. The baseline: the sqlite3 command-line tool loading the same rows
+// into the same table layout from a SQL file (one transaction of plain INSERTs), timed around
+// the child process in this program. Asserts nothing about time; exits 1 when the store or the
+// export does not hold N records.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "keys/batch_builder.hpp"
+#include "keys/exports.hpp"
+#include "keys/key_store.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace keys = ukpu::keys;
+
+double seconds_since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+void write_file(const std::filesystem::path& p, const std::string& text) {
+    std::ofstream out(p, std::ios::binary);
+    out << text;
+}
+
+// The baseline's SQL: the records table of the store (version 1) and the same rows.
+std::string baseline_sql(const std::vector<keys::KeyRecord>& records) {
+    std::string out =
+        "PRAGMA journal_mode=WAL;\n"
+        "CREATE TABLE records (id INTEGER PRIMARY KEY, batch_id INTEGER NOT NULL, key_file_id "
+        "INTEGER NOT NULL, record_number INTEGER NOT NULL, pid TEXT NOT NULL UNIQUE, pps TEXT NOT "
+        "NULL, current_password TEXT NOT NULL, new_password TEXT NOT NULL, state TEXT NOT NULL, "
+        "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (key_file_id, "
+        "record_number));\nBEGIN;\n";
+    for (const auto& r : records) {
+        out += "INSERT INTO records VALUES (" + std::to_string(r.id) + ", 1, " +
+               std::to_string(r.key_file_id) + ", " + std::to_string(r.record_number) + ", " +
+               keys::sql_string(r.pid) + ", " + keys::sql_string(r.pps) + ", " +
+               keys::sql_string(r.current_password) + ", " + keys::sql_string(r.new_password) +
+               ", 'on-key', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');\n";
+    }
+    out += "COMMIT;\n";
+    return out;
+}
+
+void rate(const char* what, std::uint32_t n, double s, const char* extra = "") {
+    std::printf("%-9s %9.0f records/s  (%.3f s)%s\n", what, n / s, s, extra);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::uint32_t n = 100000;
+    std::uint32_t per_key = 1000;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        std::string a = argv[i];
+        if (a == "--records")
+            n = static_cast<std::uint32_t>(std::stoul(argv[i + 1]));
+        else if (a == "--per-key")
+            per_key = static_cast<std::uint32_t>(std::stoul(argv[i + 1]));
+        else {
+            std::fprintf(stderr, "usage: keys_bench [--records N] [--per-key M]\n");
+            return 2;
+        }
+    }
+    std::string tmpl = (std::filesystem::temp_directory_path() / "ukpu-keys-bench-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) return 5;
+    const std::filesystem::path dir = tmpl;
+    struct Cleanup {
+        std::filesystem::path d;
+        ~Cleanup() {
+            std::error_code ec;
+            std::filesystem::remove_all(d, ec);
+        }
+    } cleanup{dir};
+
+    std::printf("keys: %u records, %u per setup.bin\n", n, per_key);
+    auto t = Clock::now();
+    keys::BatchRequest req;
+    req.count = n;
+    req.per_key = per_key;
+    req.current_password = "admin";
+    std::vector<keys::BuiltKeyFile> files = keys::build_batch(req);
+    const double gen_s = seconds_since(t);
+
+    t = Clock::now();
+    keys::KeyStore store(dir / "keys.db");
+    keys::NewBatch nb;
+    nb.ukpu_version = "bench";
+    nb.file_version = "4.0";
+    nb.settings = "{}";
+    std::uint32_t i = 0;
+    for (auto& f : files) {
+        keys::NewKeyFile kf;
+        kf.target = (dir / ("setup-" + std::to_string(++i) + ".bin")).string();
+        kf.sha256 = f.sha256;
+        kf.records = std::move(f.records);
+        write_file(kf.target, std::string(f.bytes.begin(), f.bytes.end()));
+        nb.files.push_back(std::move(kf));
+    }
+    auto batch = store.add_batch(nb);
+    store.mark_written(batch.id);
+    const double store_s = seconds_since(t);
+
+    t = Clock::now();
+    const auto records = store.records(batch.id);
+    write_file(dir / "scs.sql", keys::export_records(records, keys::ExportFormat::scs_sql));
+    write_file(dir / "scs.csv", keys::export_records(records, keys::ExportFormat::scs_csv));
+    const double export_s = seconds_since(t);
+
+    write_file(dir / "baseline.sql", baseline_sql(records));
+    const std::string cmd = "sqlite3 " + (dir / "baseline.db").string() + " < " +
+                            (dir / "baseline.sql").string() + " > /dev/null";
+    t = Clock::now();
+    const int rc = std::system(cmd.c_str());
+    const double base_s = seconds_since(t);
+
+    rate("generate", n, gen_s, "  PID/PPS, random password, setup.bin bytes and sha256");
+    rate("store", n, store_s, "  setup.bin files written, one transaction into the key store");
+    rate("export", n, export_s, "  read back from the store, scs-sql and scs-csv written");
+    char extra[160];
+    std::snprintf(extra, sizeof extra, "  sqlite3 tool loading the same rows from SQL%s",
+                  rc == 0 ? "" : " (FAILED)");
+    rate("baseline", n, base_s, extra);
+    std::printf("store / baseline: %.2f x the time of the sqlite3 tool\n", store_s / base_s);
+    const double total = gen_s + store_s + export_s;
+    std::printf("all three: %.0f records/s\n", n / total);
+    rusage ru{};
+    ::getrusage(RUSAGE_SELF, &ru);
+    std::printf("peak RSS: %.1f MiB (this process)\n", ru.ru_maxrss / 1024.0);
+    if (records.size() != n) {
+        std::fprintf(stderr, "keys_bench: the store holds %zu records, not %u\n", records.size(),
+                     n);
+        return 1;
+    }
+    return rc == 0 ? 0 : 1;
+}
