@@ -88,6 +88,7 @@ int run(int argc, char** argv) {
     commands.push_back(add_build(app, g));
     commands.push_back(add_verify(app, g));
     commands.push_back(add_repair(app, g));
+    commands.push_back(add_devices(app, g));
 
     try {
         app.parse(argc, argv);

@@ -11,8 +11,10 @@
 #include "cert_hash.hpp"
 #include "commands.hpp"
 #include "create_options.hpp"
+#include "interrupt_guard.hpp"
 #include "key_target.hpp"
 #include "problem_json.hpp"
+#include "progress_line.hpp"
 #include "setupbin_builder.hpp"
 #include "ukpu/fatwriter/directory.hpp"
 #include "ukpu/fatwriter/key_writer.hpp"
@@ -35,7 +37,7 @@ struct BuildCliOptions {
     std::string size = "64M";
     bool overwrite = false;
     std::vector<std::string> devices;
-    bool allow_non_usb = false;
+    DeviceWritePolicy policy;
     std::string setup_bin;
     std::string fs;
     std::string layout = "mbr";
@@ -185,6 +187,71 @@ std::string layout_text(const fat::KeyLayout& k) {
     return t;
 }
 
+std::uint64_t env_count(const char* name) {
+    const char* e = std::getenv(name);
+    return e && *e ? std::strtoull(e, nullptr, 10) : 0;
+}
+
+// What a stick holds after a write stopped after `writes` requests. write_key clears the old
+// signatures first and writes the boot sector and the partition table last.
+std::string stick_state(const std::string& target, std::uint64_t writes, std::uint64_t bytes) {
+    if (writes == 0) return "nothing was written: " + target + " is unchanged";
+    return "stopped after " + std::to_string(writes) + " write requests (" + size_text(bytes) +
+           ", flushed): " + target +
+           " holds no usable key; its old partition table is cleared and the new boot sector "
+           "and partition table were not written. Run the same `ukpu build` again to make the "
+           "key; `ukpu verify --device " +
+           target + "` shows its state";
+}
+
+// Writes a key on a block device under the safety rules: checks, unmounts when asked,
+// confirms with the identity, opens exclusively, re-checks the identity before the first write;
+// progress on stderr, Ctrl-C stops at a safe point (exit 130).
+std::unique_ptr<fat::BlockDevice> write_device(const BuildCliOptions& o, const GlobalOptions& g,
+                                               const std::string& target,
+                                               const std::vector<std::uint8_t>& setup,
+                                               const std::vector<fat::KeyFile>& extras,
+                                               const fat::KeyOptions& ko, fat::KeyLayout& k) {
+    const devices::DeviceInfo disk = check_device_for_write(target, o.policy, false);
+    confirm_device_write(g, disk, o.policy);
+    if (!disk.mounts.empty()) unmount_device(g, disk);
+
+    // The progress total: the same layout written to a device that keeps nothing.
+    std::uint64_t total = 0;
+    try {
+        CountingDevice counter(disk.logical_sector_size, disk.size / disk.logical_sector_size);
+        (void)fat::write_key(counter, setup, extras, ko);
+        total = counter.stats().bytes_written;
+    } catch (const fat::Error& e) {
+        throw CliError(exit_code_for(e), target, e.message());
+    }
+    ProgressLine progress(ProgressLine::mode_for(g), target + ": writing", total);
+    InterruptGuard guard;
+    WatchedDevice::Hooks hooks;
+    hooks.on_progress = [&progress](std::uint64_t done) { progress.update(done); };
+    hooks.interrupted = InterruptGuard::flag();
+    hooks.fail_after_writes = env_count("UKPU_FAIL_AFTER_WRITES");
+    hooks.interrupt_after_writes = env_count("UKPU_INTERRUPT_AFTER_WRITES");
+    std::unique_ptr<WatchedDevice> dev = open_confirmed_device(disk, target, std::move(hooks));
+    try {
+        k = fat::write_key(*dev, setup, extras, ko);
+    } catch (const WriteInterrupted& e) {
+        progress.finish();
+        throw CliError(exit_interrupted, target,
+                       "interrupted; " + stick_state(target, e.writes_done(), e.bytes_done()));
+    } catch (const fat::Error& e) {
+        progress.finish();
+        throw CliError(
+            exit_code_for(e), target,
+            e.message() + "; " + stick_state(target, dev->writes_done(), dev->bytes_done()));
+    } catch (const CliError&) {
+        progress.finish();
+        throw;
+    }
+    progress.finish();
+    return dev;
+}
+
 // Builds one target; returns its exit code and fills its JSON document.
 int build_one(const BuildCliOptions& o, const GlobalOptions& g, const std::string& target,
               bool is_image, const std::vector<std::uint8_t>& setup,
@@ -199,6 +266,11 @@ int build_one(const BuildCliOptions& o, const GlobalOptions& g, const std::strin
             ss = o.sector_size;
             sectors = parse_size(o.size, "--size") / ss;
         } else {
+            const auto disk = check_device_for_write(target, o.policy, true);
+            if (!disk.mounts.empty())
+                print_note(g, target + ": would unmount " + std::to_string(disk.mounts.size()) +
+                                  " file system(s) first" +
+                                  (o.policy.unmount ? "" : " (needs --unmount)"));
             auto d = open_for_read(target, o.sector_size);
             ss = d->sector_size();
             sectors = d->sector_count();
@@ -230,16 +302,17 @@ int build_one(const BuildCliOptions& o, const GlobalOptions& g, const std::strin
                            e.message() + (exists ? " (use --overwrite to replace it)" : ""));
         }
         ko.device_is_zeroed = true;
-    } else {
-        dev = open_device_for_write(target, o.allow_non_usb);
-        confirm_overwrite(g, *dev);
     }
 
     fat::KeyLayout k;
-    try {
-        k = fat::write_key(*dev, setup, extras, ko);
-    } catch (const fat::Error& e) {
-        throw CliError(exit_code_for(e), target, e.message());
+    if (is_image) {
+        try {
+            k = fat::write_key(*dev, setup, extras, ko);
+        } catch (const fat::Error& e) {
+            throw CliError(exit_code_for(e), target, e.message());
+        }
+    } else {
+        dev = write_device(o, g, target, setup, extras, ko, k);
     }
     const fat::IoStats io = dev->stats();
     doc.set("layout", layout_json(k));
@@ -254,7 +327,9 @@ int build_one(const BuildCliOptions& o, const GlobalOptions& g, const std::strin
                       size_text(io.bytes_written) + ")");
 
     // Read back past the page cache and check as the firmware would.
-    if (auto* bd = dynamic_cast<fat::LinuxBlockDevice*>(dev.get())) bd->drop_cache();
+    fat::BlockDevice* medium = dev.get();
+    if (auto* w = dynamic_cast<WatchedDevice*>(medium)) medium = &w->inner();
+    if (auto* bd = dynamic_cast<fat::LinuxBlockDevice*>(medium)) bd->drop_cache();
     const auto back = read_back(*dev);
     const bool same = back && *back == setup;
     fat::VerifyReport r = fat::verify_key(*dev);
@@ -341,9 +416,6 @@ Command add_build(CLI::App& app, const GlobalOptions& g) {
         ->group(tgroup);
     sub->add_flag("--overwrite", o->overwrite, "Replace an existing image file")->group(tgroup);
     sub->add_option("--device", o->devices, "Write a block device (repeatable)")->group(tgroup);
-    sub->add_flag("--allow-non-usb", o->allow_non_usb,
-                  "Allow a block device that is not a loop device (USB detection comes later)")
-        ->group(tgroup);
     sub->add_option("--setup-bin", o->setup_bin,
                     "The setup.bin to lay out (any name; written as SETUP.BIN)")
         ->group(tgroup);
@@ -373,6 +445,7 @@ Command add_build(CLI::App& app, const GlobalOptions& g) {
         ->group(lgroup);
     sub->add_option("--add", o->add, "Another file to put on the key after SETUP.BIN (8.3 name)")
         ->group(lgroup);
+    add_device_safety_options(*sub, o->policy);
     add_create_options(*sub, o->settings, false);
     sub->footer(
         "The setup.bin comes from --setup-bin FILE, or is made from the options of\n"
@@ -380,8 +453,12 @@ Command add_build(CLI::App& app, const GlobalOptions& g) {
         "unless --force. Timestamps come from SOURCE_DATE_EPOCH when set: the same inputs, volume\n"
         "id and SOURCE_DATE_EPOCH give the same image byte for byte.\n"
         "Exit codes: 0 written and verified; 1 refused by the checker or not verified; 2 usage;\n"
-        "3 bad input; 4 refused for safety (not a loop device, not confirmed, image exists);\n"
-        "5 I/O error.");
+        "3 bad input; 4 refused for safety (a system disk, not USB, mounted, not confirmed,\n"
+        "changed since confirmed, image exists); 5 I/O error; 130 interrupted (Ctrl-C stops\n"
+        "after the current write request and says what state the stick is in).\n"
+        "Devices: USB sticks (see `ukpu devices`) and loop devices (test devices) are written\n"
+        "after --yes or a typed yes; any other disk needs --allow-non-usb and its name typed\n"
+        "(or --confirm NAME); system disks never.");
     return {sub, [o, &g] { return run_build(*o, g); }};
 }
 

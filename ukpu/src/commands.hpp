@@ -21,5 +21,6 @@ Command add_cert_hash(CLI::App& app, const GlobalOptions& g);
 Command add_build(CLI::App& app, const GlobalOptions& g);
 Command add_verify(CLI::App& app, const GlobalOptions& g);
 Command add_repair(CLI::App& app, const GlobalOptions& g);
+Command add_devices(CLI::App& app, const GlobalOptions& g);
 
 }  // namespace ukpu::cli

@@ -1,7 +1,6 @@
 #include "key_target.hpp"
 
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -11,10 +10,6 @@
 #include "ukpu/fatwriter/error.hpp"
 
 namespace ukpu::cli {
-
-namespace {
-constexpr unsigned loop_major = 7;
-}
 
 std::uint64_t parse_size(const std::string& text, const std::string& option) {
     std::size_t i = 0;
@@ -70,20 +65,10 @@ std::string size_text(std::uint64_t bytes) {
 
 std::unique_ptr<fat::BlockDevice> open_device_for_write(const std::string& path,
                                                         bool allow_non_usb) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) throw CliError(exit_bad_input, path, "no such device");
-    if (!S_ISBLK(st.st_mode))
-        throw CliError(exit_refused, path,
-                       "not a block device (use --image to write an image file)");
-    if (major(st.st_rdev) != loop_major && !allow_non_usb)
-        throw CliError(exit_refused, path,
-                       "only loop devices can be written until USB sticks can be told apart "
-                       "from system disks; --allow-non-usb overrides this (at your own risk)");
-    try {
-        return fat::LinuxBlockDevice::open(path, true);
-    } catch (const fat::Error& e) {
-        throw CliError(exit_code_for(e), path, e.message());
-    }
+    DeviceWritePolicy policy;
+    policy.allow_non_usb = allow_non_usb;
+    const devices::DeviceInfo disk = check_device_for_write(path, policy, false);
+    return open_confirmed_device(disk, path);
 }
 
 std::unique_ptr<fat::BlockDevice> open_for_read(const std::string& path,

@@ -1,14 +1,26 @@
 // The device a key is built on or read from: an image file, or a block device under the safety
-// rules (until USB discovery: loop devices only, anything else with --allow-non-usb).
+// rules of design.md ("Safety rules for real devices"):
+// - USB mass storage only; loop devices count as test devices and are allowed too; any other
+//   disk needs --allow-non-usb and its name typed to confirm (--yes is not enough);
+// - system disks (holding a mounted /, /boot, EFI, swap ..., through partitions, dm and md) and
+//   partitions are never written; read-only disks and empty card readers are refused;
+// - mounted partitions are refused unless --unmount (then unmounted; refused if that fails);
+// - the confirmation shows the identity (model, serial, size, bus path), which is read again
+//   from sysfs just before the first write; the device is opened exclusively (O_EXCL).
+// Every refusal is a CliError with exit_refused (4).
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
 
+#include <CLI/CLI.hpp>
+
 #include "context.hpp"
+#include "devices/discovery.hpp"
 #include "ukpu/fatwriter/block_device.hpp"
 #include "ukpu/fatwriter/error.hpp"
+#include "watched_device.hpp"
 
 namespace ukpu::cli {
 
@@ -17,8 +29,54 @@ std::uint64_t parse_size(const std::string& text, const std::string& option);
 // "64 MiB", "2 GiB", "1.5 GiB"
 std::string size_text(std::uint64_t bytes);
 
-// Opens `path` for writing a key. A block device must be a loop device unless `allow_non_usb`;
-// anything else is refused (exit_refused). Throws CliError with the exit code to use.
+// How a block device may be written: the safety flags of build and repair.
+struct DeviceWritePolicy {
+    bool allow_non_usb = false;  // --allow-non-usb
+    bool unmount = false;        // --unmount
+    std::string confirm;         // --confirm NAME: the typed confirmation, for scripts
+};
+
+// Adds --allow-non-usb, --unmount and --confirm to a command, in a "Safety" group.
+void add_device_safety_options(CLI::App& sub, DeviceWritePolicy& policy);
+
+// What the rules say about `path`, without changing anything: the disk as discovered, or a
+// CliError (exit_refused; exit_bad_input when the path does not exist). With
+// `allow_mounted`, mounted partitions are not refused (the caller unmounts them or only plans).
+// Under UKPU_SYSFS_ROOT a path that does not exist is looked up by its name in the test tree.
+devices::DeviceInfo check_device_for_write(const std::string& path, const DeviceWritePolicy& policy,
+                                           bool allow_mounted);
+
+// Unmounts every file system on the disk (partitions and what is stacked on them), deepest
+// first. Refused (exit_refused) when one cannot be unmounted or something is still mounted.
+void unmount_device(const GlobalOptions& g, const devices::DeviceInfo& disk);
+
+// Shows the identity and asks: --yes (or a typed "yes") for removable USB sticks and loop
+// devices; the device name typed on a terminal, or --confirm NAME, for anything else.
+// Refused (exit_refused) otherwise.
+void confirm_device_write(const GlobalOptions& g, const devices::DeviceInfo& disk,
+                          const DeviceWritePolicy& policy);
+
+// Reads sysfs again and refuses (exit_refused) when the disk at the confirmed device number is
+// gone or its name, size, model or serial changed.
+void recheck_identity(const devices::DeviceInfo& confirmed);
+
+// Opens the confirmed disk exclusively for writing; the returned device re-checks the identity
+// just before its first write. `hooks` may add progress and interruption.
+std::unique_ptr<WatchedDevice> open_confirmed_device(const devices::DeviceInfo& confirmed,
+                                                     const std::string& path,
+                                                     WatchedDevice::Hooks hooks = {});
+
+// All of the above for one device: check, unmount when asked, confirm, open.
+struct PreparedDevice {
+    devices::DeviceInfo info;
+    std::unique_ptr<WatchedDevice> device;
+};
+PreparedDevice prepare_device_write(const GlobalOptions& g, const std::string& path,
+                                    const DeviceWritePolicy& policy,
+                                    WatchedDevice::Hooks hooks = {});
+
+// Checks `path` against the rules (mounted partitions refused) and opens it exclusively; the
+// caller confirms. Prefer prepare_device_write, which also confirms with the identity shown.
 std::unique_ptr<fat::BlockDevice> open_device_for_write(const std::string& path,
                                                         bool allow_non_usb);
 // Opens an image or device read-only.

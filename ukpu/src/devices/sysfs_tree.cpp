@@ -195,9 +195,11 @@ void SysfsTree::add_disk(const std::string& name) {
         d.transport = Transport::usb;
     }
     d.vendor = attr(dir / "device" / "vendor");
+    if (d.vendor.rfind("0x", 0) == 0) d.vendor.clear();  // a PCI vendor id (virtio), not a name
     d.model = attr(dir / "device" / "model");
     if (d.model.empty()) d.model = attr(dir / "device" / "name");  // mmc cards
     d.serial = attr(dir / "device" / "serial");
+    if (d.transport == Transport::loop) d.model = attr(dir / "loop" / "backing_file");
 
     for (const auto& sub : entry_names(dir)) {
         const fs::path p = dir / sub;

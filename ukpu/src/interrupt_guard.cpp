@@ -1,0 +1,46 @@
+#include "interrupt_guard.hpp"
+
+#include <unistd.h>
+
+#include "exit_codes.hpp"
+
+namespace ukpu::cli {
+
+namespace {
+
+volatile std::sig_atomic_t interrupted = 0;
+
+extern "C" void on_write_interrupt(int) {
+    if (interrupted) {
+        static const char msg[] =
+            "\nukpu: interrupted again: stopping now; the stick is partly written\n";
+        ssize_t ignored = ::write(STDERR_FILENO, msg, sizeof msg - 1);
+        (void)ignored;
+        ::_exit(exit_interrupted);
+    }
+    interrupted = 1;
+    static const char msg[] = "\nukpu: interrupt: stopping after the current write request\n";
+    ssize_t ignored = ::write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)ignored;
+}
+
+}  // namespace
+
+InterruptGuard::InterruptGuard() {
+    interrupted = 0;
+    struct sigaction sa {};
+    sa.sa_handler = on_write_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;
+    ::sigaction(SIGINT, &sa, &previous_);
+}
+
+InterruptGuard::~InterruptGuard() {
+    ::sigaction(SIGINT, &previous_, nullptr);
+}
+
+const volatile std::sig_atomic_t* InterruptGuard::flag() {
+    return &interrupted;
+}
+
+}  // namespace ukpu::cli

@@ -1,0 +1,82 @@
+#include "progress_line.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+
+#include "key_target.hpp"
+
+namespace ukpu::cli {
+
+ProgressLine::Mode ProgressLine::mode_for(const GlobalOptions& g) {
+    if (g.json || g.quiet) return Mode::off;
+    const char* term = std::getenv("TERM");
+    if (::isatty(STDERR_FILENO) && !(term && std::strcmp(term, "dumb") == 0)) return Mode::terminal;
+    return Mode::plain;
+}
+
+ProgressLine::ProgressLine(Mode mode, std::string what, std::uint64_t total_bytes)
+    : mode_(mode),
+      what_(std::move(what)),
+      total_(total_bytes),
+      start_(std::chrono::steady_clock::now()) {}
+
+ProgressLine::~ProgressLine() {
+    if (mode_ == Mode::terminal && drawn_ && !finished_) std::cerr << '\n' << std::flush;
+}
+
+std::string ProgressLine::text(std::uint64_t done, std::uint64_t total, double seconds) {
+    std::string t = size_text(done);
+    if (total) {
+        const unsigned pct = static_cast<unsigned>(done * 100 / total);
+        t += " / " + size_text(total) + " (" + std::to_string(pct > 100 ? 100 : pct) + "%)";
+    }
+    if (seconds > 0.05 && done) {
+        const double rate = static_cast<double>(done) / seconds;
+        t += ", " + size_text(static_cast<std::uint64_t>(rate)) + "/s";
+        if (total > done) {
+            const double left = static_cast<double>(total - done) / rate;
+            char buf[64];
+            if (left < 60)
+                std::snprintf(buf, sizeof buf, "%.0f s left", left < 1 ? 1.0 : left);
+            else
+                std::snprintf(buf, sizeof buf, "%ld min %02ld s left", static_cast<long>(left) / 60,
+                              static_cast<long>(left) % 60);
+            t += std::string(", ") + buf;
+        }
+    }
+    return t;
+}
+
+void ProgressLine::update(std::uint64_t done_bytes) {
+    done_ = done_bytes;
+    if (mode_ == Mode::off || finished_) return;
+    const auto now = std::chrono::steady_clock::now();
+    const double secs = std::chrono::duration<double>(now - start_).count();
+    if (mode_ == Mode::terminal) {
+        // At most ten redraws a second, and always the last one.
+        if (drawn_ && now - last_draw_ < std::chrono::milliseconds(100) && done_bytes < total_)
+            return;
+        last_draw_ = now;
+        drawn_ = true;
+        std::cerr << "\r\033[K" << what_ << ": " << text(done_bytes, total_, secs) << std::flush;
+        return;
+    }
+    if (!total_) return;
+    const int quarter = static_cast<int>(done_bytes * 4 / total_);
+    if (quarter > quarters_shown_) {
+        quarters_shown_ = quarter;
+        std::cerr << what_ << ": " << text(done_bytes, total_, secs) << '\n';
+    }
+}
+
+void ProgressLine::finish() {
+    if (finished_) return;
+    finished_ = true;
+    if (mode_ == Mode::terminal && drawn_) std::cerr << '\n' << std::flush;
+}
+
+}  // namespace ukpu::cli
