@@ -106,7 +106,9 @@ dv::DeviceInfo check_device_for_write(const std::string& path, const DeviceWrite
         throw CliError(exit_refused, path,
                        "mounted at " + mounts_text(d->mounts) +
                            ": close what uses it and add --unmount, or unmount it first");
-    return *d;
+    dv::DeviceInfo disk = *d;
+    disk.path = path;  // as the user named it (a /dev/disk/by-id link, say)
+    return disk;
 }
 
 void unmount_device(const GlobalOptions& g, const dv::DeviceInfo& disk) {

@@ -1,0 +1,371 @@
+// `ukpu devices` and the safety rules of `build --device`, on a fake machine (sysfs tree, mount
+// table and swaps from tests/devices/fake_sysfs.hpp): the listing, its JSON shape, and every
+// refusal with exit 4 and its reason. With root, a loop device dressed as a USB stick in the fake
+// tree goes through the whole device path: identity shown, written, a write failing halfway
+// (exit 5) and an interruption (exit 130), each followed by `verify` saying what state it is in.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "../devices/fake_sysfs.hpp"
+#include "context.hpp"
+#include "key_target.hpp"
+#include "mini_json.hpp"
+#include "progress_line.hpp"
+#include "run_ukpu.hpp"
+#include "watched_device.hpp"
+
+namespace {
+
+using namespace ukpu::test;
+
+// The fake machine, with the three overrides pointing at it.
+struct FakeMachine {
+    FakeSystem f;
+    ScopedEnv root{"UKPU_SYSFS_ROOT", f.sysfs()};
+    ScopedEnv mounts{"UKPU_MOUNTINFO", f.mountinfo()};
+    ScopedEnv swaps{"UKPU_SWAPS", f.swaps()};
+    FakeMachine() { f.build_standard_machine(); }
+};
+
+RunResult build_on(const std::string& dev, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"build", "--device", dev, "--setup-bin",
+                                     corpus("v4-pki-amt-test-ca.bin")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_ukpu(args);
+}
+
+const JValue* by_path(const JValue& list, const std::string& path) {
+    for (const auto& d : list.a)
+        if (d["path"].s == path) return &d;
+    return nullptr;
+}
+
+TEST(Devices, ListsTheWritableSticksWithTheirIdentity) {
+    FakeMachine m;
+    auto r = run_ukpu({"devices"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("/dev/sdb: SanDisk Ultra, 14.3 GiB, serial 4C530001230915117075, USB "
+                         "2-1.4 (0781:5581)"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("/dev/sdc: Samsung Flash Drive"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("mounted: /media/user/KEY DISK (sdc1); build and repair need --unmount"),
+              std::string::npos)
+        << r.out;
+    EXPECT_EQ(r.out.find("nvme0n1"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("/dev/sda"), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("5 other disks are hidden; `ukpu devices --all`"), std::string::npos)
+        << r.err;
+    // What could not be learned is said.
+    EXPECT_NE(r.out.find("note: USB speed not known: libusb not consulted"), std::string::npos)
+        << r.out;
+}
+
+TEST(Devices, AllListsHiddenDisksWithTheReason) {
+    FakeMachine m;
+    auto r = run_ukpu({"devices", "--all"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const char* reason :
+         {"hidden: system disk: holds / via dm-0", "hidden: not USB (ata)",
+          "hidden: empty card reader (size 0)", "hidden: system disk: holds swap"})
+        EXPECT_NE(r.out.find(reason), std::string::npos) << reason << "\n" << r.out;
+}
+
+TEST(Devices, JsonShape) {
+    FakeMachine m;
+    auto r = run_ukpu({"devices", "--json", "--all"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const JValue doc = parse_json(r.out);
+    const JValue& list = doc["devices"];
+    ASSERT_EQ(list.size(), 7u);
+    const std::vector<std::string> contract = {
+        "path",   "usb",    "removable", "size",         "logical_sector_size",
+        "vendor", "model",  "serial",    "bus_path",     "usb_id",
+        "mounts", "system", "writable",  "hidden_reason"};
+    for (const auto& d : list.a) {
+        const auto keys = d.keys();
+        ASSERT_GE(keys.size(), contract.size());
+        EXPECT_EQ(std::vector<std::string>(keys.begin(), keys.begin() + contract.size()), contract);
+        EXPECT_EQ(d["writable"].b, d["hidden_reason"].is_null()) << d["path"].s;
+    }
+    const JValue* b = by_path(list, "/dev/sdb");
+    ASSERT_TRUE(b);
+    EXPECT_TRUE((*b)["usb"].b);
+    EXPECT_TRUE((*b)["removable"].b);
+    EXPECT_EQ((*b)["size"].n, 30031872.0 * 512);
+    EXPECT_EQ((*b)["logical_sector_size"].n, 512);
+    EXPECT_EQ((*b)["vendor"].s, "SanDisk");
+    EXPECT_EQ((*b)["model"].s, "Ultra");
+    EXPECT_EQ((*b)["serial"].s, "4C530001230915117075");
+    EXPECT_EQ((*b)["bus_path"].s, "2-1.4");
+    EXPECT_EQ((*b)["usb_id"].s, "0781:5581");
+    EXPECT_EQ((*b)["mounts"].size(), 0u);
+    EXPECT_FALSE((*b)["system"].b);
+    EXPECT_TRUE((*b)["writable"].b);
+    EXPECT_TRUE((*b)["hidden_reason"].is_null());
+    ASSERT_GE((*b)["notes"].size(), 1u);
+
+    const JValue* c = by_path(list, "/dev/sdc");
+    ASSERT_TRUE(c);
+    ASSERT_EQ((*c)["mounts"].size(), 1u);
+    EXPECT_EQ((*c)["mounts"][0].s, "/media/user/KEY DISK");
+
+    const JValue* n = by_path(list, "/dev/nvme0n1");
+    ASSERT_TRUE(n);
+    EXPECT_TRUE((*n)["system"].b);
+    EXPECT_FALSE((*n)["writable"].b);
+    EXPECT_EQ((*n)["hidden_reason"].s, "system disk: holds / via dm-0");
+    EXPECT_TRUE((*n)["bus_path"].is_null());
+    EXPECT_EQ((*n)["mounts"].size(), 3u);
+    EXPECT_EQ((*by_path(list, "/dev/sda"))["hidden_reason"].s, "not USB (ata)");
+    EXPECT_EQ((*by_path(list, "/dev/sdd"))["hidden_reason"].s, "empty card reader (size 0)");
+
+    EXPECT_FALSE(doc["usb_bus"]["libusb"].b);
+    EXPECT_NE(doc["usb_bus"]["note"].s.find("UKPU_SYSFS_ROOT"), std::string::npos);
+
+    // Without --all: only the writable sticks.
+    r = run_ukpu({"devices", "--json"});
+    const JValue shown = parse_json(r.out);
+    ASSERT_EQ(shown["devices"].size(), 2u);
+    EXPECT_EQ(shown["devices"][0]["path"].s, "/dev/sdb");
+    EXPECT_EQ(shown["devices"][1]["path"].s, "/dev/sdc");
+}
+
+TEST(Devices, ListingTheRealMachineWorksWithOrWithoutAUsbBus) {
+    auto r = run_ukpu({"devices", "--all", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const JValue doc = parse_json(r.out);
+    if (!doc["usb_bus"]["libusb"].b || doc["usb_bus"]["devices"].n == 0) {
+        EXPECT_FALSE(doc["usb_bus"]["note"].s.empty());
+    }
+}
+
+TEST(Devices, UnreadableMountTableIsAnErrorNotAGuess) {
+    FakeMachine m;
+    ScopedEnv bad("UKPU_MOUNTINFO", m.f.mountinfo() + ".missing");
+    auto r = run_ukpu({"devices"});
+    EXPECT_EQ(r.exit_code, 5) << r.err;
+    EXPECT_NE(r.err.find("cannot read the mount table"), std::string::npos) << r.err;
+    // Nor is a device written when its safety cannot be checked.
+    r = build_on("/dev/sdb", {"--yes"});
+    EXPECT_EQ(r.exit_code, 5) << r.err;
+    EXPECT_NE(r.err.find("cannot be checked"), std::string::npos) << r.err;
+}
+
+struct Refusal {
+    std::string device;
+    std::vector<std::string> flags;
+    std::string reason;
+};
+
+TEST(Devices, EveryUnsafeTargetIsRefusedWithItsReason) {
+    FakeMachine m;
+    const std::vector<Refusal> cases = {
+        {"/dev/nvme0n1", {"--yes"}, "system disk (holds / via dm-0): ukpu never writes it"},
+        {"/dev/nvme0n1",
+         {"--allow-non-usb", "--confirm", "nvme0n1"},
+         "system disk (holds / via dm-0)"},
+        {"/dev/dm-0", {"--yes", "--allow-non-usb"}, "system disk (holds /)"},
+        {"/dev/dm-1", {"--yes", "--allow-non-usb"}, "system disk (holds swap)"},
+        {"/dev/nvme0n1p3", {"--yes"}, "a partition of nvme0n1"},
+        {"/dev/sdb1", {"--yes"}, "a partition of sdb: give the whole disk /dev/sdb"},
+        {"/dev/sda", {"--yes"}, "not USB (ata): ukpu writes USB mass storage only"},
+        {"/dev/sda", {"--yes", "--allow-non-usb"}, "--yes is not enough"},
+        {"/dev/sda", {"--allow-non-usb", "--confirm", "sdb"}, "does not name this device"},
+        {"/dev/sdc", {"--yes"}, "mounted at /media/user/KEY DISK (sdc1): close what uses it"},
+        {"/dev/sdc", {"--yes", "--unmount"}, "could not unmount /media/user/KEY DISK (sdc1)"},
+        {"/dev/sdd", {"--yes"}, "empty card reader (size 0)"},
+        {"/dev/sdb", {}, "confirm with --yes"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.device);
+        auto r = build_on(c.device, c.flags);
+        EXPECT_EQ(r.exit_code, 4) << r.err;
+        EXPECT_NE(r.err.find(c.reason), std::string::npos) << r.err;
+    }
+    // Read-only.
+    m.f.put(m.f.sysfs() + "/block/sdb/ro", "1");
+    auto r = build_on("/dev/sdb", {"--yes"});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("read-only"), std::string::npos) << r.err;
+    // A dry run says the same.
+    r = build_on("/dev/nvme0n1", {"--dry-run"});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    // With --json, the refusal is the one document on stdout.
+    r = build_on("/dev/sda", {"--yes", "--json"});
+    EXPECT_EQ(r.exit_code, 4);
+    const JValue doc = parse_json(r.out);
+    EXPECT_EQ(doc["error"]["exit_code"].n, 4);
+    EXPECT_NE(doc["error"]["message"].s.find("not USB"), std::string::npos);
+}
+
+TEST(Devices, IdentityIsCheckedAgainBeforeTheFirstWrite) {
+    FakeMachine m;
+    using ukpu::cli::CliError;
+    const auto disk = ukpu::cli::check_device_for_write("/dev/sdb", {}, false);
+    EXPECT_EQ(disk.serial, "4C530001230915117075");
+    EXPECT_NO_THROW(ukpu::cli::recheck_identity(disk));
+    // Another stick in the same slot: same name, another serial.
+    m.f.put(m.f.devices_dir() + "/pci0000:00/0000:00:14.0/usb2/2-1/2-1.4/serial", "OTHER");
+    try {
+        ukpu::cli::recheck_identity(disk);
+        FAIL() << "not refused";
+    } catch (const CliError& e) {
+        EXPECT_EQ(e.code(), 4);
+        EXPECT_NE(e.message().find("changed since it was confirmed (serial 4C530001230915117075 "
+                                   "-> OTHER)"),
+                  std::string::npos)
+            << e.message();
+    }
+    m.f.put(m.f.devices_dir() + "/pci0000:00/0000:00:14.0/usb2/2-1/2-1.4/serial",
+            "4C530001230915117075");
+    m.f.put(m.f.sysfs() + "/block/sdb/size", "1024");
+    EXPECT_THROW(ukpu::cli::recheck_identity(disk), CliError);
+}
+
+TEST(Progress, TextHasBytesSpeedAndTimeLeft) {
+    const std::string t = ukpu::cli::ProgressLine::text(12u << 20, 40u << 20, 1.5);
+    EXPECT_EQ(t, "12 MiB / 40 MiB (30%), 8 MiB/s, 4 s left") << t;
+    EXPECT_EQ(ukpu::cli::ProgressLine::text(0, 0, 0), "0 bytes");
+    ukpu::cli::GlobalOptions g;
+    g.json = true;
+    EXPECT_EQ(ukpu::cli::ProgressLine::mode_for(g), ukpu::cli::ProgressLine::Mode::off);
+    g.json = false;
+    g.quiet = true;
+    EXPECT_EQ(ukpu::cli::ProgressLine::mode_for(g), ukpu::cli::ProgressLine::Mode::off);
+}
+
+TEST(WatchedDeviceTest, StopsAtASafePointWhenInterrupted) {
+    volatile std::sig_atomic_t flag = 0;
+    ukpu::cli::WatchedDevice::Hooks h;
+    h.interrupted = &flag;
+    std::uint64_t progress = 0;
+    h.on_progress = [&](std::uint64_t b) { progress = b; };
+    auto inner = std::make_unique<ukpu::cli::CountingDevice>(512, 1024);
+    ukpu::cli::WatchedDevice d(std::move(inner), h);
+    std::vector<std::uint8_t> buf(4096);
+    d.write(0, buf);
+    d.write(8, buf);
+    EXPECT_EQ(progress, 8192u);
+    flag = 1;
+    try {
+        d.write(16, buf);
+        FAIL() << "not interrupted";
+    } catch (const ukpu::cli::WriteInterrupted& e) {
+        EXPECT_EQ(e.writes_done(), 2u);
+        EXPECT_EQ(e.bytes_done(), 8192u);
+    }
+    EXPECT_EQ(d.stats().write_calls, 2u);
+    EXPECT_EQ(d.stats().flushes, 1u);  // what was written is made durable before stopping
+}
+
+// A loop device dressed as a USB stick in the fake tree: the fake sysfs entry carries the loop
+// device's number and size, so the safety rules see a USB stick and the writes reach the loop.
+class FakeStickOnLoop : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (::geteuid() != 0 || run_shell("command -v losetup >/dev/null 2>&1") != 0)
+            GTEST_SKIP() << "loop devices need root";
+        img_ = t_.path("stick.img");
+        ASSERT_EQ(run_shell("truncate -s 64M " + img_), 0);
+        FILE* p = ::popen(("losetup -f --show " + img_).c_str(), "r");
+        char line[64] = {};
+        if (p && std::fgets(line, sizeof line, p)) loop_ = line;
+        if (p) ::pclose(p);
+        loop_ = loop_.substr(0, loop_.find('\n'));
+        ASSERT_EQ(loop_.rfind("/dev/loop", 0), 0u) << loop_;
+        const std::string name = loop_.substr(5);
+        std::string dev;
+        std::ifstream("/sys/block/" + name + "/dev") >> dev;
+        const std::string hc = "pci0000:00/0000:00:14.0/usb3/";
+        m_.f.add_usb_device(hc + "3-2", "0781", "5567", "STICK0001", "SanDisk", "Cruzer Blade");
+        FakeSystem::Disk d{"sdx", dev, 131072, 512, true, false, "SanDisk", "Cruzer", ""};
+        m_.f.add_disk(hc + "3-2/3-2:1.0/host9/target9:0:0/9:0:0:0", d);
+    }
+    void TearDown() override {
+        if (!loop_.empty()) run_shell("losetup -d " + loop_);
+    }
+    TempDir t_;
+    FakeMachine m_;
+    std::string img_;
+    std::string loop_;
+};
+
+TEST_F(FakeStickOnLoop, WrittenAfterTheIdentityIsShownThenVerified) {
+    auto r = build_on(loop_, {"--yes"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("writing " + loop_ +
+                         ": SanDisk Cruzer Blade, 64 MiB, serial STICK0001, USB 3-2 (0781:5567) "
+                         "(confirmed with --yes)"),
+              std::string::npos)
+        << r.err;
+    // Not a terminal: plain progress lines, the last at 100%.
+    EXPECT_NE(r.err.find(loop_ + ": writing: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("(100%)"), std::string::npos) << r.err;
+    auto v = run_ukpu({"verify", "--device", loop_});
+    EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+    // --json and --quiet: no progress.
+    r = build_on(loop_, {"--yes", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err.find(": writing: "), std::string::npos) << r.err;
+    EXPECT_TRUE(parse_json(r.out)["keys"][0]["ok"].b);
+    r = build_on(loop_, {"--yes", "--quiet"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err.find(": writing: "), std::string::npos) << r.err;
+}
+
+TEST_F(FakeStickOnLoop, NonRemovableStickNeedsItsNameNotYes) {
+    m_.f.put(m_.f.sysfs() + "/block/sdx/removable", "0");
+    auto r = build_on(loop_, {"--yes"});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("--yes is not enough"), std::string::npos) << r.err;
+    r = build_on(loop_, {"--confirm", "sdx"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(FakeStickOnLoop, WriteFailingHalfwayIsExit5AndVerifySaysWhatIsLeft) {
+    ASSERT_EQ(build_on(loop_, {"--yes"}).exit_code, 0);  // a good key first
+    ScopedEnv fail("UKPU_FAIL_AFTER_WRITES", "2");
+    auto r = build_on(loop_, {"--yes"});
+    EXPECT_EQ(r.exit_code, 5) << r.err;
+    EXPECT_NE(r.err.find("Input/output error"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("stopped after 2 write requests"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("holds no usable key"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("ukpu verify --device " + loop_), std::string::npos) << r.err;
+    auto v = run_ukpu({"verify", "--device", loop_});
+    EXPECT_EQ(v.exit_code, 1) << v.out << v.err;
+    EXPECT_NE(v.out.find("neither a FAT boot sector nor a partition table"), std::string::npos)
+        << v.out;
+    EXPECT_NE(v.out.find("fix: build the key with `ukpu build`"), std::string::npos) << v.out;
+}
+
+TEST_F(FakeStickOnLoop, InterruptStopsAtASafePointWithExit130) {
+    ScopedEnv stop("UKPU_INTERRUPT_AFTER_WRITES", "1");
+    auto r = build_on(loop_, {"--yes", "--json"});
+    EXPECT_EQ(r.exit_code, 130) << r.err;
+    EXPECT_NE(r.err.find("stopping after the current write request"), std::string::npos) << r.err;
+    const JValue doc = parse_json(r.out);
+    EXPECT_NE(doc["error"]["message"].s.find("interrupted; stopped after 1 write requests"),
+              std::string::npos);
+    auto v = run_ukpu({"verify", "--device", loop_});
+    EXPECT_EQ(v.exit_code, 1) << v.out;
+    // Running the build again finishes the key.
+    ::unsetenv("UKPU_INTERRUPT_AFTER_WRITES");
+    EXPECT_EQ(build_on(loop_, {"--yes"}).exit_code, 0);
+    EXPECT_EQ(run_ukpu({"verify", "--device", loop_}).exit_code, 0);
+}
+
+TEST_F(FakeStickOnLoop, IdentityChangedBetweenCheckAndWriteIsRefused) {
+    // A stick whose serial in sysfs differs from what the kernel device holds cannot be caught
+    // from outside the process; a size that does not match the device is refused at open.
+    m_.f.put(m_.f.sysfs() + "/block/sdx/size", "262144");
+    auto r = build_on(loop_, {"--yes"});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("sysfs says 128 MiB but the device holds 64 MiB"), std::string::npos)
+        << r.err;
+}
+
+}  // namespace
