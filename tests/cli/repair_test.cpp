@@ -143,6 +143,24 @@ TEST(RepairCli, ExitCodes) {
     EXPECT_NE(none.out.find("no setup file"), std::string::npos) << none.out;
 }
 
+TEST(RepairCli, LoopDeviceNeedsYes) {
+    SKIP_WITHOUT_TOOLS();
+    TempDir dir;
+    const auto img = make_key(dir);
+    int rc = 0;
+    std::string loop = snap::shell("losetup -f --show " + img, &rc);
+    if (rc != 0) GTEST_SKIP() << "no loop device: " << loop;
+    while (!loop.empty() && loop.back() == '\n') loop.pop_back();
+    const auto refused = run_ukpu({"repair", "--device", loop, "--journal", dir.path("j")});
+    EXPECT_EQ(refused.exit_code, 4) << refused.err;
+    const auto r = run_ukpu({"repair", "--device", loop, "--yes", "--journal", dir.path("j")});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const auto v = run_ukpu({"verify", "--device", loop, "--firmware", "legacy,uefi"});
+    EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+    snap::shell("losetup -d " + loop);
+    EXPECT_EQ(fsck(img), "");
+}
+
 // Starts `ukpu repair` with slowed writes and kills it after `after` milliseconds.
 int kill_repair_after(const std::string& img, const std::string& journal, int after_ms) {
     const pid_t pid = ::fork();

@@ -26,7 +26,7 @@ struct RepairCliOptions {
     std::string journal;
     bool strict = false;
     bool rollback = false;
-    bool allow_non_usb = false;
+    DeviceWritePolicy policy;
     std::uint32_t sector_size = 512;
 };
 
@@ -191,10 +191,9 @@ int run_repair(const RepairCliOptions& o, const GlobalOptions& g) {
                            target, e.message());
         }
     } else {
-        dev = open_device_for_write(target, o.allow_non_usb);
-        if (!g.yes)
-            throw CliError(exit_refused, dev->describe(),
-                           "repair rewrites parts of this device; confirm with --yes");
+        // The safety rules of build: USB or loop devices only, never system disks or mounted
+        // partitions, the identity confirmed and checked again before the first write.
+        dev = prepare_device_write(g, target, o.policy).device;
     }
     if (const char* d = std::getenv("UKPU_REPAIR_WRITE_DELAY_MS"); d && *d)
         dev = std::make_unique<SlowDevice>(std::move(dev),
@@ -275,8 +274,7 @@ Command add_repair(CLI::App& app, const GlobalOptions& g) {
                     "~/.local/state/ukpu/journal)");
     sub->add_flag("--rollback", o->rollback,
                   "Undo an interrupted repair from its journal instead of finishing it");
-    sub->add_flag("--allow-non-usb", o->allow_non_usb,
-                  "Write a block device that is not a loop device (at your own risk)");
+    add_device_safety_options(*sub, o->policy);
     sub->add_option("--sector-size", o->sector_size, "Logical sector size of an image file")
         ->check(CLI::IsMember({512u, 1024u, 2048u, 4096u}))
         ->default_str("512");
