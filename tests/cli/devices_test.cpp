@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -356,6 +357,19 @@ TEST_F(FakeStickOnLoop, InterruptStopsAtASafePointWithExit130) {
     ::unsetenv("UKPU_INTERRUPT_AFTER_WRITES");
     EXPECT_EQ(build_on(loop_, {"--yes"}).exit_code, 0);
     EXPECT_EQ(run_ukpu({"verify", "--device", loop_}).exit_code, 0);
+}
+
+TEST_F(FakeStickOnLoop, SeveralSticksAreAllCheckedBeforeAnyIsWritten) {
+    // The second target is refused: the first, good one is not touched either.
+    auto r = build_on(loop_, {"--device", "/dev/sda", "--yes"});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("not USB (ata)"), std::string::npos) << r.err;
+    const auto bytes = read_bytes(img_);
+    EXPECT_TRUE(std::all_of(bytes.begin(), bytes.end(), [](std::uint8_t b) { return b == 0; }));
+    // The same stick twice is a usage error.
+    r = build_on(loop_, {"--device", loop_, "--yes"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("names sdx a second time"), std::string::npos) << r.err;
 }
 
 TEST_F(FakeStickOnLoop, IdentityChangedBetweenCheckAndWriteIsRefused) {

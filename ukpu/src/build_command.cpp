@@ -204,16 +204,15 @@ std::string stick_state(const std::string& target, std::uint64_t writes, std::ui
            target + "` shows its state";
 }
 
-// Writes a key on a block device under the safety rules: checks, unmounts when asked,
-// confirms with the identity, opens exclusively, re-checks the identity before the first write;
-// progress on stderr, Ctrl-C stops at a safe point (exit 130).
-std::unique_ptr<fat::BlockDevice> write_device(const BuildCliOptions& o, const GlobalOptions& g,
+// Writes a key on a block device already checked and confirmed: unmounts it when asked, opens it
+// exclusively, re-checks the identity before the first write; progress on stderr, Ctrl-C stops
+// at a safe point (exit 130).
+std::unique_ptr<fat::BlockDevice> write_device(const GlobalOptions& g,
+                                               const devices::DeviceInfo& disk,
                                                const std::string& target,
                                                const std::vector<std::uint8_t>& setup,
                                                const std::vector<fat::KeyFile>& extras,
                                                const fat::KeyOptions& ko, fat::KeyLayout& k) {
-    const devices::DeviceInfo disk = check_device_for_write(target, o.policy, false);
-    confirm_device_write(g, disk, o.policy);
     if (!disk.mounts.empty()) unmount_device(g, disk);
 
     // The progress total: the same layout written to a device that keeps nothing.
@@ -252,10 +251,33 @@ std::unique_ptr<fat::BlockDevice> write_device(const BuildCliOptions& o, const G
     return dev;
 }
 
-// Builds one target; returns its exit code and fills its JSON document.
+// The exit code of several sticks: the most serious outcome.
+int worse_exit(int a, int b) {
+    auto rank = [](int c) {
+        switch (c) {
+            case exit_interrupted:
+                return 6;
+            case exit_io:
+                return 5;
+            case exit_refused:
+                return 4;
+            case exit_bad_input:
+                return 3;
+            case exit_usage:
+                return 2;
+            default:
+                return c == exit_ok ? 0 : 1;
+        }
+    };
+    return rank(b) > rank(a) ? b : a;
+}
+
+// Builds one target (an image, or a checked and confirmed disk); returns its exit code and
+// fills its JSON document.
 int build_one(const BuildCliOptions& o, const GlobalOptions& g, const std::string& target,
-              bool is_image, const std::vector<std::uint8_t>& setup,
+              const devices::DeviceInfo* disk, const std::vector<std::uint8_t>& setup,
               const std::vector<fat::KeyFile>& extras, const fat::KeyOptions& base, Json& doc) {
+    const bool is_image = disk == nullptr && o.devices.empty();
     fat::KeyOptions ko = base;
     doc.set("target", target);
     std::unique_ptr<fat::BlockDevice> dev;
@@ -312,7 +334,7 @@ int build_one(const BuildCliOptions& o, const GlobalOptions& g, const std::strin
             throw CliError(exit_code_for(e), target, e.message());
         }
     } else {
-        dev = write_device(o, g, target, setup, extras, ko, k);
+        dev = write_device(g, *disk, target, setup, extras, ko, k);
     }
     const fat::IoStats io = dev->stats();
     doc.set("layout", layout_json(k));
@@ -384,15 +406,52 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
     const fat::KeyOptions ko = key_options(o, setup);
     int code = exit_ok;
     if (!o.image.empty()) {
-        code = build_one(o, g, o.image, true, setup, extras, ko, doc);
+        code = build_one(o, g, o.image, nullptr, setup, extras, ko, doc);
         if (g.json) print_json(doc);
         return code;
     }
+    // Every stick is checked, then every one confirmed, before the first is written: a refusal
+    // of the third stick must not come after the first two were erased.
+    std::vector<devices::DeviceInfo> disks;
+    if (!g.dry_run) {
+        for (const auto& d : o.devices) {
+            devices::DeviceInfo disk = check_device_for_write(d, o.policy, false);
+            for (const auto& other : disks)
+                if (other.name == disk.name)
+                    throw CliError(exit_usage, d, "names " + disk.name + " a second time");
+            disks.push_back(std::move(disk));
+        }
+        for (const auto& disk : disks) confirm_device_write(g, disk, o.policy);
+    }
     Json keys = Json::array();
-    for (const auto& d : o.devices) {
+    bool stopped = false;
+    for (std::size_t i = 0; i < o.devices.size(); ++i) {
+        const std::string& d = o.devices[i];
         Json one = Json::object();
-        const int c = build_one(o, g, d, false, setup, extras, ko, one);
-        if (c != exit_ok) code = c;
+        int c = exit_ok;
+        if (stopped) {
+            one.set("target", d);
+            one.set("written", false);
+            one.set("ok", false);
+            print_warning(d + ": not written (interrupted before its turn)");
+            keys.push(std::move(one));
+            continue;
+        }
+        try {
+            c = build_one(o, g, d, g.dry_run ? nullptr : &disks[i], setup, extras, ko, one);
+        } catch (const CliError& e) {
+            if (o.devices.size() == 1) throw;  // one device: the error document of every command
+            print_error(e.location().empty() ? e.message() : e.location() + ": " + e.message());
+            Json err = Json::object();
+            err.set("exit_code", e.code());
+            err.set("message", e.message());
+            one.set("target", d);
+            one.set("ok", false);
+            one.set("error", err);
+            c = e.code();
+            stopped = c == exit_interrupted;
+        }
+        code = worse_exit(code, c);
         keys.push(std::move(one));
     }
     doc.set("keys", keys);
