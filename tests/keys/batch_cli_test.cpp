@@ -54,11 +54,16 @@ std::string text_of(const std::vector<std::uint8_t>& v) {
 // Finds any of `secrets` inside `text` by sliding a window of each secret length.
 std::size_t secrets_in(const std::string& text, const std::unordered_set<std::string>& secrets) {
     std::set<std::size_t> lengths;
-    for (const auto& s : secrets) lengths.insert(s.size());
+    std::unordered_set<std::string_view> views;
+    for (const auto& s : secrets) {
+        lengths.insert(s.size());
+        views.insert(s);
+    }
+    const std::string_view all(text);
     std::size_t hits = 0;
     for (auto len : lengths)
-        for (std::size_t i = 0; i + len <= text.size(); ++i)
-            if (secrets.count(text.substr(i, len))) ++hits;
+        for (std::size_t i = 0; i + len <= all.size(); ++i)
+            if (views.count(all.substr(i, len))) ++hits;
     return hits;
 }
 
