@@ -328,6 +328,12 @@ TEST(KeysRefusals, WeakPasswordForeignStoreNewerSchema) {
     EXPECT_EQ(sqlite_rows(dir.path("fresh.db"),
                           "SELECT DISTINCT new_password, current_password FROM records"),
               (std::vector<std::vector<std::string>>{{"N3w-Passw0rd!", "admin"}}));
+    // The batch's settings name the options, never the secrets.
+    const std::string settings =
+        sqlite_rows(dir.path("fresh.db"), "SELECT settings FROM batches")[0][0];
+    EXPECT_NE(settings.find("--new-password-file"), std::string::npos) << settings;
+    EXPECT_EQ(settings.find("N3w-Passw0rd!"), std::string::npos) << settings;
+    EXPECT_EQ(settings.find("admin"), std::string::npos) << settings;
 }
 
 }  // namespace

@@ -57,6 +57,9 @@ TEST(KeyStore, NewStoreIsPrivateAndMarked) {
     {
         KeyStore store(path);
         store.add_batch(small_batch(3, "a"));
+        // The WAL and shared-memory files SQLite makes take the store's mode.
+        EXPECT_EQ(file_mode(path + "-wal"), 0600u);
+        EXPECT_EQ(file_mode(path + "-shm"), 0600u);
     }
     KeyStore again(path);
     EXPECT_EQ(again.records().size(), 3u);
