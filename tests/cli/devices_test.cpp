@@ -4,11 +4,13 @@
 // tree goes through the whole device path: identity shown, written, a write failing halfway
 // (exit 5) and an interruption (exit 130), each followed by `verify` saying what state it is in.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <tuple>
 
 #include "../devices/fake_sysfs.hpp"
 #include "context.hpp"
@@ -370,6 +372,46 @@ TEST_F(FakeStickOnLoop, SeveralSticksAreAllCheckedBeforeAnyIsWritten) {
     r = build_on(loop_, {"--device", loop_, "--yes"});
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_NE(r.err.find("names sdx a second time"), std::string::npos) << r.err;
+}
+
+// Runs `ukpu ARGS` on a pseudo-terminal (script(1)) with `typed` on its input; returns what the
+// terminal showed and the exit status.
+std::pair<std::string, int> on_terminal(const std::string& args, const std::string& typed) {
+    const std::string cmd = "printf '" + typed + "' | TERM=xterm script -qec \"" +
+                            std::string(UKPU_BINARY) + " " + args + "\" /dev/null";
+    std::string out;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (!p) return {"", -1};
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    const int status = ::pclose(p);
+    return {out, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+}
+
+TEST_F(FakeStickOnLoop, OnATerminalProgressIsOneLineRewrittenInPlace) {
+    if (run_shell("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "no script(1)";
+    const auto [out, code] = on_terminal(
+        "build --device " + loop_ + " --setup-bin " + corpus("v4-pki-amt-test-ca.bin") + " --yes",
+        "");
+    EXPECT_EQ(code, 0) << out;
+    EXPECT_NE(out.find("\r\033[K" + loop_ + ": writing: "), std::string::npos) << out;
+    EXPECT_NE(out.find("(100%)"), std::string::npos) << out;
+}
+
+TEST_F(FakeStickOnLoop, OnATerminalANonRemovableStickNeedsItsNameTyped) {
+    if (run_shell("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "no script(1)";
+    m_.f.put(m_.f.sysfs() + "/block/sdx/removable", "0");
+    const std::string args =
+        "build --device " + loop_ + " --setup-bin " + corpus("v4-pki-amt-test-ca.bin");
+    auto [out, code] = on_terminal(args, "yes\\n");
+    EXPECT_EQ(code, 4) << out;
+    EXPECT_NE(out.find("Type its name (sdx) to continue"), std::string::npos) << out;
+    EXPECT_NE(out.find("SanDisk Cruzer Blade, 64 MiB, serial STICK0001, USB 3-2"),
+              std::string::npos)
+        << out;
+    std::tie(out, code) = on_terminal(args, "sdx\\n");
+    EXPECT_EQ(code, 0) << out;
 }
 
 TEST_F(FakeStickOnLoop, IdentityChangedBetweenCheckAndWriteIsRefused) {

@@ -3,6 +3,9 @@
 // said when libusb sees nothing.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
 #include <algorithm>
 
 #include "devices/discovery.hpp"
@@ -91,6 +94,23 @@ TEST(Discovery, SwapAloneMakesASystemDisk) {
     f.write("mountinfo", "22 1 0:21 / /proc rw - proc proc rw\n");  // nothing else mounted
     const Discovery d = discover_fake(f);
     EXPECT_EQ(get(d, "nvme0n1").hidden_reason, "system disk: holds swap via dm-1");
+}
+
+TEST(Discovery, SwapFileIsTracedToTheDiskOfItsFileSystem) {
+    FakeSystem f;
+    f.build_standard_machine();
+    // A real file stands in for the swap file; the fake tree gets a disk with its device number.
+    const std::string swapfile = f.mountinfo();
+    struct stat st {};
+    ASSERT_EQ(::stat(swapfile.c_str(), &st), 0);
+    const std::string dev =
+        std::to_string(major(st.st_dev)) + ":" + std::to_string(minor(st.st_dev));
+    FakeSystem::Disk z{"sdz", dev, 2048, 512, true, false, "", "", ""};
+    f.add_usb_device("pci0000:00/0000:00:14.0/usb2/2-4", "1234", "5678", "Z", "Z", "Z");
+    f.add_disk("pci0000:00/0000:00:14.0/usb2/2-4/2-4:1.0/host9/target9:0:0/9:0:0:0", z);
+    f.write("swaps", "Filename Type Size Used Priority\n" + swapfile + " file 4 0 -2\n");
+    const Discovery d = discover_fake(f);
+    EXPECT_EQ(get(d, "sdz").hidden_reason, "system disk: holds swap file " + swapfile);
 }
 
 TEST(Discovery, BootPartitionFoundByMajorMinor) {

@@ -104,7 +104,7 @@ std::string size_text(std::uint64_t bytes) {
 }
 
 Discovery discover(SysfsTree tree, const std::vector<MountEntry>& mounts,
-                   const std::vector<std::string>& swaps, UsbScan usb) {
+                   const std::vector<SwapEntry>& swaps, UsbScan usb) {
     // Mounts and system roles per whole disk.
     std::map<std::string, std::vector<MountUse>> mounted;
     std::map<std::string, std::string> system;
@@ -121,10 +121,12 @@ Discovery discover(SysfsTree tree, const std::vector<MountEntry>& mounts,
         }
     }
     for (const auto& s : swaps) {
-        const BlockNode* node = node_for(tree, 0, 0, s);
-        if (!node) continue;  // a swap file lives on a mounted file system, seen above
+        const BlockNode* node = node_for(tree, s.major, s.minor, s.path);
+        if (!node) continue;
+        const bool file = s.path.rfind("/dev/", 0) != 0;
         for (const auto& disk : tree.disks_under(node->name))
-            if (!system.count(disk)) system[disk] = how_held(*node, disk, "swap");
+            if (!system.count(disk))
+                system[disk] = how_held(*node, disk, file ? "swap file " + s.path : "swap");
     }
 
     Discovery out{std::move(tree), std::move(usb), {}};

@@ -60,7 +60,7 @@ const std::vector<std::string>& system_mount_points();
 
 // Combines sysfs, the mount and swap tables and the USB scan. Never reads anything itself.
 Discovery discover(SysfsTree tree, const std::vector<MountEntry>& mounts,
-                   const std::vector<std::string>& swaps, UsbScan usb);
+                   const std::vector<SwapEntry>& swaps, UsbScan usb);
 
 // Reads the running system (or the test overrides UKPU_SYSFS_ROOT, UKPU_MOUNTINFO, UKPU_SWAPS).
 // libusb is not consulted when UKPU_SYSFS_ROOT names a test tree: its buses are not the tree's.

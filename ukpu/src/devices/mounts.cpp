@@ -1,5 +1,8 @@
 #include "devices/mounts.hpp"
 
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -100,7 +103,7 @@ std::vector<MountEntry> read_mounts() {
     return parse_mountinfo(text, path);
 }
 
-std::vector<std::string> read_swaps() {
+std::vector<SwapEntry> read_swaps() {
     const char* env = std::getenv("UKPU_SWAPS");
     const bool overridden = env && *env;
     const std::string path = overridden ? env : "/proc/swaps";
@@ -109,7 +112,18 @@ std::vector<std::string> read_swaps() {
         if (overridden) throw Error(ErrorCode::io, "cannot read the swap table", path);
         return {};
     }
-    return parse_swaps(text);
+    std::vector<SwapEntry> out;
+    for (auto& p : parse_swaps(text)) {
+        SwapEntry e;
+        e.path = std::move(p);
+        struct stat st {};
+        if (e.path.rfind("/dev/", 0) != 0 && ::stat(e.path.c_str(), &st) == 0) {
+            e.major = major(st.st_dev);
+            e.minor = minor(st.st_dev);
+        }
+        out.push_back(std::move(e));
+    }
+    return out;
 }
 
 }  // namespace ukpu::devices

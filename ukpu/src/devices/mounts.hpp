@@ -25,8 +25,15 @@ std::string unescape_mount_field(const std::string& field);
 
 // Reads UKPU_MOUNTINFO or /proc/self/mountinfo. Throws Error(io) when it cannot.
 std::vector<MountEntry> read_mounts();
+struct SwapEntry {
+    std::string path;  // "/dev/dm-1", "/swapfile"
+    // For a swap file: the device of the file system that holds it (0:0 when unknown).
+    unsigned major = 0;
+    unsigned minor = 0;
+};
+
 // Reads UKPU_SWAPS or /proc/swaps; a missing /proc/swaps (no swap support) is no swap, a missing
-// override file is an error.
-std::vector<std::string> read_swaps();
+// override file is an error. A swap file is traced to its file system's device with stat().
+std::vector<SwapEntry> read_swaps();
 
 }  // namespace ukpu::devices
