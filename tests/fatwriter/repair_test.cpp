@@ -346,3 +346,54 @@ TEST(RepairStrict, RefusedWhenTheRootDoesNotFit) {
 }
 
 }  // namespace
+
+namespace {
+
+// The strict conversion interrupted after its k-th write, then finished by the next run.
+TEST(RepairStrictInterrupted, FinishedByTheNextRun) {
+    SKIP_WITHOUT_TOOLS();
+    TempDir dir;
+    FatImage img(dir, ImageSpec{64ull << 20, 32, true, 512, "STICK", ""});
+    img.mkdir("::Tools and drivers");
+    img.copy_bytes(ukpu::test::random_bytes(90000, 30), "::Tools and drivers/Driver file.sys");
+    img.copy_bytes(ukpu::test::random_bytes(3000, 31), "::Readme first.txt");
+    img.copy_bytes(ukpu::test::corpus_file("v4-pki-amt-test-ca.bin"), "::setup.bin");
+    const auto original = image_bytes(img);
+    const auto before = snap::take(ukpu::test::drive(img), dir / "x");
+    const auto sha = snap::setup_sha256(ukpu::test::drive(img), dir / "x", "/setup.bin");
+    auto o = options(dir);
+    o.strict = true;
+    auto restore = [&] {
+        std::ofstream(img.path(), std::ios::binary | std::ios::trunc)
+            .write(reinterpret_cast<const char*>(original.data()),
+                   static_cast<std::streamsize>(original.size()));
+    };
+    std::uint64_t writes = 0;
+    {
+        auto dev = img.open(true);
+        ukpu::test::FailingDevice counting(*dev, UINT64_MAX);
+        (void)repair_key(counting, o);
+        writes = counting.writes();
+    }
+    ASSERT_GT(writes, 1u);
+    for (std::uint64_t k = 0; k < writes; ++k) {
+        SCOPED_TRACE("interrupted after write " + std::to_string(k));
+        restore();
+        {
+            auto dev = img.open(true);
+            ukpu::test::FailingDevice failing(*dev, k);
+            EXPECT_THROW((void)repair_key(failing, o), Error);
+        }
+        {
+            auto dev = img.open(true);
+            const auto res = repair_key(*dev, o);
+            EXPECT_EQ(res.recovery.action, RecoveryAction::rolled_forward);
+            EXPECT_TRUE(res.plan.nothing_to_do);
+        }
+        const auto problems = ukpu::test::check_repaired(img, before, sha, true, dir / "x");
+        EXPECT_EQ(problems, "");
+        if (!problems.empty()) break;
+    }
+}
+
+}  // namespace
