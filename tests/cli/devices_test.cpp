@@ -374,6 +374,52 @@ TEST_F(FakeStickOnLoop, SeveralSticksAreAllCheckedBeforeAnyIsWritten) {
     EXPECT_NE(r.err.find("names sdx a second time"), std::string::npos) << r.err;
 }
 
+TEST_F(FakeStickOnLoop, SeveralSticksAreWrittenAtOnceAndEachVerified) {
+    // A second loop device, dressed as a second USB stick.
+    const std::string img2 = t_.path("stick2.img");
+    ASSERT_EQ(run_shell("truncate -s 32M " + img2), 0);
+    FILE* p = ::popen(("losetup -f --show " + img2).c_str(), "r");
+    char line[64] = {};
+    std::string loop2;
+    if (p && std::fgets(line, sizeof line, p)) loop2 = line;
+    if (p) ::pclose(p);
+    loop2 = loop2.substr(0, loop2.find('\n'));
+    ASSERT_EQ(loop2.rfind("/dev/loop", 0), 0u) << loop2;
+    std::string dev;
+    std::ifstream("/sys/block/" + loop2.substr(5) + "/dev") >> dev;
+    const std::string hc = "pci0000:00/0000:00:14.0/usb3/";
+    m_.f.add_usb_device(hc + "3-3", "0781", "5567", "STICK0002", "SanDisk", "Cruzer Blade");
+    FakeSystem::Disk d{"sdy", dev, 65536, 512, true, false, "SanDisk", "Cruzer", ""};
+    m_.f.add_disk(hc + "3-3/3-3:1.0/host10/target10:0:0/10:0:0:0", d);
+
+    auto r = build_on(loop_, {"--device", loop2, "--yes", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const JValue doc = parse_json(r.out);
+    ASSERT_EQ(doc["keys"].size(), 2u);
+    for (std::size_t i = 0; i < 2; ++i) {
+        EXPECT_TRUE(doc["keys"][i]["ok"].b) << i;
+        EXPECT_TRUE(doc["keys"][i]["read_back_identical"].b) << i;
+    }
+    EXPECT_EQ(doc["keys"][1]["target"].s, loop2);
+    EXPECT_EQ(run_ukpu({"verify", "--device", loop_}).exit_code, 0);
+    EXPECT_EQ(run_ukpu({"verify", "--device", loop2}).exit_code, 0);
+
+    // Both fail halfway: each says what state it is in, the run exits 5.
+    {
+        ScopedEnv fail("UKPU_FAIL_AFTER_WRITES", "1");
+        r = build_on(loop_, {"--device", loop2, "--yes", "--json"});
+        EXPECT_EQ(r.exit_code, 5) << r.err;
+        const JValue bad = parse_json(r.out);
+        for (std::size_t i = 0; i < 2; ++i) {
+            EXPECT_FALSE(bad["keys"][i]["ok"].b);
+            EXPECT_EQ(bad["keys"][i]["error"]["exit_code"].n, 5);
+            EXPECT_NE(bad["keys"][i]["error"]["message"].s.find("holds no usable key"),
+                      std::string::npos);
+        }
+    }
+    run_shell("losetup -d " + loop2);
+}
+
 // Runs `ukpu ARGS` on a pseudo-terminal (script(1)) with `typed` on its input; returns what the
 // terminal showed and the exit status.
 std::pair<std::string, int> on_terminal(const std::string& args, const std::string& typed) {

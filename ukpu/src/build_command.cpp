@@ -4,9 +4,11 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <exception>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "cert_hash.hpp"
 #include "commands.hpp"
@@ -206,13 +208,11 @@ std::string stick_state(const std::string& target, std::uint64_t writes, std::ui
 
 // Writes a key on a block device already checked and confirmed: unmounts it when asked, opens it
 // exclusively, re-checks the identity before the first write; progress on stderr, Ctrl-C stops
-// at a safe point (exit 130).
-std::unique_ptr<fat::BlockDevice> write_device(const GlobalOptions& g,
-                                               const devices::DeviceInfo& disk,
-                                               const std::string& target,
-                                               const std::vector<std::uint8_t>& setup,
-                                               const std::vector<fat::KeyFile>& extras,
-                                               const fat::KeyOptions& ko, fat::KeyLayout& k) {
+// at a safe point (exit 130) while the caller holds an InterruptGuard.
+std::unique_ptr<fat::BlockDevice> write_device(
+    const GlobalOptions& g, const devices::DeviceInfo& disk, const std::string& target,
+    const std::vector<std::uint8_t>& setup, const std::vector<fat::KeyFile>& extras,
+    const fat::KeyOptions& ko, fat::KeyLayout& k, bool parallel) {
     if (!disk.mounts.empty()) unmount_device(g, disk);
 
     // The progress total: the same layout written to a device that keeps nothing.
@@ -224,8 +224,11 @@ std::unique_ptr<fat::BlockDevice> write_device(const GlobalOptions& g,
     } catch (const fat::Error& e) {
         throw CliError(exit_code_for(e), target, e.message());
     }
-    ProgressLine progress(ProgressLine::mode_for(g), target + ": writing", total);
-    InterruptGuard guard;
+    // Several sticks at once share stderr: plain lines, one per quarter, instead of one line
+    // rewritten in place.
+    ProgressLine::Mode mode = ProgressLine::mode_for(g);
+    if (parallel && mode == ProgressLine::Mode::terminal) mode = ProgressLine::Mode::plain;
+    ProgressLine progress(mode, target + ": writing", total);
     WatchedDevice::Hooks hooks;
     hooks.on_progress = [&progress](std::uint64_t done) { progress.update(done); };
     hooks.interrupted = InterruptGuard::flag();
@@ -250,6 +253,13 @@ std::unique_ptr<fat::BlockDevice> write_device(const GlobalOptions& g,
     progress.finish();
     return dev;
 }
+
+// A stick written by one of the parallel writers, checked afterwards by build_one.
+struct Written {
+    std::unique_ptr<fat::BlockDevice> device;
+    fat::KeyLayout layout;
+    std::exception_ptr error;
+};
 
 // The exit code of several sticks: the most serious outcome.
 int worse_exit(int a, int b) {
@@ -276,7 +286,8 @@ int worse_exit(int a, int b) {
 // fills its JSON document.
 int build_one(const BuildCliOptions& o, const GlobalOptions& g, const std::string& target,
               const devices::DeviceInfo* disk, const std::vector<std::uint8_t>& setup,
-              const std::vector<fat::KeyFile>& extras, const fat::KeyOptions& base, Json& doc) {
+              const std::vector<fat::KeyFile>& extras, const fat::KeyOptions& base, Json& doc,
+              Written* written = nullptr) {
     const bool is_image = disk == nullptr && o.devices.empty();
     fat::KeyOptions ko = base;
     doc.set("target", target);
@@ -334,7 +345,13 @@ int build_one(const BuildCliOptions& o, const GlobalOptions& g, const std::strin
             throw CliError(exit_code_for(e), target, e.message());
         }
     } else {
-        dev = write_device(g, *disk, target, setup, extras, ko, k);
+        if (written) {
+            if (written->error) std::rethrow_exception(written->error);
+            dev = std::move(written->device);
+            k = written->layout;
+        } else {
+            dev = write_device(g, *disk, target, setup, extras, ko, k, false);
+        }
     }
     const fat::IoStats io = dev->stats();
     doc.set("layout", layout_json(k));
@@ -423,6 +440,24 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
         }
         for (const auto& disk : disks) confirm_device_write(g, disk, o.policy);
     }
+    // Ctrl-C from here on stops every write at its next safe point.
+    InterruptGuard guard;
+    // Several sticks are written at once, one thread each; each is then read back and verified.
+    std::vector<Written> written;
+    if (disks.size() > 1) {
+        written.resize(disks.size());
+        std::vector<std::thread> writers;
+        for (std::size_t i = 0; i < disks.size(); ++i)
+            writers.emplace_back([&, i] {
+                try {
+                    written[i].device = write_device(g, disks[i], o.devices[i], setup, extras, ko,
+                                                     written[i].layout, true);
+                } catch (...) {
+                    written[i].error = std::current_exception();
+                }
+            });
+        for (auto& t : writers) t.join();
+    }
     Json keys = Json::array();
     bool stopped = false;
     for (std::size_t i = 0; i < o.devices.size(); ++i) {
@@ -438,7 +473,8 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
             continue;
         }
         try {
-            c = build_one(o, g, d, g.dry_run ? nullptr : &disks[i], setup, extras, ko, one);
+            c = build_one(o, g, d, g.dry_run ? nullptr : &disks[i], setup, extras, ko, one,
+                          written.empty() ? nullptr : &written[i]);
         } catch (const CliError& e) {
             if (o.devices.size() == 1) throw;  // one device: the error document of every command
             print_error(e.location().empty() ? e.message() : e.location() + ": " + e.message());
@@ -449,7 +485,7 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
             one.set("ok", false);
             one.set("error", err);
             c = e.code();
-            stopped = c == exit_interrupted;
+            stopped = c == exit_interrupted && written.empty();
         }
         code = worse_exit(code, c);
         keys.push(std::move(one));

@@ -69,7 +69,8 @@ void ProgressLine::update(std::uint64_t done_bytes) {
     const int quarter = static_cast<int>(done_bytes * 4 / total_);
     if (quarter > quarters_shown_) {
         quarters_shown_ = quarter;
-        std::cerr << what_ << ": " << text(done_bytes, total_, secs) << '\n';
+        // One write per line: several sticks written at once share stderr.
+        std::cerr << (what_ + ": " + text(done_bytes, total_, secs) + "\n") << std::flush;
     }
 }
 
