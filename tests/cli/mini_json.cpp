@@ -7,15 +7,15 @@
 namespace ukpu::test {
 
 bool JValue::has(const std::string& key) const {
-    for (const auto& [k, v] : o)
+    for (const auto& k : names)
         if (k == key) return true;
     return false;
 }
 
 const JValue& JValue::operator[](const std::string& key) const {
     if (kind != Kind::object) throw std::runtime_error("not an object, looking for " + key);
-    for (const auto& [k, v] : o)
-        if (k == key) return v;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (names[i] == key) return values[i];
     throw std::runtime_error("no key " + key);
 }
 
@@ -25,9 +25,7 @@ const JValue& JValue::operator[](std::size_t i) const {
 }
 
 std::vector<std::string> JValue::keys() const {
-    std::vector<std::string> out;
-    for (const auto& [k, v] : o) out.push_back(k);
-    return out;
+    return names;
 }
 
 namespace {
@@ -133,7 +131,8 @@ struct Parser {
                 std::string k = str();
                 ws();
                 if (t[i++] != ':') fail("expected :");
-                v.o.emplace_back(k, value());
+                v.names.push_back(k);
+                v.values.push_back(value());
                 ws();
                 if (t[i] == ',') {
                     ++i;

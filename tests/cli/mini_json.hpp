@@ -14,13 +14,16 @@ struct JValue {
     double n = 0;
     std::string s;
     std::vector<JValue> a;
-    std::vector<std::pair<std::string, JValue>> o;  // in document order
+    // Object members in document order: names and values side by side (a pair holding a JValue
+    // would need the type complete here).
+    std::vector<std::string> names;
+    std::vector<JValue> values;
 
     bool has(const std::string& key) const;
     const JValue& operator[](const std::string& key) const;  // throws when absent
     const JValue& operator[](std::size_t i) const;           // throws when out of range
     bool is_null() const { return kind == Kind::null; }
-    std::size_t size() const { return kind == Kind::array ? a.size() : o.size(); }
+    std::size_t size() const { return kind == Kind::array ? a.size() : values.size(); }
     std::vector<std::string> keys() const;
 };
 
