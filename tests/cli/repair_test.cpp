@@ -143,6 +143,30 @@ TEST(RepairCli, ExitCodes) {
     EXPECT_NE(none.out.find("no setup file"), std::string::npos) << none.out;
 }
 
+TEST(RepairCli, StrictConvertsFat32ForLegacyBioses) {
+    SKIP_WITHOUT_TOOLS();
+    TempDir dir;
+    const std::string img = dir.path("k32.img");
+    const std::string env = "MTOOLS_SKIP_CHECK=1 ";
+    must("truncate -s 96M " + img + " && mkfs.fat -F32 -n FAT32KEY " + img + " >/dev/null");
+    must(env + "mmd -i " + img + " '::A folder'");
+    must(env + "mcopy -i " + img + " /etc/hostname '::A folder/host name.txt'");
+    must(env + "mcopy -i " + img + " " + ukpu::test::corpus("v4-pki-amt-test-ca.bin") +
+         " ::setup.bin");
+    const auto before = snap::take(img, dir.path("x"));
+    const auto legacy = run_ukpu({"verify", "--image", img, "--firmware", "legacy"});
+    EXPECT_EQ(legacy.exit_code, 1);
+    const auto r =
+        run_ukpu({"--json", "repair", "--image", img, "--strict", "--journal", dir.path("j")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto doc = ukpu::test::parse_json(r.out);
+    EXPECT_TRUE(doc["plan"]["strict_conversion"].b);
+    const auto v = run_ukpu({"verify", "--image", img, "--firmware", "legacy,uefi"});
+    EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+    const auto after = snap::take(img + "@@1M", dir.path("x"));
+    EXPECT_TRUE(after == before) << snap::diff(before, after);
+}
+
 TEST(RepairCli, LoopDeviceNeedsYes) {
     SKIP_WITHOUT_TOOLS();
     TempDir dir;

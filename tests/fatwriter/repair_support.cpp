@@ -161,6 +161,20 @@ std::vector<RepairCase> repair_cases() {
                      return img;
                  },
                  false});
+    c.push_back({"Fat32RootGrows",
+                 [](const TempDir& d) {
+                     // 512-byte clusters: the root's one cluster holds 16 slots, all in use, so
+                     // SETUP.BIN moving up from a folder needs a second root cluster.
+                     auto img = std::make_unique<FatImage>(
+                         d, ImageSpec{64ull << 20, 32, false, 512, "", "-s 1"});
+                     img->mkdir("::AMT");
+                     img->copy_bytes(good(), "::AMT/SETUP.BIN");
+                     for (int i = 0; i < 15; ++i)
+                         img->copy_bytes(random_bytes(700, 40 + static_cast<std::uint32_t>(i)),
+                                         "::F" + std::to_string(i) + ".TXT");
+                     return img;
+                 },
+                 false});
     return c;
 }
 
