@@ -213,6 +213,13 @@ std::unique_ptr<WatchedDevice> open_confirmed_device(const dv::DeviceInfo& confi
                                              "nothing written)"
                                            : ""));
     }
+    // The node opened must still be the disk that was checked (a /dev/disk/by-id link can be
+    // re-pointed when sticks are swapped).
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || major(st.st_rdev) != confirmed.major ||
+        minor(st.st_rdev) != confirmed.minor)
+        throw CliError(exit_refused, path,
+                       "no longer the device that was checked and confirmed; nothing written");
     if (dev->size_bytes() != confirmed.size)
         throw CliError(exit_refused, path,
                        "sysfs says " + dv::size_text(confirmed.size) + " but the device holds " +

@@ -35,11 +35,13 @@ void enrich_from_usb(DeviceInfo& d, const UsbScan& scan, const std::string& sysf
         if (d.usb_id.empty() || d.usb_id == ":") d.usb_id = id;
         d.speed = seen->speed;
     } else if (!scan.consulted) {
-        d.notes.push_back("USB speed not known: " + scan.note);
+        d.notes.push_back(scan.note + "; ids and speed from sysfs only");
     } else {
-        d.notes.push_back("USB speed not known: libusb does not see a device at " + d.bus_path);
+        d.notes.push_back("libusb does not see a device at " + d.bus_path +
+                          "; ids and speed from sysfs only");
     }
     if (d.speed.empty() && !sysfs_speed.empty()) d.speed = sysfs_speed + " Mbit/s";
+    if (d.speed.empty()) d.notes.push_back("USB speed not known");
     if (d.usb_id.empty() || d.usb_id == ":") {
         d.usb_id.clear();
         d.notes.push_back("USB vendor and product ids not known");
