@@ -10,6 +10,7 @@
 #include <cstring>
 #include <set>
 
+#include "overlay_device.hpp"
 #include "ukpu/setupbin/bytes.hpp"
 
 namespace ukpu::fat {
@@ -275,6 +276,42 @@ Recovery pending_state(BlockDevice& device, const std::filesystem::path& dir) {
         return {m.all_after ? RecoveryAction::already_done : RecoveryAction::rolled_forward, p, 0};
     }
     return {};
+}
+
+namespace {
+
+// A device that forwards to another one; the owner of a preview without a journal.
+class SameDevice final : public BlockDevice {
+public:
+    explicit SameDevice(BlockDevice& base) : base_(base) {}
+    std::uint32_t sector_size() const override { return base_.sector_size(); }
+    std::uint64_t sector_count() const override { return base_.sector_count(); }
+    void read(std::uint64_t lba, std::span<std::uint8_t> out) override { base_.read(lba, out); }
+    void write(std::uint64_t, std::span<const std::uint8_t>) override {
+        throw Error(ErrorCode::bad_argument, "a preview of a key is read-only");
+    }
+    void flush() override {}
+    std::string describe() const override { return base_.describe(); }
+    const IoStats& stats() const override { return base_.stats(); }
+
+private:
+    BlockDevice& base_;
+};
+
+}  // namespace
+
+std::unique_ptr<BlockDevice> preview_recovery(BlockDevice& device, const std::filesystem::path& dir,
+                                              bool roll_back) {
+    const Recovery pending = pending_state(device, dir);
+    if (pending.action != RecoveryAction::rolled_forward && !roll_back)
+        return std::make_unique<SameDevice>(device);
+    if (pending.action == RecoveryAction::none || pending.action == RecoveryAction::discarded)
+        return std::make_unique<SameDevice>(device);
+    const auto j = read_journal(pending.path);
+    auto overlay = std::make_unique<OverlayDevice>(device);
+    if (j)
+        for (const auto& r : j->records) overlay->write(r.lba, roll_back ? r.before : r.after);
+    return overlay;
 }
 
 Recovery recover_pending(BlockDevice& device, const std::filesystem::path& dir, bool roll_back) {

@@ -163,11 +163,12 @@ int run_repair(const RepairCliOptions& o, const GlobalOptions& g) {
             if (pending.action != fat::RecoveryAction::none)
                 print_warning("a pending repair journal (" + pending.path.string() + ") would be " +
                               (o.rollback ? "rolled back" : "finished") +
-                              " first; the plan below is of the key as it is now");
+                              " first; the plan below is of the key as it will be then");
             doc.set("pending_journal", pending.action == fat::RecoveryAction::none
                                            ? Json()
                                            : Json(pending.path.string()));
-            const fat::RepairPlan p = fat::plan_repair(*dev, ro);
+            auto preview = fat::preview_recovery(*dev, ro.journal_dir, o.rollback);
+            const fat::RepairPlan p = fat::plan_repair(*preview, ro);
             doc.set("plan", plan_json(p));
             doc.set("written", false);
             print_plan(p, g, target + ": dry run, nothing written; ");

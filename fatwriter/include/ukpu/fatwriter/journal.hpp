@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,6 +75,12 @@ Recovery recover_pending(BlockDevice& device, const std::filesystem::path& dir, 
 
 // What recovery would do, without writing: the journal's state on this device.
 Recovery pending_state(BlockDevice& device, const std::filesystem::path& dir);
+
+// The device as it will be once a pending journal is finished (or rolled back): a read-only
+// view over `device` with the journal applied in memory; `device` itself when there is none.
+// For --dry-run plans of an interrupted key. The view refers to `device`, which must outlive it.
+std::unique_ptr<BlockDevice> preview_recovery(BlockDevice& device, const std::filesystem::path& dir,
+                                              bool roll_back);
 
 // Writes `records` phase by phase, flushing after each phase.
 void apply_records(BlockDevice& device, const std::vector<JournalRecord>& records, bool after);
