@@ -63,6 +63,7 @@ void add_device_safety_options(CLI::App& sub, DeviceWritePolicy& policy) {
         ->group(group);
     sub.add_option("--confirm", policy.confirm,
                    "The device name, confirming in a script what would be typed on a terminal")
+        ->type_name("NAME")
         ->group(group);
 }
 

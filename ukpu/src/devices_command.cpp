@@ -118,7 +118,7 @@ Command add_devices(CLI::App& app, const GlobalOptions& g) {
         "Only USB mass storage is written by default. A disk is hidden when it holds a mounted\n"
         "/, /boot, EFI, /usr, /var, /home, live media or swap (traced through partitions,\n"
         "device-mapper and md), has no medium, is read-only, or is not on USB.\n"
-        "Exit codes: 0 listed; 3 unreadable mount table; 5 sysfs unreadable.");
+        "Exit codes: 0 listed; 3 a malformed mount table; 5 sysfs or the mount table unreadable.");
     return {sub, [all, &g] { return run_devices(*all, g); }};
 }
 
