@@ -251,6 +251,7 @@ std::unique_ptr<fat::BlockDevice> write_device(
         throw;
     }
     progress.finish();
+    dev->stop_watching();  // the progress line goes away with this function
     return dev;
 }
 

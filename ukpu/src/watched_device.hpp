@@ -47,6 +47,8 @@ public:
     const fat::IoStats& stats() const override { return inner_->stats(); }
 
     fat::BlockDevice& inner() { return *inner_; }
+    // Drops the hooks (their captures may not outlive the write); plain pass-through after.
+    void stop_watching() { hooks_ = Hooks{}; }
     std::uint64_t writes_done() const { return writes_; }
     std::uint64_t bytes_done() const { return bytes_; }
 
