@@ -192,6 +192,15 @@ TEST(Devices, EveryUnsafeTargetIsRefusedWithItsReason) {
         EXPECT_EQ(r.exit_code, 4) << r.err;
         EXPECT_NE(r.err.find(c.reason), std::string::npos) << r.err;
     }
+    // A removable USB "stick" of 1 TiB: more likely an external disk; its name must be typed.
+    m.f.put(m.f.sysfs() + "/block/sdb/size", std::to_string(2ull << 30));
+    auto big = build_on("/dev/sdb", {"--yes"});
+    EXPECT_EQ(big.exit_code, 4) << big.err;
+    EXPECT_NE(big.err.find("larger than 128 GiB (an external disk rather than a stick?) (SanDisk "
+                           "Ultra, 1 TiB"),
+              std::string::npos)
+        << big.err;
+    m.f.put(m.f.sysfs() + "/block/sdb/size", "30031872");
     // Read-only.
     m.f.put(m.f.sysfs() + "/block/sdb/ro", "1");
     auto r = build_on("/dev/sdb", {"--yes"});

@@ -42,9 +42,17 @@ bool test_tree() {
     return env && *env;
 }
 
-// A removable USB stick or a loop device: --yes is enough.
+// Above this a "USB stick" is more likely an external disk with someone's data on it.
+constexpr std::uint64_t large_stick = 128ull << 30;
+
+// A removable USB stick of a stick's size, or a loop device: --yes is enough.
 bool light_confirmation(const dv::DeviceInfo& d) {
-    return (d.usb && d.removable) || d.transport == dv::Transport::loop;
+    return (d.usb && d.removable && d.size <= large_stick) || d.transport == dv::Transport::loop;
+}
+
+std::string why_name_needed(const dv::DeviceInfo& d) {
+    if (d.usb && d.removable) return "larger than 128 GiB (an external disk rather than a stick?)";
+    return "not a removable USB stick";
 }
 
 bool names_device(const std::string& answer, const dv::DeviceInfo& d) {
@@ -154,7 +162,7 @@ void confirm_device_write(const GlobalOptions& g, const dv::DeviceInfo& disk,
                            "every byte on it (" + disk.identity() +
                                ") may be overwritten; confirm with --yes");
         throw CliError(exit_refused, disk.path,
-                       "not a removable USB stick (" + disk.identity() +
+                       why_name_needed(disk) + " (" + disk.identity() +
                            "), so --yes is not enough: type its name on a terminal, or pass "
                            "--confirm " +
                            disk.name);
@@ -165,7 +173,7 @@ void confirm_device_write(const GlobalOptions& g, const dv::DeviceInfo& disk,
     if (light)
         std::cerr << "Type yes to continue: " << std::flush;
     else
-        std::cerr << "This is not a removable USB stick. Type its name (" << disk.name
+        std::cerr << "It is " << why_name_needed(disk) << ". Type its name (" << disk.name
                   << ") to continue: " << std::flush;
     std::string answer;
     std::getline(std::cin, answer);
