@@ -61,7 +61,10 @@ TEST(KeyStore, NewStoreIsPrivateAndMarked) {
         EXPECT_EQ(file_mode(path + "-wal"), 0600u);
         EXPECT_EQ(file_mode(path + "-shm"), 0600u);
     }
+    // A store whose mode was widened is narrowed again when opened.
+    std::filesystem::permissions(path, std::filesystem::perms(0644));
     KeyStore again(path);
+    EXPECT_EQ(file_mode(path), 0600u);
     EXPECT_EQ(again.records().size(), 3u);
     EXPECT_EQ(again.schema_version(), store_schema_version);
 }

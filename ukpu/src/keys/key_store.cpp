@@ -27,25 +27,37 @@ void make_private_dirs(const std::filesystem::path& dir) {
                     dir.string());
 }
 
-// Creates the file with mode 0600 when it does not exist (umask cannot widen it: 0600 is
-// applied again with fchmod), so that SQLite never creates it, nor its -wal and -shm files,
-// with wider permissions. An existing store with group or other bits is narrowed to 0600.
+// Closes a file descriptor when it goes out of scope.
+class Fd {
+public:
+    explicit Fd(int fd) : fd_(fd) {}
+    ~Fd() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    int get() const { return fd_; }
+
+private:
+    int fd_;
+};
+
+// Creates the file with mode 0600 when it does not exist, so that SQLite never creates it, nor
+// its -wal and -shm files (which take the database's mode), with wider permissions. An existing
+// store with group or other bits is narrowed to 0600.
 void prepare_store_file(const std::filesystem::path& path) {
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0)
+    Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (fd.get() < 0)
         throw Error(ErrorCode::io, std::string("cannot open: ") + std::strerror(errno),
                     path.string());
     struct stat st {};
-    int rc = ::fstat(fd, &st);
-    if (rc == 0 && !S_ISREG(st.st_mode)) {
-        ::close(fd);
+    if (::fstat(fd.get(), &st) != 0)
+        throw Error(ErrorCode::io, std::string("cannot stat: ") + std::strerror(errno),
+                    path.string());
+    if (!S_ISREG(st.st_mode))
         throw Error(ErrorCode::not_a_store, "not a regular file", path.string());
-    }
-    if (rc == 0 && (st.st_mode & 0077) != 0) rc = ::fchmod(fd, 0600);
-    int saved = errno;
-    ::close(fd);
-    if (rc != 0)
-        throw Error(ErrorCode::io, std::string("cannot set mode 0600: ") + std::strerror(saved),
+    if ((st.st_mode & 0077) != 0 && ::fchmod(fd.get(), 0600) != 0)
+        throw Error(ErrorCode::io, std::string("cannot set mode 0600: ") + std::strerror(errno),
                     path.string());
 }
 
