@@ -201,6 +201,14 @@ TEST(Devices, EveryUnsafeTargetIsRefusedWithItsReason) {
               std::string::npos)
         << big.err;
     m.f.put(m.f.sysfs() + "/block/sdb/size", "30031872");
+    // An unmounted LUKS mapping on the stick still holds it.
+    m.f.add_dm("dm-7", "253:7", "luks-key", 30000000, {"sdb1"});
+    std::filesystem::create_directories(m.f.sysfs() + "/block/sdb/sdb1/holders/dm-7");
+    auto held = build_on("/dev/sdb", {"--yes"});
+    EXPECT_EQ(held.exit_code, 4) << held.err;
+    EXPECT_NE(held.err.find("in use: dm-7 (luks-key) is stacked on sdb1"), std::string::npos)
+        << held.err;
+    std::filesystem::remove(m.f.sysfs() + "/block/sdb/sdb1/holders/dm-7");
     // Read-only.
     m.f.put(m.f.sysfs() + "/block/sdb/ro", "1");
     auto r = build_on("/dev/sdb", {"--yes"});

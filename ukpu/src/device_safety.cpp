@@ -115,6 +115,20 @@ dv::DeviceInfo check_device_for_write(const std::string& path, const DeviceWrite
         throw CliError(exit_refused, path,
                        "mounted at " + mounts_text(d->mounts) +
                            ": close what uses it and add --unmount, or unmount it first");
+    // Something stacked on it (LUKS, LVM, md): the kernel would refuse the exclusive open; say
+    // what holds it.
+    std::vector<std::string> parts = node->partitions;
+    parts.insert(parts.begin(), node->name);
+    for (const auto& p : parts) {
+        const dv::BlockNode* n = found.tree.find(p);
+        if (!n || n->holders.empty()) continue;
+        const dv::BlockNode* h = found.tree.find(n->holders.front());
+        const std::string holder =
+            n->holders.front() + (h && !h->dm_name.empty() ? " (" + h->dm_name + ")" : "");
+        throw CliError(exit_refused, path,
+                       "in use: " + holder + " is stacked on " + p +
+                           "; close it first (cryptsetup close, vgchange -an or mdadm --stop)");
+    }
     dv::DeviceInfo disk = *d;
     disk.path = path;  // as the user named it (a /dev/disk/by-id link, say)
     return disk;
