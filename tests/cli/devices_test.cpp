@@ -141,6 +141,7 @@ TEST(Devices, JsonShape) {
 }
 
 TEST(Devices, ListingTheRealMachineWorksWithOrWithoutAUsbBus) {
+    if (!std::filesystem::is_directory("/sys/block")) GTEST_SKIP() << "no sysfs here";
     auto r = run_ukpu({"devices", "--all", "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const JValue doc = parse_json(r.out);
