@@ -335,7 +335,10 @@ TEST_F(FakeStickOnLoop, WrittenAfterTheIdentityIsShownThenVerified) {
     r = build_on(loop_, {"--yes", "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err.find(": writing: "), std::string::npos) << r.err;
-    EXPECT_TRUE(parse_json(r.out)["keys"][0]["ok"].b);
+    const JValue written = parse_json(r.out);
+    EXPECT_TRUE(written["keys"][0]["ok"].b);
+    EXPECT_EQ(written["keys"][0]["device"]["serial"].s, "STICK0001");
+    EXPECT_EQ(written["keys"][0]["device"]["bus_path"].s, "3-2");
     r = build_on(loop_, {"--yes", "--quiet"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err.find(": writing: "), std::string::npos) << r.err;

@@ -292,6 +292,18 @@ int build_one(const BuildCliOptions& o, const GlobalOptions& g, const std::strin
     const bool is_image = disk == nullptr && o.devices.empty();
     fat::KeyOptions ko = base;
     doc.set("target", target);
+    if (disk) {
+        // The identity that was confirmed and written: which stick holds this key.
+        Json id = Json::object();
+        id.set("name", disk->name);
+        id.set("vendor", disk->vendor);
+        id.set("model", disk->model);
+        id.set("serial", disk->serial);
+        id.set("size", disk->size);
+        id.set("bus_path", disk->bus_path);
+        id.set("usb_id", disk->usb_id);
+        doc.set("device", id);
+    }
     std::unique_ptr<fat::BlockDevice> dev;
     if (g.dry_run) {
         std::uint64_t sectors;
