@@ -302,6 +302,9 @@ protected:
         loop_ = loop_.substr(0, loop_.find('\n'));
         ASSERT_EQ(loop_.rfind("/dev/loop", 0), 0u) << loop_;
         const std::string name = loop_.substr(5);
+        // The fake machine's detached loop0 would shadow a real loop device of the same number.
+        std::filesystem::remove(m_.f.sysfs() + "/block/loop0");
+        std::filesystem::remove(m_.f.sysfs() + "/class/block/loop0");
         std::string dev;
         std::ifstream("/sys/block/" + name + "/dev") >> dev;
         const std::string hc = "pci0000:00/0000:00:14.0/usb3/";
@@ -409,6 +412,10 @@ TEST_F(FakeStickOnLoop, SeveralSticksAreWrittenAtOnceAndEachVerified) {
     if (p) ::pclose(p);
     loop2 = loop2.substr(0, loop2.find('\n'));
     ASSERT_EQ(loop2.rfind("/dev/loop", 0), 0u) << loop2;
+    struct Detach {
+        std::string dev;
+        ~Detach() { run_shell("losetup -d " + dev); }
+    } detach{loop2};
     std::string dev;
     std::ifstream("/sys/block/" + loop2.substr(5) + "/dev") >> dev;
     const std::string hc = "pci0000:00/0000:00:14.0/usb3/";
@@ -441,7 +448,6 @@ TEST_F(FakeStickOnLoop, SeveralSticksAreWrittenAtOnceAndEachVerified) {
                       std::string::npos);
         }
     }
-    run_shell("losetup -d " + loop2);
 }
 
 // Runs `ukpu ARGS` on a pseudo-terminal (script(1)) with `typed` on its input; returns what the
