@@ -154,6 +154,10 @@ TEST(Build, DevicesMustBeLoopDevicesAndConfirmed) {
         std::string loop = shell_output("losetup -f --show -b " + std::string(ss) + " " + img);
         loop = loop.substr(0, loop.find('\n'));
         ASSERT_EQ(loop.rfind("/dev/loop", 0), 0u) << loop;
+        struct Detach {
+            std::string dev;
+            ~Detach() { run_shell("losetup -d " + dev); }
+        } detach{loop};
         r = run_ukpu({"build", "--device", loop, "--setup-bin", corpus("v4-pki-amt-test-ca.bin")});
         EXPECT_EQ(r.exit_code, 4) << r.err;  // not confirmed
         r = run_ukpu({"build", "--device", loop, "--setup-bin", corpus("v4-pki-amt-test-ca.bin"),
@@ -163,7 +167,6 @@ TEST(Build, DevicesMustBeLoopDevicesAndConfirmed) {
         EXPECT_EQ(doc["keys"][0]["layout"]["sector_size"].n, std::stod(ss));
         auto v = run_ukpu({"verify", "--device", loop});
         EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
-        run_shell("losetup -d " + loop);
     }
 }
 
