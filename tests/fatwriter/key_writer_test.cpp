@@ -26,8 +26,10 @@ using ukpu::test::TempDir;
 constexpr std::uint64_t MiB = 1024 * 1024;
 
 std::vector<std::uint8_t> read_file(const std::filesystem::path& p) {
+    std::vector<std::uint8_t> out(std::filesystem::file_size(p));
     std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
+    in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(out.size()));
+    return out;
 }
 
 // A setup.bin of `records` PSK-style records, so that it spans several clusters.
