@@ -47,21 +47,6 @@ std::uint64_t parse_size(const std::string& text, const std::string& option) {
     return n * mult;
 }
 
-std::string size_text(std::uint64_t bytes) {
-    const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
-    double v = static_cast<double>(bytes);
-    int u = 0;
-    while (v >= 1024 && u < 4) {
-        v /= 1024;
-        ++u;
-    }
-    char buf[32];
-    if (u == 0 || v == static_cast<double>(static_cast<std::uint64_t>(v)))
-        std::snprintf(buf, sizeof buf, "%llu %s", static_cast<unsigned long long>(v), units[u]);
-    else
-        std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
-    return buf;
-}
 
 std::unique_ptr<fat::BlockDevice> open_device_for_write(const std::string& path,
                                                         bool allow_non_usb) {

@@ -26,8 +26,8 @@ namespace ukpu::cli {
 
 // "64M", "64MiB", "2G", "512K", "1048576" (binary multiples). Throws CliError (exit_usage).
 std::uint64_t parse_size(const std::string& text, const std::string& option);
-// "64 MiB", "2 GiB", "1.5 GiB"
-std::string size_text(std::uint64_t bytes);
+// "64 MiB", "14.3 GiB": the device library's size text.
+using devices::size_text;
 
 // How a block device may be written: the safety flags of build and repair.
 struct DeviceWritePolicy {
