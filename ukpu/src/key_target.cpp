@@ -47,7 +47,6 @@ std::uint64_t parse_size(const std::string& text, const std::string& option) {
     return n * mult;
 }
 
-
 std::unique_ptr<fat::BlockDevice> open_device_for_write(const std::string& path,
                                                         bool allow_non_usb) {
     DeviceWritePolicy policy;
@@ -75,6 +74,20 @@ void confirm_overwrite(const GlobalOptions& g, const fat::BlockDevice& device) {
     std::string answer;
     std::getline(std::cin, answer);
     if (answer != "yes") throw CliError(exit_refused, device.describe(), "not confirmed");
+}
+
+void add_key_target_options(CLI::App& sub, std::string& image, std::string& device,
+                            std::uint32_t& sector_size, const std::string& device_help) {
+    auto* image_opt = sub.add_option("--image", image, "A key image file");
+    auto* device_opt = sub.add_option("--device", device, device_help);
+    image_opt->excludes(device_opt);
+    sub.add_option("--sector-size", sector_size, "Logical sector size of an image file")
+        ->check(CLI::IsMember({512u, 1024u, 2048u, 4096u}))
+        ->default_str("512");
+    sub.callback([image_opt, device_opt] {
+        if (image_opt->count() + device_opt->count() != 1)
+            throw CLI::ValidationError("--image/--device", "give exactly one of them");
+    });
 }
 
 int exit_code_for(const fat::Error& e) {

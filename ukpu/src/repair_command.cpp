@@ -263,9 +263,7 @@ Command add_repair(CLI::App& app, const GlobalOptions& g) {
     CLI::App* sub = app.add_subcommand(
         "repair", "Make setup.bin findable by every firmware, keeping every other file");
     sub->fallthrough();
-    auto* image = sub->add_option("--image", o->image, "A key image file");
-    auto* device = sub->add_option("--device", o->device, "A block device");
-    image->excludes(device);
+    add_key_target_options(*sub, o->image, o->device, o->sector_size, "A block device");
     sub->add_option("--setup-bin-name", o->setup_bin_name,
                     "The setup file to use when several are found (a path or a name)");
     sub->add_flag("--strict", o->strict,
@@ -276,13 +274,6 @@ Command add_repair(CLI::App& app, const GlobalOptions& g) {
     sub->add_flag("--rollback", o->rollback,
                   "Undo an interrupted repair from its journal instead of finishing it");
     add_device_safety_options(*sub, o->policy);
-    sub->add_option("--sector-size", o->sector_size, "Logical sector size of an image file")
-        ->check(CLI::IsMember({512u, 1024u, 2048u, 4096u}))
-        ->default_str("512");
-    sub->callback([image, device] {
-        if (image->count() + device->count() != 1)
-            throw CLI::ValidationError("--image/--device", "give exactly one of them");
-    });
     sub->footer(
         "An interrupted repair (stick pulled, process killed) is finished by the next run from\n"
         "its journal, or undone with --rollback.\n"

@@ -47,18 +47,9 @@ Command add_verify(CLI::App& app, const GlobalOptions& g) {
     CLI::App* sub =
         app.add_subcommand("verify", "Read a key as each firmware generation would read it");
     sub->fallthrough();
-    auto* image = sub->add_option("--image", o->image, "A key image file");
-    auto* device = sub->add_option("--device", o->device, "A block device (read only)");
-    image->excludes(device);
+    add_key_target_options(*sub, o->image, o->device, o->sector_size, "A block device (read only)");
     sub->add_option("--firmware", o->firmware, "legacy, uefi, mebx, all, or a comma-separated list")
         ->default_str("all");
-    sub->add_option("--sector-size", o->sector_size, "Logical sector size of an image file")
-        ->check(CLI::IsMember({512u, 1024u, 2048u, 4096u}))
-        ->default_str("512");
-    sub->callback([image, device] {
-        if (image->count() + device->count() != 1)
-            throw CLI::ValidationError("--image/--device", "give exactly one of them");
-    });
     sub->footer(
         "legacy: old BIOSes reading the stick with raw sector I/O (FAT16, SETUP.BIN first in the\n"
         "root, contiguous); uefi: UEFI BIOSes opening \\setup.bin through their FAT driver;\n"
