@@ -4,27 +4,20 @@
 
 #include <cstdlib>
 #include <ctime>
-#include <exception>
 #include <filesystem>
-#include <iostream>
 #include <memory>
-#include <thread>
 
 #include "cert_hash.hpp"
 #include "commands.hpp"
 #include "create_options.hpp"
-#include "interrupt_guard.hpp"
 #include "key_target.hpp"
 #include "problem_json.hpp"
-#include "progress_line.hpp"
 #include "setupbin_builder.hpp"
-#include "ukpu/fatwriter/directory.hpp"
+#include "stick_writer.hpp"
 #include "ukpu/fatwriter/key_writer.hpp"
 #include "ukpu/fatwriter/partition.hpp"
-#include "ukpu/fatwriter/volume.hpp"
 #include "ukpu/setupbin/parse.hpp"
 #include "ukpu/setupbin/values.hpp"
-#include "verify_report.hpp"
 
 namespace ukpu::cli {
 
@@ -146,259 +139,70 @@ std::vector<fat::KeyFile> extra_files(const BuildCliOptions& o) {
     return files;
 }
 
-// setup.bin as a UEFI FAT driver reads it back, or nothing when it cannot be found.
-std::optional<std::vector<std::uint8_t>> read_back(fat::BlockDevice& dev) {
-    try {
-        const auto where = fat::locate_volume(dev);
-        auto view = fat::open_volume_view(dev, where);
-        fat::Volume vol(*view);
-        const auto slot = fat::lookup(vol, "\\setup.bin");
-        if (!slot) return std::nullopt;
-        return vol.read_file(slot->first_cluster, slot->size);
-    } catch (const fat::Error&) {
-        return std::nullopt;
+// Plans a key on one target without writing anything (--dry-run): the image to be made, or a
+// device checked against the safety rules (mounted partitions only noted).
+int plan_one(const BuildCliOptions& o, const GlobalOptions& g, const std::string& target,
+             bool is_image, const std::vector<std::uint8_t>& setup,
+             const std::vector<fat::KeyFile>& extras, const fat::KeyOptions& ko, Json& doc) {
+    doc.set("target", target);
+    std::uint64_t sectors;
+    std::uint32_t ss;
+    if (is_image) {
+        ss = o.sector_size;
+        sectors = parse_size(o.size, "--size") / ss;
+    } else {
+        const auto disk = check_device_for_write(target, o.policy, true);
+        doc.set("device", device_json(disk));
+        if (!disk.mounts.empty())
+            print_note(g, target + ": would unmount " + std::to_string(disk.mounts.size()) +
+                              " file system(s) first" +
+                              (o.policy.unmount ? "" : " (needs --unmount)"));
+        auto d = open_for_read(target, o.sector_size);
+        ss = d->sector_size();
+        sectors = d->sector_count();
     }
-}
-
-Json layout_json(const fat::KeyLayout& k) {
-    Json j = Json::object();
-    j.set("scheme", fat::to_string(k.scheme));
-    j.set("fs", fat::to_string(k.geometry.type));
-    j.set("volume_first_sector", k.volume_first_sector);
-    j.set("volume_sectors", k.volume_sectors);
-    j.set("sector_size", k.geometry.bytes_per_sector);
-    j.set("cluster_size", k.geometry.bytes_per_cluster());
-    j.set("clusters", k.geometry.cluster_count);
-    j.set("partition_type", k.partition_type);
-    j.set("setup_first_cluster", k.setup_first_cluster);
-    j.set("setup_clusters", k.setup_clusters);
-    j.set("setup_offset", k.setup_offset);
-    return j;
-}
-
-std::string layout_text(const fat::KeyLayout& k) {
-    std::string t = std::string(fat::to_string(k.scheme)) + ", " + fat::to_string(k.geometry.type) +
-                    " of " + size_text(k.volume_sectors * k.geometry.bytes_per_sector);
-    if (k.scheme == fat::PartitionScheme::mbr)
-        t += " at sector " + std::to_string(k.volume_first_sector);
-    t +=
-        ", clusters of " + size_text(k.geometry.bytes_per_cluster()) + "; SETUP.BIN in root slot 0";
-    if (k.setup_clusters)
-        t += ", clusters " + std::to_string(k.setup_first_cluster) + "-" +
-             std::to_string(k.setup_first_cluster + k.setup_clusters - 1);
-    return t;
-}
-
-std::uint64_t env_count(const char* name) {
-    const char* e = std::getenv(name);
-    return e && *e ? std::strtoull(e, nullptr, 10) : 0;
-}
-
-// What a stick holds after a write stopped after `writes` requests. write_key clears the old
-// signatures first and writes the boot sector and the partition table last.
-std::string stick_state(const std::string& target, std::uint64_t writes, std::uint64_t bytes) {
-    if (writes == 0) return "nothing was written: " + target + " is unchanged";
-    return "stopped after " + std::to_string(writes) + " write requests (" + size_text(bytes) +
-           ", flushed): " + target +
-           " holds no usable key; its old partition table is cleared and the new boot sector "
-           "and partition table were not written. Run the same `ukpu build` again to make the "
-           "key; `ukpu verify --device " +
-           target + "` shows its state";
-}
-
-// Writes a key on a block device already checked and confirmed: unmounts it when asked, opens it
-// exclusively, re-checks the identity before the first write; progress on stderr, Ctrl-C stops
-// at a safe point (exit 130) while the caller holds an InterruptGuard.
-std::unique_ptr<fat::BlockDevice> write_device(
-    const GlobalOptions& g, const devices::DeviceInfo& disk, const std::string& target,
-    const std::vector<std::uint8_t>& setup, const std::vector<fat::KeyFile>& extras,
-    const fat::KeyOptions& ko, fat::KeyLayout& k, bool parallel) {
-    if (!disk.mounts.empty()) unmount_device(g, disk);
-
-    // The progress total: the same layout written to a device that keeps nothing.
-    std::uint64_t total = 0;
+    fat::KeyLayout k;
     try {
-        CountingDevice counter(disk.logical_sector_size, disk.size / disk.logical_sector_size);
-        (void)fat::write_key(counter, setup, extras, ko);
-        total = counter.stats().bytes_written;
+        k = fat::plan_key(sectors, ss, setup.size(), extras, ko);
     } catch (const fat::Error& e) {
         throw CliError(exit_code_for(e), target, e.message());
     }
-    // Several sticks at once share stderr: plain lines, one per quarter, instead of one line
-    // rewritten in place.
-    ProgressLine::Mode mode = ProgressLine::mode_for(g);
-    if (parallel && mode == ProgressLine::Mode::terminal) mode = ProgressLine::Mode::plain;
-    ProgressLine progress(mode, target + ": writing", total);
-    WatchedDevice::Hooks hooks;
-    hooks.on_progress = [&progress](std::uint64_t done) { progress.update(done); };
-    hooks.interrupted = InterruptGuard::flag();
-    hooks.fail_after_writes = env_count("UKPU_FAIL_AFTER_WRITES");
-    hooks.interrupt_after_writes = env_count("UKPU_INTERRUPT_AFTER_WRITES");
-    std::unique_ptr<WatchedDevice> dev = open_confirmed_device(disk, target, std::move(hooks));
+    doc.set("layout", layout_json(k));
+    doc.set("written", false);
+    print_note(g, target + ": would write (dry run): " + layout_text(k));
+    return exit_ok;
+}
+
+// Builds an image file, then reads it back and verifies it.
+int build_image(const BuildCliOptions& o, const GlobalOptions& g,
+                const std::vector<std::uint8_t>& setup, const std::vector<fat::KeyFile>& extras,
+                const fat::KeyOptions& base, Json& doc) {
+    const std::string& target = o.image;
+    doc.set("target", target);
+    fat::KeyOptions ko = base;
+    const std::uint64_t size = parse_size(o.size, "--size");
+    if (size % o.sector_size != 0)
+        throw CliError(
+            exit_usage, "--size",
+            "must be a multiple of the " + std::to_string(o.sector_size) + "-byte sector size");
+    std::unique_ptr<fat::BlockDevice> dev;
+    try {
+        // Plan first: nothing is created for a layout that cannot be made.
+        (void)fat::plan_key(size / o.sector_size, o.sector_size, setup.size(), extras, ko);
+        dev = fat::ImageFile::create(target, size, o.sector_size, o.overwrite);
+    } catch (const fat::Error& e) {
+        const bool exists = e.code() == fat::ErrorCode::io && std::filesystem::exists(target);
+        throw CliError(exists ? exit_refused : exit_code_for(e), target,
+                       e.message() + (exists ? " (use --overwrite to replace it)" : ""));
+    }
+    ko.device_is_zeroed = true;
+    fat::KeyLayout k;
     try {
         k = fat::write_key(*dev, setup, extras, ko);
-    } catch (const WriteInterrupted& e) {
-        progress.finish();
-        throw CliError(exit_interrupted, target,
-                       "interrupted; " + stick_state(target, e.writes_done(), e.bytes_done()));
     } catch (const fat::Error& e) {
-        progress.finish();
-        throw CliError(
-            exit_code_for(e), target,
-            e.message() + "; " + stick_state(target, dev->writes_done(), dev->bytes_done()));
-    } catch (const CliError&) {
-        progress.finish();
-        throw;
+        throw CliError(exit_code_for(e), target, e.message());
     }
-    progress.finish();
-    dev->stop_watching();  // the progress line goes away with this function
-    return dev;
-}
-
-// A stick written by one of the parallel writers, checked afterwards by build_one.
-struct Written {
-    std::unique_ptr<fat::BlockDevice> device;
-    fat::KeyLayout layout;
-    std::exception_ptr error;
-};
-
-// The exit code of several sticks: the most serious outcome.
-int worse_exit(int a, int b) {
-    auto rank = [](int c) {
-        switch (c) {
-            case exit_interrupted:
-                return 6;
-            case exit_io:
-                return 5;
-            case exit_refused:
-                return 4;
-            case exit_bad_input:
-                return 3;
-            case exit_usage:
-                return 2;
-            default:
-                return c == exit_ok ? 0 : 1;
-        }
-    };
-    return rank(b) > rank(a) ? b : a;
-}
-
-// Builds one target (an image, or a checked and confirmed disk); returns its exit code and
-// fills its JSON document.
-int build_one(const BuildCliOptions& o, const GlobalOptions& g, const std::string& target,
-              const devices::DeviceInfo* disk, const std::vector<std::uint8_t>& setup,
-              const std::vector<fat::KeyFile>& extras, const fat::KeyOptions& base, Json& doc,
-              Written* written = nullptr) {
-    const bool is_image = disk == nullptr && o.devices.empty();
-    fat::KeyOptions ko = base;
-    doc.set("target", target);
-    if (disk) {
-        // The identity that was confirmed and written: which stick holds this key.
-        Json id = Json::object();
-        id.set("name", disk->name);
-        id.set("vendor", disk->vendor);
-        id.set("model", disk->model);
-        id.set("serial", disk->serial);
-        id.set("size", disk->size);
-        id.set("bus_path", disk->bus_path);
-        id.set("usb_id", disk->usb_id);
-        doc.set("device", id);
-    }
-    std::unique_ptr<fat::BlockDevice> dev;
-    if (g.dry_run) {
-        std::uint64_t sectors;
-        std::uint32_t ss;
-        if (is_image) {
-            ss = o.sector_size;
-            sectors = parse_size(o.size, "--size") / ss;
-        } else {
-            const auto disk = check_device_for_write(target, o.policy, true);
-            if (!disk.mounts.empty())
-                print_note(g, target + ": would unmount " + std::to_string(disk.mounts.size()) +
-                                  " file system(s) first" +
-                                  (o.policy.unmount ? "" : " (needs --unmount)"));
-            auto d = open_for_read(target, o.sector_size);
-            ss = d->sector_size();
-            sectors = d->sector_count();
-        }
-        fat::KeyLayout k;
-        try {
-            k = fat::plan_key(sectors, ss, setup.size(), extras, ko);
-        } catch (const fat::Error& e) {
-            throw CliError(exit_code_for(e), target, e.message());
-        }
-        doc.set("layout", layout_json(k));
-        doc.set("written", false);
-        print_note(g, target + ": would write (dry run): " + layout_text(k));
-        return exit_ok;
-    }
-    if (is_image) {
-        const std::uint64_t size = parse_size(o.size, "--size");
-        if (size % o.sector_size != 0)
-            throw CliError(
-                exit_usage, "--size",
-                "must be a multiple of the " + std::to_string(o.sector_size) + "-byte sector size");
-        try {
-            // Plan first: nothing is created for a layout that cannot be made.
-            (void)fat::plan_key(size / o.sector_size, o.sector_size, setup.size(), extras, ko);
-            dev = fat::ImageFile::create(target, size, o.sector_size, o.overwrite);
-        } catch (const fat::Error& e) {
-            const bool exists = e.code() == fat::ErrorCode::io && std::filesystem::exists(target);
-            throw CliError(exists ? exit_refused : exit_code_for(e), target,
-                           e.message() + (exists ? " (use --overwrite to replace it)" : ""));
-        }
-        ko.device_is_zeroed = true;
-    }
-
-    fat::KeyLayout k;
-    if (is_image) {
-        try {
-            k = fat::write_key(*dev, setup, extras, ko);
-        } catch (const fat::Error& e) {
-            throw CliError(exit_code_for(e), target, e.message());
-        }
-    } else {
-        if (written) {
-            if (written->error) std::rethrow_exception(written->error);
-            dev = std::move(written->device);
-            k = written->layout;
-        } else {
-            dev = write_device(g, *disk, target, setup, extras, ko, k, false);
-        }
-    }
-    const fat::IoStats io = dev->stats();
-    doc.set("layout", layout_json(k));
-    Json ioj = Json::object();
-    ioj.set("write_calls", io.write_calls);
-    ioj.set("bytes_written", io.bytes_written);
-    ioj.set("flushes", io.flushes);
-    doc.set("io", ioj);
-    doc.set("written", true);
-    print_note(g, "wrote " + target + ": " + layout_text(k) + " (" +
-                      std::to_string(io.write_calls) + " write requests, " +
-                      size_text(io.bytes_written) + ")");
-
-    // Read back past the page cache and check as the firmware would.
-    fat::BlockDevice* medium = dev.get();
-    if (auto* w = dynamic_cast<WatchedDevice*>(medium)) medium = &w->inner();
-    if (auto* bd = dynamic_cast<fat::LinuxBlockDevice*>(medium)) bd->drop_cache();
-    const auto back = read_back(*dev);
-    const bool same = back && *back == setup;
-    fat::VerifyReport r = fat::verify_key(*dev);
-    doc.set("read_back_identical", same);
-    doc.set("verify", verify_json(r));
-    if (!g.json) print_verify(std::cerr, r, g);
-    if (!same)
-        throw CliError(exit_io, target,
-                       "reading setup.bin back did not give the bytes written: the device may be "
-                       "failing");
-    // The layout must be found by the generations it is made for; content problems were either
-    // absent or accepted with --force.
-    const bool legacy_layout = k.geometry.type == fat::FatType::fat16 && !ko.label_entry;
-    bool found = r.uefi && r.uefi->found;
-    if (legacy_layout) found = found && r.legacy && r.legacy->found;
-    doc.set("ok", found);
-    return found ? exit_ok : exit_problems;
+    return check_written_key(g, target, *dev, k, ko, setup, doc);
 }
 
 int run_build(BuildCliOptions& o, const GlobalOptions& g) {
@@ -434,74 +238,36 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
 
     const std::vector<fat::KeyFile> extras = extra_files(o);
     const fat::KeyOptions ko = key_options(o, setup);
-    int code = exit_ok;
     if (!o.image.empty()) {
-        code = build_one(o, g, o.image, nullptr, setup, extras, ko, doc);
+        const int code = g.dry_run ? plan_one(o, g, o.image, true, setup, extras, ko, doc)
+                                   : build_image(o, g, setup, extras, ko, doc);
         if (g.json) print_json(doc);
         return code;
     }
-    // Every stick is checked, then every one confirmed, before the first is written: a refusal
-    // of the third stick must not come after the first two were erased.
-    std::vector<devices::DeviceInfo> disks;
-    if (!g.dry_run) {
-        for (const auto& d : o.devices) {
-            devices::DeviceInfo disk = check_device_for_write(d, o.policy, false);
-            for (const auto& other : disks)
-                if (other.name == disk.name)
-                    throw CliError(exit_usage, d, "names " + disk.name + " a second time");
-            disks.push_back(std::move(disk));
-        }
-        for (const auto& disk : disks) confirm_device_write(g, disk, o.policy);
-    }
-    // Ctrl-C from here on stops every write at its next safe point.
-    InterruptGuard guard;
-    // Several sticks are written at once, one thread each; each is then read back and verified.
-    std::vector<Written> written;
-    if (disks.size() > 1) {
-        written.resize(disks.size());
-        std::vector<std::thread> writers;
-        for (std::size_t i = 0; i < disks.size(); ++i)
-            writers.emplace_back([&, i] {
-                try {
-                    written[i].device = write_device(g, disks[i], o.devices[i], setup, extras, ko,
-                                                     written[i].layout, true);
-                } catch (...) {
-                    written[i].error = std::current_exception();
-                }
-            });
-        for (auto& t : writers) t.join();
-    }
+    int code = exit_ok;
     Json keys = Json::array();
-    bool stopped = false;
-    for (std::size_t i = 0; i < o.devices.size(); ++i) {
-        const std::string& d = o.devices[i];
-        Json one = Json::object();
-        int c = exit_ok;
-        if (stopped) {
-            one.set("target", d);
-            one.set("written", false);
-            one.set("ok", false);
-            print_warning(d + ": not written (interrupted before its turn)");
+    if (g.dry_run) {
+        for (const auto& d : o.devices) {
+            Json one = Json::object();
+            code = worse_exit(code, plan_one(o, g, d, false, setup, extras, ko, one));
             keys.push(std::move(one));
-            continue;
         }
-        try {
-            c = build_one(o, g, d, g.dry_run ? nullptr : &disks[i], setup, extras, ko, one,
-                          written.empty() ? nullptr : &written[i]);
-        } catch (const CliError& e) {
-            if (o.devices.size() == 1) throw;  // one device: the error document of every command
-            print_error(e.location().empty() ? e.message() : e.location() + ": " + e.message());
-            Json err = Json::object();
-            err.set("exit_code", e.code());
-            err.set("message", e.message());
-            one.set("target", d);
-            one.set("ok", false);
-            one.set("error", err);
-            c = e.code();
-            stopped = c == exit_interrupted && written.empty();
+    } else {
+        // Every stick is checked, then every one confirmed, before the first is written: a
+        // refusal of the third stick must not come after the first two were erased.
+        std::vector<StickJob> jobs;
+        for (const auto& d : o.devices) {
+            StickJob job{check_device_for_write(d, o.policy, false), d, setup};
+            for (const auto& other : jobs)
+                if (other.disk.name == job.disk.name)
+                    throw CliError(exit_usage, d, "names " + job.disk.name + " a second time");
+            jobs.push_back(std::move(job));
         }
-        code = worse_exit(code, c);
-        keys.push(std::move(one));
+        for (const auto& job : jobs) confirm_device_write(g, job.disk, o.policy);
+        for (auto& out : write_sticks(g, jobs, extras, ko)) {
+            code = worse_exit(code, out.code);
+            keys.push(std::move(out.doc));
+        }
     }
     doc.set("keys", keys);
     if (g.json) print_json(doc);
