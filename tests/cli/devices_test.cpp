@@ -313,12 +313,41 @@ protected:
         m_.f.add_disk(hc + "3-2/3-2:1.0/host9/target9:0:0/9:0:0:0", d);
     }
     void TearDown() override {
+        for (const auto& l : more_loops_) run_shell("losetup -d " + l);
         if (!loop_.empty()) run_shell("losetup -d " + loop_);
+    }
+    // Another loop device of `mib` MiB, dressed as USB stick `name` with `serial` on port `port`
+    // of the same hub; its path.
+    std::string add_stick(const std::string& name, const std::string& serial, int mib,
+                          const std::string& port) {
+        const std::string img = t_.path(name + ".img");
+        if (run_shell("truncate -s " + std::to_string(mib) + "M " + img) != 0) return {};
+        FILE* p = ::popen(("losetup -f --show " + img).c_str(), "r");
+        char line[64] = {};
+        std::string loop;
+        if (p && std::fgets(line, sizeof line, p)) loop = line;
+        if (p) ::pclose(p);
+        loop = loop.substr(0, loop.find('\n'));
+        if (loop.rfind("/dev/loop", 0) != 0) return {};
+        more_loops_.push_back(loop);
+        std::string dev;
+        std::ifstream("/sys/block/" + loop.substr(5) + "/dev") >> dev;
+        const std::string hc = "pci0000:00/0000:00:14.0/usb3/";
+        const std::string host = std::to_string(10 + more_loops_.size());
+        m_.f.add_usb_device(hc + port, "0781", "5567", serial, "SanDisk", "Cruzer Blade");
+        FakeSystem::Disk d{name,      dev,      static_cast<std::uint64_t>(mib) * 2048,
+                           512,       true,     false,
+                           "SanDisk", "Cruzer", ""};
+        m_.f.add_disk(hc + port + "/" + port + ":1.0/host" + host + "/target" + host + ":0:0/" +
+                          host + ":0:0:0",
+                      d);
+        return loop;
     }
     TempDir t_;
     FakeMachine m_;
     std::string img_;
     std::string loop_;
+    std::vector<std::string> more_loops_;
 };
 
 TEST_F(FakeStickOnLoop, WrittenAfterTheIdentityIsShownThenVerified) {
@@ -403,25 +432,8 @@ TEST_F(FakeStickOnLoop, SeveralSticksAreAllCheckedBeforeAnyIsWritten) {
 
 TEST_F(FakeStickOnLoop, SeveralSticksAreWrittenAtOnceAndEachVerified) {
     // A second loop device, dressed as a second USB stick.
-    const std::string img2 = t_.path("stick2.img");
-    ASSERT_EQ(run_shell("truncate -s 32M " + img2), 0);
-    FILE* p = ::popen(("losetup -f --show " + img2).c_str(), "r");
-    char line[64] = {};
-    std::string loop2;
-    if (p && std::fgets(line, sizeof line, p)) loop2 = line;
-    if (p) ::pclose(p);
-    loop2 = loop2.substr(0, loop2.find('\n'));
-    ASSERT_EQ(loop2.rfind("/dev/loop", 0), 0u) << loop2;
-    struct Detach {
-        std::string dev;
-        ~Detach() { run_shell("losetup -d " + dev); }
-    } detach{loop2};
-    std::string dev;
-    std::ifstream("/sys/block/" + loop2.substr(5) + "/dev") >> dev;
-    const std::string hc = "pci0000:00/0000:00:14.0/usb3/";
-    m_.f.add_usb_device(hc + "3-3", "0781", "5567", "STICK0002", "SanDisk", "Cruzer Blade");
-    FakeSystem::Disk d{"sdy", dev, 65536, 512, true, false, "SanDisk", "Cruzer", ""};
-    m_.f.add_disk(hc + "3-3/3-3:1.0/host10/target10:0:0/10:0:0:0", d);
+    const std::string loop2 = add_stick("sdy", "STICK0002", 32, "3-3");
+    ASSERT_FALSE(loop2.empty());
 
     auto r = build_on(loop_, {"--device", loop2, "--yes", "--json"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -448,6 +460,108 @@ TEST_F(FakeStickOnLoop, SeveralSticksAreWrittenAtOnceAndEachVerified) {
                       std::string::npos);
         }
     }
+}
+
+// The first line `command` prints, trailing newline dropped.
+std::string first_line(const std::string& command) {
+    std::string out;
+    FILE* p = ::popen(command.c_str(), "r");
+    char buf[512];
+    if (p && std::fgets(buf, sizeof buf, p)) out = buf;
+    if (p) ::pclose(p);
+    return out.substr(0, out.find('\n'));
+}
+
+TEST_F(FakeStickOnLoop, KeyBatchOnSeveralSticksRecordsWhichStickHoldsWhichRecords) {
+    if (run_shell("command -v sqlite3 >/dev/null 2>&1") != 0) GTEST_SKIP() << "no sqlite3";
+    const std::string loop2 = add_stick("sdy", "STICK0002", 32, "3-3");
+    ASSERT_FALSE(loop2.empty());
+    write_text(t_.path("current.txt"), "admin");
+    const std::string db = t_.path("keys.db");
+    auto generate = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = {"keys",
+                                         "generate",
+                                         "-n",
+                                         "6",
+                                         "--per-key",
+                                         "3",
+                                         "--store",
+                                         db,
+                                         "--current-password-file",
+                                         t_.path("current.txt"),
+                                         "--random-new-password",
+                                         "--device",
+                                         loop_,
+                                         "--device",
+                                         loop2};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return run_ukpu(args);
+    };
+    // 6 records at 3 per key are 2 keys: a third stick, or a missing one, is a usage error and
+    // nothing is stored.
+    auto r = run_ukpu({"keys", "generate", "-n", "6", "--per-key", "2", "--store", db,
+                       "--current-password-file", t_.path("current.txt"), "--random-new-password",
+                       "--device", loop_, "--device", loop2, "--yes"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("make 3 setup.bin file(s), but 2 stick(s) were given"), std::string::npos)
+        << r.err;
+    EXPECT_FALSE(std::filesystem::exists(db));
+    // Not confirmed: refused before anything is generated or stored.
+    r = generate({});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(db));
+
+    r = generate({"--yes", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const JValue doc = parse_json(r.out);
+    ASSERT_EQ(doc["files"].size(), 2u);
+    EXPECT_EQ(doc["files"][0]["serial"].s, "STICK0001");
+    EXPECT_EQ(doc["files"][1]["serial"].s, "STICK0002");
+    EXPECT_TRUE(doc["files"][0]["key"]["read_back_identical"].b);
+    EXPECT_TRUE(doc["files"][1]["key"]["ok"].b);
+    EXPECT_EQ(r.out.find("\"pps\""), std::string::npos);  // no secret in the output
+
+    // The store (read with sqlite3) names each stick by serial, and its records are on the key.
+    EXPECT_EQ(first_line("sqlite3 " + db +
+                         " \"SELECT group_concat(device_serial || ':' || first_record || '-' || "
+                         "last_record, ' ') FROM key_files ORDER BY file_index\""),
+              "STICK0001:1-3 STICK0002:4-6");
+    EXPECT_EQ(
+        first_line("sqlite3 " + db + " \"SELECT state, count(*) FROM records GROUP BY state\""),
+        "on-key|6");
+    // Each stick verifies, and holds exactly its own key file's records: sync matches a stick
+    // to its key file by the PIDs on it.
+    for (const auto& [dev, serial] :
+         {std::pair{loop_, std::string("STICK0001")}, std::pair{loop2, std::string("STICK0002")}}) {
+        SCOPED_TRACE(dev);
+        // PID/PPS keys are for older AMT: a modern MEBx aborts their records by design.
+        const auto v = run_ukpu({"verify", "--device", dev, "--firmware", "legacy,uefi"});
+        EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+        auto s = run_ukpu({"keys", "sync", "--store", db, "--device", dev, "--json"});
+        ASSERT_EQ(s.exit_code, 0) << s.err;
+        const auto id = static_cast<long long>(parse_json(s.out)["key_file_id"].n);
+        EXPECT_EQ(first_line("sqlite3 " + db + " \"SELECT device_serial FROM key_files WHERE id=" +
+                             std::to_string(id) + "\""),
+                  serial);
+    }
+    // keys list shows which stick holds which records.
+    auto l = run_ukpu({"keys", "list", "--store", db, "--batch", "1"});
+    EXPECT_NE(l.out.find("stick serial STICK0002 (SanDisk Cruzer Blade, 32 MiB, was " + loop2 +
+                         " at USB 3-3) records 4-6"),
+              std::string::npos)
+        << l.out;
+
+    // A second batch whose writes fail: exit 5, and that batch's records stay 'generated'.
+    {
+        ScopedEnv fail("UKPU_FAIL_AFTER_WRITES", "1");
+        r = generate({"--yes"});
+    }
+    EXPECT_EQ(r.exit_code, 5) << r.err;
+    EXPECT_NE(r.err.find("record(s) stay 'generated' in batch 2"), std::string::npos) << r.err;
+    EXPECT_EQ(first_line("sqlite3 " + db +
+                         " \"SELECT group_concat(state) FROM (SELECT DISTINCT state FROM records "
+                         "WHERE batch_id=2)\""),
+              "generated");
 }
 
 // Runs `ukpu ARGS` on a pseudo-terminal (script(1)) with `typed` on its input; returns what the

@@ -292,7 +292,15 @@ TEST(KeysRefusals, WeakPasswordForeignStoreNewerSchema) {
         return run_ukpu(a);
     };
 
-    auto r = with({"--new-password-file", dir.path("weak.txt"), "--store", dir.path("k.db")});
+    // A dry run writes nothing: no setup.bin, and no store is created.
+    auto r = run_ukpu({"--dry-run", "keys", "generate", "-n", "3", "--current-password-file",
+                       dir.path("cur.txt"), "-o", dir.path("setup.bin"), "--new-password-file",
+                       dir.path("good.txt"), "--store", dir.path("dry.db")});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir.path("dry.db")));
+    EXPECT_FALSE(std::filesystem::exists(dir.path("setup.bin")));
+
+    r = with({"--new-password-file", dir.path("weak.txt"), "--store", dir.path("k.db")});
     EXPECT_EQ(r.exit_code, 3);
     EXPECT_NE(r.err.find("would be rejected by the firmware"), std::string::npos) << r.err;
     EXPECT_EQ(r.err.find("weakpassw0rdzz"), std::string::npos);
@@ -307,7 +315,8 @@ TEST(KeysRefusals, WeakPasswordForeignStoreNewerSchema) {
     EXPECT_FALSE(std::filesystem::exists(dir.path("setup.bin")));
 
     ASSERT_EQ(
-        capture("sqlite3 " + shell_quote(dir.path("k.db")) + " 'PRAGMA user_version=2'").status, 0);
+        capture("sqlite3 " + shell_quote(dir.path("k.db")) + " 'PRAGMA user_version=99'").status,
+        0);
     r = with({"--new-password-file", dir.path("good.txt"), "--store", dir.path("k.db")});
     EXPECT_EQ(r.exit_code, 4);
     EXPECT_NE(r.err.find("newer than"), std::string::npos) << r.err;

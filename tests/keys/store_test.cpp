@@ -1,6 +1,8 @@
 // The key store: a new file is 0600 with ukpu's application_id and schema version (read with the
 // sqlite3 tool), foreign databases and newer schemas are refused untouched, a duplicate PID
 // rolls the whole batch back.
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -11,6 +13,7 @@
 #include "keys/error.hpp"
 #include "keys/exports.hpp"
 #include "keys/key_store.hpp"
+#include "keys/key_store_schema.hpp"
 #include "keys_test_util.hpp"
 
 namespace ukpu::keys {
@@ -67,6 +70,49 @@ TEST(KeyStore, NewStoreIsPrivateAndMarked) {
     EXPECT_EQ(file_mode(path), 0600u);
     EXPECT_EQ(again.records().size(), 3u);
     EXPECT_EQ(again.schema_version(), store_schema_version);
+}
+
+TEST(KeyStore, AVersion1StoreIsMigratedKeepingItsRecords) {
+    test::TempDir dir;
+    const std::string path = dir.path("v1.db");
+    // A store as the first schema left it, made with the sqlite3 tool from migration 0 alone.
+    const std::string v1 = std::string(store_migrations()[0]);
+    test::write_text(dir.path("v1.sql"),
+                     v1 +
+                         "INSERT INTO batches VALUES (1, '2026-01-01T00:00:00Z', '0.1.0', '2.1', "
+                         "1, '{}');\n"
+                         "INSERT INTO key_files VALUES (1, 1, 1, '/tmp/setup.bin', 'ab', 1, 1);\n"
+                         "INSERT INTO records VALUES (1, 1, 1, 1, 'ABCD1234', "
+                         "'0123456789ABCDEFGHJKLMNPQRSTUVWX', 'admin', 'N3w-Passw0rd!', 'on-key', "
+                         "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');\n"
+                         "PRAGMA application_id=" +
+                         std::to_string(store_application_id) + ";\nPRAGMA user_version=1;\n");
+    ASSERT_EQ(
+        capture("sqlite3 " + shell_quote(path) + " < " + shell_quote(dir.path("v1.sql"))).status,
+        0);
+    ::chmod(path.c_str(), 0600);
+    {
+        KeyStore store(path);
+        EXPECT_EQ(store.schema_version(), store_schema_version);
+        const auto b = store.batch(1);
+        ASSERT_EQ(b.files.size(), 1u);
+        EXPECT_FALSE(b.files[0].device.has_value());  // a file, not a stick
+        EXPECT_EQ(store.records().at(0).pid, "ABCD1234");
+        // The new columns take a stick's identity.
+        NewBatch nb = small_batch(2, "s");
+        nb.files[0].device = StickIdentity{"SER1", "SanDisk", "Cruzer", 64ull << 20, "3-2"};
+        const auto added = store.add_batch(nb);
+        ASSERT_TRUE(added.files[0].device.has_value());
+        EXPECT_EQ(added.files[0].device->serial, "SER1");
+        EXPECT_EQ(added.files[0].device->size, 64ull << 20);
+        store.mark_file_written(added.files[0].id);
+        EXPECT_EQ(store.batch(added.id).on_key, 2u);
+    }
+    EXPECT_EQ(sqlite_rows(path, "PRAGMA user_version")[0][0], std::to_string(store_schema_version));
+    EXPECT_EQ(sqlite_rows(path,
+                          "SELECT device_serial, device_bus_path FROM key_files WHERE "
+                          "device_serial IS NOT NULL")[0],
+              (std::vector<std::string>{"SER1", "3-2"}));
 }
 
 TEST(KeyStore, RefusesADatabaseThatIsNotUkpus) {

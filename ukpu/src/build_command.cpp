@@ -1,7 +1,5 @@
 // `ukpu build (--image FILE [--size N] | --device DEV...) (--setup-bin FILE | settings)`: lays a
 // key out (the strict layout unless told otherwise), reads it back and verifies it.
-#include <openssl/rand.h>
-
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -79,16 +77,6 @@ std::vector<std::uint8_t> setup_bin_bytes(const BuildCliOptions& o, const Global
     return bytes;
 }
 
-std::int64_t build_timestamp() {
-    if (const char* e = std::getenv("SOURCE_DATE_EPOCH"); e && *e) {
-        char* end = nullptr;
-        const long long v = std::strtoll(e, &end, 10);
-        if (*end == '\0' && v >= 0) return v;
-        throw CliError(exit_usage, "SOURCE_DATE_EPOCH", "'" + std::string(e) + "' is not a number");
-    }
-    return static_cast<std::int64_t>(std::time(nullptr));
-}
-
 // --volume-id, else derived from the file and SOURCE_DATE_EPOCH (reproducible builds), else random.
 std::uint32_t volume_id(const BuildCliOptions& o, const std::vector<std::uint8_t>& setup) {
     if (!o.volume_id.empty()) {
@@ -98,15 +86,11 @@ std::uint32_t volume_id(const BuildCliOptions& o, const std::vector<std::uint8_t
             throw CliError(exit_usage, "--volume-id", "'" + o.volume_id + "' is not 8 hex digits");
         return static_cast<std::uint32_t>(v);
     }
-    std::uint8_t b[4];
-    if (const char* e = std::getenv("SOURCE_DATE_EPOCH"); e && *e) {
-        std::vector<std::uint8_t> seed(setup);
-        seed.insert(seed.end(), e, e + std::char_traits<char>::length(e));
-        const auto d = digest("sha256", seed);
-        std::copy(d.begin(), d.begin() + 4, b);
-    } else if (RAND_bytes(b, sizeof b) != 1) {
-        throw CliError(exit_io, "--volume-id", "the random generator failed");
-    }
+    const char* e = std::getenv("SOURCE_DATE_EPOCH");
+    if (!e || !*e) return random_volume_id();
+    std::vector<std::uint8_t> seed(setup);
+    seed.insert(seed.end(), e, e + std::char_traits<char>::length(e));
+    const auto b = digest("sha256", seed);
     return static_cast<std::uint32_t>(b[0]) | (static_cast<std::uint32_t>(b[1]) << 8) |
            (static_cast<std::uint32_t>(b[2]) << 16) | (static_cast<std::uint32_t>(b[3]) << 24);
 }
@@ -123,7 +107,7 @@ fat::KeyOptions key_options(const BuildCliOptions& o, const std::vector<std::uin
         k.cluster_bytes = static_cast<std::uint32_t>(parse_size(o.cluster_size, "--cluster-size"));
     k.label = o.label;
     k.label_entry = o.label_entry;
-    k.timestamp = build_timestamp();
+    k.timestamp = key_timestamp();
     k.volume_id = volume_id(o, setup);
     return k;
 }

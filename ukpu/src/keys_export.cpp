@@ -1,6 +1,8 @@
 // `ukpu keys export --format scs-csv|scs-sql|csv|json [--batch ID] -o FILE`: the server-side
 // records (they always hold secrets), written atomically with mode 0600. Records on a key become
 // `exported`.
+#include <algorithm>
+
 #include "keys/exports.hpp"
 #include "keys_command.hpp"
 #include "secret_file.hpp"
@@ -25,6 +27,13 @@ int run_export(const ExportOptions& o, const GlobalOptions& g) {
         std::optional<std::int64_t> batch;
         if (o.batch != 0) batch = o.batch;
         const auto records = store->records(batch);
+        const auto never_on_key = std::count_if(
+            records.begin(), records.end(),
+            [](const keys::KeyRecord& r) { return r.state == keys::RecordState::generated; });
+        if (never_on_key > 0)
+            print_warning(std::to_string(never_on_key) +
+                          " record(s) were never written to a key (state 'generated': a stick "
+                          "or file that failed); they are exported too, and no PC can hold them");
         const std::string text = keys::export_records(
             records, *format, o.plain ? keys::PidForm::plain : keys::PidForm::dashed);
         if (!g.dry_run) {

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "devices/discovery.hpp"
 #include "keys_command.hpp"
 #include "ukpu/setupbin/pidpps.hpp"
 
@@ -26,6 +27,17 @@ Json file_json(const keys::KeyFileInfo& f) {
     j.set("sha256", f.sha256);
     j.set("first_record", f.first_record);
     j.set("last_record", f.last_record);
+    if (f.device) {
+        Json d = Json::object();
+        d.set("serial", f.device->serial);
+        d.set("vendor", f.device->vendor);
+        d.set("model", f.device->model);
+        d.set("size", f.device->size);
+        d.set("bus_path", f.device->bus_path);
+        j.set("device", d);
+    } else {
+        j.set("device", Json());
+    }
     return j;
 }
 
@@ -103,10 +115,16 @@ int run_list(const ListOptions& o, const GlobalOptions& g) {
         std::printf("batch %lld, created %s, version %s, %u records\n",
                     static_cast<long long>(b.id), b.created_at.c_str(), b.file_version.c_str(),
                     b.record_count);
-        for (const auto& f : b.files)
+        for (const auto& f : b.files) {
+            std::string where = f.target;
+            if (f.device)
+                where = "stick serial " + f.device->serial + " (" + f.device->vendor + " " +
+                        f.device->model + ", " + devices::size_text(f.device->size) + ", was " +
+                        f.target + " at USB " + f.device->bus_path + ")";
             std::printf("key file %lld (#%u): %s records %u-%u sha256 %s\n",
-                        static_cast<long long>(f.id), f.file_index, f.target.c_str(),
-                        f.first_record, f.last_record, f.sha256.c_str());
+                        static_cast<long long>(f.id), f.file_index, where.c_str(), f.first_record,
+                        f.last_record, f.sha256.c_str());
+        }
         std::printf("%-8s %-5s %-6s %-9s %-39s %-9s\n", "ID", "FILE", "RECORD", "PID", "PPS",
                     "STATE");
         for (const auto& r : records) {

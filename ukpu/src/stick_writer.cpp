@@ -1,6 +1,9 @@
 #include "stick_writer.hpp"
 
+#include <openssl/rand.h>
+
 #include <cstdlib>
+#include <ctime>
 #include <exception>
 #include <iostream>
 #include <memory>
@@ -169,6 +172,24 @@ Json device_json(const devices::DeviceInfo& d) {
     id.set("bus_path", d.bus_path);
     id.set("usb_id", d.usb_id);
     return id;
+}
+
+std::int64_t key_timestamp() {
+    if (const char* e = std::getenv("SOURCE_DATE_EPOCH"); e && *e) {
+        char* end = nullptr;
+        const long long v = std::strtoll(e, &end, 10);
+        if (*end == '\0' && v >= 0) return v;
+        throw CliError(exit_usage, "SOURCE_DATE_EPOCH", "'" + std::string(e) + "' is not a number");
+    }
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+std::uint32_t random_volume_id() {
+    std::uint8_t b[4];
+    if (RAND_bytes(b, sizeof b) != 1)
+        throw CliError(exit_io, "--volume-id", "the random generator failed");
+    return static_cast<std::uint32_t>(b[0]) | (static_cast<std::uint32_t>(b[1]) << 8) |
+           (static_cast<std::uint32_t>(b[2]) << 16) | (static_cast<std::uint32_t>(b[3]) << 24);
 }
 
 int worse_exit(int a, int b) {

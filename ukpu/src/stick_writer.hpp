@@ -51,6 +51,12 @@ std::string layout_text(const fat::KeyLayout& k);
 // The identity of a stick as JSON: which stick holds a key.
 Json device_json(const devices::DeviceInfo& d);
 
+// The time written into the key's directory entries: SOURCE_DATE_EPOCH when set (reproducible
+// builds; CliError exit_usage when it is not a number), else now.
+std::int64_t key_timestamp();
+// A volume serial number from the CSPRNG.
+std::uint32_t random_volume_id();
+
 // The exit code of several outcomes: the most serious one.
 int worse_exit(int a, int b);
 

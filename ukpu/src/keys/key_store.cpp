@@ -92,11 +92,21 @@ KeyFileInfo file_from(const sql::Statement& s) {
     f.sha256 = s.text_at(4);
     f.first_record = static_cast<std::uint32_t>(s.int_at(5));
     f.last_record = static_cast<std::uint32_t>(s.int_at(6));
+    if (!s.null_at(7)) {
+        StickIdentity d;
+        d.serial = s.text_at(7);
+        d.vendor = s.text_at(8);
+        d.model = s.text_at(9);
+        d.size = static_cast<std::uint64_t>(s.int_at(10));
+        d.bus_path = s.text_at(11);
+        f.device = std::move(d);
+    }
     return f;
 }
 
 constexpr const char* file_columns =
-    "id, batch_id, file_index, target, sha256, first_record, last_record";
+    "id, batch_id, file_index, target, sha256, first_record, last_record, device_serial, "
+    "device_vendor, device_model, device_size, device_bus_path";
 
 }  // namespace
 
@@ -197,7 +207,8 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
     const std::int64_t batch_id = db_->last_insert_rowid();
     auto f = db_->prepare(
         "INSERT INTO key_files (batch_id, file_index, target, sha256, first_record, "
-        "last_record) VALUES (?, ?, ?, ?, ?, ?)");
+        "last_record, device_serial, device_vendor, device_model, device_size, device_bus_path) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     auto r = db_->prepare(std::string("INSERT INTO records (batch_id, key_file_id, "
                                       "record_number, pid, pps, current_password, new_password, "
                                       "state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
@@ -215,6 +226,15 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
             .bind(4, file.sha256)
             .bind(5, std::int64_t{first})
             .bind(6, std::int64_t{last});
+        if (file.device) {
+            f.bind(7, file.device->serial)
+                .bind(8, file.device->vendor)
+                .bind(9, file.device->model)
+                .bind(10, static_cast<std::int64_t>(file.device->size))
+                .bind(11, file.device->bus_path);
+        } else {
+            for (int i = 7; i <= 11; ++i) f.bind_null(i);
+        }
         f.run();
         f.reset();
         const std::int64_t file_id = db_->last_insert_rowid();
@@ -239,6 +259,13 @@ void KeyStore::mark_written(std::int64_t batch_id) {
     auto s = db_->prepare(std::string("UPDATE records SET state='on-key', updated_at=") + now_sql +
                           " WHERE batch_id=? AND state='generated'");
     s.bind(1, batch_id);
+    s.run();
+}
+
+void KeyStore::mark_file_written(std::int64_t key_file_id) {
+    auto s = db_->prepare(std::string("UPDATE records SET state='on-key', updated_at=") + now_sql +
+                          " WHERE key_file_id=? AND state='generated'");
+    s.bind(1, key_file_id);
     s.run();
 }
 

@@ -20,7 +20,7 @@ namespace ukpu::keys {
 // "UKPU" in ASCII, the application_id of every key store.
 inline constexpr std::int32_t store_application_id = 0x554B5055;
 // The schema version this build writes and reads.
-inline constexpr std::int32_t store_schema_version = 1;
+inline constexpr std::int32_t store_schema_version = 2;
 
 // $XDG_DATA_HOME/ukpu/keys.db, else $HOME/.local/share/ukpu/keys.db. Throws Error(bad_argument)
 // when neither variable is set.
@@ -41,6 +41,9 @@ public:
     BatchInfo add_batch(const NewBatch& batch);
     // Records of `batch_id` still `generated` become `on_key` (after their files were written).
     void mark_written(std::int64_t batch_id);
+    // Records of one key file still `generated` become `on_key` (its stick was written and
+    // verified); the other files of the batch are left as they are.
+    void mark_file_written(std::int64_t key_file_id);
 
     std::vector<BatchInfo> batches() const;
     BatchInfo batch(std::int64_t id) const;  // Error(not_found)

@@ -44,7 +44,18 @@ CREATE TABLE records (
 CREATE INDEX records_batch ON records(batch_id);
 )sql";
 
-constexpr std::array<std::string_view, 1> migrations = {schema_v1};
+// Version 1 -> 2: the stick a key file was written to (ukpu keys generate --device): its serial,
+// vendor and model, size and USB bus path, NULL for a file on disk.
+constexpr std::string_view schema_v2 = R"sql(
+ALTER TABLE key_files ADD COLUMN device_serial TEXT;
+ALTER TABLE key_files ADD COLUMN device_vendor TEXT;
+ALTER TABLE key_files ADD COLUMN device_model TEXT;
+ALTER TABLE key_files ADD COLUMN device_size INTEGER;
+ALTER TABLE key_files ADD COLUMN device_bus_path TEXT;
+CREATE INDEX key_files_device ON key_files(device_serial);
+)sql";
+
+constexpr std::array<std::string_view, 2> migrations = {schema_v1, schema_v2};
 
 }  // namespace
 

@@ -16,8 +16,17 @@ enum class RecordState { generated, on_key, consumed, exported };
 const char* to_string(RecordState s);  // "generated", "on-key", "consumed", "exported"
 std::optional<RecordState> parse_record_state(std::string_view text);
 
-// One setup.bin of a batch: where it went (a path, or a stick's serial), its sha256 as written,
-// and which of the batch's records it holds (1-based positions within the batch, inclusive).
+// The stick a key file was written to, as it identified itself when it was confirmed.
+struct StickIdentity {
+    std::string serial;
+    std::string vendor;
+    std::string model;
+    std::uint64_t size = 0;
+    std::string bus_path;  // USB bus and port path, "3-2"
+};
+
+// One setup.bin of a batch: where it went (a path, or a stick), its sha256 as written, and
+// which of the batch's records it holds (1-based positions within the batch, inclusive).
 struct KeyFileInfo {
     std::int64_t id = 0;
     std::int64_t batch_id = 0;
@@ -26,6 +35,7 @@ struct KeyFileInfo {
     std::string sha256;
     std::uint32_t first_record = 0;
     std::uint32_t last_record = 0;
+    std::optional<StickIdentity> device;  // written straight to a stick
 };
 
 struct BatchInfo {
@@ -60,6 +70,7 @@ struct KeyRecord {
 struct NewKeyFile {
     std::string target;
     std::string sha256;
+    std::optional<StickIdentity> device;
     std::vector<KeyRecord> records;  // pid, pps, passwords and record_number are used
 };
 
