@@ -564,6 +564,81 @@ TEST_F(FakeStickOnLoop, KeyBatchOnSeveralSticksRecordsWhichStickHoldsWhichRecord
               "generated");
 }
 
+// A stick formatted the way desktop tools do it: FAT16 without a partition table, a file first,
+// setup.bin after it under a mixed-case name: old firmware would not find it.
+void make_desktop_key(const std::string& dev) {
+    const std::string env = "MTOOLS_SKIP_CHECK=1 ";
+    ASSERT_EQ(run_shell("mkfs.fat -F16 -n DESKTOP " + dev + " >/dev/null 2>&1"), 0);
+    ASSERT_EQ(run_shell(env + "mcopy -i " + dev + " /etc/os-release ::NOTES.TXT"), 0);
+    ASSERT_EQ(run_shell(env + "mcopy -i " + dev + " " + corpus("v4-pki-amt-test-ca.bin") +
+                        " ::Setup.Bin"),
+              0);
+}
+
+TEST_F(FakeStickOnLoop, SeveralSticksAreRepairedAtOnceKeepingTheirFiles) {
+    if (run_shell("command -v mkfs.fat >/dev/null && command -v mcopy >/dev/null && command -v "
+                  "fsck.fat >/dev/null") != 0)
+        GTEST_SKIP() << "dosfstools/mtools missing";
+    const std::string loop2 = add_stick("sdy", "STICK0002", 32, "3-3");
+    ASSERT_FALSE(loop2.empty());
+    make_desktop_key(loop_);
+    make_desktop_key(loop2);
+    ASSERT_EQ(run_ukpu({"verify", "--device", loop_, "--firmware", "legacy"}).exit_code, 1);
+    const std::string journal = t_.path("journal");
+
+    // Not confirmed: neither stick is touched.
+    auto r = run_ukpu({"repair", "--device", loop_, "--device", loop2, "--journal", journal});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    r = run_ukpu(
+        {"repair", "--device", loop_, "--device", loop2, "--journal", journal, "--yes", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const JValue doc = parse_json(r.out);
+    EXPECT_TRUE(doc["ok"].b);
+    ASSERT_EQ(doc["repairs"].size(), 2u);
+    EXPECT_EQ(doc["repairs"][0]["device"]["serial"].s, "STICK0001");
+    EXPECT_EQ(doc["repairs"][1]["device"]["serial"].s, "STICK0002");
+    for (const auto& [dev, img] : {std::pair{loop_, img_}, std::pair{loop2, t_.path("sdy.img")}}) {
+        SCOPED_TRACE(dev);
+        EXPECT_TRUE(doc["repairs"][dev == loop_ ? 0 : 1]["written"].b);
+        const auto v = run_ukpu({"verify", "--device", dev, "--firmware", "legacy,uefi"});
+        EXPECT_EQ(v.exit_code, 0) << v.out;
+        EXPECT_EQ(run_shell("fsck.fat -n " + img + " >/dev/null"), 0);
+        // The other file is kept, byte for byte (mtools reads it back).
+        EXPECT_EQ(run_shell("MTOOLS_SKIP_CHECK=1 mtype -i " + img +
+                            " ::NOTES.TXT | cmp -s - /etc/os-release"),
+                  0);
+    }
+}
+
+TEST_F(FakeStickOnLoop, InterruptedRepairSaysHowToFinishAndTheNextRunDoes) {
+    if (run_shell("command -v mkfs.fat >/dev/null && command -v mcopy >/dev/null && command -v "
+                  "fsck.fat >/dev/null") != 0)
+        GTEST_SKIP() << "dosfstools/mtools missing";
+    make_desktop_key(loop_);
+    const std::string journal = t_.path("journal");
+    {
+        ScopedEnv stop("UKPU_INTERRUPT_AFTER_WRITES", "1");
+        auto r = run_ukpu({"repair", "--device", loop_, "--journal", journal, "--yes"});
+        EXPECT_EQ(r.exit_code, 130) << r.err;
+        EXPECT_NE(r.err.find("interrupted; stopped after 1 write requests"), std::string::npos)
+            << r.err;
+        EXPECT_NE(r.err.find("run the same `ukpu repair --device " + loop_ + "` again"),
+                  std::string::npos)
+            << r.err;
+    }
+    // The journal is there, and the next run finishes the repair from it.
+    EXPECT_FALSE(std::filesystem::is_empty(journal));
+    auto r = run_ukpu({"repair", "--device", loop_, "--journal", journal, "--yes"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("pending journal"), std::string::npos) << r.err;
+    EXPECT_TRUE(std::filesystem::is_empty(journal));
+    EXPECT_EQ(run_ukpu({"verify", "--device", loop_, "--firmware", "legacy,uefi"}).exit_code, 0);
+    EXPECT_EQ(run_shell("fsck.fat -n " + img_ + " >/dev/null"), 0);
+    EXPECT_EQ(run_shell("MTOOLS_SKIP_CHECK=1 mtype -i " + img_ +
+                        " ::NOTES.TXT | cmp -s - /etc/os-release"),
+              0);
+}
+
 // Runs `ukpu ARGS` on a pseudo-terminal (script(1)) with `typed` on its input; returns what the
 // terminal showed and the exit status.
 std::pair<std::string, int> on_terminal(const std::string& args, const std::string& typed) {
