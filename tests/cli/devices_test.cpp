@@ -639,6 +639,39 @@ TEST_F(FakeStickOnLoop, InterruptedRepairSaysHowToFinishAndTheNextRunDoes) {
               0);
 }
 
+TEST_F(FakeStickOnLoop, AStickHoldingTheFilesInUseIsNotWritten) {
+    if (run_shell("command -v mke2fs >/dev/null && command -v mount >/dev/null") != 0)
+        GTEST_SKIP() << "e2fsprogs or mount missing";
+    // The stick is mounted for real (the fake mount table does not say so): the setup.bin read,
+    // the journal and the key store are on it. ext2: every Linux kernel mounts it (containers
+    // often lack vfat).
+    ASSERT_EQ(run_shell("mke2fs -q -F -t ext2 " + loop_ + " >/dev/null 2>&1"), 0);
+    const std::string mnt = t_.path("mnt");
+    std::filesystem::create_directories(mnt);
+    if (run_shell("mount " + loop_ + " " + mnt) != 0) GTEST_SKIP() << "cannot mount";
+    struct Unmount {
+        std::string dir;
+        ~Unmount() { run_shell("umount " + dir); }
+    } unmount{mnt};
+    std::filesystem::copy_file(corpus("v4-pki-amt-test-ca.bin"), mnt + "/input.bin");
+    auto r = run_ukpu({"build", "--device", loop_, "--setup-bin", mnt + "/input.bin", "--yes"});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("holds --setup-bin (" + mnt + "/input.bin"), std::string::npos) << r.err;
+    r = run_ukpu({"repair", "--device", loop_, "--journal", mnt + "/journal", "--yes"});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("holds the repair journal"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(mnt + "/journal"));
+    write_text(t_.path("current.txt"), "admin");
+    r = run_ukpu({"keys", "generate", "-n", "2", "--store", mnt + "/keys.db",
+                  "--current-password-file", t_.path("current.txt"), "--random-new-password",
+                  "--device", loop_, "--yes"});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("holds the key store (" + mnt + "/keys.db"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(mnt + "/keys.db"));
+    // The stick's file system is intact: nothing was written.
+    EXPECT_TRUE(std::filesystem::exists(mnt + "/input.bin"));
+}
+
 // Runs `ukpu ARGS` on a pseudo-terminal (script(1)) with `typed` on its input; returns what the
 // terminal showed and the exit status.
 std::pair<std::string, int> on_terminal(const std::string& args, const std::string& typed) {

@@ -193,6 +193,10 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
     if (!o.settings.config.empty()) apply_profile(*o.sub, o.settings.config);
     if (o.image.empty() == o.devices.empty())
         throw CliError(exit_usage, "build", "give --image FILE or --device DEV (not both)");
+    // A stick must not hold what the build reads.
+    for (auto& [what, path] : settings_files(o.settings)) o.policy.in_use.push_back({what, path});
+    if (!o.setup_bin.empty()) o.policy.in_use.push_back({"--setup-bin", o.setup_bin});
+    for (const auto& a : o.add) o.policy.in_use.push_back({"--add", a});
 
     sb::CheckResult checked;
     const std::vector<std::uint8_t> setup = setup_bin_bytes(o, g, checked);

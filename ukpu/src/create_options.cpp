@@ -344,3 +344,19 @@ std::string resolve_profile_path(const std::string& path, const std::string& pro
 }
 
 }  // namespace ukpu::cli
+
+namespace ukpu::cli {
+
+std::vector<std::pair<std::string, std::string>> settings_files(const CreateSettings& s) {
+    std::vector<std::pair<std::string, std::string>> files;
+    if (!s.config.empty()) files.emplace_back("--config", s.config);
+    for (const auto& [key, path] : s.secret_files)
+        if (!path.empty())
+            files.emplace_back("--" + key + "-file", resolve_profile_path(path, s.config));
+    for (const auto& spec : s.cert_hashes)
+        files.emplace_back("--cert-hash",
+                           resolve_profile_path(spec.substr(0, spec.find(':')), s.config));
+    return files;
+}
+
+}  // namespace ukpu::cli

@@ -34,6 +34,10 @@ struct CreateSettings {
 // only `with_output`.
 void add_create_options(CLI::App& sub, CreateSettings& s, bool with_output = true);
 
+// The files these settings read (the profile, secret files, certificates), as option and path:
+// a stick being written must not hold them.
+std::vector<std::pair<std::string, std::string>> settings_files(const CreateSettings& s);
+
 // Applies the TOML profile `path` to the options of `sub` that the command line left unset.
 // Throws CliError: exit_bad_input when the profile cannot be read, exit_usage for an unknown key
 // or a value its option rejects.

@@ -9,7 +9,10 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
+#include <optional>
+#include <utility>
 
 #include "devices/error.hpp"
 #include "key_target.hpp"
@@ -57,6 +60,48 @@ std::string why_name_needed(const dv::DeviceInfo& d) {
 
 bool names_device(const std::string& answer, const dv::DeviceInfo& d) {
     return !answer.empty() && (answer == d.name || answer == d.path);
+}
+
+// The device number of the file system holding `p`, or of its nearest existing ancestor (an
+// output not written yet lands on its directory's file system).
+std::optional<std::pair<unsigned, unsigned>> file_system_of(const std::string& p) {
+    std::filesystem::path q = p.empty() ? "." : p;
+    struct stat st {};
+    while (::stat(q.c_str(), &st) != 0) {
+        const std::filesystem::path up = q.parent_path();
+        if (up == q) return std::nullopt;
+        q = up.empty() ? "." : up;
+    }
+    return std::pair{major(st.st_dev), minor(st.st_dev)};
+}
+
+// Refuses a disk that holds the program, the working directory or a file the command uses:
+// writing it would pull the ground from under the command (and unmounting it would fail).
+void refuse_disk_in_use(const dv::Discovery& found, const dv::DeviceInfo& d,
+                        const std::string& path, const std::vector<FileInUse>& in_use) {
+    std::vector<FileInUse> all = {{"the ukpu program", "/proc/self/exe"},
+                                  {"the working directory", "."}};
+    all.insert(all.end(), in_use.begin(), in_use.end());
+    for (const auto& f : all) {
+        if (f.path.empty() || f.path == "-") continue;
+        const auto dev = file_system_of(f.path);
+        if (!dev) continue;
+        const dv::BlockNode* node = found.tree.find(dev->first, dev->second);
+        if (!node || !found.tree.disks_under(node->name).count(d.name)) continue;
+        std::error_code ec;
+        std::string shown = f.path;
+        if (f.path == "/proc/self/exe") {
+            const auto exe = std::filesystem::read_symlink(f.path, ec);
+            if (!ec) shown = exe.string();
+        } else if (f.path == ".") {
+            const auto cwd = std::filesystem::current_path(ec);
+            if (!ec) shown = cwd.string();
+        }
+        throw CliError(exit_refused, path,
+                       "holds " + f.what + " (" + shown + ", on " + node->name +
+                           "): ukpu does not write the disk it runs from or whose files it is "
+                           "using; copy them elsewhere first. Nothing written");
+    }
 }
 
 }  // namespace
@@ -115,6 +160,7 @@ dv::DeviceInfo check_device_for_write(const std::string& path, const DeviceWrite
         throw CliError(exit_refused, path,
                        "mounted at " + mounts_text(d->mounts) +
                            ": close what uses it and add --unmount, or unmount it first");
+    refuse_disk_in_use(found, *d, path, policy.in_use);
     // Something stacked on it (LUKS, LVM, md): the kernel would refuse the exclusive open; say
     // what holds it.
     std::vector<std::string> parts = node->partitions;

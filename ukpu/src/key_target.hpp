@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -29,17 +30,26 @@ std::uint64_t parse_size(const std::string& text, const std::string& option);
 // "64 MiB", "14.3 GiB": the device library's size text.
 using devices::size_text;
 
+// A file the command reads or writes while it writes a stick: the stick must not hold it.
+struct FileInUse {
+    std::string what;  // "--setup-bin", "the key store"
+    std::string path;
+};
+
 // How a block device may be written: the safety flags of build and repair.
 struct DeviceWritePolicy {
     bool allow_non_usb = false;  // --allow-non-usb
     bool unmount = false;        // --unmount
     std::string confirm;         // --confirm NAME: the typed confirmation, for scripts
+    // Besides the ukpu program and the working directory, which are always checked.
+    std::vector<FileInUse> in_use;
 };
 
 // Adds --allow-non-usb, --unmount and --confirm to a command, in a "Safety" group.
 void add_device_safety_options(CLI::App& sub, DeviceWritePolicy& policy);
 
-// What the rules say about `path`, without changing anything: the disk as discovered, or a
+// What the rules say about `path`, without changing anything (a disk holding the ukpu program,
+// the working directory or a file of `policy.in_use` is refused too): the disk as discovered, or a
 // CliError (exit_refused; exit_bad_input when the path does not exist). With
 // `allow_mounted`, mounted partitions are not refused (the caller unmounts them or only plans).
 // Under UKPU_SYSFS_ROOT a path that does not exist is looked up by its name in the test tree.

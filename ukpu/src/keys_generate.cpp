@@ -101,8 +101,19 @@ keys::StickIdentity identity_of(const devices::DeviceInfo& d) {
 
 // The --device sticks, each checked against the safety rules and confirmed (none written yet);
 // with --dry-run only checked.
-std::vector<devices::DeviceInfo> checked_sticks(const GenerateState& st, const GlobalOptions& g) {
+std::vector<devices::DeviceInfo> checked_sticks(GenerateState& st, const GlobalOptions& g) {
     std::vector<devices::DeviceInfo> sticks;
+    if (st.devices.empty()) return sticks;
+    // The store and the files must not be on a stick being written.
+    for (auto& [what, path] : settings_files(st.s)) st.policy.in_use.push_back({what, path});
+    if (!st.s.output.empty()) st.policy.in_use.push_back({"-o/--output", st.s.output});
+    std::string store = st.store;
+    try {
+        if (store.empty()) store = keys::default_store_path().string();
+    } catch (const keys::Error&) {
+        // No default: the store option is then refused with its own message.
+    }
+    st.policy.in_use.push_back({"the key store", store});
     for (const auto& d : st.devices) {
         devices::DeviceInfo disk = check_device_for_write(d, st.policy, g.dry_run);
         for (const auto& other : sticks)

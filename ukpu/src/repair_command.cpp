@@ -334,10 +334,12 @@ int repair_stick(const RepairCliOptions& o, const GlobalOptions& g, const fat::R
     }
 }
 
-int run_repair(const RepairCliOptions& o, const GlobalOptions& g) {
+int run_repair(RepairCliOptions& o, const GlobalOptions& g) {
     if (o.image.empty() == o.devices.empty())
         throw CliError(exit_usage, "--image/--device", "give --image FILE or --device DEV");
     const fat::RepairOptions ro = repair_options(o);
+    // The journal must survive the stick: never on the stick being repaired.
+    o.policy.in_use.push_back({"the repair journal", ro.journal_dir.string()});
     std::vector<std::string> targets = o.devices;
     if (!o.image.empty()) targets = {o.image};
 
