@@ -19,7 +19,7 @@ using ukpu::test::run_command;
 using ukpu::test::shell_quote;
 using ukpu::test::TempDir;
 
-constexpr std::uint64_t MiB = 1024 * 1024;
+using ukpu::test::MiB;
 
 TEST(ImageFile, CreatesSparseFilesOfExactSizeAndChecksRanges) {
     TempDir dir;

@@ -23,7 +23,7 @@ using ukpu::test::run_command;
 using ukpu::test::shell_quote;
 using ukpu::test::TempDir;
 
-constexpr std::uint64_t MiB = 1024 * 1024;
+using ukpu::test::MiB;
 
 std::vector<std::uint8_t> read_file(const std::filesystem::path& p) {
     std::vector<std::uint8_t> out(std::filesystem::file_size(p));

@@ -7,6 +7,8 @@
 
 namespace ukpu::test {
 
+inline constexpr std::uint64_t MiB = 1024 * 1024;
+
 struct CommandResult {
     int exit_code = -1;
     std::string output;  // stdout and stderr together

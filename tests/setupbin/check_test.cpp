@@ -8,28 +8,18 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
 #include "ukpu/setupbin/check.hpp"
 #include "ukpu/setupbin/write.hpp"
 
 namespace ukpu::setupbin {
 namespace {
 
+using test_support::entry;
+using test_support::read_corpus;
+
 using Bytes = std::vector<std::uint8_t>;
 
-Bytes read_corpus(const std::string& name) {
-    const std::string path = std::string(UKPU_CORPUS_DIR) + "/" + name;
-    std::ifstream in(path, std::ios::binary);
-    EXPECT_TRUE(in) << "cannot open " << path;
-    return Bytes(std::istreambuf_iterator<char>(in), {});
-}
-
-Entry entry(std::uint16_t m, std::uint16_t v, Bytes value) {
-    Entry e;
-    e.module = m;
-    e.variable = v;
-    e.value = std::move(value);
-    return e;
-}
 Entry text(std::uint16_t m, std::uint16_t v, const std::string& s) {
     return entry(m, v, Bytes(s.begin(), s.end()));
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "spec_example.hpp"
+#include "test_support.hpp"
 #include "ukpu/setupbin/bytes.hpp"
 #include "ukpu/setupbin/consume.hpp"
 #include "ukpu/setupbin/error.hpp"
@@ -17,13 +18,9 @@
 namespace ukpu::setupbin {
 namespace {
 
-using Bytes = std::vector<std::uint8_t>;
+using test_support::read_corpus;
 
-Bytes read_corpus(const std::string& name) {
-    std::ifstream in(std::string(UKPU_CORPUS_DIR) + "/" + name, std::ios::binary);
-    EXPECT_TRUE(in) << name;
-    return Bytes(std::istreambuf_iterator<char>(in), {});
-}
+using Bytes = std::vector<std::uint8_t>;
 
 // A file of `n` records, each holding 1/1 "admin" and a record-specific 2/3 suffix, written
 // by hand (not by the writer under test elsewhere): 11.1's header with the count changed.

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
 #include "ukpu/setupbin/guid.hpp"
 #include "ukpu/setupbin/parse.hpp"
 #include "ukpu/setupbin/write.hpp"
@@ -20,26 +21,11 @@
 namespace ukpu::setupbin {
 namespace {
 
+using test_support::entry;
+using test_support::read_corpus;
+using test_support::text;
+
 using Bytes = std::vector<std::uint8_t>;
-
-Bytes read_corpus(const std::string& name) {
-    const std::string path = std::string(UKPU_CORPUS_DIR) + "/" + name;
-    std::ifstream in(path, std::ios::binary);
-    EXPECT_TRUE(in) << "cannot open " << path;
-    return Bytes(std::istreambuf_iterator<char>(in), {});
-}
-
-Bytes text(const std::string& s) {
-    return Bytes(s.begin(), s.end());
-}
-
-Entry entry(std::uint16_t m, std::uint16_t v, Bytes value) {
-    Entry e;
-    e.module = m;
-    e.variable = v;
-    e.value = std::move(value);
-    return e;
-}
 
 const Bytes v4_guid = {0xaa, 0xa9, 0x34, 0x52, 0xe1, 0x29, 0xa9, 0x44,
                        0x8d, 0x4d, 0x08, 0x1c, 0x07, 0xb9, 0x63, 0x53};

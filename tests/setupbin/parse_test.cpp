@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "spec_example.hpp"
+#include "test_support.hpp"
 #include "ukpu/setupbin/bytes.hpp"
 #include "ukpu/setupbin/error.hpp"
 #include "ukpu/setupbin/parse.hpp"
@@ -14,11 +15,9 @@
 namespace ukpu::setupbin {
 namespace {
 
-using Bytes = std::vector<std::uint8_t>;
+using test_support::text;
 
-Bytes text(const std::string& s) {
-    return Bytes(s.begin(), s.end());
-}
+using Bytes = std::vector<std::uint8_t>;
 
 void expect_one_warning(const ParseResult& r, const std::string& field, std::uint64_t offset,
                         std::optional<std::uint32_t> record = std::nullopt) {

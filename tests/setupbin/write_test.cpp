@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "spec_example.hpp"
+#include "test_support.hpp"
 #include "ukpu/setupbin/bytes.hpp"
 #include "ukpu/setupbin/error.hpp"
 #include "ukpu/setupbin/parse.hpp"
@@ -16,19 +17,10 @@
 namespace ukpu::setupbin {
 namespace {
 
+using test_support::entry;
+using test_support::text;
+
 using Bytes = std::vector<std::uint8_t>;
-
-Bytes text(const std::string& s) {
-    return Bytes(s.begin(), s.end());
-}
-
-Entry entry(std::uint16_t m, std::uint16_t v, Bytes value) {
-    Entry e;
-    e.module = m;
-    e.variable = v;
-    e.value = std::move(value);
-    return e;
-}
 
 std::string sha256_hex(const Bytes& data) {
     unsigned char md[EVP_MAX_MD_SIZE];

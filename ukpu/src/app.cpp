@@ -37,7 +37,7 @@ void add_global_flags(CLI::App& app, GlobalOptions& g) {
     app.add_flag("--dry-run", g.dry_run, "Show what would be done, change nothing")->group(group);
 }
 
-int exit_code_for(const setupbin::Error& e) {
+int setupbin_exit_code(const setupbin::Error& e) {
     return e.code() == setupbin::ErrorCode::bad_argument ? exit_usage : exit_bad_input;
 }
 
@@ -110,7 +110,7 @@ int run(int argc, char** argv) {
     } catch (const CliError& e) {
         return fail(g, e.code(), e.location(), e.message());
     } catch (const setupbin::Error& e) {
-        return fail(g, exit_code_for(e), e.where().str(), e.message());
+        return fail(g, setupbin_exit_code(e), e.where().str(), e.message());
     } catch (const fat::Error& e) {
         return fail(g, exit_code_for(e), e.where().str(), e.message());
     } catch (const std::exception& e) {

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <memory>
 
+#include <CLI/CLI.hpp>
+
 #include "cert_hash.hpp"
 #include "commands.hpp"
 #include "create_options.hpp"

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "cert_hash.hpp"
 #include "commands.hpp"
 #include "ukpu/setupbin/values.hpp"

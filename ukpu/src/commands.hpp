@@ -3,7 +3,7 @@
 
 #include <functional>
 
-#include <CLI/CLI.hpp>
+#include "cli_fwd.hpp"
 
 #include "context.hpp"
 

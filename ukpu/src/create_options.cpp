@@ -1,3 +1,5 @@
+#include <CLI/CLI.hpp>
+
 #include "create_options.hpp"
 
 #include <algorithm>

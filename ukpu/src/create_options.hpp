@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
+#include "cli_fwd.hpp"
 
 #include "ukpu/setupbin/catalog.hpp"
 #include "ukpu/setupbin/model.hpp"

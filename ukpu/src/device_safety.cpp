@@ -14,6 +14,8 @@
 #include <optional>
 #include <utility>
 
+#include <CLI/CLI.hpp>
+
 #include "devices/error.hpp"
 #include "key_target.hpp"
 

@@ -3,6 +3,8 @@
 #include <iostream>
 #include <memory>
 
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
 #include "devices/discovery.hpp"
 #include "devices/error.hpp"

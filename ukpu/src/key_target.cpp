@@ -1,3 +1,5 @@
+#include <CLI/CLI.hpp>
+
 #include "key_target.hpp"
 
 #include <sys/stat.h>

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
+#include "cli_fwd.hpp"
 
 #include "context.hpp"
 #include "devices/discovery.hpp"

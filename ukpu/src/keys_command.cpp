@@ -1,3 +1,5 @@
+#include <CLI/CLI.hpp>
+
 #include "keys_command.hpp"
 
 namespace ukpu::cli {

@@ -3,6 +3,8 @@
 // `exported`.
 #include <algorithm>
 
+#include <CLI/CLI.hpp>
+
 #include "keys/exports.hpp"
 #include "keys_command.hpp"
 #include "secret_file.hpp"

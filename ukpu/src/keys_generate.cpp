@@ -5,6 +5,8 @@
 #include <ctime>
 #include <filesystem>
 
+#include <CLI/CLI.hpp>
+
 #include "create_options.hpp"
 #include "key_target.hpp"
 #include "keys/batch_builder.hpp"

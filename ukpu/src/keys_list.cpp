@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include <CLI/CLI.hpp>
+
 #include "devices/discovery.hpp"
 #include "keys_command.hpp"
 #include "ukpu/setupbin/pidpps.hpp"

@@ -1,5 +1,7 @@
 // `ukpu keys sync (--image FILE | --device DEV | --setup-bin FILE) [--key-file ID]`: reads which
 // records the firmware consumed from a key and marks exactly those in the store.
+#include <CLI/CLI.hpp>
+
 #include "key_target.hpp"
 #include "keys/key_sync.hpp"
 #include "keys_command.hpp"

@@ -9,6 +9,8 @@
 #include <memory>
 #include <thread>
 
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
 #include "interrupt_guard.hpp"
 #include "key_target.hpp"
@@ -78,11 +80,6 @@ int exit_for(const fat::Error& e) {
         default:
             return exit_problems;  // cannot be repaired as asked
     }
-}
-
-std::uint64_t env_count(const char* name) {
-    const char* e = std::getenv(name);
-    return e && *e ? std::strtoull(e, nullptr, 10) : 0;
 }
 
 // The document of several sticks: each one's, and whether all went well.
@@ -308,8 +305,7 @@ int repair_stick(const RepairCliOptions& o, const GlobalOptions& g, const fat::R
         progress.update(std::min(done, total));
     };
     hooks.interrupted = InterruptGuard::flag();
-    hooks.fail_after_writes = env_count("UKPU_FAIL_AFTER_WRITES");
-    hooks.interrupt_after_writes = env_count("UKPU_INTERRUPT_AFTER_WRITES");
+    add_test_faults(hooks);
     std::unique_ptr<WatchedDevice> watched = open_confirmed_device(disk, target, std::move(hooks));
     WatchedDevice& w = *watched;
     std::unique_ptr<fat::BlockDevice> dev = std::move(watched);

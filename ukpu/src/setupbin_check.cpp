@@ -3,6 +3,8 @@
 #include <memory>
 #include <string>
 
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
 #include "problem_json.hpp"
 #include "ukpu/setupbin/check.hpp"

@@ -4,6 +4,8 @@
 #include <sstream>
 #include <string>
 
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
 #include "entry_view.hpp"
 #include "problem_json.hpp"

@@ -38,11 +38,6 @@ std::optional<std::vector<std::uint8_t>> read_back(fat::BlockDevice& dev) {
     }
 }
 
-std::uint64_t env_count(const char* name) {
-    const char* e = std::getenv(name);
-    return e && *e ? std::strtoull(e, nullptr, 10) : 0;
-}
-
 // What a stick holds after a write stopped after `writes` requests. write_key clears the old
 // signatures first and writes the boot sector and the partition table last.
 std::string stick_state(const std::string& target, std::uint64_t writes, std::uint64_t bytes) {
@@ -87,8 +82,7 @@ std::unique_ptr<fat::BlockDevice> write_stick(const GlobalOptions& g, const Stic
     WatchedDevice::Hooks hooks;
     hooks.on_progress = [&progress](std::uint64_t done) { progress.update(done); };
     hooks.interrupted = InterruptGuard::flag();
-    hooks.fail_after_writes = env_count("UKPU_FAIL_AFTER_WRITES");
-    hooks.interrupt_after_writes = env_count("UKPU_INTERRUPT_AFTER_WRITES");
+    add_test_faults(hooks);
     std::unique_ptr<WatchedDevice> dev = open_confirmed_device(disk, target, std::move(hooks));
     try {
         k = fat::write_key(*dev, job.setup, extras, ko);

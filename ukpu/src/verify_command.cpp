@@ -3,6 +3,8 @@
 #include <iostream>
 #include <memory>
 
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
 #include "key_target.hpp"
 #include "verify_report.hpp"

@@ -1,6 +1,7 @@
 #include "watched_device.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "ukpu/fatwriter/error.hpp"
 
@@ -42,6 +43,20 @@ void CountingDevice::write(std::uint64_t lba, std::span<const std::uint8_t> data
     check_range(lba, data.size());
     ++stats_.write_calls;
     stats_.bytes_written += data.size();
+}
+
+namespace {
+
+std::uint64_t env_count(const char* name) {
+    const char* e = std::getenv(name);
+    return e && *e ? std::strtoull(e, nullptr, 10) : 0;
+}
+
+}  // namespace
+
+void add_test_faults(WatchedDevice::Hooks& hooks) {
+    hooks.fail_after_writes = env_count("UKPU_FAIL_AFTER_WRITES");
+    hooks.interrupt_after_writes = env_count("UKPU_INTERRUPT_AFTER_WRITES");
 }
 
 }  // namespace ukpu::cli

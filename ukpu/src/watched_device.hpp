@@ -59,6 +59,10 @@ private:
     std::uint64_t bytes_ = 0;
 };
 
+// Fills the test hooks from the environment (not in --help): UKPU_FAIL_AFTER_WRITES=N fails the
+// write after N requests, UKPU_INTERRUPT_AFTER_WRITES=N raises SIGINT after N.
+void add_test_faults(WatchedDevice::Hooks& hooks);
+
 // A device of the given geometry that keeps nothing: counts what a layout would write (for the
 // progress total) without touching the stick. Reads give zeros.
 class CountingDevice final : public fat::BlockDevice {

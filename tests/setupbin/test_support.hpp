@@ -1,0 +1,36 @@
+// Helpers shared by the setup.bin tests: corpus files, text as bytes, entries.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "ukpu/setupbin/model.hpp"
+
+namespace ukpu::setupbin::test_support {
+
+// The bytes of ../shared/corpus/real/<name>; a failed expectation when it cannot be read.
+inline std::vector<std::uint8_t> read_corpus(const std::string& name) {
+    const std::string path = std::string(UKPU_CORPUS_DIR) + "/" + name;
+    std::ifstream in(path, std::ios::binary);
+    EXPECT_TRUE(in) << "cannot open " << path;
+    return std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), {});
+}
+
+inline std::vector<std::uint8_t> text(const std::string& s) {
+    return std::vector<std::uint8_t>(s.begin(), s.end());
+}
+
+inline Entry entry(std::uint16_t m, std::uint16_t v, std::vector<std::uint8_t> value) {
+    Entry e;
+    e.module = m;
+    e.variable = v;
+    e.value = std::move(value);
+    return e;
+}
+
+}  // namespace ukpu::setupbin::test_support
