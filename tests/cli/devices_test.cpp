@@ -8,12 +8,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <tuple>
 
 #include "../devices/fake_sysfs.hpp"
 #include "context.hpp"
+#include "interrupt_guard.hpp"
 #include "key_target.hpp"
 #include "mini_json.hpp"
 #include "progress_line.hpp"
@@ -284,6 +286,24 @@ TEST(WatchedDeviceTest, StopsAtASafePointWhenInterrupted) {
     }
     EXPECT_EQ(d.stats().write_calls, 2u);
     EXPECT_EQ(d.stats().flushes, 1u);  // what was written is made durable before stopping
+}
+
+TEST(InterruptGuardTest, TermAndHangupAskForASafeStopLikeCtrlC) {
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+        SCOPED_TRACE(sig);
+        struct sigaction before {};
+        ::sigaction(sig, nullptr, &before);
+        {
+            ukpu::cli::InterruptGuard guard;
+            EXPECT_EQ(*ukpu::cli::InterruptGuard::flag(), 0);
+            ::raise(sig);  // handled: the process goes on
+            EXPECT_EQ(*ukpu::cli::InterruptGuard::flag(), 1);
+        }
+        // The previous handler is back.
+        struct sigaction after {};
+        ::sigaction(sig, nullptr, &after);
+        EXPECT_EQ(after.sa_handler, before.sa_handler);
+    }
 }
 
 // A loop device dressed as a USB stick in the fake tree: the fake sysfs entry carries the loop

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <iterator>
+
 #include "exit_codes.hpp"
 
 namespace ukpu::cli {
@@ -32,11 +34,13 @@ InterruptGuard::InterruptGuard() {
     sa.sa_handler = on_write_interrupt;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0;
-    ::sigaction(SIGINT, &sa, &previous_);
+    for (std::size_t i = 0; i < std::size(signals_); ++i)
+        ::sigaction(signals_[i], &sa, &previous_[i]);
 }
 
 InterruptGuard::~InterruptGuard() {
-    ::sigaction(SIGINT, &previous_, nullptr);
+    for (std::size_t i = 0; i < std::size(signals_); ++i)
+        ::sigaction(signals_[i], &previous_[i], nullptr);
 }
 
 const volatile std::sig_atomic_t* InterruptGuard::flag() {

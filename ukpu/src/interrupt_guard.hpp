@@ -1,6 +1,7 @@
-// While a stick is written, Ctrl-C asks for a stop at the next safe point instead of ending the
-// process mid-request; a second Ctrl-C ends it at once. The previous handler comes back when the
-// guard goes away.
+// While a stick is written, Ctrl-C (SIGINT, and likewise SIGTERM and SIGHUP: a service stopped, a
+// terminal closed) asks for a stop at the next safe point instead of ending the process
+// mid-request; a second one ends it at once. The previous handlers come back when the guard goes
+// away.
 #pragma once
 
 #include <csignal>
@@ -14,11 +15,12 @@ public:
     InterruptGuard(const InterruptGuard&) = delete;
     InterruptGuard& operator=(const InterruptGuard&) = delete;
 
-    // Set by SIGINT; WatchedDevice polls it before each write.
+    // Set by the signal; WatchedDevice polls it before each write.
     static const volatile std::sig_atomic_t* flag();
 
 private:
-    struct sigaction previous_ {};
+    static constexpr int signals_[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction previous_[3]{};
 };
 
 }  // namespace ukpu::cli
