@@ -185,6 +185,41 @@ TEST(RepairCli, LoopDeviceNeedsYes) {
     EXPECT_EQ(fsck(img), "");
 }
 
+TEST(RepairCli, ThroughLoopDevicesOf512And4096ByteSectors) {
+    SKIP_WITHOUT_TOOLS();
+    // FAT16 of 64 MiB: 2 KiB clusters on 512-byte sectors, one 4 KiB sector per cluster.
+    for (const auto& [ss, spc] : {std::pair{"512", "4"}, std::pair{"4096", "1"}}) {
+        SCOPED_TRACE(ss);
+        TempDir dir;
+        const std::string img = dir.path("key.img");
+        const std::string env = "MTOOLS_SKIP_CHECK=1 ";
+        // A file first, setup.bin after it: the legacy BIOS would not find it.
+        must("truncate -s 64M " + img + " && mkfs.fat -F16 -s " + spc + " -S " + ss + " " + img +
+             " >/dev/null");
+        must(env + "mcopy -i " + img + " /etc/os-release ::NOTES.TXT && " + env + "mcopy -i " +
+             img + " " + ukpu::test::corpus("v4-pki-amt-test-ca.bin") + " ::Setup.Bin");
+        int rc = 0;
+        std::string loop = snap::shell("losetup -f --show -b " + std::string(ss) + " " + img, &rc);
+        if (rc != 0) GTEST_SKIP() << "no loop device: " << loop;
+        while (!loop.empty() && loop.back() == '\n') loop.pop_back();
+        struct Detach {
+            std::string dev;
+            ~Detach() { snap::shell("losetup -d " + dev); }
+        } detach{loop};
+        EXPECT_EQ(run_ukpu({"verify", "--device", loop, "--firmware", "legacy"}).exit_code, 1);
+        const auto r =
+            run_ukpu({"--json", "repair", "--device", loop, "--yes", "--journal", dir.path("j")});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        const auto doc = ukpu::test::parse_json(r.out);
+        EXPECT_TRUE(doc["written"].b);
+        EXPECT_EQ(doc["plan"]["cluster_size"].n, 2048 + 2048 * (ss[0] == '4'));
+        const auto v = run_ukpu({"verify", "--device", loop, "--firmware", "legacy,uefi"});
+        EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+        EXPECT_EQ(fsck(img), "");
+        must(env + "mtype -i " + img + " ::NOTES.TXT | cmp -s - /etc/os-release");
+    }
+}
+
 // Starts `ukpu repair` with slowed writes and kills it after `after` milliseconds.
 int kill_repair_after(const std::string& img, const std::string& journal, int after_ms) {
     const pid_t pid = ::fork();
