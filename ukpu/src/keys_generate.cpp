@@ -147,16 +147,9 @@ std::vector<StickOutcome> write_batch_sticks(const GenerateState& st, const Glob
         return write_sticks(g, jobs, {}, ko);
     } catch (const CliError& e) {
         // One stick: its failure is reported like the outcome of one of several.
-        print_error(e.location().empty() ? e.message() : e.location() + ": " + e.message());
         StickOutcome out;
-        out.code = e.code();
         out.doc = Json::object();
-        out.doc.set("target", st.devices[0]);
-        out.doc.set("ok", false);
-        Json err = Json::object();
-        err.set("exit_code", e.code());
-        err.set("message", e.message());
-        out.doc.set("error", err);
+        out.code = record_stick_failure(st.devices[0], e, out.doc);
         return {std::move(out)};
     }
 }

@@ -411,19 +411,10 @@ int run_repair(RepairCliOptions& o, const GlobalOptions& g) {
             try {
                 codes[i] = repair_stick(o, g, ro, disks[i], o.devices[i], true, docs[i]);
             } catch (const CliError& e) {
-                print_error(e.location().empty() ? e.message() : e.location() + ": " + e.message());
-                Json err = Json::object();
-                err.set("exit_code", e.code());
-                err.set("message", e.message());
-                docs[i].set("target", o.devices[i]);
-                docs[i].set("ok", false);
-                docs[i].set("error", err);
-                codes[i] = e.code();
+                codes[i] = record_stick_failure(o.devices[i], e, docs[i]);
             } catch (const std::exception& e) {
-                print_error(o.devices[i] + ": " + e.what());
-                docs[i].set("target", o.devices[i]);
-                docs[i].set("ok", false);
-                codes[i] = exit_io;
+                codes[i] = record_stick_failure(o.devices[i],
+                                                CliError(exit_io, o.devices[i], e.what()), docs[i]);
             }
         });
     for (auto& t : workers) t.join();

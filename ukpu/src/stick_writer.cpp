@@ -186,6 +186,17 @@ std::uint32_t random_volume_id() {
            (static_cast<std::uint32_t>(b[2]) << 16) | (static_cast<std::uint32_t>(b[3]) << 24);
 }
 
+int record_stick_failure(const std::string& target, const CliError& e, Json& doc) {
+    print_error(e.location().empty() ? e.message() : e.location() + ": " + e.message());
+    Json err = Json::object();
+    err.set("exit_code", e.code());
+    err.set("message", e.message());
+    doc.set("target", target);
+    doc.set("ok", false);
+    doc.set("error", err);
+    return e.code();
+}
+
 int worse_exit(int a, int b) {
     auto rank = [](int c) {
         switch (c) {
@@ -277,13 +288,7 @@ std::vector<StickOutcome> write_sticks(const GlobalOptions& g, const std::vector
         try {
             out.code = finish_stick(g, jobs[i], ko, written[i], out.doc);
         } catch (const CliError& e) {
-            print_error(e.location().empty() ? e.message() : e.location() + ": " + e.message());
-            Json err = Json::object();
-            err.set("exit_code", e.code());
-            err.set("message", e.message());
-            out.doc.set("ok", false);
-            out.doc.set("error", err);
-            out.code = e.code();
+            out.code = record_stick_failure(jobs[i].target, e, out.doc);
         }
     }
     return outcomes;

@@ -29,6 +29,10 @@ struct StickOutcome {
     Json doc;
 };
 
+// One stick's failure, reported while the others go on: the error printed on stderr, and
+// recorded in `doc` (target, "ok": false, "error": {exit_code, message}); returns its code.
+int record_stick_failure(const std::string& target, const CliError& e, Json& doc);
+
 // Writes every stick (at once when there are several), then reads each back and verifies it.
 // Ctrl-C (under the InterruptGuard this installs) stops every write at its next safe point.
 // Each outcome says what state its stick is in; with a single stick, its error is thrown
