@@ -563,7 +563,20 @@ TEST_F(FakeStickOnLoop, KeyBatchOnSeveralSticksRecordsWhichStickHoldsWhichRecord
         EXPECT_EQ(first_line("sqlite3 " + db + " \"SELECT device_serial FROM key_files WHERE id=" +
                              std::to_string(id) + "\""),
                   serial);
+        EXPECT_EQ(parse_json(s.out)["device_serial"].s, serial);
+        EXPECT_EQ(s.err.find("a copy of the key?"), std::string::npos) << s.err;
     }
+    // The store says stick 1's key file went to another stick: sync says so.
+    ASSERT_EQ(run_shell("sqlite3 " + db +
+                        " \"UPDATE key_files SET device_serial='OTHER' WHERE device_serial="
+                        "'STICK0001'\""),
+              0);
+    auto s = run_ukpu({"keys", "sync", "--store", db, "--device", loop_});
+    EXPECT_EQ(s.exit_code, 0) << s.err;
+    EXPECT_NE(s.err.find("recorded key file 1 on the stick with serial OTHER, but this stick's "
+                         "serial is STICK0001 (a copy of the key?)"),
+              std::string::npos)
+        << s.err;
     // keys list shows which stick holds which records.
     auto l = run_ukpu({"keys", "list", "--store", db, "--batch", "1"});
     EXPECT_NE(l.out.find("stick serial STICK0002 (SanDisk Cruzer Blade, 32 MiB, was " + loop2 +

@@ -25,7 +25,11 @@ TEST(Mountinfo, ParsesDeviceNumberMountPointTypeAndSource) {
 
 TEST(Mountinfo, MalformedLinesAreNamed) {
     for (const char* bad : {"1 2 8:1 / /x rw shared:1 ext4 /dev/sda1 rw",  // no separator
-                            "1 2 8-1 / /x rw - ext4 /dev/sda1 rw", "nonsense"}) {
+                            "1 2 8-1 / /x rw - ext4 /dev/sda1 rw", "nonsense",
+                            // numbers beyond unsigned, a third part, a sign: refused, not cut
+                            "1 2 99999999999999999999:1 / /x rw - ext4 /dev/sda1 rw",
+                            "1 2 8:1:3 / /x rw - ext4 /dev/sda1 rw",
+                            "1 2 8:+1 / /x rw - ext4 /dev/sda1 rw", "1 2 8: / /x rw - e s o"}) {
         try {
             parse_mountinfo(std::string("22 1 0:21 / /proc rw - proc proc rw\n") + bad + "\n",
                             "mi");

@@ -182,6 +182,21 @@ dv::DeviceInfo check_device_for_write(const std::string& path, const DeviceWrite
     return disk;
 }
 
+std::optional<dv::DeviceInfo> identify_device(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISBLK(st.st_mode)) return std::nullopt;
+    try {
+        const dv::Discovery found = dv::discover_system();
+        const dv::BlockNode* node = found.tree.find(major(st.st_rdev), minor(st.st_rdev));
+        if (!node) return std::nullopt;
+        const dv::DeviceInfo* d = found.find(node->parent.empty() ? node->name : node->parent);
+        if (!d) return std::nullopt;
+        return *d;
+    } catch (const dv::Error&) {
+        return std::nullopt;
+    }
+}
+
 void unmount_device(const GlobalOptions& g, const dv::DeviceInfo& disk) {
     std::vector<dv::MountUse> mounts = disk.mounts;
     // Deepest first: /media/x/inner before /media/x.

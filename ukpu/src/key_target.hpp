@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,10 @@ void add_device_safety_options(CLI::App& sub, DeviceWritePolicy& policy);
 // Under UKPU_SYSFS_ROOT a path that does not exist is looked up by its name in the test tree.
 devices::DeviceInfo check_device_for_write(const std::string& path, const DeviceWritePolicy& policy,
                                            bool allow_mounted);
+
+// The disk `path` names (a whole disk, or the disk of a partition), as discovered, for reading
+// only: no rule applied. Nothing when sysfs does not know it or cannot be read.
+std::optional<devices::DeviceInfo> identify_device(const std::string& path);
 
 // Unmounts every file system on the disk (partitions and what is stacked on them), deepest
 // first. Refused (exit_refused) when one cannot be unmounted or something is still mounted.

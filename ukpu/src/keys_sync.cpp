@@ -36,6 +36,16 @@ int run_sync(const SyncOptions& o, const GlobalOptions& g) {
         std::optional<std::int64_t> hint;
         if (o.key_file != 0) hint = o.key_file;
         const keys::SyncResult r = keys::sync_consumed(*store, bytes, hint);
+        // A key file written straight to a stick: is this the stick the store recorded?
+        std::optional<devices::DeviceInfo> stick;
+        if (!o.device.empty()) stick = identify_device(o.device);
+        if (stick && r.file.device && !r.file.device->serial.empty() &&
+            stick->serial != r.file.device->serial)
+            print_warning(source + ": the store recorded key file " + std::to_string(r.file.id) +
+                          " on the stick with serial " + r.file.device->serial +
+                          ", but this stick's serial is " +
+                          (stick->serial.empty() ? "unknown" : stick->serial) +
+                          " (a copy of the key?); its consumed records were marked all the same");
         if (g.json) {
             Json doc = Json::object();
             doc.set("ok", true);
@@ -45,6 +55,8 @@ int run_sync(const SyncOptions& o, const GlobalOptions& g) {
             doc.set("key_file", r.file.target);
             doc.set("consumed_on_key", r.consumed_on_key);
             doc.set("newly_marked", r.newly_marked);
+            doc.set("device_serial", stick ? Json(stick->serial) : Json());
+            doc.set("recorded_serial", r.file.device ? Json(r.file.device->serial) : Json());
             print_json(doc);
         }
         print_note(g, source + ": key file " + std::to_string(r.file.id) + " of batch " +
@@ -78,7 +90,9 @@ Command add_keys_sync(CLI::App& keys, const GlobalOptions& g) {
             throw CLI::ValidationError("--image/--device/--setup-bin", "give exactly one of them");
     });
     sub->footer(
-        "The key is matched to its key file by the PIDs still on it. Exit codes: 0 synced;\n"
+        "The key is matched to its key file by the PIDs still on it; with --device, a key file\n"
+        "written straight to a stick (keys generate --device) is checked against the stick's\n"
+        "serial, with a warning when they differ. Exit codes: 0 synced;\n"
         "3 unreadable key, PIDs not in the store or not matching it, not a ukpu key store;\n"
         "4 a newer key store schema; 5 I/O error.");
     return {sub, [o, &g] { return run_sync(*o, g); }};

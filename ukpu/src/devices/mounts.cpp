@@ -3,9 +3,12 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <string_view>
+#include <system_error>
 
 #include "devices/error.hpp"
 
@@ -28,6 +31,13 @@ bool read_text(const std::string& path, std::string& text) {
     s << in.rdbuf();
     text = s.str();
     return true;
+}
+
+// A device number part: decimal digits only, within unsigned.
+bool parse_number(std::string_view text, unsigned& out) {
+    if (text.empty()) return false;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc() && end == text.data() + text.size();
 }
 
 }  // namespace
@@ -66,11 +76,9 @@ std::vector<MountEntry> parse_mountinfo(const std::string& text, const std::stri
         MountEntry m;
         const std::string& mm = f[2];
         const auto colon = mm.find(':');
-        if (colon == std::string::npos || colon == 0 || colon + 1 == mm.size() ||
-            mm.find_first_not_of("0123456789:") != std::string::npos)
+        if (colon == std::string::npos || !parse_number(mm.substr(0, colon), m.major) ||
+            !parse_number(mm.substr(colon + 1), m.minor))
             throw Error(ErrorCode::malformed, "'" + mm + "' is not major:minor", at);
-        m.major = static_cast<unsigned>(std::stoul(mm.substr(0, colon)));
-        m.minor = static_cast<unsigned>(std::stoul(mm.substr(colon + 1)));
         m.mount_point = unescape_mount_field(f[4]);
         if (dash + 1 < f.size()) m.fs_type = f[dash + 1];
         if (dash + 2 < f.size()) m.source = unescape_mount_field(f[dash + 2]);
