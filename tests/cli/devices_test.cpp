@@ -265,7 +265,7 @@ TEST(Progress, TextHasBytesSpeedAndTimeLeft) {
 }
 
 TEST(WatchedDeviceTest, StopsAtASafePointWhenInterrupted) {
-    volatile std::sig_atomic_t flag = 0;
+    std::atomic<int> flag{0};
     ukpu::cli::WatchedDevice::Hooks h;
     h.interrupted = &flag;
     std::uint64_t progress = 0;

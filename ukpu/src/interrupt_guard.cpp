@@ -10,7 +10,8 @@ namespace ukpu::cli {
 
 namespace {
 
-volatile std::sig_atomic_t interrupted = 0;
+std::atomic<int> interrupted{0};
+static_assert(std::atomic<int>::is_always_lock_free);
 
 extern "C" void on_write_interrupt(int) {
     if (interrupted) {
@@ -43,7 +44,7 @@ InterruptGuard::~InterruptGuard() {
         ::sigaction(signals_[i], &previous_[i], nullptr);
 }
 
-const volatile std::sig_atomic_t* InterruptGuard::flag() {
+const std::atomic<int>* InterruptGuard::flag() {
     return &interrupted;
 }
 

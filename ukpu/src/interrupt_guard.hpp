@@ -4,6 +4,7 @@
 // away.
 #pragma once
 
+#include <atomic>
 #include <csignal>
 
 namespace ukpu::cli {
@@ -15,8 +16,9 @@ public:
     InterruptGuard(const InterruptGuard&) = delete;
     InterruptGuard& operator=(const InterruptGuard&) = delete;
 
-    // Set by the signal; WatchedDevice polls it before each write.
-    static const volatile std::sig_atomic_t* flag();
+    // Set by the signal; WatchedDevice polls it before each write, from any thread (a lock-free
+    // atomic: safe in a signal handler, and no data race with the writer threads).
+    static const std::atomic<int>* flag();
 
 private:
     static constexpr int signals_[] = {SIGINT, SIGTERM, SIGHUP};

@@ -1,6 +1,7 @@
 #include "watched_device.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <cstdlib>
 
 #include "ukpu/fatwriter/error.hpp"

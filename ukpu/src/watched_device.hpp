@@ -3,7 +3,7 @@
 // and flushed), and can inject a write failure for tests. fatwriter's interface is unchanged.
 #pragma once
 
-#include <csignal>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -31,7 +31,7 @@ public:
     struct Hooks {
         std::function<void()> before_first_write;        // throws to refuse the write
         std::function<void(std::uint64_t)> on_progress;  // bytes written so far
-        const volatile std::sig_atomic_t* interrupted = nullptr;
+        const std::atomic<int>* interrupted = nullptr;
         std::uint64_t fail_after_writes = 0;       // tests: the next write fails (0: never)
         std::uint64_t interrupt_after_writes = 0;  // tests: SIGINT is raised (0: never)
     };
