@@ -530,6 +530,12 @@ TEST_F(FakeStickOnLoop, KeyBatchOnSeveralSticksRecordsWhichStickHoldsWhichRecord
     r = generate({});
     EXPECT_EQ(r.exit_code, 4) << r.err;
     EXPECT_FALSE(std::filesystem::exists(db));
+    // A dry run checks the sticks and writes nothing: no store, the stick still blank.
+    r = generate({"--dry-run"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(db));
+    const auto blank = read_bytes(img_);
+    EXPECT_TRUE(std::all_of(blank.begin(), blank.end(), [](std::uint8_t b) { return b == 0; }));
 
     r = generate({"--yes", "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
