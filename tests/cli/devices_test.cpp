@@ -711,6 +711,39 @@ TEST_F(FakeStickOnLoop, AStickHoldingTheFilesInUseIsNotWritten) {
     EXPECT_TRUE(std::filesystem::exists(mnt + "/input.bin"));
 }
 
+TEST_F(FakeStickOnLoop, AUserWhoMayNotOpenTheStickIsToldBeforeBeingAsked) {
+    if (run_shell("command -v runuser >/dev/null") != 0) GTEST_SKIP() << "no runuser";
+    // The program and its input where the unprivileged user can reach them.
+    TempDir open_dir;
+    std::filesystem::permissions(open_dir.path(""), std::filesystem::perms(0755));
+    const std::string bin = open_dir.path("ukpu");
+    std::filesystem::copy_file(UKPU_BINARY, bin);
+    std::filesystem::copy_file(corpus("v4-pki-amt-test-ca.bin"), open_dir.path("s.bin"));
+    std::filesystem::permissions(open_dir.path("s.bin"), std::filesystem::perms(0644));
+    if (run_shell("runuser -u nobody -- " + bin + " --help >/dev/null 2>&1") != 0)
+        GTEST_SKIP() << "nobody cannot run the program here";
+    ::chown(loop_.c_str(), 0, 6);  // root:disk, as udev leaves whole disks
+    ::chmod(loop_.c_str(), 0660);
+    const std::string env = "UKPU_SYSFS_ROOT=" + m_.f.sysfs() +
+                            " UKPU_MOUNTINFO=" + m_.f.mountinfo() + " UKPU_SWAPS=" + m_.f.swaps();
+    // The fake machine readable by that user too.
+    std::filesystem::permissions(std::filesystem::path(m_.f.sysfs()).parent_path(),
+                                 std::filesystem::perms(0755));
+    const std::string out = open_dir.path("out.txt");
+    const int rc =
+        run_shell("cd / && runuser -u nobody -- env " + env + " " + bin + " build --device " +
+                  loop_ + " --setup-bin " + open_dir.path("s.bin") + " --yes >" + out + " 2>&1");
+    const auto bytes = read_bytes(out);
+    const std::string err(bytes.begin(), bytes.end());
+    EXPECT_EQ(rc, 5) << err;
+    EXPECT_NE(err.find("this user may not write it (root:"), std::string::npos) << err;
+    EXPECT_NE(err.find("0660): run ukpu with sudo, or as a member of group"), std::string::npos)
+        << err;
+    EXPECT_EQ(err.find("confirmed"), std::string::npos) << err;  // refused before confirming
+    const auto stick = read_bytes(img_);
+    EXPECT_TRUE(std::all_of(stick.begin(), stick.end(), [](std::uint8_t b) { return b == 0; }));
+}
+
 // Runs `ukpu ARGS` on a pseudo-terminal (script(1)) with `typed` on its input; returns what the
 // terminal showed and the exit status.
 std::pair<std::string, int> on_terminal(const std::string& args, const std::string& typed) {

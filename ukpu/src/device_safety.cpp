@@ -1,5 +1,7 @@
 // The safety rules for writing a real device (key_target.hpp): which disks may be written, the
 // unmount, the confirmation with the identity, the re-check before the first write.
+#include <grp.h>
+#include <pwd.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -7,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -163,6 +166,10 @@ dv::DeviceInfo check_device_for_write(const std::string& path, const DeviceWrite
                        "mounted at " + mounts_text(d->mounts) +
                            ": close what uses it and add --unmount, or unmount it first");
     refuse_disk_in_use(found, *d, path, policy.in_use);
+    // Asked before the confirmation, not after it.
+    if (exists)
+        if (const std::string why = permission_problem(path, true); !why.empty())
+            throw CliError(exit_io, path, "cannot be opened for writing: " + why);
     // Something stacked on it (LUKS, LVM, md): the kernel would refuse the exclusive open; say
     // what holds it.
     std::vector<std::string> parts = node->partitions;
@@ -180,6 +187,23 @@ dv::DeviceInfo check_device_for_write(const std::string& path, const DeviceWrite
     dv::DeviceInfo disk = *d;
     disk.path = path;  // as the user named it (a /dev/disk/by-id link, say)
     return disk;
+}
+
+std::string permission_problem(const std::string& path, bool write) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISBLK(st.st_mode)) return {};
+    if (::access(path.c_str(), write ? (R_OK | W_OK) : R_OK) == 0 || errno != EACCES) return {};
+    std::string owner = std::to_string(st.st_uid);
+    std::string group_name = std::to_string(st.st_gid);
+    if (const struct passwd* pw = ::getpwuid(st.st_uid)) owner = pw->pw_name;
+    if (const struct group* gr = ::getgrgid(st.st_gid)) group_name = gr->gr_name;
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    const unsigned group_needs = write ? 0060 : 0040;
+    const bool group_may = (st.st_mode & group_needs) == group_needs;
+    return std::string("this user may not ") + (write ? "write" : "read") + " it (" + owner + ":" +
+           group_name + " " + mode + "): run ukpu with sudo" +
+           (group_may ? ", or as a member of group " + group_name : "");
 }
 
 std::optional<dv::DeviceInfo> identify_device(const std::string& path) {

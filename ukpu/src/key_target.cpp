@@ -62,7 +62,8 @@ std::unique_ptr<fat::BlockDevice> open_for_read(const std::string& path,
     try {
         return fat::open_device(path, false, image_sector_size);
     } catch (const fat::Error& e) {
-        throw CliError(exit_code_for(e), path, e.message());
+        const std::string why = permission_problem(path, false);
+        throw CliError(exit_code_for(e), path, e.message() + (why.empty() ? "" : "; " + why));
     }
 }
 

@@ -94,6 +94,11 @@ PreparedDevice prepare_device_write(const GlobalOptions& g, const std::string& p
 // caller confirms. Prefer prepare_device_write, which also confirms with the identity shown.
 std::unique_ptr<fat::BlockDevice> open_device_for_write(const std::string& path,
                                                         bool allow_non_usb);
+// When this user may not open the block device `path` (for writing too when `write`): why, and
+// what to do ("it is root:disk 0660: run ukpu with sudo, or as a member of group disk");
+// empty when it may, or when `path` is not a block device.
+std::string permission_problem(const std::string& path, bool write);
+
 // Opens an image or device read-only.
 std::unique_ptr<fat::BlockDevice> open_for_read(const std::string& path,
                                                 std::uint32_t image_sector_size);
