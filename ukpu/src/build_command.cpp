@@ -254,10 +254,15 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
             jobs.push_back(std::move(job));
         }
         for (const auto& job : jobs) confirm_device_write(g, job.disk, o.policy);
+        std::vector<devices::DeviceInfo> disks;
+        std::vector<int> codes;
+        for (auto& job : jobs) disks.push_back(job.disk);
         for (auto& out : write_sticks(g, jobs, extras, ko)) {
             code = worse_exit(code, out.code);
+            codes.push_back(out.code);
             keys.push(std::move(out.doc));
         }
+        print_sticks_summary(g, "written and verified", disks, o.devices, codes);
     }
     doc.set("keys", keys);
     if (g.json) print_json(doc);

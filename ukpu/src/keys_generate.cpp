@@ -275,6 +275,9 @@ int run_generate(GenerateState& st, const GlobalOptions& g) {
                 store->mark_written(batch_id);
             } else {
                 outcomes = write_batch_sticks(st, g, sticks, files);
+                std::vector<int> codes;
+                for (const auto& out : outcomes) codes.push_back(out.code);
+                print_sticks_summary(g, "written and verified", sticks, st.devices, codes);
                 for (std::size_t i = 0; i < outcomes.size(); ++i) {
                     code = worse_exit(code, outcomes[i].code);
                     if (outcomes[i].code == exit_ok)

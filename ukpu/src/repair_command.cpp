@@ -424,6 +424,7 @@ int run_repair(RepairCliOptions& o, const GlobalOptions& g) {
         code = worse_exit(code, codes[i]);
         all.push(std::move(docs[i]));
     }
+    print_sticks_summary(g, "repaired and verified", disks, o.devices, codes);
     if (g.json) print_json(repairs_doc(all, code));
     return code;
 }

@@ -197,6 +197,34 @@ int record_stick_failure(const std::string& target, const CliError& e, Json& doc
     return e.code();
 }
 
+void print_sticks_summary(const GlobalOptions& g, const std::string& done,
+                          const std::vector<devices::DeviceInfo>& disks,
+                          const std::vector<std::string>& targets, const std::vector<int>& codes) {
+    if (codes.size() < 2) return;
+    std::size_t good = 0;
+    std::string failed;
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+        if (codes[i] == exit_ok) {
+            ++good;
+            continue;
+        }
+        std::string who = targets[i];
+        if (i < disks.size()) {
+            const auto& d = disks[i];
+            who += " (serial " + (d.serial.empty() ? std::string("unknown") : d.serial);
+            if (!d.bus_path.empty()) who += ", USB port " + d.bus_path;
+            who += ")";
+        }
+        failed += (failed.empty() ? "" : "; ") + who + ": exit " + std::to_string(codes[i]);
+    }
+    const std::string line =
+        std::to_string(good) + " of " + std::to_string(codes.size()) + " sticks " + done;
+    if (failed.empty())
+        print_note(g, line);
+    else
+        print_warning(line + "; not: " + failed);
+}
+
 int worse_exit(int a, int b) {
     auto rank = [](int c) {
         switch (c) {

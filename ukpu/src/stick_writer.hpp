@@ -61,6 +61,13 @@ std::int64_t key_timestamp();
 // A volume serial number from the CSPRNG.
 std::uint32_t random_volume_id();
 
+// After several sticks: one line saying how many came out well (`done`: "written and
+// verified"), and a warning naming each one that did not by its device, serial and USB port, so
+// that it can be found among the others. Nothing for a single stick.
+void print_sticks_summary(const GlobalOptions& g, const std::string& done,
+                          const std::vector<devices::DeviceInfo>& disks,
+                          const std::vector<std::string>& targets, const std::vector<int>& codes);
+
 // The exit code of several outcomes: the most serious one.
 int worse_exit(int a, int b);
 
