@@ -467,6 +467,14 @@ TEST_F(FakeStickOnLoop, SeveralSticksAreWrittenAtOnceAndEachVerified) {
     EXPECT_NE(r.err.find("2 of 2 sticks written and verified"), std::string::npos) << r.err;
     EXPECT_EQ(run_ukpu({"verify", "--device", loop_}).exit_code, 0);
     EXPECT_EQ(run_ukpu({"verify", "--device", loop2}).exit_code, 0);
+    // Both verified in one run: a report each, with the stick's identity.
+    auto v = run_ukpu({"verify", "--device", loop_, "--device", loop2, "--json"});
+    EXPECT_EQ(v.exit_code, 0) << v.err;
+    const JValue both = parse_json(v.out);
+    EXPECT_TRUE(both["ok"].b);
+    ASSERT_EQ(both["keys"].size(), 2u);
+    EXPECT_EQ(both["keys"][1]["device"]["serial"].s, "STICK0002");
+    EXPECT_TRUE(both["keys"][1]["generations"]["uefi"]["found"].b);
 
     // Both fail halfway: each says what state it is in, the run exits 5.
     {
@@ -487,6 +495,12 @@ TEST_F(FakeStickOnLoop, SeveralSticksAreWrittenAtOnceAndEachVerified) {
                       std::string::npos);
         }
     }
+    v = run_ukpu({"verify", "--device", loop_, "--device", loop2});
+    EXPECT_EQ(v.exit_code, 1) << v.out;
+    EXPECT_NE(v.err.find("0 of 2 sticks usable by every firmware generation asked for; not: " +
+                         loop_ + " (serial STICK0001, USB port 3-2): exit 1"),
+              std::string::npos)
+        << v.err;
 }
 
 // The first line `command` prints, trailing newline dropped.

@@ -79,17 +79,17 @@ void confirm_overwrite(const GlobalOptions& g, const fat::BlockDevice& device) {
     if (answer != "yes") throw CliError(exit_refused, device.describe(), "not confirmed");
 }
 
-void add_key_target_options(CLI::App& sub, std::string& image, std::string& device,
+void add_key_target_options(CLI::App& sub, std::string& image, std::vector<std::string>& devices,
                             std::uint32_t& sector_size, const std::string& device_help) {
     auto* image_opt = sub.add_option("--image", image, "A key image file");
-    auto* device_opt = sub.add_option("--device", device, device_help);
+    auto* device_opt = sub.add_option("--device", devices, device_help);
     image_opt->excludes(device_opt);
     sub.add_option("--sector-size", sector_size, "Logical sector size of an image file")
         ->check(CLI::IsMember({512u, 1024u, 2048u, 4096u}))
         ->default_str("512");
     sub.callback([image_opt, device_opt] {
-        if (image_opt->count() + device_opt->count() != 1)
-            throw CLI::ValidationError("--image/--device", "give exactly one of them");
+        if (image_opt->count() == 0 && device_opt->count() == 0)
+            throw CLI::ValidationError("--image/--device", "give --image FILE or --device DEV");
     });
 }
 

@@ -107,9 +107,9 @@ std::unique_ptr<fat::BlockDevice> open_for_read(const std::string& path,
 // refused (exit_refused).
 void confirm_overwrite(const GlobalOptions& g, const fat::BlockDevice& device);
 
-// --image FILE or --device DEV (exactly one is required) and --sector-size for an image file,
-// shared by the commands that read or change an existing key.
-void add_key_target_options(CLI::App& sub, std::string& image, std::string& device,
+// --image FILE or --device DEV (repeatable; one of the two is required) and --sector-size for
+// an image file, shared by the commands that read or change an existing key.
+void add_key_target_options(CLI::App& sub, std::string& image, std::vector<std::string>& devices,
                             std::uint32_t& sector_size, const std::string& device_help);
 
 // Maps a fatwriter error to the exit code of the contract.

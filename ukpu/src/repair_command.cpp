@@ -436,13 +436,8 @@ Command add_repair(CLI::App& app, const GlobalOptions& g) {
     CLI::App* sub = app.add_subcommand(
         "repair", "Make setup.bin findable by every firmware, keeping every other file");
     sub->fallthrough();
-    auto* image = sub->add_option("--image", o->image, "A key image file");
-    auto* device = sub->add_option("--device", o->devices,
-                                   "A block device (repeatable: several sticks repaired at once)");
-    image->excludes(device);
-    sub->add_option("--sector-size", o->sector_size, "Logical sector size of an image file")
-        ->check(CLI::IsMember({512u, 1024u, 2048u, 4096u}))
-        ->default_str("512");
+    add_key_target_options(*sub, o->image, o->devices, o->sector_size,
+                           "A block device (repeatable: several sticks repaired at once)");
     sub->add_option("--setup-bin-name", o->setup_bin_name,
                     "The setup file to use when several are found (a path or a name)");
     sub->add_flag("--strict", o->strict,

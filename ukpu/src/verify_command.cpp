@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "key_target.hpp"
+#include "stick_writer.hpp"
 #include "verify_report.hpp"
 
 namespace ukpu::cli {
@@ -15,14 +16,14 @@ namespace {
 
 struct VerifyCliOptions {
     std::string image;
-    std::string device;
+    std::vector<std::string> devices;
     std::string firmware = "all";
     std::uint32_t sector_size = 512;
 };
 
-int run_verify(const VerifyCliOptions& o, const GlobalOptions& g) {
-    const fat::VerifyOptions vo = parse_generations(o.firmware);
-    const std::string target = o.image.empty() ? o.device : o.image;
+// Verifies one key; its report goes to stdout (text) or into `doc`.
+int verify_one(const std::string& target, const VerifyCliOptions& o, const GlobalOptions& g,
+               const fat::VerifyOptions& vo, Json& doc) {
     auto dev = open_for_read(target, o.sector_size);
     fat::VerifyReport r;
     try {
@@ -30,16 +31,57 @@ int run_verify(const VerifyCliOptions& o, const GlobalOptions& g) {
     } catch (const fat::Error& e) {
         throw CliError(exit_code_for(e), target, e.message());
     }
-    if (g.json) {
-        Json doc = verify_json(r);
-        doc.set("target", target);
-        print_json(doc);
-    } else {
+    doc = verify_json(r);
+    doc.set("target", target);
+    if (!g.json) {
         print_verify(std::cout, r, g);
         std::cout << target << ": "
                   << (r.ok() ? "ok" : "NOT usable by every firmware generation asked for") << '\n';
     }
     return r.ok() ? exit_ok : exit_problems;
+}
+
+int run_verify(const VerifyCliOptions& o, const GlobalOptions& g) {
+    const fat::VerifyOptions vo = parse_generations(o.firmware);
+    if (!o.image.empty() || o.devices.size() == 1) {
+        Json doc;
+        const int code = verify_one(o.image.empty() ? o.devices[0] : o.image, o, g, vo, doc);
+        if (g.json) print_json(doc);
+        return code;
+    }
+    // Several sticks, one after another (reading is quick): each one's report, then how many
+    // are usable, naming the others.
+    int code = exit_ok;
+    std::vector<int> codes;
+    std::vector<devices::DeviceInfo> disks;
+    Json all = Json::array();
+    for (const auto& d : o.devices) {
+        Json doc = Json::object();
+        int c;
+        try {
+            c = verify_one(d, o, g, vo, doc);
+        } catch (const CliError& e) {
+            c = record_stick_failure(d, e, doc);
+        }
+        if (auto id = identify_device(d)) {
+            doc.set("device", device_json(*id));
+            disks.push_back(*id);
+        } else {
+            disks.emplace_back();
+        }
+        codes.push_back(c);
+        code = worse_exit(code, c);
+        all.push(std::move(doc));
+    }
+    print_sticks_summary(g, "usable by every firmware generation asked for", disks, o.devices,
+                         codes);
+    if (g.json) {
+        Json doc = Json::object();
+        doc.set("ok", code == exit_ok);
+        doc.set("keys", std::move(all));
+        print_json(doc);
+    }
+    return code;
 }
 
 }  // namespace
@@ -49,15 +91,19 @@ Command add_verify(CLI::App& app, const GlobalOptions& g) {
     CLI::App* sub =
         app.add_subcommand("verify", "Read a key as each firmware generation would read it");
     sub->fallthrough();
-    add_key_target_options(*sub, o->image, o->device, o->sector_size, "A block device (read only)");
+    add_key_target_options(*sub, o->image, o->devices, o->sector_size,
+                           "A block device, read only (repeatable: several sticks one after "
+                           "another, then a summary)");
     sub->add_option("--firmware", o->firmware, "legacy, uefi, mebx, all, or a comma-separated list")
         ->default_str("all");
     sub->footer(
         "legacy: old BIOSes reading the stick with raw sector I/O (FAT16, SETUP.BIN first in the\n"
         "root, contiguous); uefi: UEFI BIOSes opening \\setup.bin through their FAT driver;\n"
         "mebx: the UEFI path with the modern MEBx content rules.\n"
-        "Exit codes: 0 every generation asked for finds a usable record; 1 not; 3 unreadable\n"
-        "input; 5 I/O error.");
+        "Several --device sticks: each one's report, then how many are usable, naming the\n"
+        "others by device, serial and USB port; --json prints {\"ok\": ..., \"keys\": [...]}.\n"
+        "Exit codes: 0 every generation asked for finds a usable record (on every stick); 1 not;\n"
+        "3 unreadable input; 5 I/O error.");
     return {sub, [o, &g] { return run_verify(*o, g); }};
 }
 
