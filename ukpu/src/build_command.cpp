@@ -247,7 +247,7 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
         // refusal of the third stick must not come after the first two were erased.
         std::vector<StickJob> jobs;
         for (const auto& d : o.devices) {
-            StickJob job{check_device_for_write(d, o.policy, false), d, setup};
+            StickJob job{check_device_for_write(d, o.policy, false), d, setup, {}};
             for (const auto& other : jobs)
                 if (other.disk.name == job.disk.name)
                     throw CliError(exit_usage, d, "names " + job.disk.name + " a second time");

@@ -53,11 +53,6 @@ bool test_tree() {
 // Above this a "USB stick" is more likely an external disk with someone's data on it.
 constexpr std::uint64_t large_stick = 128ull << 30;
 
-// A removable USB stick of a stick's size, or a loop device: --yes is enough.
-bool light_confirmation(const dv::DeviceInfo& d) {
-    return (d.usb && d.removable && d.size <= large_stick) || d.transport == dv::Transport::loop;
-}
-
 std::string why_name_needed(const dv::DeviceInfo& d) {
     if (d.usb && d.removable) return "larger than 128 GiB (an external disk rather than a stick?)";
     return "not a removable USB stick";
@@ -110,6 +105,10 @@ void refuse_disk_in_use(const dv::Discovery& found, const dv::DeviceInfo& d,
 }
 
 }  // namespace
+
+bool yes_is_enough(const dv::DeviceInfo& d) {
+    return (d.usb && d.removable && d.size <= large_stick) || d.transport == dv::Transport::loop;
+}
 
 void add_device_safety_options(CLI::App& sub, DeviceWritePolicy& policy) {
     const std::string group = "Safety (block devices)";
@@ -252,7 +251,7 @@ void confirm_device_write(const GlobalOptions& g, const dv::DeviceInfo& disk,
         throw CliError(exit_refused, disk.path,
                        "--confirm " + policy.confirm + " does not name this device (" + disk.name +
                            "); nothing written");
-    const bool light = light_confirmation(disk);
+    const bool light = yes_is_enough(disk);
     if (light && g.yes) {
         print_note(g, "writing " + who + " (confirmed with --yes)");
         return;

@@ -44,6 +44,10 @@ InterruptGuard::~InterruptGuard() {
         ::sigaction(signals_[i], &previous_[i], nullptr);
 }
 
+void InterruptGuard::request_stop() {
+    interrupted = 1;
+}
+
 const std::atomic<int>* InterruptGuard::flag() {
     return &interrupted;
 }

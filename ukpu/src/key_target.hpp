@@ -65,6 +65,10 @@ std::optional<devices::DeviceInfo> identify_device(const std::string& path);
 // first. Refused (exit_refused) when one cannot be unmounted or something is still mounted.
 void unmount_device(const GlobalOptions& g, const devices::DeviceInfo& disk);
 
+// True for a removable USB stick of a stick's size (up to 128 GiB) or a loop device: a yes is
+// enough to confirm it. Anything else must be confirmed by typing its name.
+bool yes_is_enough(const devices::DeviceInfo& disk);
+
 // Shows the identity and asks: --yes (or a typed "yes") for removable USB sticks and loop
 // devices; the device name typed on a terminal, or --confirm NAME, for anything else.
 // Refused (exit_refused) otherwise.

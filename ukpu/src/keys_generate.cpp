@@ -139,7 +139,7 @@ std::vector<StickOutcome> write_batch_sticks(const GenerateState& st, const Glob
                                              const std::vector<keys::BuiltKeyFile>& files) {
     std::vector<StickJob> jobs;
     for (std::size_t i = 0; i < sticks.size(); ++i)
-        jobs.push_back(StickJob{sticks[i], st.devices[i], files[i].bytes});
+        jobs.push_back(StickJob{sticks[i], st.devices[i], files[i].bytes, {}});
     fat::KeyOptions ko;
     ko.timestamp = key_timestamp();
     ko.volume_id = random_volume_id();

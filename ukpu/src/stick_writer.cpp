@@ -80,7 +80,10 @@ std::unique_ptr<fat::BlockDevice> write_stick(const GlobalOptions& g, const Stic
     if (parallel && mode == ProgressLine::Mode::terminal) mode = ProgressLine::Mode::plain;
     ProgressLine progress(mode, target + ": writing", total);
     WatchedDevice::Hooks hooks;
-    hooks.on_progress = [&progress](std::uint64_t done) { progress.update(done); };
+    hooks.on_progress = [&progress, &job, total](std::uint64_t done) {
+        progress.update(done);
+        if (job.on_progress) job.on_progress(done, total);
+    };
     hooks.interrupted = InterruptGuard::flag();
     add_test_faults(hooks);
     std::unique_ptr<WatchedDevice> dev = open_confirmed_device(disk, target, std::move(hooks));
@@ -295,6 +298,8 @@ std::vector<StickOutcome> write_sticks(const GlobalOptions& g, const std::vector
         StickOutcome out;
         out.doc = Json::object();
         out.code = finish_stick(g, jobs[0], ko, written[0], out.doc);
+        if (out.code != exit_ok)
+            out.message = "written, but not found by every firmware generation it is for";
         return {std::move(out)};
     }
     // Several sticks are written at once, one thread each; each is then read back and verified.
@@ -315,8 +320,11 @@ std::vector<StickOutcome> write_sticks(const GlobalOptions& g, const std::vector
         out.doc = Json::object();
         try {
             out.code = finish_stick(g, jobs[i], ko, written[i], out.doc);
+            if (out.code != exit_ok)
+                out.message = "written, but not found by every firmware generation it is for";
         } catch (const CliError& e) {
             out.code = record_stick_failure(jobs[i].target, e, out.doc);
+            out.message = e.message();
         }
     }
     return outcomes;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct StickJob {
     devices::DeviceInfo disk;
     std::string target;
     std::vector<std::uint8_t> setup;
+    // Called from the stick's writer thread after each write request (bytes done, bytes in
+    // all), besides the progress line on stderr; may be empty.
+    std::function<void(std::uint64_t, std::uint64_t)> on_progress;
 };
 
 // What became of one stick: its exit code (exit_ok: written, read back identical and found by
@@ -27,6 +31,7 @@ struct StickJob {
 struct StickOutcome {
     int code = 0;
     Json doc;
+    std::string message;  // what went wrong, in one line (empty for exit_ok)
 };
 
 // One stick's failure, reported while the others go on: the error printed on stderr, and

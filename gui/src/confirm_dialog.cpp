@@ -1,0 +1,75 @@
+#include "confirm_dialog.hpp"
+
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+#include "key_target.hpp"
+
+namespace ukpu::gui {
+
+ConfirmDialog::ConfirmDialog(const std::vector<devices::DeviceInfo>& disks, bool unmount,
+                             QWidget* parent)
+    : QDialog(parent) {
+    setWindowTitle(tr("Erase %n stick(s)?", nullptr, static_cast<int>(disks.size())));
+    auto* layout = new QVBoxLayout(this);
+    QString list;
+    QStringList names;
+    for (const auto& d : disks) {
+        list += "<li><b>" + QString::fromStdString(d.path).toHtmlEscaped() +
+                "</b>: " + QString::fromStdString(d.identity()).toHtmlEscaped();
+        if (!d.mounts.empty()) {
+            QStringList m;
+            for (const auto& use : d.mounts) m << QString::fromStdString(use.mount_point);
+            list += "<br>" +
+                    (unmount ? tr("mounted at %1: will be unmounted first") : tr("mounted at %1"))
+                        .arg(m.join(", ").toHtmlEscaped());
+        }
+        if (!cli::yes_is_enough(d)) {
+            names << QString::fromStdString(d.name);
+            list += "<br>" + tr("not a removable USB stick of a stick's size: type its name");
+        }
+        list += "</li>";
+    }
+    auto* text = new QLabel(
+        tr("Every byte on these sticks may be overwritten; their files will be lost.") + "<ul>" +
+            list + "</ul>" +
+            tr("Each one is checked again just before its first write: a stick swapped in the "
+               "meantime is not written."),
+        this);
+    text->setTextFormat(Qt::RichText);
+    text->setWordWrap(true);
+    layout->addWidget(text);
+    names_ = names.join(' ');
+    if (!names.isEmpty()) {
+        layout->addWidget(new QLabel(tr("Type %1 to continue:").arg(names_), this));
+        typed_ = new QLineEdit(this);
+        typed_->setObjectName("typed_names");
+        layout->addWidget(typed_);
+        connect(typed_, &QLineEdit::textChanged, this, [this] { update_button(); });
+    }
+    auto* buttons = new QDialogButtonBox(this);
+    write_ = buttons->addButton(tr("Erase and write"), QDialogButtonBox::AcceptRole);
+    auto* cancel = buttons->addButton(QDialogButtonBox::Cancel);
+    cancel->setDefault(true);
+    cancel->setFocus();
+    write_->setAutoDefault(false);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    layout->addWidget(buttons);
+    update_button();
+}
+
+void ConfirmDialog::update_button() {
+    write_->setEnabled(!typed_ || typed_->text().simplified() == names_);
+}
+
+bool confirm_with_dialog(QWidget* parent, const std::vector<devices::DeviceInfo>& disks,
+                         bool unmount) {
+    ConfirmDialog dialog(disks, unmount, parent);
+    return dialog.exec() == QDialog::Accepted;
+}
+
+}  // namespace ukpu::gui

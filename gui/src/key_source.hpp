@@ -1,0 +1,26 @@
+// The setup.bin the window writes: read from a file, parsed and checked the way `ukpu build
+// --setup-bin` does it (format errors refuse the file; firmware findings are shown).
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ukpu/setupbin/problem.hpp"
+
+namespace ukpu::gui {
+
+struct KeySource {
+    std::string path;
+    std::vector<std::uint8_t> bytes;
+    std::string summary;                // "version 2.1, 10 records (0 consumed), checker: no error"
+    bool usable = false;                // parsed without format error and no checker error
+    std::vector<std::string> problems;  // the checker's errors and warnings, one line each
+};
+
+// Reads `path` and checks it for the `firmware` generations. Throws ukpu::cli::CliError
+// (exit_bad_input) when it cannot be read or has format errors (not a setup.bin).
+KeySource load_key_source(const std::string& path, const std::set<setupbin::Firmware>& firmware);
+
+}  // namespace ukpu::gui

@@ -1,0 +1,90 @@
+#include "stick_table.hpp"
+
+#include <QHeaderView>
+
+namespace ukpu::gui {
+
+namespace {
+
+QString text(const std::string& s) {
+    return QString::fromStdString(s);
+}
+
+QString mounts_text(const devices::DeviceInfo& d) {
+    QStringList m;
+    for (const auto& use : d.mounts) m << text(use.mount_point);
+    return m.join(", ");
+}
+
+}  // namespace
+
+StickTable::StickTable(QWidget* parent) : QTableWidget(0, columns, parent) {
+    setHorizontalHeaderLabels({tr("Device"), tr("Model"), tr("Size"), tr("Serial"), tr("USB port"),
+                               tr("Mounted at"), tr("State")});
+    horizontalHeader()->setStretchLastSection(true);
+    verticalHeader()->setVisible(false);
+    setSelectionMode(QAbstractItemView::NoSelection);
+    setEditTriggers(QAbstractItemView::NoEditTriggers);
+}
+
+void StickTable::fill(const devices::Discovery& found, bool show_all) {
+    disks_.clear();
+    for (const auto& d : found.devices)
+        if (d.writable || show_all) disks_.push_back(d);
+    setRowCount(static_cast<int>(disks_.size()));
+    for (int row = 0; row < rowCount(); ++row) {
+        const auto& d = disks_[static_cast<std::size_t>(row)];
+        auto* dev = new QTableWidgetItem(text(d.path));
+        Qt::ItemFlags flags = Qt::ItemIsEnabled;
+        if (d.writable) {
+            flags |= Qt::ItemIsUserCheckable;
+            dev->setCheckState(Qt::Unchecked);
+        }
+        dev->setFlags(flags);
+        setItem(row, col_device, dev);
+        setItem(row, col_model, new QTableWidgetItem(text(d.vendor + " " + d.model).trimmed()));
+        setItem(row, col_size, new QTableWidgetItem(text(devices::size_text(d.size))));
+        setItem(row, col_serial, new QTableWidgetItem(text(d.serial.empty() ? "-" : d.serial)));
+        setItem(row, col_usb_port,
+                new QTableWidgetItem(text(d.bus_path.empty() ? "-" : d.bus_path)));
+        setItem(row, col_mounts, new QTableWidgetItem(mounts_text(d)));
+        setItem(row, col_state,
+                new QTableWidgetItem(d.writable ? tr("ready")
+                                                : tr("hidden: ") + text(d.hidden_reason)));
+        for (int c = col_model; c < columns; ++c) item(row, c)->setFlags(Qt::ItemIsEnabled);
+        if (!d.writable)
+            for (int c = 0; c < columns; ++c)
+                item(row, c)->setForeground(palette().color(QPalette::Disabled, QPalette::Text));
+    }
+    resizeColumnsToContents();
+}
+
+std::vector<int> StickTable::selected_rows() const {
+    std::vector<int> rows;
+    for (int row = 0; row < rowCount(); ++row)
+        if (item(row, col_device)->checkState() == Qt::Checked) rows.push_back(row);
+    return rows;
+}
+
+std::optional<int> StickTable::row_of(const std::string& name) const {
+    for (std::size_t i = 0; i < disks_.size(); ++i)
+        if (disks_[i].name == name) return static_cast<int>(i);
+    return std::nullopt;
+}
+
+bool StickTable::select(const std::string& name, bool on) {
+    const auto row = row_of(name);
+    if (!row || !disks_[static_cast<std::size_t>(*row)].writable) return false;
+    item(*row, col_device)->setCheckState(on ? Qt::Checked : Qt::Unchecked);
+    return true;
+}
+
+void StickTable::set_state(int row, const QString& text) {
+    item(row, col_state)->setText(text);
+}
+
+QString StickTable::state(int row) const {
+    return item(row, col_state)->text();
+}
+
+}  // namespace ukpu::gui

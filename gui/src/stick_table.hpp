@@ -1,0 +1,48 @@
+// The sticks of the machine in a table: one row per disk that `ukpu devices` lists (with "show
+// every disk", the hidden ones too, greyed and not selectable, with the reason they are hidden).
+// The first column's check box selects a stick; the last column shows its state.
+#pragma once
+
+#include <QTableWidget>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "devices/discovery.hpp"
+
+namespace ukpu::gui {
+
+class StickTable : public QTableWidget {
+    Q_OBJECT
+public:
+    enum Column {
+        col_device,
+        col_model,
+        col_size,
+        col_serial,
+        col_usb_port,
+        col_mounts,
+        col_state,
+        columns
+    };
+
+    explicit StickTable(QWidget* parent = nullptr);
+
+    // Fills the table from `found`; hidden disks only with `show_all`. Selections are dropped.
+    void fill(const devices::Discovery& found, bool show_all);
+
+    const std::vector<devices::DeviceInfo>& disks() const { return disks_; }
+    // Rows whose check box is ticked.
+    std::vector<int> selected_rows() const;
+    // Ticks (or clears) the row of device `name` ("sdb"); false when it is not selectable.
+    bool select(const std::string& name, bool on);
+    std::optional<int> row_of(const std::string& name) const;
+    void set_state(int row, const QString& text);
+    QString state(int row) const;
+
+private:
+    std::vector<devices::DeviceInfo> disks_;
+};
+
+}  // namespace ukpu::gui

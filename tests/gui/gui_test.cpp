@@ -1,0 +1,236 @@
+// ukpu-gui driven offscreen (QT_QPA_PLATFORM=offscreen) on the fake machine of the device tests:
+// the table lists the sticks `ukpu devices` lists and nothing else can be selected; a mounted
+// stick and an unusable setup.bin are refused with their reason; the confirmation shows every
+// identity and wants a name typed for a stick that is not removable; with root, a loop device
+// dressed as a USB stick is written from the window only after confirmation, then `ukpu verify`
+// (the command line, an independent reader) finds the key.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <QApplication>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+
+#include "../cli/run_ukpu.hpp"
+#include "../devices/fake_sysfs.hpp"
+#include "confirm_dialog.hpp"
+#include "main_window.hpp"
+#include "stick_table.hpp"
+
+namespace {
+
+using namespace ukpu::test;
+using ukpu::gui::MainWindow;
+
+// The fake machine, with the three overrides pointing at it.
+struct FakeMachine {
+    FakeSystem f;
+    ScopedEnv root{"UKPU_SYSFS_ROOT", f.sysfs()};
+    ScopedEnv mounts{"UKPU_MOUNTINFO", f.mountinfo()};
+    ScopedEnv swaps{"UKPU_SWAPS", f.swaps()};
+    FakeMachine() { f.build_standard_machine(); }
+};
+
+// A window whose message boxes are recorded instead of shown.
+struct Window {
+    MainWindow w;
+    std::vector<std::pair<QString, QString>> alerts;
+    Window() {
+        w.set_alert([this](QWidget*, const QString& title, const QString& text) {
+            alerts.emplace_back(title, text);
+        });
+    }
+    std::vector<std::string> listed() {
+        std::vector<std::string> names;
+        for (const auto& d : w.sticks().disks()) names.push_back(d.name);
+        return names;
+    }
+};
+
+TEST(GuiSticks, OnlyTheSticksUkpuWritesCanBeSelected) {
+    FakeMachine m;
+    Window win;
+    // The USB sticks: sdb, and the mounted sdc (its mount shown); no system disk, no SATA disk,
+    // no empty card reader.
+    EXPECT_EQ(win.listed(), (std::vector<std::string>{"sdb", "sdc"}));
+    const int sdc = *win.w.sticks().row_of("sdc");
+    EXPECT_EQ(win.w.sticks().item(sdc, ukpu::gui::StickTable::col_mounts)->text(),
+              "/media/user/KEY DISK");
+    EXPECT_EQ(win.w.sticks().item(sdc, ukpu::gui::StickTable::col_usb_port)->text(), "2-2");
+    // Every disk, the others greyed with their reason and not selectable.
+    win.w.set_show_all(true);
+    const auto all = win.listed();
+    EXPECT_NE(std::find(all.begin(), all.end(), "nvme0n1"), all.end());
+    const int nvme = *win.w.sticks().row_of("nvme0n1");
+    EXPECT_TRUE(win.w.sticks().state(nvme).startsWith("hidden: system disk"))
+        << win.w.sticks().state(nvme).toStdString();
+    EXPECT_FALSE(win.w.sticks().select("nvme0n1", true));
+    EXPECT_FALSE(win.w.sticks().select("sda", true));
+    EXPECT_TRUE(win.w.sticks().select("sdb", true));
+    EXPECT_TRUE(win.alerts.empty());
+}
+
+TEST(GuiSticks, NothingIsWrittenWithoutAUsableSetupBinOrAStick) {
+    FakeMachine m;
+    TempDir t;
+    Window win;
+    bool asked = false;
+    win.w.set_confirm([&](QWidget*, const auto&, bool) { return asked = true; });
+    win.w.write_selected();  // no setup.bin
+    ASSERT_EQ(win.alerts.size(), 1u);
+    EXPECT_TRUE(win.alerts[0].second.contains("Choose the setup.bin"));
+    // Not a setup.bin: refused with the field and offset the parser names.
+    write_text(t.path("junk.bin"), std::string(600, 'x'));
+    EXPECT_FALSE(win.w.load_setup_bin(QString::fromStdString(t.path("junk.bin"))));
+    ASSERT_EQ(win.alerts.size(), 2u);
+    EXPECT_TRUE(win.alerts[1].second.contains("junk.bin")) << win.alerts[1].second.toStdString();
+    ASSERT_TRUE(win.w.load_setup_bin(QString::fromStdString(corpus("v4-pki-amt-test-ca.bin"))));
+    win.w.write_selected();  // no stick ticked
+    ASSERT_EQ(win.alerts.size(), 3u);
+    EXPECT_TRUE(win.alerts[2].second.contains("Tick the sticks"));
+    // A mounted stick without "unmount first": refused before the confirmation.
+    ASSERT_TRUE(win.w.sticks().select("sdc", true));
+    win.w.write_selected();
+    ASSERT_EQ(win.alerts.size(), 4u);
+    EXPECT_TRUE(win.alerts[3].second.contains("mounted at /media/user/KEY DISK"))
+        << win.alerts[3].second.toStdString();
+    EXPECT_FALSE(asked);
+    EXPECT_FALSE(win.w.busy());
+}
+
+TEST(GuiConfirm, ShowsEveryIdentityAndWantsTheNameOfANonRemovableStick) {
+    FakeMachine m;
+    const auto found = ukpu::devices::discover_system();
+    auto sdb = *found.find("sdb");
+    ukpu::gui::ConfirmDialog removable({sdb}, false);
+    EXPECT_TRUE(removable.names_to_type().isEmpty());
+    EXPECT_EQ(removable.name_field(), nullptr);
+    EXPECT_TRUE(removable.write_button()->isEnabled());
+    EXPECT_FALSE(removable.write_button()->isDefault());  // Cancel is the default
+
+    sdb.removable = false;
+    ukpu::gui::ConfirmDialog fixed({sdb, *found.find("sdc")}, true);
+    EXPECT_EQ(fixed.names_to_type(), "sdb");
+    ASSERT_NE(fixed.name_field(), nullptr);
+    EXPECT_FALSE(fixed.write_button()->isEnabled());
+    fixed.name_field()->setText("sdc");
+    EXPECT_FALSE(fixed.write_button()->isEnabled());
+    fixed.name_field()->setText("sdb");
+    EXPECT_TRUE(fixed.write_button()->isEnabled());
+}
+
+// A loop device dressed as a USB stick in the fake tree (as in tests/cli/devices_test.cpp).
+class GuiOnLoop : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (::geteuid() != 0 || run_shell("command -v losetup >/dev/null 2>&1") != 0)
+            GTEST_SKIP() << "loop devices need root";
+        img_ = t_.path("stick.img");
+        ASSERT_EQ(run_shell("truncate -s 64M " + img_), 0);
+        FILE* p = ::popen(("losetup -f --show " + img_).c_str(), "r");
+        char line[64] = {};
+        if (p && std::fgets(line, sizeof line, p)) loop_ = line;
+        if (p) ::pclose(p);
+        loop_ = loop_.substr(0, loop_.find('\n'));
+        ASSERT_EQ(loop_.rfind("/dev/loop", 0), 0u) << loop_;
+        std::filesystem::remove(m_.f.sysfs() + "/block/loop0");
+        std::filesystem::remove(m_.f.sysfs() + "/class/block/loop0");
+        std::string dev;
+        std::ifstream("/sys/block/" + loop_.substr(5) + "/dev") >> dev;
+        // The window writes the node discovery names, /dev/<name>: a node of that name for the
+        // loop device's number, unique to this test.
+        name_ = "ukpugui" + loop_.substr(9);
+        node_ = "/dev/" + name_;
+        const auto colon = dev.find(':');
+        if (run_shell("mknod " + node_ + " b " + dev.substr(0, colon) + " " +
+                      dev.substr(colon + 1)) != 0) {
+            node_.clear();
+            GTEST_SKIP() << "cannot make a device node";
+        }
+        const std::string hc = "pci0000:00/0000:00:14.0/usb3/";
+        m_.f.add_usb_device(hc + "3-2", "0781", "5567", "STICK0001", "SanDisk", "Cruzer Blade");
+        FakeSystem::Disk d{name_, dev, 131072, 512, true, false, "SanDisk", "Cruzer", ""};
+        m_.f.add_disk(hc + "3-2/3-2:1.0/host9/target9:0:0/9:0:0:0", d);
+    }
+    void TearDown() override {
+        if (!node_.empty()) std::filesystem::remove(node_);
+        if (!loop_.empty()) run_shell("losetup -d " + loop_);
+    }
+    std::string name_;
+    std::string node_;
+    TempDir t_;
+    FakeMachine m_;
+    std::string img_;
+    std::string loop_;
+};
+
+TEST_F(GuiOnLoop, WrittenOnlyAfterConfirmationThenVerifiedByTheCommandLine) {
+    Window win;
+    win.w.refresh();
+    ASSERT_TRUE(win.w.load_setup_bin(QString::fromStdString(corpus("v4-pki-amt-test-ca.bin"))));
+    ASSERT_TRUE(win.w.sticks().select(name_, true));
+    std::vector<ukpu::devices::DeviceInfo> shown;
+    bool answer = false;
+    win.w.set_confirm([&](QWidget*, const auto& disks, bool) {
+        shown = disks;
+        return answer;
+    });
+    // Declined: nothing written.
+    win.w.write_selected();
+    ASSERT_EQ(shown.size(), 1u);
+    EXPECT_EQ(shown[0].serial, "STICK0001");
+    EXPECT_EQ(shown[0].path, node_);
+    EXPECT_FALSE(win.w.busy());
+    EXPECT_TRUE(win.w.log_text().contains("Not confirmed: nothing written"));
+    const auto blank = read_bytes(img_);
+    EXPECT_TRUE(std::all_of(blank.begin(), blank.end(), [](std::uint8_t b) { return b == 0; }));
+
+    // Confirmed: written in the background, then read back and verified.
+    answer = true;
+    QSignalSpy done(&win.w, &MainWindow::writeFinished);
+    win.w.write_selected();
+    EXPECT_TRUE(win.w.busy());
+    ASSERT_TRUE(done.wait(20000));
+    EXPECT_EQ(done.at(0).at(0).toInt(), 0) << win.w.log_text().toStdString();
+    EXPECT_FALSE(win.w.busy());
+    const int row = *win.w.sticks().row_of(name_);
+    EXPECT_EQ(win.w.sticks().state(row), "written and verified");
+    EXPECT_TRUE(win.alerts.empty()) << win.alerts[0].second.toStdString();
+    const auto v = run_ukpu({"verify", "--device", loop_});
+    EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+    // Verify from the window says the same.
+    win.w.verify_selected();
+    EXPECT_EQ(win.w.sticks().state(row), "usable");
+}
+
+TEST_F(GuiOnLoop, AFailingWriteIsReportedWithWhatToDoNext) {
+    ScopedEnv fail("UKPU_FAIL_AFTER_WRITES", "1");
+    Window win;
+    win.w.refresh();
+    ASSERT_TRUE(win.w.load_setup_bin(QString::fromStdString(corpus("v4-pki-amt-test-ca.bin"))));
+    ASSERT_TRUE(win.w.sticks().select(name_, true));
+    win.w.set_confirm([](QWidget*, const auto&, bool) { return true; });
+    QSignalSpy done(&win.w, &MainWindow::writeFinished);
+    win.w.write_selected();
+    ASSERT_TRUE(done.wait(20000));
+    EXPECT_EQ(done.at(0).at(0).toInt(), 5);
+    EXPECT_EQ(win.w.sticks().state(*win.w.sticks().row_of(name_)), "FAILED (exit 5)");
+    EXPECT_TRUE(win.w.log_text().contains("holds no usable key")) << win.w.log_text().toStdString();
+    EXPECT_TRUE(win.w.log_text().contains("ukpu verify --device " + QString::fromStdString(node_)));
+    ASSERT_EQ(win.alerts.size(), 1u);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // No display is needed: the tests (and test discovery) run offscreen.
+    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    ::testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}
