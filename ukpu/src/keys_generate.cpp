@@ -322,8 +322,11 @@ int run_generate(GenerateState& st, const GlobalOptions& g) {
             doc.set("files", fj);
             print_json(doc);
         }
-        std::string head =
-            g.dry_run ? "would write (dry run) " : "batch " + std::to_string(batch_id) + ": wrote ";
+        std::string head = g.dry_run ? "would write (dry run) "
+                                     : "batch " + std::to_string(batch_id) +
+                                           (code == exit_ok ? ": wrote "
+                                                            : ": stored (not every stick "
+                                                              "was written) ");
         print_note(g, head + std::to_string(st.count) + " record(s) in " +
                           std::to_string(files.size()) + " setup.bin " +
                           (sticks.empty() ? "file(s)" : "key(s) on sticks") + ", version " +
