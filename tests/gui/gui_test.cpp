@@ -225,6 +225,30 @@ TEST_F(GuiOnLoop, AFailingWriteIsReportedWithWhatToDoNext) {
     ASSERT_EQ(win.alerts.size(), 1u);
 }
 
+TEST_F(GuiOnLoop, StoppedWritesSayWhatStateTheStickIsIn) {
+    // The interruption arrives as Stop or Ctrl-C would: after the first write request.
+    ScopedEnv stop("UKPU_INTERRUPT_AFTER_WRITES", "1");
+    Window win;
+    win.w.refresh();
+    ASSERT_TRUE(win.w.load_setup_bin(QString::fromStdString(corpus("v4-pki-amt-test-ca.bin"))));
+    ASSERT_TRUE(win.w.sticks().select(name_, true));
+    win.w.set_confirm([](QWidget*, const auto&, bool) { return true; });
+    QSignalSpy done(&win.w, &MainWindow::writeFinished);
+    win.w.write_selected();
+    ASSERT_TRUE(done.wait(20000));
+    EXPECT_EQ(done.at(0).at(0).toInt(), 130);
+    EXPECT_EQ(win.w.sticks().state(*win.w.sticks().row_of(name_)), "FAILED (exit 130)");
+    EXPECT_TRUE(win.w.log_text().contains("interrupted; stopped after 1 write requests"))
+        << win.w.log_text().toStdString();
+    // Written again without the interruption: the key is made.
+    ::unsetenv("UKPU_INTERRUPT_AFTER_WRITES");
+    QSignalSpy again(&win.w, &MainWindow::writeFinished);
+    win.w.write_selected();
+    ASSERT_TRUE(again.wait(20000));
+    EXPECT_EQ(again.at(0).at(0).toInt(), 0) << win.w.log_text().toStdString();
+    EXPECT_EQ(run_ukpu({"verify", "--device", node_}).exit_code, 0);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
