@@ -1,7 +1,11 @@
 #include "key_source.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include "context.hpp"
+#include "create_options.hpp"
 #include "problem_json.hpp"
+#include "setupbin_builder.hpp"
 #include "ukpu/setupbin/check.hpp"
 #include "ukpu/setupbin/parse.hpp"
 
@@ -12,7 +16,22 @@ namespace sb = ukpu::setupbin;
 KeySource load_key_source(const std::string& path, const std::set<sb::Firmware>& firmware) {
     KeySource k;
     k.path = path;
-    k.bytes = cli::read_input_file(path);
+    k.from_profile = path.size() > 5 && path.substr(path.size() - 5) == ".toml";
+    if (k.from_profile) {
+        // The profile's settings, applied as `ukpu build --config` applies them.
+        CLI::App app("profile");
+        cli::CreateSettings s;
+        cli::add_create_options(app, s, false);
+        s.config = path;
+        cli::apply_profile(app, path);
+        cli::GlobalOptions quiet;
+        quiet.quiet = true;
+        cli::BuiltSetupBin built = cli::build_setupbin(s, quiet);
+        k.bytes = std::move(built.bytes);
+        k.problems = std::move(built.warnings);
+    } else {
+        k.bytes = cli::read_input_file(path);
+    }
     const sb::ParseResult parsed = sb::parse_lenient(k.bytes);
     for (const auto& p : parsed.problems)
         if (p.severity == sb::Severity::error)
@@ -29,7 +48,8 @@ KeySource load_key_source(const std::string& path, const std::set<sb::Firmware>&
     }
     k.usable = checked.ok();
     const auto& h = parsed.file.header;
-    k.summary = "version " + std::to_string(h.major) + "." + std::to_string(h.minor) + ", " +
+    k.summary = std::string(k.from_profile ? "made from the profile: " : "") + "version " +
+                std::to_string(h.major) + "." + std::to_string(h.minor) + ", " +
                 std::to_string(h.record_count) + " record(s), " +
                 std::to_string(h.records_consumed) + " consumed" +
                 (h.reusable() ? ", reusable" : "") + "; checker: " + std::to_string(errors) +

@@ -1,5 +1,6 @@
-// The setup.bin the window writes: read from a file, parsed and checked the way `ukpu build
-// --setup-bin` does it (format errors refuse the file; firmware findings are shown).
+// The setup.bin the window writes: read from a file, or made from a profile (a .toml file, as
+// `ukpu build --config`), then parsed and checked the way `ukpu build` does it (format errors
+// refuse the file; firmware findings are shown).
 #pragma once
 
 #include <cstdint>
@@ -13,14 +14,16 @@ namespace ukpu::gui {
 
 struct KeySource {
     std::string path;
+    bool from_profile = false;
     std::vector<std::uint8_t> bytes;
     std::string summary;                // "version 2.1, 10 records (0 consumed), checker: no error"
     bool usable = false;                // parsed without format error and no checker error
     std::vector<std::string> problems;  // the checker's errors and warnings, one line each
 };
 
-// Reads `path` and checks it for the `firmware` generations. Throws ukpu::cli::CliError
-// (exit_bad_input) when it cannot be read or has format errors (not a setup.bin).
+// Reads `path` (a profile when it ends in .toml) and checks it for the `firmware` generations.
+// Throws ukpu::cli::CliError: exit_bad_input when it cannot be read or has format errors (not a
+// setup.bin); a profile's own errors as `ukpu build --config` reports them.
 KeySource load_key_source(const std::string& path, const std::set<setupbin::Firmware>& firmware);
 
 }  // namespace ukpu::gui

@@ -173,8 +173,9 @@ void MainWindow::refresh() {
 }
 
 void MainWindow::choose_setup_bin() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Choose a setup.bin"), QString(),
-                                                      tr("setup.bin (*.bin);;All files (*)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Choose a setup.bin"), QString(),
+                                     tr("setup.bin or profile (*.bin *.toml);;All files (*)"));
     if (!path.isEmpty()) load_setup_bin(path);
 }
 

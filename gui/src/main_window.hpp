@@ -48,6 +48,7 @@ public:
     void refresh();
     bool load_setup_bin(const QString& path);
     StickTable& sticks() { return *table_; }
+    const std::optional<KeySource>& source() const { return source_; }
     void write_selected();
     void verify_selected();
     void stop();

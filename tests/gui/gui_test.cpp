@@ -103,6 +103,26 @@ TEST(GuiSticks, NothingIsWrittenWithoutAUsableSetupBinOrAStick) {
     EXPECT_FALSE(win.w.busy());
 }
 
+TEST(GuiSticks, AProfileMakesTheSameSetupBinAsTheCommandLine) {
+    FakeMachine m;
+    TempDir t;
+    Window win;
+    ASSERT_TRUE(win.w.load_setup_bin(QString::fromStdString(samples("pki-amt14.toml"))))
+        << (win.alerts.empty() ? "" : win.alerts[0].second.toStdString());
+    ASSERT_TRUE(win.w.source().has_value());
+    EXPECT_TRUE(win.w.source()->from_profile);
+    const auto r = run_ukpu(
+        {"setupbin", "create", "--config", samples("pki-amt14.toml"), "-o", t.path("cli.bin")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(win.w.source()->bytes, read_bytes(t.path("cli.bin")));
+    // A profile naming a setting that does not exist is refused with its name.
+    write_text(t.path("bad.toml"), "no-such-setting = 1\n");
+    EXPECT_FALSE(win.w.load_setup_bin(QString::fromStdString(t.path("bad.toml"))));
+    ASSERT_EQ(win.alerts.size(), 1u);
+    EXPECT_TRUE(win.alerts[0].second.contains("no-such-setting"))
+        << win.alerts[0].second.toStdString();
+}
+
 TEST(GuiConfirm, ShowsEveryIdentityAndWantsTheNameOfANonRemovableStick) {
     FakeMachine m;
     const auto found = ukpu::devices::discover_system();
