@@ -11,9 +11,11 @@
 namespace ukpu::gui {
 
 ConfirmDialog::ConfirmDialog(const std::vector<devices::DeviceInfo>& disks, bool unmount,
-                             QWidget* parent)
+                             StickAction action, QWidget* parent)
     : QDialog(parent) {
-    setWindowTitle(tr("Erase %n stick(s)?", nullptr, static_cast<int>(disks.size())));
+    const bool repair = action == StickAction::repair;
+    setWindowTitle(repair ? tr("Repair %n stick(s)?", nullptr, static_cast<int>(disks.size()))
+                          : tr("Erase %n stick(s)?", nullptr, static_cast<int>(disks.size())));
     auto* layout = new QVBoxLayout(this);
     QString list;
     QStringList names;
@@ -34,8 +36,11 @@ ConfirmDialog::ConfirmDialog(const std::vector<devices::DeviceInfo>& disks, bool
         list += "</li>";
     }
     auto* text = new QLabel(
-        tr("Every byte on these sticks may be overwritten; their files will be lost.") + "<ul>" +
-            list + "</ul>" +
+        (repair ? tr("These sticks are repaired in place: setup.bin is made findable by every "
+                     "firmware and every other file is kept. A journal on this computer lets an "
+                     "interrupted repair be finished, or undone, by repairing again here.")
+                : tr("Every byte on these sticks may be overwritten; their files will be lost.")) +
+            "<ul>" + list + "</ul>" +
             tr("Each one is checked again just before its first write: a stick swapped in the "
                "meantime is not written."),
         this);
@@ -51,7 +56,8 @@ ConfirmDialog::ConfirmDialog(const std::vector<devices::DeviceInfo>& disks, bool
         connect(typed_, &QLineEdit::textChanged, this, [this] { update_button(); });
     }
     auto* buttons = new QDialogButtonBox(this);
-    write_ = buttons->addButton(tr("Erase and write"), QDialogButtonBox::AcceptRole);
+    write_ = buttons->addButton(repair ? tr("Repair") : tr("Erase and write"),
+                                QDialogButtonBox::AcceptRole);
     auto* cancel = buttons->addButton(QDialogButtonBox::Cancel);
     cancel->setDefault(true);
     cancel->setFocus();
@@ -67,8 +73,8 @@ void ConfirmDialog::update_button() {
 }
 
 bool confirm_with_dialog(QWidget* parent, const std::vector<devices::DeviceInfo>& disks,
-                         bool unmount) {
-    ConfirmDialog dialog(disks, unmount, parent);
+                         bool unmount, StickAction action) {
+    ConfirmDialog dialog(disks, unmount, action, parent);
     return dialog.exec() == QDialog::Accepted;
 }
 

@@ -15,11 +15,14 @@ class QPushButton;
 
 namespace ukpu::gui {
 
+// What is about to happen to the sticks.
+enum class StickAction { write, repair };
+
 class ConfirmDialog : public QDialog {
     Q_OBJECT
 public:
     ConfirmDialog(const std::vector<devices::DeviceInfo>& disks, bool unmount,
-                  QWidget* parent = nullptr);
+                  StickAction action = StickAction::write, QWidget* parent = nullptr);
 
     // The names that must be typed ("sdb"), space-separated; empty when none.
     QString names_to_type() const { return names_; }
@@ -36,6 +39,6 @@ private:
 
 // Shows the dialog; true when the user confirmed.
 bool confirm_with_dialog(QWidget* parent, const std::vector<devices::DeviceInfo>& disks,
-                         bool unmount);
+                         bool unmount, StickAction action);
 
 }  // namespace ukpu::gui

@@ -19,6 +19,7 @@
 
 #include "confirm_dialog.hpp"
 #include "interrupt_guard.hpp"
+#include "key_repair.hpp"
 #include "key_target.hpp"
 #include "stick_table.hpp"
 #include "ukpu/fatwriter/verify.hpp"
@@ -62,9 +63,8 @@ QString error_text(const cli::CliError& e) {
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(tr("ukpu: Intel AMT USB provisioning keys"));
-    confirm_ = [](QWidget* p, const std::vector<devices::DeviceInfo>& disks, bool unmount) {
-        return confirm_with_dialog(p, disks, unmount);
-    };
+    confirm_ = [](QWidget* p, const std::vector<devices::DeviceInfo>& disks, bool unmount,
+                  StickAction action) { return confirm_with_dialog(p, disks, unmount, action); };
     alert_ = [](QWidget* p, const QString& title, const QString& text) {
         QMessageBox::warning(p, title, text);
     };
@@ -110,6 +110,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     auto* actions = new QHBoxLayout;
     write_ = new QPushButton(tr("Write keys"), central);
     verify_ = new QPushButton(tr("Verify"), central);
+    repair_ = new QPushButton(tr("Repair"), central);
+    repair_->setToolTip(tr("Make setup.bin findable by every firmware, keeping every other file"));
     stop_ = new QPushButton(tr("Stop"), central);
     stop_->setEnabled(false);
     overall_ = new QProgressBar(central);
@@ -117,6 +119,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     overall_->setValue(0);
     actions->addWidget(write_);
     actions->addWidget(verify_);
+    actions->addWidget(repair_);
     actions->addWidget(stop_);
     actions->addWidget(overall_);
     layout->addLayout(actions);
@@ -132,6 +135,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(firmware_, &QComboBox::currentIndexChanged, this, &MainWindow::firmware_changed);
     connect(write_, &QPushButton::clicked, this, &MainWindow::write_selected);
     connect(verify_, &QPushButton::clicked, this, &MainWindow::verify_selected);
+    connect(repair_, &QPushButton::clicked, this, &MainWindow::repair_selected);
     connect(stop_, &QPushButton::clicked, this, &MainWindow::stop);
     refresh();
 }
@@ -203,9 +207,70 @@ void MainWindow::firmware_changed() {
 void MainWindow::set_busy(bool on) {
     write_->setEnabled(!on);
     verify_->setEnabled(!on);
+    repair_->setEnabled(!on);
     refresh_->setEnabled(!on);
     show_all_->setEnabled(!on);
     stop_->setEnabled(on);
+}
+
+std::vector<devices::DeviceInfo> MainWindow::checked_and_confirmed(
+    const std::vector<int>& rows, const cli::DeviceWritePolicy& policy, StickAction action) {
+    // Every stick is checked again before any is confirmed or written.
+    std::vector<devices::DeviceInfo> disks;
+    for (int row : rows) {
+        const auto& listed = table_->disks()[static_cast<std::size_t>(row)];
+        try {
+            disks.push_back(cli::check_device_for_write(listed.path, policy, false));
+        } catch (const cli::CliError& e) {
+            table_->set_state(row, tr("refused"));
+            alert_(this, tr("Nothing written"), error_text(e));
+            return {};
+        }
+    }
+    if (!confirm_(this, disks, policy.unmount, action)) {
+        log(tr("Not confirmed: nothing written."));
+        return {};
+    }
+    return disks;
+}
+
+void MainWindow::start(const std::vector<int>& rows, const QString& done_text,
+                       std::function<std::vector<cli::StickOutcome>()> work) {
+    overall_->setValue(0);
+    set_busy(true);
+    worker_ = std::thread([this, rows, done_text, work = std::move(work)] {
+        std::vector<cli::StickOutcome> outcomes;
+        try {
+            outcomes = work();
+        } catch (const cli::CliError& e) {
+            // One stick: its failure comes as an error.
+            cli::StickOutcome out;
+            out.code = e.code();
+            out.message = e.message();
+            outcomes.push_back(std::move(out));
+        } catch (const std::exception& e) {
+            cli::StickOutcome out;
+            out.code = cli::exit_io;
+            out.message = e.what();
+            outcomes.push_back(std::move(out));
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, rows, done_text, outcomes = std::move(outcomes)]() mutable {
+                finished(rows, std::move(outcomes), done_text);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+std::function<void(std::uint64_t, std::uint64_t)> MainWindow::progress_reporter(std::size_t job,
+                                                                                int row) {
+    // Called from the stick's thread; shown in the window's thread.
+    return [this, job, row](std::uint64_t done, std::uint64_t total) {
+        QMetaObject::invokeMethod(
+            this, [this, job, row, done, total] { progress(job, row, done, total); },
+            Qt::QueuedConnection);
+    };
 }
 
 void MainWindow::write_selected() {
@@ -226,68 +291,64 @@ void MainWindow::write_selected() {
         alert_(this, tr("Nothing written"), tr("Tick the sticks to write."));
         return;
     }
-    // Every stick is checked again before any is confirmed or written.
     cli::DeviceWritePolicy policy;
     policy.unmount = unmount_->isChecked();
     policy.in_use.push_back({"the setup.bin", source_->path});
+    const auto disks = checked_and_confirmed(rows, policy, StickAction::write);
+    if (disks.empty()) return;
     std::vector<cli::StickJob> jobs;
-    std::vector<devices::DeviceInfo> disks;
-    for (int row : rows) {
-        const auto& listed = table_->disks()[static_cast<std::size_t>(row)];
-        try {
-            cli::StickJob job{cli::check_device_for_write(listed.path, policy, false),
-                              listed.path,
-                              source_->bytes,
-                              {}};
-            disks.push_back(job.disk);
-            jobs.push_back(std::move(job));
-        } catch (const cli::CliError& e) {
-            table_->set_state(row, tr("refused"));
-            alert_(this, tr("Nothing written"), error_text(e));
-            return;
-        }
-    }
-    if (!confirm_(this, disks, policy.unmount)) {
-        log(tr("Not confirmed: nothing written."));
-        return;
-    }
     done_.assign(rows.size(), {0, 0});
-    for (std::size_t i = 0; i < jobs.size(); ++i) {
+    for (std::size_t i = 0; i < disks.size(); ++i) {
         const int row = rows[i];
         table_->set_state(row, tr("writing"));
-        jobs[i].on_progress = [this, i, row](std::uint64_t done, std::uint64_t total) {
-            QMetaObject::invokeMethod(
-                this, [this, i, row, done, total] { progress(i, row, done, total); },
-                Qt::QueuedConnection);
-        };
+        jobs.push_back({disks[i], disks[i].path, source_->bytes, progress_reporter(i, row)});
     }
     log(tr("Writing %n stick(s): %1", nullptr, static_cast<int>(jobs.size()))
             .arg(qs(source_->path)));
-    overall_->setValue(0);
-    set_busy(true);
-    worker_ = std::thread([this, rows, jobs = std::move(jobs)] {
+    start(rows, tr("written and verified"), [jobs = std::move(jobs)] {
         cli::GlobalOptions g;
         g.json = true;  // nothing on stderr but errors: the window shows the outcome
         g.quiet = true;
-        std::vector<cli::StickOutcome> outcomes;
-        try {
-            fat::KeyOptions ko;
-            ko.timestamp = cli::key_timestamp();
-            ko.volume_id = cli::random_volume_id();
-            outcomes = cli::write_sticks(g, jobs, {}, ko);
-        } catch (const cli::CliError& e) {
-            // One stick: its failure comes as an error.
-            cli::StickOutcome out;
-            out.code = e.code();
-            out.message = e.message();
-            outcomes.push_back(std::move(out));
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, rows, outcomes = std::move(outcomes)]() mutable {
-                finished(rows, std::move(outcomes));
-            },
-            Qt::QueuedConnection);
+        fat::KeyOptions ko;
+        ko.timestamp = cli::key_timestamp();
+        ko.volume_id = cli::random_volume_id();
+        return cli::write_sticks(g, jobs, {}, ko);
+    });
+}
+
+void MainWindow::repair_selected() {
+    if (busy()) return;
+    const std::vector<int> rows = table_->selected_rows();
+    if (rows.empty()) {
+        alert_(this, tr("Nothing repaired"), tr("Tick the sticks to repair."));
+        return;
+    }
+    fat::RepairOptions ro;
+    try {
+        ro.journal_dir = cli::default_journal_dir();
+    } catch (const cli::CliError& e) {
+        alert_(this, tr("Nothing repaired"), error_text(e));
+        return;
+    }
+    cli::DeviceWritePolicy policy;
+    policy.unmount = unmount_->isChecked();
+    policy.in_use.push_back({"the repair journal", ro.journal_dir.string()});
+    const auto disks = checked_and_confirmed(rows, policy, StickAction::repair);
+    if (disks.empty()) return;
+    std::vector<cli::StickRepair> jobs;
+    done_.assign(rows.size(), {0, 0});
+    for (std::size_t i = 0; i < disks.size(); ++i) {
+        const int row = rows[i];
+        table_->set_state(row, tr("repairing"));
+        jobs.push_back({disks[i], disks[i].path, progress_reporter(i, row)});
+    }
+    log(tr("Repairing %n stick(s); journal in %1", nullptr, static_cast<int>(jobs.size()))
+            .arg(qs(ro.journal_dir.string())));
+    start(rows, tr("repaired and verified"), [jobs = std::move(jobs), ro] {
+        cli::GlobalOptions g;
+        g.json = true;
+        g.quiet = true;
+        return cli::repair_sticks(g, jobs, ro);
     });
 }
 
@@ -304,7 +365,8 @@ void MainWindow::progress(std::size_t job, int row, qulonglong done, qulonglong 
     if (all_total) overall_->setValue(static_cast<int>(all_done * 100 / all_total));
 }
 
-void MainWindow::finished(std::vector<int> rows, std::vector<cli::StickOutcome> outcomes) {
+void MainWindow::finished(std::vector<int> rows, std::vector<cli::StickOutcome> outcomes,
+                          QString done_text) {
     if (worker_.joinable()) worker_.join();
     set_busy(false);
     int code = cli::exit_ok;
@@ -313,8 +375,8 @@ void MainWindow::finished(std::vector<int> rows, std::vector<cli::StickOutcome> 
         const auto& d = table_->disks()[static_cast<std::size_t>(rows[i])];
         code = cli::worse_exit(code, out.code);
         if (out.code == cli::exit_ok) {
-            table_->set_state(rows[i], tr("written and verified"));
-            log(qs(d.path + ": written and verified (" + d.identity() + ")"));
+            table_->set_state(rows[i], done_text);
+            log(qs(d.path + ": ") + done_text + qs(" (" + d.identity() + ")"));
         } else {
             table_->set_state(rows[i], tr("FAILED (exit %1)").arg(out.code));
             log(qs(d.path + ": " + out.message));
@@ -322,7 +384,7 @@ void MainWindow::finished(std::vector<int> rows, std::vector<cli::StickOutcome> 
     }
     overall_->setValue(code == cli::exit_ok ? 100 : overall_->value());
     if (code != cli::exit_ok)
-        alert_(this, tr("Not every stick was written"),
+        alert_(this, tr("Not every stick was done"),
                tr("See the log for each stick and what to do next."));
     emit writeFinished(code);
 }

@@ -14,8 +14,10 @@
 #include <thread>
 #include <vector>
 
+#include "confirm_dialog.hpp"
 #include "devices/discovery.hpp"
 #include "key_source.hpp"
+#include "key_target.hpp"
 #include "stick_writer.hpp"
 
 class QCheckBox;
@@ -34,7 +36,8 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     // Asks to confirm the sticks about to be erased; true to go on (default: ConfirmDialog).
-    using Confirm = std::function<bool(QWidget*, const std::vector<devices::DeviceInfo>&, bool)>;
+    using Confirm = std::function<bool(QWidget*, const std::vector<devices::DeviceInfo>&,
+                                       bool unmount, StickAction action)>;
     // Shows why something was refused or failed (default: a message box).
     using Alert = std::function<void(QWidget*, const QString& title, const QString& text)>;
 
@@ -50,6 +53,7 @@ public:
     StickTable& sticks() { return *table_; }
     const std::optional<KeySource>& source() const { return source_; }
     void write_selected();
+    void repair_selected();
     void verify_selected();
     void stop();
     bool busy() const { return worker_.joinable(); }
@@ -58,8 +62,8 @@ public:
     void set_unmount(bool on);
 
 signals:
-    // After every stick of a Write was handled: the exit code of the command line's rules
-    // (0 all written and verified, else the most serious failure).
+    // After every stick of a Write or a Repair was handled: the exit code of the command line's
+    // rules (0 all done and verified, else the most serious failure).
     void writeFinished(int exit_code);
 
 private:
@@ -67,7 +71,16 @@ private:
     void choose_setup_bin();
     void firmware_changed();
     void progress(std::size_t job, int row, qulonglong done, qulonglong total);
-    void finished(std::vector<int> rows, std::vector<cli::StickOutcome> outcomes);
+    std::function<void(std::uint64_t, std::uint64_t)> progress_reporter(std::size_t job, int row);
+    // The ticked sticks, checked against the safety rules with `policy`, then confirmed; empty
+    // when one was refused or nothing was confirmed (said in the window).
+    std::vector<devices::DeviceInfo> checked_and_confirmed(const std::vector<int>& rows,
+                                                           const cli::DeviceWritePolicy& policy,
+                                                           StickAction action);
+    void start(const std::vector<int>& rows, const QString& done_text,
+               std::function<std::vector<cli::StickOutcome>()> work);
+    void finished(std::vector<int> rows, std::vector<cli::StickOutcome> outcomes,
+                  QString done_text);
     void set_busy(bool on);
 
     StickTable* table_ = nullptr;
@@ -79,6 +92,7 @@ private:
     QCheckBox* force_ = nullptr;
     QPushButton* write_ = nullptr;
     QPushButton* verify_ = nullptr;
+    QPushButton* repair_ = nullptr;
     QPushButton* stop_ = nullptr;
     QPushButton* refresh_ = nullptr;
     QProgressBar* overall_ = nullptr;

@@ -80,7 +80,7 @@ TEST(GuiSticks, NothingIsWrittenWithoutAUsableSetupBinOrAStick) {
     TempDir t;
     Window win;
     bool asked = false;
-    win.w.set_confirm([&](QWidget*, const auto&, bool) { return asked = true; });
+    win.w.set_confirm([&](QWidget*, const auto&, bool, auto) { return asked = true; });
     win.w.write_selected();  // no setup.bin
     ASSERT_EQ(win.alerts.size(), 1u);
     EXPECT_TRUE(win.alerts[0].second.contains("Choose the setup.bin"));
@@ -128,6 +128,10 @@ TEST(GuiConfirm, ShowsEveryIdentityAndWantsTheNameOfANonRemovableStick) {
     const auto found = ukpu::devices::discover_system();
     auto sdb = *found.find("sdb");
     ukpu::gui::ConfirmDialog removable({sdb}, false);
+    EXPECT_EQ(removable.write_button()->text(), "Erase and write");
+    ukpu::gui::ConfirmDialog repair({sdb}, false, ukpu::gui::StickAction::repair);
+    EXPECT_EQ(repair.write_button()->text(), "Repair");
+    EXPECT_TRUE(repair.windowTitle().startsWith("Repair"));
     EXPECT_TRUE(removable.names_to_type().isEmpty());
     EXPECT_EQ(removable.name_field(), nullptr);
     EXPECT_TRUE(removable.write_button()->isEnabled());
@@ -196,7 +200,7 @@ TEST_F(GuiOnLoop, WrittenOnlyAfterConfirmationThenVerifiedByTheCommandLine) {
     ASSERT_TRUE(win.w.sticks().select(name_, true));
     std::vector<ukpu::devices::DeviceInfo> shown;
     bool answer = false;
-    win.w.set_confirm([&](QWidget*, const auto& disks, bool) {
+    win.w.set_confirm([&](QWidget*, const auto& disks, bool, auto) {
         shown = disks;
         return answer;
     });
@@ -234,7 +238,7 @@ TEST_F(GuiOnLoop, AFailingWriteIsReportedWithWhatToDoNext) {
     win.w.refresh();
     ASSERT_TRUE(win.w.load_setup_bin(QString::fromStdString(corpus("v4-pki-amt-test-ca.bin"))));
     ASSERT_TRUE(win.w.sticks().select(name_, true));
-    win.w.set_confirm([](QWidget*, const auto&, bool) { return true; });
+    win.w.set_confirm([](QWidget*, const auto&, bool, auto) { return true; });
     QSignalSpy done(&win.w, &MainWindow::writeFinished);
     win.w.write_selected();
     ASSERT_TRUE(done.wait(20000));
@@ -252,7 +256,7 @@ TEST_F(GuiOnLoop, StoppedWritesSayWhatStateTheStickIsIn) {
     win.w.refresh();
     ASSERT_TRUE(win.w.load_setup_bin(QString::fromStdString(corpus("v4-pki-amt-test-ca.bin"))));
     ASSERT_TRUE(win.w.sticks().select(name_, true));
-    win.w.set_confirm([](QWidget*, const auto&, bool) { return true; });
+    win.w.set_confirm([](QWidget*, const auto&, bool, auto) { return true; });
     QSignalSpy done(&win.w, &MainWindow::writeFinished);
     win.w.write_selected();
     ASSERT_TRUE(done.wait(20000));
@@ -267,6 +271,41 @@ TEST_F(GuiOnLoop, StoppedWritesSayWhatStateTheStickIsIn) {
     ASSERT_TRUE(again.wait(20000));
     EXPECT_EQ(again.at(0).at(0).toInt(), 0) << win.w.log_text().toStdString();
     EXPECT_EQ(run_ukpu({"verify", "--device", node_}).exit_code, 0);
+}
+
+TEST_F(GuiOnLoop, RepairKeepsTheFilesAndMakesTheKeyFindable) {
+    if (run_shell("command -v mkfs.fat >/dev/null && command -v mcopy >/dev/null && command -v "
+                  "fsck.fat >/dev/null") != 0)
+        GTEST_SKIP() << "dosfstools/mtools missing";
+    // As desktop tools leave a stick: no partition table, a file first, setup.bin after it.
+    const std::string env = "MTOOLS_SKIP_CHECK=1 ";
+    ASSERT_EQ(run_shell("mkfs.fat -F16 " + img_ + " >/dev/null 2>&1"), 0);
+    ASSERT_EQ(run_shell(env + "mcopy -i " + img_ + " /etc/os-release ::NOTES.TXT"), 0);
+    ASSERT_EQ(run_shell(env + "mcopy -i " + img_ + " " + corpus("v4-pki-amt-test-ca.bin") +
+                        " ::Setup.Bin"),
+              0);
+    EXPECT_EQ(run_ukpu({"verify", "--device", node_, "--firmware", "legacy"}).exit_code, 1);
+    ScopedEnv state("XDG_STATE_HOME", t_.path("state"));
+    Window win;
+    win.w.refresh();
+    ASSERT_TRUE(win.w.sticks().select(name_, true));
+    ukpu::gui::StickAction asked = ukpu::gui::StickAction::write;
+    win.w.set_confirm([&](QWidget*, const auto&, bool, ukpu::gui::StickAction action) {
+        asked = action;
+        return true;
+    });
+    QSignalSpy done(&win.w, &MainWindow::writeFinished);
+    win.w.repair_selected();
+    ASSERT_TRUE(done.wait(20000));
+    EXPECT_EQ(done.at(0).at(0).toInt(), 0) << win.w.log_text().toStdString();
+    EXPECT_EQ(asked, ukpu::gui::StickAction::repair);
+    EXPECT_EQ(win.w.sticks().state(*win.w.sticks().row_of(name_)), "repaired and verified");
+    const auto v = run_ukpu({"verify", "--device", node_, "--firmware", "legacy,uefi"});
+    EXPECT_EQ(v.exit_code, 0) << v.out;
+    EXPECT_EQ(run_shell("fsck.fat -n " + img_ + " >/dev/null"), 0);
+    EXPECT_EQ(run_shell(env + "mtype -i " + img_ + " ::NOTES.TXT | cmp -s - /etc/os-release"), 0);
+    // The journal was used and removed.
+    EXPECT_TRUE(std::filesystem::is_empty(t_.path("state") + "/ukpu/journal"));
 }
 
 }  // namespace

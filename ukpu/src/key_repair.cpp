@@ -121,6 +121,15 @@ int repair_stick(const GlobalOptions& g, const fat::RepairOptions& ro, const Sti
 
 }  // namespace
 
+std::filesystem::path default_journal_dir() {
+    if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x)
+        return std::filesystem::path(x) / "ukpu" / "journal";
+    if (const char* h = std::getenv("HOME"); h && *h)
+        return std::filesystem::path(h) / ".local" / "state" / "ukpu" / "journal";
+    throw CliError(exit_usage, "--journal",
+                   "neither XDG_STATE_HOME nor HOME is set; give --journal");
+}
+
 int repair_exit_code(const fat::Error& e) {
     switch (e.code()) {
         case fat::ErrorCode::io:

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -19,6 +20,10 @@
 #include "ukpu/fatwriter/repair.hpp"
 
 namespace ukpu::cli {
+
+// $XDG_STATE_HOME/ukpu/journal, else ~/.local/state/ukpu/journal; CliError (exit_usage) when
+// neither variable is set.
+std::filesystem::path default_journal_dir();
 
 // The exit code of a repair error: 5 I/O, 3 an unreadable or inconsistent key, 1 a key that
 // cannot be repaired as asked.

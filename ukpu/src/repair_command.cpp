@@ -29,15 +29,6 @@ struct RepairCliOptions {
     std::uint32_t sector_size = 512;
 };
 
-std::filesystem::path default_journal_dir() {
-    if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x)
-        return std::filesystem::path(x) / "ukpu" / "journal";
-    if (const char* h = std::getenv("HOME"); h && *h)
-        return std::filesystem::path(h) / ".local" / "state" / "ukpu" / "journal";
-    throw CliError(exit_usage, "--journal",
-                   "neither XDG_STATE_HOME nor HOME is set; give --journal");
-}
-
 // The document of several sticks: each one's, and whether all went well.
 Json repairs_doc(Json& all, int code) {
     Json doc = Json::object();
