@@ -1,6 +1,7 @@
 #include "main_window.hpp"
 
 #include <QCheckBox>
+#include <QCloseEvent>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QGroupBox>
@@ -145,6 +146,17 @@ MainWindow::~MainWindow() {
         cli::InterruptGuard::request_stop();
         worker_.join();
     }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (!busy()) {
+        event->accept();
+        return;
+    }
+    event->ignore();
+    alert_(this, tr("Sticks are being written"),
+           tr("Closing now would leave them half written. Press Stop (each stick stops after its "
+              "current write request and says what state it is in), then close."));
 }
 
 void MainWindow::log(const QString& line) {

@@ -61,6 +61,10 @@ public:
     void set_show_all(bool on);
     void set_unmount(bool on);
 
+protected:
+    // Closing while sticks are being written is refused: Stop first, then close.
+    void closeEvent(QCloseEvent* event) override;
+
 signals:
     // After every stick of a Write or a Repair was handled: the exit code of the command line's
     // rules (0 all done and verified, else the most serious failure).

@@ -295,8 +295,18 @@ TEST_F(GuiOnLoop, RepairKeepsTheFilesAndMakesTheKeyFindable) {
         return true;
     });
     QSignalSpy done(&win.w, &MainWindow::writeFinished);
-    win.w.repair_selected();
-    ASSERT_TRUE(done.wait(20000));
+    {
+        // Slowed writes: the window is busy long enough to be asked to close, which it refuses.
+        ScopedEnv slow("UKPU_REPAIR_WRITE_DELAY_MS", "100");
+        win.w.show();
+        win.w.repair_selected();
+        ASSERT_TRUE(win.w.busy());
+        EXPECT_FALSE(win.w.close());
+        EXPECT_TRUE(win.w.isVisible());
+        ASSERT_EQ(win.alerts.size(), 1u);
+        EXPECT_TRUE(win.alerts[0].second.contains("Press Stop"));
+        ASSERT_TRUE(done.wait(20000));
+    }
     EXPECT_EQ(done.at(0).at(0).toInt(), 0) << win.w.log_text().toStdString();
     EXPECT_EQ(asked, ukpu::gui::StickAction::repair);
     EXPECT_EQ(win.w.sticks().state(*win.w.sticks().row_of(name_)), "repaired and verified");
