@@ -11,9 +11,11 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <tuple>
 
 #include "../devices/fake_sysfs.hpp"
+#include "../devices/loop_stick.hpp"
 #include "context.hpp"
 #include "interrupt_guard.hpp"
 #include "key_target.hpp"
@@ -314,60 +316,25 @@ protected:
         if (::geteuid() != 0 || run_shell("command -v losetup >/dev/null 2>&1") != 0)
             GTEST_SKIP() << "loop devices need root";
         img_ = t_.path("stick.img");
-        ASSERT_EQ(run_shell("truncate -s 64M " + img_), 0);
-        FILE* p = ::popen(("losetup -f --show " + img_).c_str(), "r");
-        char line[64] = {};
-        if (p && std::fgets(line, sizeof line, p)) loop_ = line;
-        if (p) ::pclose(p);
-        loop_ = loop_.substr(0, loop_.find('\n'));
-        ASSERT_EQ(loop_.rfind("/dev/loop", 0), 0u) << loop_;
-        const std::string name = loop_.substr(5);
-        // The fake machine's detached loop0 would shadow a real loop device of the same number.
-        std::filesystem::remove(m_.f.sysfs() + "/block/loop0");
-        std::filesystem::remove(m_.f.sysfs() + "/class/block/loop0");
-        std::string dev;
-        std::ifstream("/sys/block/" + name + "/dev") >> dev;
-        const std::string hc = "pci0000:00/0000:00:14.0/usb3/";
-        m_.f.add_usb_device(hc + "3-2", "0781", "5567", "STICK0001", "SanDisk", "Cruzer Blade");
-        FakeSystem::Disk d{"sdx", dev, 131072, 512, true, false, "SanDisk", "Cruzer", ""};
-        m_.f.add_disk(hc + "3-2/3-2:1.0/host9/target9:0:0/9:0:0:0", d);
-    }
-    void TearDown() override {
-        for (const auto& l : more_loops_) run_shell("losetup -d " + l);
-        if (!loop_.empty()) run_shell("losetup -d " + loop_);
+        loop_ = add_stick("sdx", "STICK0001", 64, "3-2");
+        ASSERT_FALSE(loop_.empty()) << "losetup failed";
     }
     // Another loop device of `mib` MiB, dressed as USB stick `name` with `serial` on port `port`
-    // of the same hub; its path.
+    // of the same hub; its path, or empty when it could not be attached.
     std::string add_stick(const std::string& name, const std::string& serial, int mib,
                           const std::string& port) {
-        const std::string img = t_.path(name + ".img");
-        if (run_shell("truncate -s " + std::to_string(mib) + "M " + img) != 0) return {};
-        FILE* p = ::popen(("losetup -f --show " + img).c_str(), "r");
-        char line[64] = {};
-        std::string loop;
-        if (p && std::fgets(line, sizeof line, p)) loop = line;
-        if (p) ::pclose(p);
-        loop = loop.substr(0, loop.find('\n'));
-        if (loop.rfind("/dev/loop", 0) != 0) return {};
-        more_loops_.push_back(loop);
-        std::string dev;
-        std::ifstream("/sys/block/" + loop.substr(5) + "/dev") >> dev;
-        const std::string hc = "pci0000:00/0000:00:14.0/usb3/";
-        const std::string host = std::to_string(10 + more_loops_.size());
-        m_.f.add_usb_device(hc + port, "0781", "5567", serial, "SanDisk", "Cruzer Blade");
-        FakeSystem::Disk d{name,      dev,      static_cast<std::uint64_t>(mib) * 2048,
-                           512,       true,     false,
-                           "SanDisk", "Cruzer", ""};
-        m_.f.add_disk(hc + port + "/" + port + ":1.0/host" + host + "/target" + host + ":0:0/" +
-                          host + ":0:0:0",
-                      d);
-        return loop;
+        const std::string image = sticks_.empty() ? img_ : t_.path(name + ".img");
+        sticks_.push_back(std::make_unique<LoopStick>(image, mib));
+        if (!sticks_.back()->ok()) return {};
+        sticks_.back()->dress_as_usb_stick(m_.f, name, serial, port,
+                                           8 + static_cast<int>(sticks_.size()));
+        return sticks_.back()->loop();
     }
     TempDir t_;
     FakeMachine m_;
     std::string img_;
     std::string loop_;
-    std::vector<std::string> more_loops_;
+    std::vector<std::unique_ptr<LoopStick>> sticks_;  // detached before t_ goes
 };
 
 TEST_F(FakeStickOnLoop, WrittenAfterTheIdentityIsShownThenVerified) {
@@ -624,25 +591,14 @@ TEST_F(FakeStickOnLoop, KeyBatchOnSeveralSticksRecordsWhichStickHoldsWhichRecord
               "generated");
 }
 
-// A stick formatted the way desktop tools do it: FAT16 without a partition table, a file first,
-// setup.bin after it under a mixed-case name: old firmware would not find it.
-void make_desktop_key(const std::string& dev) {
-    const std::string env = "MTOOLS_SKIP_CHECK=1 ";
-    ASSERT_EQ(run_shell("mkfs.fat -F16 -n DESKTOP " + dev + " >/dev/null 2>&1"), 0);
-    ASSERT_EQ(run_shell(env + "mcopy -i " + dev + " /etc/os-release ::NOTES.TXT 2>/dev/null"), 0);
-    ASSERT_EQ(run_shell(env + "mcopy -i " + dev + " " + corpus("v4-pki-amt-test-ca.bin") +
-                        " ::Setup.Bin 2>/dev/null"),
-              0);
-}
-
 TEST_F(FakeStickOnLoop, SeveralSticksAreRepairedAtOnceKeepingTheirFiles) {
     if (run_shell("command -v mkfs.fat >/dev/null && command -v mcopy >/dev/null && command -v "
                   "fsck.fat >/dev/null") != 0)
         GTEST_SKIP() << "dosfstools/mtools missing";
     const std::string loop2 = add_stick("sdy", "STICK0002", 32, "3-3");
     ASSERT_FALSE(loop2.empty());
-    make_desktop_key(loop_);
-    make_desktop_key(loop2);
+    ASSERT_TRUE(make_desktop_key(loop_, corpus("v4-pki-amt-test-ca.bin")));
+    ASSERT_TRUE(make_desktop_key(loop2, corpus("v4-pki-amt-test-ca.bin")));
     ASSERT_EQ(run_ukpu({"verify", "--device", loop_, "--firmware", "legacy"}).exit_code, 1);
     const std::string journal = t_.path("journal");
 
@@ -674,7 +630,7 @@ TEST_F(FakeStickOnLoop, InterruptedRepairSaysHowToFinishAndTheNextRunDoes) {
     if (run_shell("command -v mkfs.fat >/dev/null && command -v mcopy >/dev/null && command -v "
                   "fsck.fat >/dev/null") != 0)
         GTEST_SKIP() << "dosfstools/mtools missing";
-    make_desktop_key(loop_);
+    ASSERT_TRUE(make_desktop_key(loop_, corpus("v4-pki-amt-test-ca.bin")));
     const std::string journal = t_.path("journal");
     {
         ScopedEnv stop("UKPU_INTERRUPT_AFTER_WRITES", "1");

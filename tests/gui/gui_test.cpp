@@ -15,9 +15,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 
 #include "../cli/run_ukpu.hpp"
 #include "../devices/fake_sysfs.hpp"
+#include "../devices/loop_stick.hpp"
 #include "confirm_dialog.hpp"
 #include "main_window.hpp"
 #include "stick_table.hpp"
@@ -155,42 +157,47 @@ protected:
         if (::geteuid() != 0 || run_shell("command -v losetup >/dev/null 2>&1") != 0)
             GTEST_SKIP() << "loop devices need root";
         img_ = t_.path("stick.img");
-        ASSERT_EQ(run_shell("truncate -s 64M " + img_), 0);
-        FILE* p = ::popen(("losetup -f --show " + img_).c_str(), "r");
-        char line[64] = {};
-        if (p && std::fgets(line, sizeof line, p)) loop_ = line;
-        if (p) ::pclose(p);
-        loop_ = loop_.substr(0, loop_.find('\n'));
-        ASSERT_EQ(loop_.rfind("/dev/loop", 0), 0u) << loop_;
-        std::filesystem::remove(m_.f.sysfs() + "/block/loop0");
-        std::filesystem::remove(m_.f.sysfs() + "/class/block/loop0");
-        std::string dev;
-        std::ifstream("/sys/block/" + loop_.substr(5) + "/dev") >> dev;
         // The window writes the node discovery names, /dev/<name>: a node of that name for the
         // loop device's number, unique to this test.
+        stick_ = std::make_unique<LoopStick>(img_, 64);
+        ASSERT_TRUE(stick_->ok()) << "losetup failed";
+        loop_ = stick_->loop();
         name_ = "ukpugui" + loop_.substr(9);
+        stick_->dress_as_usb_stick(m_.f, name_, "STICK0001", "3-2", 9);
         node_ = "/dev/" + name_;
+        const std::string dev = stick_->dev();
         const auto colon = dev.find(':');
         if (run_shell("mknod " + node_ + " b " + dev.substr(0, colon) + " " +
                       dev.substr(colon + 1)) != 0) {
             node_.clear();
             GTEST_SKIP() << "cannot make a device node";
         }
-        const std::string hc = "pci0000:00/0000:00:14.0/usb3/";
-        m_.f.add_usb_device(hc + "3-2", "0781", "5567", "STICK0001", "SanDisk", "Cruzer Blade");
-        FakeSystem::Disk d{name_, dev, 131072, 512, true, false, "SanDisk", "Cruzer", ""};
-        m_.f.add_disk(hc + "3-2/3-2:1.0/host9/target9:0:0/9:0:0:0", d);
     }
     void TearDown() override {
         if (!node_.empty()) std::filesystem::remove(node_);
-        if (!loop_.empty()) run_shell("losetup -d " + loop_);
     }
-    std::string name_;
-    std::string node_;
+    // The window with the corpus key chosen and this stick ticked; confirmations answered yes.
+    void prepare(Window& win) {
+        win.w.refresh();
+        ASSERT_TRUE(win.w.load_setup_bin(QString::fromStdString(corpus("v4-pki-amt-test-ca.bin"))));
+        ASSERT_TRUE(win.w.sticks().select(name_, true));
+        win.w.set_confirm([](QWidget*, const auto&, bool, auto) { return true; });
+    }
+    // Presses Write and waits for the outcome; its exit code (-1 when it never came).
+    static int write_and_wait(Window& win) {
+        QSignalSpy done(&win.w, &MainWindow::writeFinished);
+        win.w.write_selected();
+        if (!done.wait(20000)) return -1;
+        return done.at(0).at(0).toInt();
+    }
+    QString state(Window& win) const { return win.w.sticks().state(*win.w.sticks().row_of(name_)); }
     TempDir t_;
     FakeMachine m_;
+    std::unique_ptr<LoopStick> stick_;  // detached before t_ goes
     std::string img_;
     std::string loop_;
+    std::string name_;
+    std::string node_;
 };
 
 TEST_F(GuiOnLoop, WrittenOnlyAfterConfirmationThenVerifiedByTheCommandLine) {
@@ -235,15 +242,9 @@ TEST_F(GuiOnLoop, WrittenOnlyAfterConfirmationThenVerifiedByTheCommandLine) {
 TEST_F(GuiOnLoop, AFailingWriteIsReportedWithWhatToDoNext) {
     ScopedEnv fail("UKPU_FAIL_AFTER_WRITES", "1");
     Window win;
-    win.w.refresh();
-    ASSERT_TRUE(win.w.load_setup_bin(QString::fromStdString(corpus("v4-pki-amt-test-ca.bin"))));
-    ASSERT_TRUE(win.w.sticks().select(name_, true));
-    win.w.set_confirm([](QWidget*, const auto&, bool, auto) { return true; });
-    QSignalSpy done(&win.w, &MainWindow::writeFinished);
-    win.w.write_selected();
-    ASSERT_TRUE(done.wait(20000));
-    EXPECT_EQ(done.at(0).at(0).toInt(), 5);
-    EXPECT_EQ(win.w.sticks().state(*win.w.sticks().row_of(name_)), "FAILED (exit 5)");
+    prepare(win);
+    EXPECT_EQ(write_and_wait(win), 5);
+    EXPECT_EQ(state(win), "FAILED (exit 5)");
     EXPECT_TRUE(win.w.log_text().contains("holds no usable key")) << win.w.log_text().toStdString();
     EXPECT_TRUE(win.w.log_text().contains("ukpu verify --device " + QString::fromStdString(node_)));
     ASSERT_EQ(win.alerts.size(), 1u);
@@ -253,23 +254,14 @@ TEST_F(GuiOnLoop, StoppedWritesSayWhatStateTheStickIsIn) {
     // The interruption arrives as Stop or Ctrl-C would: after the first write request.
     ScopedEnv stop("UKPU_INTERRUPT_AFTER_WRITES", "1");
     Window win;
-    win.w.refresh();
-    ASSERT_TRUE(win.w.load_setup_bin(QString::fromStdString(corpus("v4-pki-amt-test-ca.bin"))));
-    ASSERT_TRUE(win.w.sticks().select(name_, true));
-    win.w.set_confirm([](QWidget*, const auto&, bool, auto) { return true; });
-    QSignalSpy done(&win.w, &MainWindow::writeFinished);
-    win.w.write_selected();
-    ASSERT_TRUE(done.wait(20000));
-    EXPECT_EQ(done.at(0).at(0).toInt(), 130);
-    EXPECT_EQ(win.w.sticks().state(*win.w.sticks().row_of(name_)), "FAILED (exit 130)");
+    prepare(win);
+    EXPECT_EQ(write_and_wait(win), 130);
+    EXPECT_EQ(state(win), "FAILED (exit 130)");
     EXPECT_TRUE(win.w.log_text().contains("interrupted; stopped after 1 write requests"))
         << win.w.log_text().toStdString();
     // Written again without the interruption: the key is made.
     ::unsetenv("UKPU_INTERRUPT_AFTER_WRITES");
-    QSignalSpy again(&win.w, &MainWindow::writeFinished);
-    win.w.write_selected();
-    ASSERT_TRUE(again.wait(20000));
-    EXPECT_EQ(again.at(0).at(0).toInt(), 0) << win.w.log_text().toStdString();
+    EXPECT_EQ(write_and_wait(win), 0) << win.w.log_text().toStdString();
     EXPECT_EQ(run_ukpu({"verify", "--device", node_}).exit_code, 0);
 }
 
@@ -278,12 +270,7 @@ TEST_F(GuiOnLoop, RepairKeepsTheFilesAndMakesTheKeyFindable) {
                   "fsck.fat >/dev/null") != 0)
         GTEST_SKIP() << "dosfstools/mtools missing";
     // As desktop tools leave a stick: no partition table, a file first, setup.bin after it.
-    const std::string env = "MTOOLS_SKIP_CHECK=1 ";
-    ASSERT_EQ(run_shell("mkfs.fat -F16 " + img_ + " >/dev/null 2>&1"), 0);
-    ASSERT_EQ(run_shell(env + "mcopy -i " + img_ + " /etc/os-release ::NOTES.TXT"), 0);
-    ASSERT_EQ(run_shell(env + "mcopy -i " + img_ + " " + corpus("v4-pki-amt-test-ca.bin") +
-                        " ::Setup.Bin"),
-              0);
+    ASSERT_TRUE(make_desktop_key(img_, corpus("v4-pki-amt-test-ca.bin")));
     EXPECT_EQ(run_ukpu({"verify", "--device", node_, "--firmware", "legacy"}).exit_code, 1);
     ScopedEnv state("XDG_STATE_HOME", t_.path("state"));
     Window win;
@@ -313,7 +300,9 @@ TEST_F(GuiOnLoop, RepairKeepsTheFilesAndMakesTheKeyFindable) {
     const auto v = run_ukpu({"verify", "--device", node_, "--firmware", "legacy,uefi"});
     EXPECT_EQ(v.exit_code, 0) << v.out;
     EXPECT_EQ(run_shell("fsck.fat -n " + img_ + " >/dev/null"), 0);
-    EXPECT_EQ(run_shell(env + "mtype -i " + img_ + " ::NOTES.TXT | cmp -s - /etc/os-release"), 0);
+    EXPECT_EQ(run_shell("MTOOLS_SKIP_CHECK=1 mtype -i " + img_ +
+                        " ::NOTES.TXT | cmp -s - /etc/os-release"),
+              0);
     // The journal was used and removed.
     EXPECT_TRUE(std::filesystem::is_empty(t_.path("state") + "/ukpu/journal"));
 }
