@@ -28,15 +28,6 @@ namespace {
 
 using namespace ukpu::test;
 
-// The fake machine, with the three overrides pointing at it.
-struct FakeMachine {
-    FakeSystem f;
-    ScopedEnv root{"UKPU_SYSFS_ROOT", f.sysfs()};
-    ScopedEnv mounts{"UKPU_MOUNTINFO", f.mountinfo()};
-    ScopedEnv swaps{"UKPU_SWAPS", f.swaps()};
-    FakeMachine() { f.build_standard_machine(); }
-};
-
 RunResult build_on(const std::string& dev, std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"build", "--device", dev, "--setup-bin",
                                      corpus("v4-pki-amt-test-ca.bin")};

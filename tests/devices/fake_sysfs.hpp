@@ -188,4 +188,14 @@ private:
     const char* name_;
 };
 
+// The machine of the tests with the three overrides (UKPU_SYSFS_ROOT, UKPU_MOUNTINFO,
+// UKPU_SWAPS) pointing at it, for the life of the object.
+struct FakeMachine {
+    FakeSystem f;
+    ScopedEnv root{"UKPU_SYSFS_ROOT", f.sysfs()};
+    ScopedEnv mounts{"UKPU_MOUNTINFO", f.mountinfo()};
+    ScopedEnv swaps{"UKPU_SWAPS", f.swaps()};
+    FakeMachine() { f.build_standard_machine(); }
+};
+
 }  // namespace ukpu::test

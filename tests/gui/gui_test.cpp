@@ -29,15 +29,6 @@ namespace {
 using namespace ukpu::test;
 using ukpu::gui::MainWindow;
 
-// The fake machine, with the three overrides pointing at it.
-struct FakeMachine {
-    FakeSystem f;
-    ScopedEnv root{"UKPU_SYSFS_ROOT", f.sysfs()};
-    ScopedEnv mounts{"UKPU_MOUNTINFO", f.mountinfo()};
-    ScopedEnv swaps{"UKPU_SWAPS", f.swaps()};
-    FakeMachine() { f.build_standard_machine(); }
-};
-
 // A window whose message boxes are recorded instead of shown.
 struct Window {
     MainWindow w;
