@@ -35,7 +35,7 @@ public:
     void flush() override { base_->flush(); }
     std::string describe() const override { return base_->describe(); }
     const fat::IoStats& stats() const override { return base_->stats(); }
-    fat::BlockDevice& inner() { return *base_; }
+    void drop_cache() override { base_->drop_cache(); }
 
 private:
     std::unique_ptr<fat::BlockDevice> base_;
@@ -256,10 +256,7 @@ int repair_opened_key(const GlobalOptions& g, const fat::RepairOptions& ro,
                            ", before it was read back: run `ukpu verify --device " + target +
                            "` to check it");
     // Read back past the page cache, as the firmware would.
-    fat::BlockDevice* medium = &dev;
-    if (auto* w = dynamic_cast<WatchedDevice*>(medium)) medium = &w->inner();
-    if (auto* s = dynamic_cast<SlowDevice*>(medium)) medium = &s->inner();
-    if (auto* bd = dynamic_cast<fat::LinuxBlockDevice*>(medium)) bd->drop_cache();
+    dev.drop_cache();
     fat::VerifyOptions vo;
     vo.legacy = res.plan.strict_conversion || res.plan.fat_type == fat::FatType::fat16;
     vo.mebx = false;

@@ -264,9 +264,7 @@ int check_written_key(const GlobalOptions& g, const std::string& target, fat::Bl
                       size_text(io.bytes_written) + ")");
 
     // Read back past the page cache and check as the firmware would.
-    fat::BlockDevice* medium = &dev;
-    if (auto* w = dynamic_cast<WatchedDevice*>(medium)) medium = &w->inner();
-    if (auto* bd = dynamic_cast<fat::LinuxBlockDevice*>(medium)) bd->drop_cache();
+    dev.drop_cache();
     const auto back = read_back(dev);
     const bool same = back && *back == setup;
     fat::VerifyReport r = fat::verify_key(dev);

@@ -45,8 +45,8 @@ public:
     void flush() override { inner_->flush(); }
     std::string describe() const override { return inner_->describe(); }
     const fat::IoStats& stats() const override { return inner_->stats(); }
+    void drop_cache() override { inner_->drop_cache(); }
 
-    fat::BlockDevice& inner() { return *inner_; }
     // Drops the hooks (their captures may not outlive the write); plain pass-through after.
     void stop_watching() { hooks_ = Hooks{}; }
     std::uint64_t writes_done() const { return writes_; }

@@ -36,6 +36,10 @@ public:
     // "image file /tmp/key.img" / "block device /dev/sdb" / "partition at sector 2048 of ..."
     virtual std::string describe() const = 0;
     virtual const IoStats& stats() const = 0;
+    // Drops what the operating system caches of the device, so that the next reads come from
+    // the medium (a read-back that proves what was written). Nothing to do by default; devices
+    // that wrap another forward it.
+    virtual void drop_cache() {}
 
     std::uint64_t size_bytes() const { return sector_count() * sector_size(); }
 
@@ -87,8 +91,7 @@ public:
     void flush() override;
     std::string describe() const override;
     const IoStats& stats() const override { return stats_; }
-    // Drops the device's cached pages so that the next reads come from the medium.
-    void drop_cache();
+    void drop_cache() override;
 
 private:
     LinuxBlockDevice(int fd, std::filesystem::path path, std::uint32_t sector_size,
@@ -112,6 +115,7 @@ public:
     void flush() override { base_.flush(); }
     std::string describe() const override;
     const IoStats& stats() const override { return base_.stats(); }
+    void drop_cache() override { base_.drop_cache(); }
     std::uint64_t first_sector() const { return first_; }
 
 private:
