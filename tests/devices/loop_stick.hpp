@@ -74,4 +74,12 @@ inline bool make_desktop_key(const std::string& target, const std::string& setup
                            .c_str()) == 0;
 }
 
+// True when the key `target` still holds the NOTES.TXT make_desktop_key put there, byte for
+// byte (mtools reads it back).
+inline bool desktop_key_notes_kept(const std::string& target) {
+    return std::system(("MTOOLS_SKIP_CHECK=1 mtype -i " + target +
+                        " ::NOTES.TXT 2>/dev/null | cmp -s - /etc/os-release")
+                           .c_str()) == 0;
+}
+
 }  // namespace ukpu::test
