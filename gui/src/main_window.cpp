@@ -172,10 +172,6 @@ void MainWindow::set_show_all(bool on) {
     refresh();
 }
 
-void MainWindow::set_unmount(bool on) {
-    unmount_->setChecked(on);
-}
-
 void MainWindow::refresh() {
     if (busy()) return;
     try {

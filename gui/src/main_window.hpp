@@ -59,7 +59,6 @@ public:
     bool busy() const { return worker_.joinable(); }
     QString log_text() const;
     void set_show_all(bool on);
-    void set_unmount(bool on);
 
 protected:
     // Closing while sticks are being written is refused: Stop first, then close.
