@@ -16,9 +16,9 @@
 #include <fstream>
 #include <string>
 
-#include "keys/batch_builder.hpp"
-#include "keys/exports.hpp"
-#include "keys/key_store.hpp"
+#include "ukpu/keys/batch_builder.hpp"
+#include "ukpu/keys/exports.hpp"
+#include "ukpu/keys/key_store.hpp"
 
 namespace {
 

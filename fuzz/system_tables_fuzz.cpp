@@ -16,8 +16,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "devices/error.hpp"
-#include "devices/mounts.hpp"
+#include "ukpu/devices/error.hpp"
+#include "ukpu/devices/mounts.hpp"
 
 namespace dv = ukpu::devices;
 

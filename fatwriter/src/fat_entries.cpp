@@ -1,7 +1,7 @@
 #include "fat_entries.hpp"
 
 #include "ukpu/fatwriter/ondisk.hpp"
-#include "ukpu/setupbin/bytes.hpp"
+#include "ukpu/base/bytes.hpp"
 
 namespace ukpu::fat {
 

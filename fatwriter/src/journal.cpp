@@ -11,7 +11,7 @@
 #include <set>
 
 #include "overlay_device.hpp"
-#include "ukpu/setupbin/bytes.hpp"
+#include "ukpu/base/bytes.hpp"
 
 namespace ukpu::fat {
 

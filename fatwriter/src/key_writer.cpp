@@ -10,7 +10,7 @@
 #include "ukpu/fatwriter/dos_time.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/ondisk.hpp"
-#include "ukpu/setupbin/bytes.hpp"
+#include "ukpu/base/bytes.hpp"
 #include "write_plan.hpp"
 
 namespace ukpu::fat {

@@ -3,7 +3,7 @@
 
 #include "ukpu/fatwriter/directory.hpp"
 #include "ukpu/fatwriter/ondisk.hpp"
-#include "ukpu/setupbin/bytes.hpp"
+#include "ukpu/base/bytes.hpp"
 
 namespace ukpu::fat {
 

@@ -8,7 +8,7 @@
 #include "ukpu/fatwriter/ondisk.hpp"
 #include "ukpu/fatwriter/partition.hpp"
 #include "ukpu/fatwriter/verify.hpp"
-#include "ukpu/setupbin/bytes.hpp"
+#include "ukpu/base/bytes.hpp"
 
 namespace ukpu::fat {
 

@@ -4,7 +4,7 @@
 
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/ondisk.hpp"
-#include "ukpu/setupbin/bytes.hpp"
+#include "ukpu/base/bytes.hpp"
 #include "ukpu/setupbin/format.hpp"
 #include "ukpu/setupbin/guid.hpp"
 #include "ukpu/setupbin/version.hpp"

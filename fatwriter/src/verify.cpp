@@ -9,7 +9,7 @@
 #include "ukpu/fatwriter/ondisk.hpp"
 #include "ukpu/fatwriter/partition.hpp"
 #include "ukpu/fatwriter/volume.hpp"
-#include "ukpu/setupbin/bytes.hpp"
+#include "ukpu/base/bytes.hpp"
 #include "ukpu/setupbin/check.hpp"
 #include "ukpu/setupbin/error.hpp"
 #include "ukpu/setupbin/format.hpp"

@@ -8,7 +8,7 @@
 
 #include <vector>
 
-#include "devices/discovery.hpp"
+#include "ukpu/devices/discovery.hpp"
 
 class QLineEdit;
 class QPushButton;

@@ -175,7 +175,7 @@ void MainWindow::set_show_all(bool on) {
 void MainWindow::refresh() {
     if (busy()) return;
     try {
-        const devices::Discovery found = devices::discover_system();
+        const devices::Discovery found = devices::discover_machine(cli::machine_from_environment());
         table_->fill(found, show_all_->isChecked());
         for (const auto& d : table_->disks())
             for (const auto& n : d.notes) log(qs(d.path + ": " + n));

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "confirm_dialog.hpp"
-#include "devices/discovery.hpp"
+#include "ukpu/devices/discovery.hpp"
 #include "key_source.hpp"
 #include "key_target.hpp"
 #include "stick_writer.hpp"

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "devices/discovery.hpp"
+#include "ukpu/devices/discovery.hpp"
 
 namespace ukpu::gui {
 

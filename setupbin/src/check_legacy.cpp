@@ -1,7 +1,7 @@
 // Rules of the old raw-I/O BIOS and the MEBx of its era: entry order (spec section 7) and
 // variables newer than the file's version.
 #include "check_context.hpp"
-#include "ukpu/setupbin/bytes.hpp"
+#include "ukpu/base/bytes.hpp"
 
 namespace ukpu::setupbin::detail {
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "hex_text.hpp"
-#include "ukpu/setupbin/bytes.hpp"
+#include "ukpu/base/bytes.hpp"
 #include "ukpu/setupbin/error.hpp"
 #include "ukpu/setupbin/format.hpp"
 

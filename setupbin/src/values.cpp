@@ -7,7 +7,7 @@
 #include <cctype>
 #include <charconv>
 
-#include "ukpu/setupbin/bytes.hpp"
+#include "ukpu/base/bytes.hpp"
 #include "ukpu/setupbin/error.hpp"
 
 namespace ukpu::setupbin {

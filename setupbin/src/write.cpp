@@ -7,7 +7,7 @@
 
 #include "hex_text.hpp"
 #include "scramble.hpp"
-#include "ukpu/setupbin/bytes.hpp"
+#include "ukpu/base/bytes.hpp"
 #include "ukpu/setupbin/error.hpp"
 #include "ukpu/setupbin/format.hpp"
 

@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "devices/discovery.hpp"
-#include "devices/error.hpp"
+#include "ukpu/devices/discovery.hpp"
+#include "ukpu/devices/error.hpp"
 #include "fake_sysfs.hpp"
 
 namespace {

@@ -1,8 +1,8 @@
 // The mount and swap tables: mountinfo fields, escapes, optional fields; /proc/swaps.
 #include <gtest/gtest.h>
 
-#include "devices/error.hpp"
-#include "devices/mounts.hpp"
+#include "ukpu/devices/error.hpp"
+#include "ukpu/devices/mounts.hpp"
 
 namespace {
 

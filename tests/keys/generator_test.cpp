@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "keys/pidpps_generator.hpp"
+#include "ukpu/keys/pidpps_generator.hpp"
 #include "keys_test_util.hpp"
 #include "ukpu/setupbin/password.hpp"
 

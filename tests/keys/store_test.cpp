@@ -9,11 +9,11 @@
 #include <gtest/gtest.h>
 
 #include "../cli/run_ukpu.hpp"
-#include "keys/batch_builder.hpp"
-#include "keys/error.hpp"
-#include "keys/exports.hpp"
-#include "keys/key_store.hpp"
-#include "keys/key_store_schema.hpp"
+#include "ukpu/keys/batch_builder.hpp"
+#include "ukpu/keys/error.hpp"
+#include "ukpu/keys/exports.hpp"
+#include "ukpu/keys/key_store.hpp"
+#include "ukpu/keys/key_store_schema.hpp"
 #include "keys_test_util.hpp"
 
 namespace ukpu::keys {

@@ -9,7 +9,7 @@
 
 #include "spec_example.hpp"
 #include "test_support.hpp"
-#include "ukpu/setupbin/bytes.hpp"
+#include "ukpu/base/bytes.hpp"
 #include "ukpu/setupbin/error.hpp"
 #include "ukpu/setupbin/parse.hpp"
 #include "ukpu/setupbin/write.hpp"

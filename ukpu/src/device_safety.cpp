@@ -19,7 +19,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "devices/error.hpp"
+#include "ukpu/devices/error.hpp"
 #include "key_target.hpp"
 
 namespace ukpu::cli {
@@ -30,7 +30,7 @@ namespace {
 
 dv::Discovery discover_or_fail(const std::string& path) {
     try {
-        return dv::discover_system();
+        return dv::discover_machine(machine_from_environment());
     } catch (const dv::Error& e) {
         throw CliError(e.code() == dv::ErrorCode::malformed ? exit_bad_input : exit_io,
                        e.location().empty() ? path : e.location(),
@@ -105,6 +105,23 @@ void refuse_disk_in_use(const dv::Discovery& found, const dv::DeviceInfo& d,
 }
 
 }  // namespace
+
+dv::Machine machine_from_environment() {
+    dv::Machine m;
+    auto set = [](const char* name, std::filesystem::path& p) {
+        const char* e = std::getenv(name);
+        if (e && *e) p = e;
+        return e && *e;
+    };
+    if (set("UKPU_SYSFS_ROOT", m.sysfs_root)) {
+        m.described = true;
+        m.consult_usb_bus = false;
+        m.usb_note = "libusb not consulted (UKPU_SYSFS_ROOT names a test tree)";
+    }
+    set("UKPU_MOUNTINFO", m.mountinfo);
+    if (set("UKPU_SWAPS", m.swaps)) m.swaps_may_be_missing = false;
+    return m;
+}
 
 bool yes_is_enough(const dv::DeviceInfo& d) {
     return (d.usb && d.removable && d.size <= large_stick) || d.transport == dv::Transport::loop;
@@ -209,7 +226,7 @@ std::optional<dv::DeviceInfo> identify_device(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0 || !S_ISBLK(st.st_mode)) return std::nullopt;
     try {
-        const dv::Discovery found = dv::discover_system();
+        const dv::Discovery found = dv::discover_machine(machine_from_environment());
         const dv::BlockNode* node = found.tree.find(major(st.st_rdev), minor(st.st_rdev));
         if (!node) return std::nullopt;
         const dv::DeviceInfo* d = found.find(node->parent.empty() ? node->name : node->parent);
@@ -285,7 +302,7 @@ void confirm_device_write(const GlobalOptions& g, const dv::DeviceInfo& disk,
 void recheck_identity(const dv::DeviceInfo& confirmed) {
     dv::Discovery now;
     try {
-        now = dv::discover(dv::SysfsTree::read(dv::SysfsTree::root_from_env()), {}, {}, {});
+        now = dv::discover(dv::SysfsTree::read(machine_from_environment().sysfs_root), {}, {}, {});
     } catch (const dv::Error& e) {
         throw CliError(
             exit_refused, confirmed.path,

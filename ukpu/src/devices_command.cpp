@@ -6,8 +6,9 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
-#include "devices/discovery.hpp"
-#include "devices/error.hpp"
+#include "key_target.hpp"
+#include "ukpu/devices/discovery.hpp"
+#include "ukpu/devices/error.hpp"
 
 namespace ukpu::cli {
 
@@ -65,7 +66,7 @@ void print_device(std::ostream& out, const dv::DeviceInfo& d) {
 int run_devices(bool all, const GlobalOptions& g) {
     dv::Discovery found;
     try {
-        found = dv::discover_system();
+        found = dv::discover_machine(machine_from_environment());
     } catch (const dv::Error& e) {
         throw CliError(e.code() == dv::ErrorCode::malformed ? exit_bad_input : exit_io,
                        e.location(), e.message());

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "context.hpp"
-#include "devices/discovery.hpp"
+#include "ukpu/devices/discovery.hpp"
 #include "json.hpp"
 #include "stick_writer.hpp"
 #include "ukpu/fatwriter/block_device.hpp"

@@ -19,7 +19,7 @@
 #include "cli_fwd.hpp"
 
 #include "context.hpp"
-#include "devices/discovery.hpp"
+#include "ukpu/devices/discovery.hpp"
 #include "ukpu/fatwriter/block_device.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "watched_device.hpp"
@@ -64,6 +64,9 @@ std::optional<devices::DeviceInfo> identify_device(const std::string& path);
 // Unmounts every file system on the disk (partitions and what is stacked on them), deepest
 // first. Refused (exit_refused) when one cannot be unmounted or something is still mounted.
 void unmount_device(const GlobalOptions& g, const devices::DeviceInfo& disk);
+
+// The machine ukpu runs on, or the one the test overrides describe.
+devices::Machine machine_from_environment();
 
 // True for a removable USB stick of a stick's size (up to 128 GiB) or a loop device: a yes is
 // enough to confirm it. Anything else must be confirmed by typing its name.

@@ -10,8 +10,8 @@
 
 #include "commands.hpp"
 #include "context.hpp"
-#include "keys/error.hpp"
-#include "keys/key_store.hpp"
+#include "ukpu/keys/error.hpp"
+#include "ukpu/keys/key_store.hpp"
 
 namespace ukpu::cli {
 

@@ -5,7 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "keys/exports.hpp"
+#include "ukpu/keys/exports.hpp"
 #include "keys_command.hpp"
 #include "secret_file.hpp"
 

@@ -9,7 +9,7 @@
 
 #include "create_options.hpp"
 #include "key_target.hpp"
-#include "keys/batch_builder.hpp"
+#include "ukpu/keys/batch_builder.hpp"
 #include "keys_command.hpp"
 #include "problem_json.hpp"
 #include "secret_file.hpp"

@@ -5,7 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "devices/discovery.hpp"
+#include "ukpu/devices/discovery.hpp"
 #include "keys_command.hpp"
 #include "ukpu/setupbin/pidpps.hpp"
 

@@ -3,7 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "key_target.hpp"
-#include "keys/key_sync.hpp"
+#include "ukpu/keys/key_sync.hpp"
 #include "keys_command.hpp"
 
 namespace ukpu::cli {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "context.hpp"
-#include "devices/discovery.hpp"
+#include "ukpu/devices/discovery.hpp"
 #include "json.hpp"
 #include "ukpu/fatwriter/block_device.hpp"
 #include "ukpu/fatwriter/key_writer.hpp"

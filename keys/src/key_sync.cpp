@@ -1,6 +1,6 @@
-#include "keys/key_sync.hpp"
+#include "ukpu/keys/key_sync.hpp"
 
-#include "keys/error.hpp"
+#include "ukpu/keys/error.hpp"
 #include "ukpu/fatwriter/directory.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/partition.hpp"

@@ -1,4 +1,4 @@
-#include "devices/sysfs_tree.hpp"
+#include "ukpu/devices/sysfs_tree.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -6,7 +6,7 @@
 #include <sstream>
 #include <system_error>
 
-#include "devices/error.hpp"
+#include "ukpu/devices/error.hpp"
 
 namespace ukpu::devices {
 
@@ -141,11 +141,6 @@ const char* to_string(Transport t) {
             break;
     }
     return "unknown";
-}
-
-fs::path SysfsTree::root_from_env() {
-    const char* env = std::getenv("UKPU_SYSFS_ROOT");
-    return env && *env ? fs::path(env) : fs::path("/sys");
 }
 
 SysfsTree SysfsTree::read(const fs::path& root) {

@@ -1,4 +1,4 @@
-#include "devices/discovery.hpp"
+#include "ukpu/devices/discovery.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -183,16 +183,15 @@ Discovery discover(SysfsTree tree, const std::vector<MountEntry>& mounts,
     return out;
 }
 
-Discovery discover_system() {
-    const char* env = std::getenv("UKPU_SYSFS_ROOT");
-    const bool test_tree = env && *env;
-    SysfsTree tree = SysfsTree::read(SysfsTree::root_from_env());
+Discovery discover_machine(const Machine& machine) {
+    SysfsTree tree = SysfsTree::read(machine.sysfs_root);
     UsbScan usb;
-    if (test_tree)
-        usb.note = "libusb not consulted (UKPU_SYSFS_ROOT names a test tree)";
-    else
+    if (machine.consult_usb_bus)
         usb = scan_usb_bus();
-    return discover(std::move(tree), read_mounts(), read_swaps(), std::move(usb));
+    else
+        usb.note = machine.usb_note;
+    return discover(std::move(tree), read_mounts(machine.mountinfo),
+                    read_swaps(machine.swaps, machine.swaps_may_be_missing), std::move(usb));
 }
 
 }  // namespace ukpu::devices

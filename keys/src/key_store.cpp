@@ -1,4 +1,4 @@
-#include "keys/key_store.hpp"
+#include "ukpu/keys/key_store.hpp"
 
 #include <cerrno>
 #include <cstdlib>
@@ -8,8 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "keys/error.hpp"
-#include "keys/key_store_schema.hpp"
+#include "ukpu/keys/error.hpp"
+#include "ukpu/keys/key_store_schema.hpp"
+#include "sqlite.hpp"
 
 namespace ukpu::keys {
 
@@ -148,6 +149,8 @@ KeyStore::KeyStore(const std::filesystem::path& path) : path_(path) {
     open_checked();
     migrate();
 }
+
+KeyStore::~KeyStore() = default;
 
 void KeyStore::open_checked() {
     // Reading the header fails with SQLITE_NOTADB for a file that is not SQLite at all.

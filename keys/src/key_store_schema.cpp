@@ -1,4 +1,4 @@
-#include "keys/key_store_schema.hpp"
+#include "ukpu/keys/key_store_schema.hpp"
 
 #include <array>
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "keys/records.hpp"
+#include "ukpu/keys/records.hpp"
 #include "ukpu/setupbin/model.hpp"
 #include "ukpu/setupbin/write.hpp"
 

@@ -1,4 +1,4 @@
-#include "keys/pidpps_generator.hpp"
+#include "ukpu/keys/pidpps_generator.hpp"
 
 #include <array>
 #include <limits>
@@ -6,7 +6,7 @@
 #include <openssl/err.h>
 #include <openssl/rand.h>
 
-#include "keys/error.hpp"
+#include "ukpu/keys/error.hpp"
 #include "ukpu/setupbin/password.hpp"
 #include "ukpu/setupbin/pidpps.hpp"
 

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "keys/records.hpp"
+#include "ukpu/keys/records.hpp"
 
 namespace ukpu::keys {
 

@@ -1,4 +1,4 @@
-#include "devices/usb_bus.hpp"
+#include "ukpu/devices/usb_bus.hpp"
 
 #include <libusb.h>
 

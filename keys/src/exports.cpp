@@ -1,4 +1,4 @@
-#include "keys/exports.hpp"
+#include "ukpu/keys/exports.hpp"
 
 #include <cstdio>
 

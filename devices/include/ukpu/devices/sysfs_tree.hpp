@@ -69,8 +69,6 @@ public:
     // Reads `root`/block and every disk's attributes. Throws Error(io) when block/ cannot be
     // listed; a missing attribute file leaves its default.
     static SysfsTree read(const std::filesystem::path& root);
-    // UKPU_SYSFS_ROOT, else /sys.
-    static std::filesystem::path root_from_env();
 
     const std::filesystem::path& root() const { return root_; }
     const BlockNode* find(const std::string& name) const;

@@ -2,6 +2,7 @@
 // /proc/swaps (override UKPU_SWAPS).
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,9 @@ std::vector<std::string> parse_swaps(const std::string& text);
 // Octal escapes of mountinfo (\040 space, \011 tab, \012 newline, \134 backslash) undone.
 std::string unescape_mount_field(const std::string& field);
 
-// Reads UKPU_MOUNTINFO or /proc/self/mountinfo. Throws Error(io) when it cannot.
-std::vector<MountEntry> read_mounts();
+// Reads a mount table (/proc/self/mountinfo on the running system). Throws Error(io) when it
+// cannot.
+std::vector<MountEntry> read_mounts(const std::filesystem::path& mountinfo);
 struct SwapEntry {
     std::string path;  // "/dev/dm-1", "/swapfile"
     // For a swap file: the device of the file system that holds it (0:0 when unknown).
@@ -32,8 +34,9 @@ struct SwapEntry {
     unsigned minor = 0;
 };
 
-// Reads UKPU_SWAPS or /proc/swaps; a missing /proc/swaps (no swap support) is no swap, a missing
-// override file is an error. A swap file is traced to its file system's device with stat().
-std::vector<SwapEntry> read_swaps();
+// Reads a swap table (/proc/swaps on the running system). A missing table is no swap when
+// `may_be_missing` (a kernel without swap support), else Error(io). A swap file is traced to its
+// file system's device with stat().
+std::vector<SwapEntry> read_swaps(const std::filesystem::path& swaps, bool may_be_missing);
 
 }  // namespace ukpu::devices

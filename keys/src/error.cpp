@@ -1,4 +1,4 @@
-#include "keys/error.hpp"
+#include "ukpu/keys/error.hpp"
 
 namespace ukpu::keys {
 

@@ -1,11 +1,11 @@
-#include "keys/batch_builder.hpp"
+#include "ukpu/keys/batch_builder.hpp"
 
 #include <unordered_set>
 
 #include <openssl/evp.h>
 
-#include "keys/error.hpp"
-#include "keys/pidpps_generator.hpp"
+#include "ukpu/keys/error.hpp"
+#include "ukpu/keys/pidpps_generator.hpp"
 #include "ukpu/setupbin/error.hpp"
 #include "ukpu/setupbin/password.hpp"
 #include "ukpu/setupbin/values.hpp"

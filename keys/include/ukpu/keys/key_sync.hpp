@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "keys/key_store.hpp"
+#include "ukpu/keys/key_store.hpp"
 #include "ukpu/fatwriter/block_device.hpp"
 
 namespace ukpu::keys {

@@ -1,8 +1,8 @@
-#include "keys/sqlite.hpp"
+#include "sqlite.hpp"
 
 #include <sqlite3.h>
 
-#include "keys/error.hpp"
+#include "ukpu/keys/error.hpp"
 
 namespace ukpu::keys::sql {
 

@@ -12,10 +12,13 @@
 #include <string>
 #include <vector>
 
-#include "keys/records.hpp"
-#include "keys/sqlite.hpp"
+#include "ukpu/keys/records.hpp"
 
 namespace ukpu::keys {
+
+namespace sql {
+class Database;
+}  // namespace sql
 
 // "UKPU" in ASCII, the application_id of every key store.
 inline constexpr std::int32_t store_application_id = 0x554B5055;
@@ -32,6 +35,9 @@ public:
     // 0700) when missing: the file is created with mode 0600 before SQLite opens it. Throws
     // Error: not_a_store, newer_schema, io.
     explicit KeyStore(const std::filesystem::path& path);
+    ~KeyStore();
+    KeyStore(const KeyStore&) = delete;
+    KeyStore& operator=(const KeyStore&) = delete;
 
     const std::filesystem::path& path() const { return path_; }
     std::int32_t schema_version() const;

@@ -1,4 +1,4 @@
-#include "devices/mounts.hpp"
+#include "ukpu/devices/mounts.hpp"
 
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -10,7 +10,7 @@
 #include <string_view>
 #include <system_error>
 
-#include "devices/error.hpp"
+#include "ukpu/devices/error.hpp"
 
 namespace ukpu::devices {
 
@@ -103,21 +103,18 @@ std::vector<std::string> parse_swaps(const std::string& text) {
     return out;
 }
 
-std::vector<MountEntry> read_mounts() {
-    const char* env = std::getenv("UKPU_MOUNTINFO");
-    const std::string path = env && *env ? env : "/proc/self/mountinfo";
+std::vector<MountEntry> read_mounts(const std::filesystem::path& mountinfo) {
+    const std::string path = mountinfo.string();
     std::string text;
     if (!read_text(path, text)) throw Error(ErrorCode::io, "cannot read the mount table", path);
     return parse_mountinfo(text, path);
 }
 
-std::vector<SwapEntry> read_swaps() {
-    const char* env = std::getenv("UKPU_SWAPS");
-    const bool overridden = env && *env;
-    const std::string path = overridden ? env : "/proc/swaps";
+std::vector<SwapEntry> read_swaps(const std::filesystem::path& swaps, bool may_be_missing) {
+    const std::string path = swaps.string();
     std::string text;
     if (!read_text(path, text)) {
-        if (overridden) throw Error(ErrorCode::io, "cannot read the swap table", path);
+        if (!may_be_missing) throw Error(ErrorCode::io, "cannot read the swap table", path);
         return {};
     }
     std::vector<SwapEntry> out;

@@ -7,9 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "devices/mounts.hpp"
-#include "devices/sysfs_tree.hpp"
-#include "devices/usb_bus.hpp"
+#include "ukpu/devices/machine.hpp"
+#include "ukpu/devices/mounts.hpp"
+#include "ukpu/devices/sysfs_tree.hpp"
+#include "ukpu/devices/usb_bus.hpp"
 
 namespace ukpu::devices {
 
@@ -62,10 +63,9 @@ const std::vector<std::string>& system_mount_points();
 Discovery discover(SysfsTree tree, const std::vector<MountEntry>& mounts,
                    const std::vector<SwapEntry>& swaps, UsbScan usb);
 
-// Reads the running system (or the test overrides UKPU_SYSFS_ROOT, UKPU_MOUNTINFO, UKPU_SWAPS).
-// libusb is not consulted when UKPU_SYSFS_ROOT names a test tree: its buses are not the tree's.
+// Reads `machine`: its sysfs tree, mount and swap tables, and its USB bus when it says so.
 // Throws Error.
-Discovery discover_system();
+Discovery discover_machine(const Machine& machine);
 
 // Human text for sizes: "14.3 GiB".
 std::string size_text(std::uint64_t bytes);
