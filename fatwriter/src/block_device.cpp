@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "ukpu/base/unique_fd.hpp"
 #include "ukpu/fatwriter/error.hpp"
 
 namespace ukpu::fat {
@@ -93,41 +94,33 @@ std::unique_ptr<ImageFile> ImageFile::create(const std::filesystem::path& path,
                                                  " is not a positive multiple of the " +
                                                  std::to_string(sector_size) + "-byte sector size");
     int flags = O_RDWR | O_CREAT | O_CLOEXEC | (overwrite ? 0 : O_EXCL);
-    int fd = ::open(path.c_str(), flags, 0600);
-    if (fd < 0) {
+    base::UniqueFd fd(::open(path.c_str(), flags, 0600));
+    if (!fd) {
         if (errno == EEXIST)
             throw Error(ErrorCode::io, "image " + path.string() + " already exists");
         throw io_error("cannot create image", path, errno);
     }
     // Start from an all-zero sparse file of the exact size.
-    if (::ftruncate(fd, 0) != 0 || ::ftruncate(fd, static_cast<off_t>(size_bytes)) != 0) {
-        int err = errno;
-        ::close(fd);
-        throw io_error("cannot size image", path, err);
-    }
+    if (::ftruncate(fd.get(), 0) != 0 || ::ftruncate(fd.get(), static_cast<off_t>(size_bytes)) != 0)
+        throw io_error("cannot size image", path, errno);
     return std::unique_ptr<ImageFile>(
-        new ImageFile(fd, path, sector_size, size_bytes / sector_size));
+        new ImageFile(fd.release(), path, sector_size, size_bytes / sector_size));
 }
 
 std::unique_ptr<ImageFile> ImageFile::open(const std::filesystem::path& path,
                                            std::uint32_t sector_size, bool writable) {
     check_sector_size(sector_size);
-    int fd = ::open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-    if (fd < 0) throw io_error("cannot open image", path, errno);
+    base::UniqueFd fd(::open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC));
+    if (!fd) throw io_error("cannot open image", path, errno);
     struct stat st {};
-    if (::fstat(fd, &st) != 0) {
-        int err = errno;
-        ::close(fd);
-        throw io_error("cannot stat", path, err);
-    }
+    if (::fstat(fd.get(), &st) != 0) throw io_error("cannot stat", path, errno);
     const auto size = static_cast<std::uint64_t>(st.st_size);
-    if (size < sector_size) {
-        ::close(fd);
+    if (size < sector_size)
         throw Error(ErrorCode::bad_argument, path.string() + " is smaller than one sector (" +
                                                  std::to_string(size) + " bytes)");
-    }
     // A trailing partial sector is not addressable; it is left alone.
-    return std::unique_ptr<ImageFile>(new ImageFile(fd, path, sector_size, size / sector_size));
+    return std::unique_ptr<ImageFile>(
+        new ImageFile(fd.release(), path, sector_size, size / sector_size));
 }
 
 void ImageFile::read(std::uint64_t lba, std::span<std::uint8_t> out) {
@@ -168,32 +161,25 @@ std::unique_ptr<LinuxBlockDevice> LinuxBlockDevice::open(const std::filesystem::
     // O_EXCL on a block device fails with EBUSY while it (or a partition of it) is mounted or
     // held open exclusively by someone else. Only writers claim the device: reading a mounted
     // key to verify it is harmless.
-    int fd = ::open(path.c_str(), (writable ? O_RDWR | O_EXCL : O_RDONLY) | O_CLOEXEC);
-    if (fd < 0) {
+    base::UniqueFd fd(::open(path.c_str(), (writable ? O_RDWR | O_EXCL : O_RDONLY) | O_CLOEXEC));
+    if (!fd) {
         if (errno == EBUSY)
             throw Error(ErrorCode::io,
                         path.string() + " is in use (mounted or held by another program)");
         throw io_error("cannot open device", path, errno);
     }
     struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISBLK(st.st_mode)) {
-        ::close(fd);
+    if (::fstat(fd.get(), &st) != 0 || !S_ISBLK(st.st_mode))
         throw Error(ErrorCode::bad_argument, path.string() + " is not a block device");
-    }
     std::uint64_t bytes = 0;
     int ss = 0;
-    if (::ioctl(fd, BLKGETSIZE64, &bytes) != 0 || ::ioctl(fd, BLKSSZGET, &ss) != 0) {
-        int err = errno;
-        ::close(fd);
-        throw io_error("cannot query size of", path, err);
-    }
-    if (ss < 512 || bytes < static_cast<std::uint64_t>(ss)) {
-        ::close(fd);
+    if (::ioctl(fd.get(), BLKGETSIZE64, &bytes) != 0 || ::ioctl(fd.get(), BLKSSZGET, &ss) != 0)
+        throw io_error("cannot query size of", path, errno);
+    if (ss < 512 || bytes < static_cast<std::uint64_t>(ss))
         throw Error(ErrorCode::bad_argument, path.string() + " reports an unusable size");
-    }
     const auto sector = static_cast<std::uint32_t>(ss);
     return std::unique_ptr<LinuxBlockDevice>(
-        new LinuxBlockDevice(fd, path, sector, bytes / sector));
+        new LinuxBlockDevice(fd.release(), path, sector, bytes / sector));
 }
 
 void LinuxBlockDevice::read(std::uint64_t lba, std::span<std::uint8_t> out) {

@@ -1,7 +1,5 @@
 #include "ukpu/fatwriter/error.hpp"
 
-#include <cstdio>
-
 namespace ukpu::fat {
 
 const char* to_string(ErrorCode code) {
@@ -30,30 +28,8 @@ const char* to_string(ErrorCode code) {
     return "unknown";
 }
 
-std::string Location::str() const {
-    std::string out = field;
-    auto add = [&out](const std::string& part) {
-        if (!out.empty()) out += ", ";
-        out += part;
-    };
-    if (cluster) add("cluster " + std::to_string(*cluster));
-    if (offset) {
-        char buf[40];
-        std::snprintf(buf, sizeof buf, "offset 0x%llx", static_cast<unsigned long long>(*offset));
-        add(buf);
-    }
-    return out;
-}
-
-namespace {
-std::string compose(const std::string& message, const Location& where) {
-    std::string w = where.str();
-    return w.empty() ? message : w + ": " + message;
-}
-}  // namespace
-
 Error::Error(ErrorCode code, const std::string& message, Location where)
-    : std::runtime_error(compose(message, where)),
+    : std::runtime_error(base::with_location(where, message)),
       code_(code),
       message_(message),
       where_(std::move(where)) {}

@@ -1,17 +1,14 @@
 #include "ukpu/fatwriter/journal.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <set>
 
 #include "overlay_device.hpp"
 #include "ukpu/base/bytes.hpp"
+#include "ukpu/base/error.hpp"
+#include "ukpu/base/files.hpp"
 
 namespace ukpu::fat {
 
@@ -45,24 +42,26 @@ std::uint64_t fnv1a(std::span<const std::uint8_t> b) {
     return h;
 }
 
-Error io_error(const std::string& what, const std::filesystem::path& p) {
-    return Error(ErrorCode::io, what + " " + p.string() + ": " + std::strerror(errno),
+// A failed step of the shared file helpers, in the journal's words: "<what> <path>: <why>".
+Error journal_error(const std::string& what, const base::Error& e) {
+    const std::string why = e.system_error() != 0 ? std::strerror(e.system_error()) : e.message();
+    return Error(ErrorCode::io, what + " " + e.path().string() + ": " + why,
                  {std::nullopt, std::nullopt, "journal"});
 }
 
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
+std::string write_step(base::ErrorCode code) {
+    switch (code) {
+        case base::ErrorCode::open:
+        case base::ErrorCode::set_mode:
+            return "cannot create the journal";
+        case base::ErrorCode::sync:
+            return "cannot sync the journal";
+        case base::ErrorCode::rename:
+            return "cannot rename the journal";
+        default:
+            return "cannot write the journal";
     }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
+}
 
 std::vector<std::uint8_t> encode(const Journal& j) {
     std::vector<std::uint8_t> out(hdr::size);
@@ -194,47 +193,27 @@ std::filesystem::path journal_path(const std::filesystem::path& dir, const Journ
 
 void write_journal(const std::filesystem::path& path, const Journal& j) {
     const auto dir = path.parent_path();
-    std::error_code ec;
-    if (!dir.empty() && !std::filesystem::exists(dir, ec)) {
-        std::filesystem::create_directories(dir, ec);
-        if (ec)
-            throw Error(ErrorCode::io, "cannot create the journal directory " + dir.string() +
-                                           ": " + ec.message());
-        ::chmod(dir.c_str(), 0700);
+    try {
+        base::create_private_dirs(dir);
+    } catch (const base::Error& e) {
+        throw Error(ErrorCode::io, "cannot create the journal directory " + dir.string() + ": " +
+                                       std::strerror(e.system_error()));
     }
-    const auto data = encode(j);
-    const auto tmp = path.string() + ".tmp";
-    {
-        Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-        if (fd.get() < 0) throw io_error("cannot create the journal", tmp);
-        ::fchmod(fd.get(), 0600);
-        std::size_t done = 0;
-        while (done < data.size()) {
-            const ssize_t n = ::write(fd.get(), data.data() + done, data.size() - done);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) throw io_error("cannot write the journal", tmp);
-            done += static_cast<std::size_t>(n);
-        }
-        if (::fsync(fd.get()) != 0) throw io_error("cannot sync the journal", tmp);
+    try {
+        base::write_file_atomic(path, encode(j), 0600);
+    } catch (const base::Error& e) {
+        throw journal_error(write_step(e.code()), e);
     }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) throw io_error("cannot rename the journal", path);
-    Fd dfd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (dfd.get() >= 0) ::fsync(dfd.get());
 }
 
 std::optional<Journal> read_journal(const std::filesystem::path& path) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) throw io_error("cannot open the journal", path);
-    std::vector<std::uint8_t> data;
-    std::uint8_t buf[65536];
-    for (;;) {
-        const ssize_t n = ::read(fd.get(), buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw io_error("cannot read the journal", path);
-        if (n == 0) break;
-        data.insert(data.end(), buf, buf + n);
+    try {
+        return decode(base::read_file(path));
+    } catch (const base::Error& e) {
+        throw journal_error(e.code() == base::ErrorCode::open ? "cannot open the journal"
+                                                              : "cannot read the journal",
+                            e);
     }
-    return decode(data);
 }
 
 const char* to_string(RecoveryAction a) {

@@ -1,16 +1,12 @@
 #include "ukpu/keys/key_store.hpp"
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
+#include "sqlite.hpp"
+#include "ukpu/base/error.hpp"
+#include "ukpu/base/files.hpp"
 #include "ukpu/keys/error.hpp"
 #include "ukpu/keys/key_store_schema.hpp"
-#include "sqlite.hpp"
 
 namespace ukpu::keys {
 
@@ -18,48 +14,31 @@ namespace {
 
 constexpr const char* now_sql = "strftime('%Y-%m-%dT%H:%M:%SZ','now')";
 
-// Creates `dir` and missing parents with mode 0700.
-void make_private_dirs(const std::filesystem::path& dir) {
-    if (dir.empty() || std::filesystem::exists(dir)) return;
-    make_private_dirs(dir.parent_path());
-    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
-        throw Error(ErrorCode::io,
-                    std::string("cannot create the directory: ") + std::strerror(errno),
-                    dir.string());
+// The key library's error for a failed step of the shared file helpers: same words, same path.
+Error store_error(const base::Error& e) {
+    const ErrorCode code =
+        e.code() == base::ErrorCode::not_regular ? ErrorCode::not_a_store : ErrorCode::io;
+    return Error(code, e.message(), e.path().string());
 }
 
-// Closes a file descriptor when it goes out of scope.
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
+// Creates `dir` and missing parents with mode 0700.
+void make_private_dirs(const std::filesystem::path& dir) {
+    try {
+        base::create_private_dirs(dir);
+    } catch (const base::Error& e) {
+        throw store_error(e);
     }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
+}
 
 // Creates the file with mode 0600 when it does not exist, so that SQLite never creates it, nor
 // its -wal and -shm files (which take the database's mode), with wider permissions. An existing
 // store with group or other bits is narrowed to 0600.
 void prepare_store_file(const std::filesystem::path& path) {
-    Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
-    if (fd.get() < 0)
-        throw Error(ErrorCode::io, std::string("cannot open: ") + std::strerror(errno),
-                    path.string());
-    struct stat st {};
-    if (::fstat(fd.get(), &st) != 0)
-        throw Error(ErrorCode::io, std::string("cannot stat: ") + std::strerror(errno),
-                    path.string());
-    if (!S_ISREG(st.st_mode))
-        throw Error(ErrorCode::not_a_store, "not a regular file", path.string());
-    if ((st.st_mode & 0077) != 0 && ::fchmod(fd.get(), 0600) != 0)
-        throw Error(ErrorCode::io, std::string("cannot set mode 0600: ") + std::strerror(errno),
-                    path.string());
+    try {
+        base::open_private_file(path);
+    } catch (const base::Error& e) {
+        throw store_error(e);
+    }
 }
 
 constexpr const char* record_columns =

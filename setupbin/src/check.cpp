@@ -81,7 +81,7 @@ void Context::add(Firmware fw, Severity sev, ErrorCode code, std::optional<std::
     p.firmware = fw;
     p.severity = sev;
     p.code = code;
-    p.where = Location{record, offset, std::move(field)};
+    p.where = Location{.offset = offset, .field = std::move(field), .record = record};
     p.message = std::move(message);
     out.push_back(std::move(p));
 }

@@ -32,7 +32,7 @@ std::optional<Slot> locate(std::span<const std::uint8_t> file) {
         throw Error(ErrorCode::truncated,
                     "the file is " + std::to_string(file.size()) +
                         " bytes long, shorter than the 512-byte file header",
-                    Location{std::nullopt, file.size(), "file header"});
+                    Location{.offset = file.size(), .field = "file header"});
     const std::uint16_t header_chunks = get_u16(file, fh::chunk_count);
     const std::uint32_t count = get_u32(file, fh::data_record_count);
     const std::uint32_t consumed = get_u32(file, fh::records_consumed);
@@ -41,17 +41,18 @@ std::optional<Slot> locate(std::span<const std::uint8_t> file) {
     if (record_chunks == 0)
         throw Error(ErrorCode::bad_header,
                     "the data record chunk count is 0, so no record can be located",
-                    Location{std::nullopt, fh::data_record_chunks, "DataRecordChunkCount"});
+                    Location{.offset = fh::data_record_chunks, .field = "DataRecordChunkCount"});
     Slot s;
     s.index = consumed;
     s.size = std::uint64_t{record_chunks} * format::chunk_size;
     s.offset = std::uint64_t{header_chunks} * format::chunk_size + std::uint64_t{consumed} * s.size;
     if (s.offset + s.size > file.size())
-        throw Error(ErrorCode::truncated,
-                    "record " + std::to_string(consumed + 1) + " would be at " +
-                        message_text::hex(s.offset) + ".." + message_text::hex(s.offset + s.size) +
-                        " but the file has only " + std::to_string(file.size()) + " bytes",
-                    Location{consumed + 1, s.offset, "DataRecordsConsumed"});
+        throw Error(
+            ErrorCode::truncated,
+            "record " + std::to_string(consumed + 1) + " would be at " +
+                message_text::hex(s.offset) + ".." + message_text::hex(s.offset + s.size) +
+                " but the file has only " + std::to_string(file.size()) + " bytes",
+            Location{.offset = s.offset, .field = "DataRecordsConsumed", .record = consumed + 1});
     const auto rec = file.subspan(static_cast<std::size_t>(s.offset));
     if (get_u32(rec, fr::type) != format::record_type_data) return std::nullopt;
     if ((get_u32(rec, fr::flags) & format::record_flag_valid) == 0) return std::nullopt;
@@ -76,10 +77,10 @@ ConsumeResult consume_next(std::span<std::uint8_t> file) {
             throw Error(ErrorCode::bad_argument,
                         "no record left to consume: " + std::to_string(consumed) + " of " +
                             std::to_string(count) + " record(s) are consumed",
-                        Location{std::nullopt, fh::records_consumed, "DataRecordsConsumed"});
+                        Location{.offset = fh::records_consumed, .field = "DataRecordsConsumed"});
         throw Error(ErrorCode::bad_record,
                     "the next record is not a valid data record (type 1 with the Valid bit)",
-                    Location{consumed + 1, std::nullopt, "RecordFlags"});
+                    Location{.field = "RecordFlags", .record = consumed + 1});
     }
     ConsumeResult result;
     result.record_index = slot->index;
@@ -96,8 +97,9 @@ ConsumeResult consume_next(std::span<std::uint8_t> file) {
         throw Error(ErrorCode::bad_record,
                     "the record header byte count " + std::to_string(body_start) +
                         " is larger than the record",
-                    Location{slot->index + 1, slot->offset + fr::header_byte_count,
-                             "RecordHeaderByteCount"});
+                    Location{.offset = slot->offset + fr::header_byte_count,
+                             .field = "RecordHeaderByteCount",
+                             .record = slot->index + 1});
     std::fill(rec.begin() + static_cast<std::ptrdiff_t>(body_start), rec.end(), std::uint8_t{0});
     put_u32(rec, fr::flags, get_u32(rec, fr::flags) & ~format::record_flag_valid);
     put_u32(file, fh::records_consumed, get_u32(file, fh::records_consumed) + 1);

@@ -2,16 +2,15 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
 #include <string>
 #include <vector>
+
+#include "ukpu/base/hex.hpp"
 
 namespace ukpu::setupbin::message_text {
 
 inline std::string hex(std::uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
+    return base::hex_number(v);
 }
 
 template <typename T>

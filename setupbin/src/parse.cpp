@@ -42,7 +42,7 @@ private:
         p.firmware = Firmware::format;
         p.severity = sev;
         p.code = code;
-        p.where = Location{record, offset, std::move(field)};
+        p.where = Location{.offset = offset, .field = std::move(field), .record = record};
         p.message = std::move(message);
         result_.problems.push_back(std::move(p));
     }

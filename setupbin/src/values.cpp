@@ -8,6 +8,8 @@
 #include <charconv>
 
 #include "ukpu/base/bytes.hpp"
+#include "ukpu/base/error.hpp"
+#include "ukpu/base/hex.hpp"
 #include "ukpu/setupbin/error.hpp"
 
 namespace ukpu::setupbin {
@@ -437,50 +439,15 @@ Bytes encode_cert_hash(const CertHash& c) {
 // --- hex ---
 
 std::string to_hex(std::span<const std::uint8_t> v) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(v.size() * 2);
-    for (auto b : v) {
-        out.push_back(digits[b >> 4]);
-        out.push_back(digits[b & 0xf]);
-    }
-    return out;
+    return base::to_hex(v);
 }
 
 Bytes from_hex(std::string_view text) {
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    Bytes out;
-    int high = -1;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == ':' || c == ' ') {
-            if (high >= 0)
-                throw Error(ErrorCode::bad_argument, "hex text '" + std::string(text) +
-                                                         "' has a lone digit before position " +
-                                                         std::to_string(i));
-            continue;
-        }
-        const int n = nibble(c);
-        if (n < 0)
-            throw Error(ErrorCode::bad_argument, "hex text '" + std::string(text) +
-                                                     "' has a non-hex character at position " +
-                                                     std::to_string(i));
-        if (high < 0) {
-            high = n;
-        } else {
-            out.push_back(static_cast<std::uint8_t>(high << 4 | n));
-            high = -1;
-        }
+    try {
+        return base::from_hex(text);
+    } catch (const base::Error& e) {
+        throw Error(ErrorCode::bad_argument, e.message());
     }
-    if (high >= 0)
-        throw Error(ErrorCode::bad_argument,
-                    "hex text '" + std::string(text) + "' has an odd number of digits");
-    return out;
 }
 
 }  // namespace ukpu::setupbin

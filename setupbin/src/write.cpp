@@ -40,12 +40,12 @@ void write_header(const FileHeader& h, std::span<std::uint8_t> out) {
     if (h.modules.size() > fh::module_list_slots)
         fail("the module list has " + std::to_string(h.modules.size()) + " ids but holds at most " +
                  std::to_string(fh::module_list_slots),
-             Location{std::nullopt, fh::module_list, "ModuleList"});
+             Location{.offset = fh::module_list, .field = "ModuleList"});
     std::size_t pos = fh::module_list;
     for (const auto id : h.modules) {
         if (id == 0)
             fail("module id 0 cannot be listed: it terminates the module list",
-                 Location{std::nullopt, pos, "ModuleList"});
+                 Location{.offset = pos, .field = "ModuleList"});
         put_u16(out, pos, id);
         pos += 2;
     }
@@ -55,7 +55,7 @@ void write_header(const FileHeader& h, std::span<std::uint8_t> out) {
             h.module_area_tail.size() > format::chunk_size - tail_start)
             fail("the " + std::to_string(h.module_area_tail.size()) +
                      " bytes kept after the module list terminator do not fit in the header",
-                 Location{std::nullopt, pos, "ModuleList"});
+                 Location{.offset = pos, .field = "ModuleList"});
         std::copy(h.module_area_tail.begin(), h.module_area_tail.end(),
                   out.begin() + static_cast<std::ptrdiff_t>(tail_start));
     }
@@ -79,7 +79,8 @@ void write_record(const Record& rec, std::uint32_t number, std::span<std::uint8_
         const Entry& e = rec.entries[i];
         const std::string name =
             "entry " + std::to_string(e.module) + "/" + std::to_string(e.variable);
-        const Location where{number, file_offset + fr::header_size + pos, name};
+        const Location where{
+            .offset = file_offset + fr::header_size + pos, .field = name, .record = number};
         if (e.value.size() > 0xFFFF)
             fail("the value is " + std::to_string(e.value.size()) +
                      " bytes long; an entry holds at most 65535",
@@ -104,7 +105,9 @@ void write_record(const Record& rec, std::uint32_t number, std::span<std::uint8_
             fail("the " + std::to_string(rec.trailing.size()) +
                      " trailing bytes do not fit after the entries (" +
                      std::to_string(body.size() - pos) + " bytes left)",
-                 Location{number, file_offset + fr::header_size + pos, "record tail"});
+                 Location{.offset = file_offset + fr::header_size + pos,
+                          .field = "record tail",
+                          .record = number});
         std::copy(rec.trailing.begin(), rec.trailing.end(),
                   body.begin() + static_cast<std::ptrdiff_t>(pos));
     }
@@ -135,11 +138,11 @@ std::vector<std::uint8_t> serialize(const SetupBin& file) {
         fail("the header chunk count " + std::to_string(h.chunk_count) + " needs " +
                  std::to_string(extra_header) + " bytes of extra header chunks but the model has " +
                  std::to_string(h.extra_chunks.size()),
-             Location{std::nullopt, fh::chunk_count, "RecordChunkCount"});
+             Location{.offset = fh::chunk_count, .field = "RecordChunkCount"});
     const std::size_t record_size = std::size_t{h.record_chunk_count} * format::chunk_size;
     if (!file.records.empty() && record_size == 0)
         fail("the data record chunk count is 0, so records cannot be written",
-             Location{std::nullopt, fh::data_record_chunks, "DataRecordChunkCount"});
+             Location{.offset = fh::data_record_chunks, .field = "DataRecordChunkCount"});
 
     const std::size_t records_start = format::chunk_size + extra_header;
     std::vector<std::uint8_t> out(records_start + file.records.size() * record_size +
@@ -156,7 +159,9 @@ std::vector<std::uint8_t> serialize(const SetupBin& file) {
             fail("the record chunk count " + std::to_string(rec.chunk_count) +
                      " differs from the header's DataRecordChunkCount " +
                      std::to_string(h.record_chunk_count),
-                 Location{number, offset + fr::chunk_count, "RecordChunkCount"});
+                 Location{.offset = offset + fr::chunk_count,
+                          .field = "RecordChunkCount",
+                          .record = number});
         write_record(rec, number, all.subspan(offset, record_size), offset);
     }
     std::copy(file.extra.begin(), file.extra.end(),
@@ -207,7 +212,7 @@ void normalize_header(SetupBin& file) {
                     "the records use " + std::to_string(h.modules.size()) +
                         " distinct modules but the module list holds at most " +
                         std::to_string(fh::module_list_slots),
-                    Location{std::nullopt, fh::module_list, "ModuleList"});
+                    Location{.offset = fh::module_list, .field = "ModuleList"});
     h.module_area_tail.clear();
     h.header_byte_count = header_bytes_for(h.modules.size());
     h.record_count = static_cast<std::uint32_t>(file.records.size());

@@ -1,10 +1,10 @@
 // The one error type of the fatwriter library: a code, a message and the offending location.
 #pragma once
 
-#include <cstdint>
-#include <optional>
 #include <stdexcept>
 #include <string>
+
+#include "ukpu/base/location.hpp"
 
 namespace ukpu::fat {
 
@@ -23,13 +23,9 @@ enum class ErrorCode {
 
 const char* to_string(ErrorCode code);
 
-struct Location {
-    std::optional<std::uint64_t> offset;   // byte offset on the device
-    std::optional<std::uint32_t> cluster;  // cluster number
-    std::string field;                     // BPB field, directory entry, path ...
-
-    std::string str() const;  // "BPB_SecPerClus, offset 0x10000d" / "cluster 17"
-};
+// Where a problem is: a byte offset on the device, a cluster number, a field (a BPB field, a
+// directory entry, a path, an option). Any part may be absent: `{offset, cluster, field}`.
+using Location = base::Location;
 
 class Error : public std::runtime_error {
 public:

@@ -1,10 +1,10 @@
 // The one error type of the setupbin library: a code, a message and the offending location.
 #pragma once
 
-#include <cstdint>
-#include <optional>
 #include <stdexcept>
 #include <string>
+
+#include "ukpu/base/location.hpp"
 
 namespace ukpu::setupbin {
 
@@ -26,15 +26,9 @@ enum class ErrorCode {
 const char* to_string(ErrorCode code);
 
 // Where a problem is: a record number (1-based, as in the file), a byte offset from the start of
-// the file, and a field or variable name. Any part may be absent.
-struct Location {
-    std::optional<std::uint32_t> record;
-    std::optional<std::uint64_t> offset;
-    std::string field;
-
-    // "record 2, 2/8 User Defined Certificate Addition, offset 0x274"
-    std::string str() const;
-};
+// the file, and a field or variable name. Any part may be absent. Name the members when making
+// one: `Location{.offset = o, .field = f, .record = r}`.
+using Location = base::Location;
 
 class Error : public std::runtime_error {
 public:
