@@ -11,8 +11,12 @@
 
 #include "commands.hpp"
 #include "context.hpp"
-#include "key_target.hpp"
+#include "exit_codes.hpp"
 #include "keys_command.hpp"
+#include "ukpu/devices/error.hpp"
+#include "ukpu/fatwriter/error.hpp"
+#include "ukpu/keys/error.hpp"
+#include "ukpu/provision/error.hpp"
 #include "ukpu/setupbin/error.hpp"
 
 namespace ukpu::cli {
@@ -37,10 +41,6 @@ void add_global_flags(CLI::App& app, GlobalOptions& g) {
     app.add_flag("--dry-run", g.dry_run, "Show what would be done, change nothing")->group(group);
 }
 
-int setupbin_exit_code(const setupbin::Error& e) {
-    return e.code() == setupbin::ErrorCode::bad_argument ? exit_usage : exit_bad_input;
-}
-
 // Prints the error on stderr and, with --json, the one JSON document stdout owes the caller
 // (commands throw before they print theirs). Returns `code`.
 int fail(const GlobalOptions& g, int code, const std::string& location,
@@ -61,10 +61,11 @@ int fail(const GlobalOptions& g, int code, const std::string& location,
 
 }  // namespace
 
-int run(int argc, char** argv) {
+int run(int argc, char** argv, const provision::Context& context) {
     std::signal(SIGINT, on_interrupt);
 
     GlobalOptions g;
+    g.context = context;
     CLI::App app{"ukpu builds, checks and repairs Intel AMT one-touch USB provisioning keys",
                  "ukpu"};
     app.require_subcommand(1);
@@ -109,10 +110,16 @@ int run(int argc, char** argv) {
         return exit_usage;
     } catch (const CliError& e) {
         return fail(g, e.code(), e.location(), e.message());
+    } catch (const provision::Error& e) {
+        return fail(g, exit_code(e.code()), e.location(), e.message());
+    } catch (const keys::Error& e) {
+        return fail(g, exit_code(e), e.where(), e.message());
+    } catch (const devices::Error& e) {
+        return fail(g, exit_code(e), e.location(), e.message());
     } catch (const setupbin::Error& e) {
-        return fail(g, setupbin_exit_code(e), e.where().str(), e.message());
+        return fail(g, exit_code(e), e.where().str(), e.message());
     } catch (const fat::Error& e) {
-        return fail(g, exit_code_for(e), e.where().str(), e.message());
+        return fail(g, exit_code(e), e.where().str(), e.message());
     } catch (const std::exception& e) {
         return fail(g, exit_io, "", e.what());
     }

@@ -7,32 +7,37 @@
 
 #include <CLI/CLI.hpp>
 
-#include "cert_hash.hpp"
 #include "commands.hpp"
 #include "create_options.hpp"
-#include "key_target.hpp"
+#include "device_options.hpp"
+#include "exit_codes.hpp"
+#include "key_report.hpp"
 #include "problem_json.hpp"
-#include "setupbin_builder.hpp"
-#include "stick_writer.hpp"
+#include "text_reporter.hpp"
 #include "ukpu/fatwriter/key_writer.hpp"
 #include "ukpu/fatwriter/partition.hpp"
+#include "ukpu/provision/cert_hash.hpp"
+#include "ukpu/provision/device_safety.hpp"
+#include "ukpu/provision/setupbin_builder.hpp"
+#include "ukpu/provision/stick_writer.hpp"
 #include "ukpu/setupbin/parse.hpp"
 #include "ukpu/setupbin/values.hpp"
 
 namespace ukpu::cli {
 
 namespace sb = ukpu::setupbin;
+namespace pv = ukpu::provision;
 
 namespace {
 
 struct BuildCliOptions {
-    CreateSettings settings;
+    pv::CreateSettings settings;
     CLI::App* sub = nullptr;
     std::string image;
     std::string size = "64M";
     bool overwrite = false;
     std::vector<std::string> devices;
-    DeviceWritePolicy policy;
+    pv::DeviceWritePolicy policy;
     std::string setup_bin;
     std::string fs;
     std::string layout = "mbr";
@@ -44,21 +49,13 @@ struct BuildCliOptions {
     std::vector<std::string> add;
 };
 
-bool has_settings(const CreateSettings& s) {
-    for (const auto& [k, v] : s.values)
-        if (!v.empty()) return true;
-    for (const auto& [k, v] : s.secret_files)
-        if (!v.empty()) return true;
-    return !s.cert_hashes.empty() || !s.cert_hash_values.empty() || !s.vars.empty();
-}
-
 // The setup.bin to lay out: a given file (format errors refused as bad input) or one built from
 // the settings; firmware errors refuse the build unless --force.
 std::vector<std::uint8_t> setup_bin_bytes(const BuildCliOptions& o, const GlobalOptions& g,
                                           sb::CheckResult& checked) {
     std::vector<std::uint8_t> bytes;
     if (!o.setup_bin.empty()) {
-        if (has_settings(o.settings))
+        if (pv::has_variables(o.settings))
             throw CliError(exit_usage, "--setup-bin",
                            "give either a setup.bin file or the settings to make one, not both");
         bytes = read_input_file(o.setup_bin);
@@ -66,35 +63,18 @@ std::vector<std::uint8_t> setup_bin_bytes(const BuildCliOptions& o, const Global
         for (const auto& p : parsed.problems)
             if (p.severity == sb::Severity::error)
                 throw CliError(exit_bad_input, o.setup_bin + ": " + p.where.str(), p.message);
-        checked = sb::check(bytes, check_options(o.settings));
+        checked = sb::check(bytes, pv::check_options(o.settings));
     } else {
-        if (!has_settings(o.settings))
+        if (!pv::has_variables(o.settings))
             throw CliError(exit_usage, "build",
                            "give --setup-bin FILE, a profile (--config FILE) or the settings of "
                            "`setupbin create`");
-        BuiltSetupBin built = build_setupbin(o.settings, g);
+        TextReporter reporter(g);
+        pv::BuiltSetupBin built = pv::build_setupbin(o.settings, reporter);
         bytes = std::move(built.bytes);
         checked = std::move(built.check);
     }
     return bytes;
-}
-
-// --volume-id, else derived from the file and SOURCE_DATE_EPOCH (reproducible builds), else random.
-std::uint32_t volume_id(const BuildCliOptions& o, const std::vector<std::uint8_t>& setup) {
-    if (!o.volume_id.empty()) {
-        char* end = nullptr;
-        const unsigned long v = std::strtoul(o.volume_id.c_str(), &end, 16);
-        if (*end != '\0' || o.volume_id.size() > 8)
-            throw CliError(exit_usage, "--volume-id", "'" + o.volume_id + "' is not 8 hex digits");
-        return static_cast<std::uint32_t>(v);
-    }
-    const char* e = std::getenv("SOURCE_DATE_EPOCH");
-    if (!e || !*e) return random_volume_id();
-    std::vector<std::uint8_t> seed(setup);
-    seed.insert(seed.end(), e, e + std::char_traits<char>::length(e));
-    const auto b = digest("sha256", seed);
-    return static_cast<std::uint32_t>(b[0]) | (static_cast<std::uint32_t>(b[1]) << 8) |
-           (static_cast<std::uint32_t>(b[2]) << 16) | (static_cast<std::uint32_t>(b[3]) << 24);
 }
 
 fat::KeyOptions key_options(const BuildCliOptions& o, const std::vector<std::uint8_t>& setup) {
@@ -109,8 +89,8 @@ fat::KeyOptions key_options(const BuildCliOptions& o, const std::vector<std::uin
         k.cluster_bytes = static_cast<std::uint32_t>(parse_size(o.cluster_size, "--cluster-size"));
     k.label = o.label;
     k.label_entry = o.label_entry;
-    k.timestamp = key_timestamp();
-    k.volume_id = volume_id(o, setup);
+    k.timestamp = pv::key_timestamp();
+    k.volume_id = pv::volume_id_for(o.volume_id, setup);
     return k;
 }
 
@@ -137,13 +117,13 @@ int plan_one(const BuildCliOptions& o, const GlobalOptions& g, const std::string
         ss = o.sector_size;
         sectors = parse_size(o.size, "--size") / ss;
     } else {
-        const auto disk = check_device_for_write(target, o.policy, true);
-        doc.set("device", device_json(disk));
+        const auto disk = pv::check_device_for_write(g.context, target, o.policy, true);
+        doc.set("device", stick_json(disk));
         if (!disk.mounts.empty())
             print_note(g, target + ": would unmount " + std::to_string(disk.mounts.size()) +
                               " file system(s) first" +
                               (o.policy.unmount ? "" : " (needs --unmount)"));
-        auto d = open_for_read(target, o.sector_size);
+        auto d = pv::open_for_read(target, o.sector_size);
         ss = d->sector_size();
         sectors = d->sector_count();
     }
@@ -151,52 +131,32 @@ int plan_one(const BuildCliOptions& o, const GlobalOptions& g, const std::string
     try {
         k = fat::plan_key(sectors, ss, setup.size(), extras, ko);
     } catch (const fat::Error& e) {
-        throw CliError(exit_code_for(e), target, e.message());
+        throw CliError(exit_code(e), target, e.message());
     }
     doc.set("layout", layout_json(k));
     doc.set("written", false);
-    print_note(g, target + ": would write (dry run): " + layout_text(k));
+    print_note(g, target + ": would write (dry run): " + pv::layout_text(k));
     return exit_ok;
 }
 
 // Builds an image file, then reads it back and verifies it.
 int build_image(const BuildCliOptions& o, const GlobalOptions& g,
                 const std::vector<std::uint8_t>& setup, const std::vector<fat::KeyFile>& extras,
-                const fat::KeyOptions& base, Json& doc) {
-    const std::string& target = o.image;
-    doc.set("target", target);
-    fat::KeyOptions ko = base;
-    const std::uint64_t size = parse_size(o.size, "--size");
-    if (size % o.sector_size != 0)
-        throw CliError(
-            exit_usage, "--size",
-            "must be a multiple of the " + std::to_string(o.sector_size) + "-byte sector size");
-    std::unique_ptr<fat::BlockDevice> dev;
-    try {
-        // Plan first: nothing is created for a layout that cannot be made.
-        (void)fat::plan_key(size / o.sector_size, o.sector_size, setup.size(), extras, ko);
-        dev = fat::ImageFile::create(target, size, o.sector_size, o.overwrite);
-    } catch (const fat::Error& e) {
-        const bool exists = e.code() == fat::ErrorCode::io && std::filesystem::exists(target);
-        throw CliError(exists ? exit_refused : exit_code_for(e), target,
-                       e.message() + (exists ? " (use --overwrite to replace it)" : ""));
-    }
-    ko.device_is_zeroed = true;
-    fat::KeyLayout k;
-    try {
-        k = fat::write_key(*dev, setup, extras, ko);
-    } catch (const fat::Error& e) {
-        throw CliError(exit_code_for(e), target, e.message());
-    }
-    return check_written_key(g, target, *dev, k, ko, setup, doc);
+                const fat::KeyOptions& ko, Json& doc) {
+    TextReporter reporter(g);
+    const pv::ImageTarget image{o.image, parse_size(o.size, "--size"), o.sector_size, o.overwrite};
+    const pv::KeyOutcome out = pv::make_key_image(reporter, image, setup, extras, ko);
+    add_key_outcome(doc, out);
+    return exit_code(out.status);
 }
 
 int run_build(BuildCliOptions& o, const GlobalOptions& g) {
-    if (!o.settings.config.empty()) apply_profile(*o.sub, o.settings.config);
+    if (!o.settings.config.empty()) apply_profile(*o.sub, o.settings);
     if (o.image.empty() == o.devices.empty())
         throw CliError(exit_usage, "build", "give --image FILE or --device DEV (not both)");
     // A stick must not hold what the build reads.
-    for (auto& [what, path] : settings_files(o.settings)) o.policy.in_use.push_back({what, path});
+    for (auto& [what, path] : pv::settings_files(o.settings))
+        o.policy.in_use.push_back({what, path});
     if (!o.setup_bin.empty()) o.policy.in_use.push_back({"--setup-bin", o.setup_bin});
     for (const auto& a : o.add) o.policy.in_use.push_back({"--add", a});
 
@@ -213,7 +173,7 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
     Json doc = Json::object();
     Json sbj = Json::object();
     sbj.set("size", static_cast<std::uint64_t>(setup.size()));
-    sbj.set("sha256", sb::to_hex(digest("sha256", setup)));
+    sbj.set("sha256", sb::to_hex(pv::digest("sha256", setup)));
     sbj.set("problems", problems_json(checked.problems));
     doc.set("setup_bin", sbj);
     if (refused) {
@@ -245,24 +205,23 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
     } else {
         // Every stick is checked, then every one confirmed, before the first is written: a
         // refusal of the third stick must not come after the first two were erased.
-        std::vector<StickJob> jobs;
-        for (const auto& d : o.devices) {
-            StickJob job{check_device_for_write(d, o.policy, false), d, setup, {}};
-            for (const auto& other : jobs)
-                if (other.disk.name == job.disk.name)
-                    throw CliError(exit_usage, d, "names " + job.disk.name + " a second time");
-            jobs.push_back(std::move(job));
+        const std::vector<devices::DeviceInfo> disks =
+            pv::check_sticks(g.context, o.devices, o.policy, false);
+        TextReporter reporter(g, &o.policy);
+        reporter.confirm_sticks(disks, pv::StickAction::write);
+        std::vector<pv::StickJob> jobs;
+        for (std::size_t i = 0; i < disks.size(); ++i)
+            jobs.push_back(pv::StickJob{disks[i], o.devices[i], setup});
+        std::vector<StickLine> lines;
+        for (const auto& out : pv::write_sticks(g.context, reporter, jobs, extras, ko)) {
+            const int c = exit_code(out.status);
+            code = worse_exit(code, c);
+            lines.push_back({out.target, out.device.value_or(devices::DeviceInfo{}), c});
+            Json one = Json::object();
+            add_key_outcome(one, out);
+            keys.push(std::move(one));
         }
-        for (const auto& job : jobs) confirm_device_write(g, job.disk, o.policy);
-        std::vector<devices::DeviceInfo> disks;
-        std::vector<int> codes;
-        for (auto& job : jobs) disks.push_back(job.disk);
-        for (auto& out : write_sticks(g, jobs, extras, ko)) {
-            code = worse_exit(code, out.code);
-            codes.push_back(out.code);
-            keys.push(std::move(out.doc));
-        }
-        print_sticks_summary(g, "written and verified", disks, o.devices, codes);
+        print_sticks_summary(g, "written and verified", lines);
     }
     doc.set("keys", keys);
     if (g.json) print_json(doc);

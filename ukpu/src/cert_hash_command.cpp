@@ -8,8 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "cert_hash.hpp"
 #include "commands.hpp"
+#include "ukpu/provision/cert_hash.hpp"
 #include "ukpu/setupbin/values.hpp"
 
 namespace ukpu::cli {
@@ -26,7 +26,7 @@ struct CertHashOptions {
     std::vector<std::string> files;
 };
 
-std::string role(const CertificateInfo& c) {
+std::string role(const provision::CertificateInfo& c) {
     if (c.root_ca()) return "self-signed root CA";
     if (c.ca) return "CA, not self-signed (intermediate)";
     if (c.self_signed) return "self-signed, but not a CA";
@@ -36,7 +36,7 @@ std::string role(const CertificateInfo& c) {
 int run_cert_hash(const CertHashOptions& o, const GlobalOptions& g) {
     Json files = Json::array();
     for (const auto& path : o.files) {
-        auto certs = read_certificates(path);
+        auto certs = provision::read_certificates(path);
         Json cj = Json::array();
         std::optional<std::size_t> root;
         for (std::size_t i = 0; i < certs.size(); ++i)

@@ -1,5 +1,6 @@
-// What every command shares: the global flags, the error type that carries an exit code, and the
-// output helpers that keep stdout clean for --json.
+// What every command shares: the global flags and the machine the services work against, the
+// command line's error type (its code is the exit code), and the output helpers that keep stdout
+// clean for --json.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,8 @@
 
 #include "exit_codes.hpp"
 #include "json.hpp"
+#include "ukpu/provision/context.hpp"
+#include "ukpu/provision/secret_file.hpp"
 
 namespace ukpu::cli {
 
@@ -18,6 +21,9 @@ struct GlobalOptions {
     bool verbose = false;
     bool yes = false;
     bool dry_run = false;
+    // The machine and fault plan the services get: the running system, or in the test build
+    // what its main read from the environment.
+    provision::Context context;
 };
 
 // An error that ends the command: printed as "ukpu: error: <location>: <message>" and mapped
@@ -48,7 +54,7 @@ void print_note(const GlobalOptions& g, const std::string& text);
 // The one JSON document of a --json run, on stdout.
 void print_json(const Json& doc);
 
-// Reads a whole file. Throws CliError (exit_bad_input) naming the path when it cannot.
-std::vector<std::uint8_t> read_input_file(const std::string& path);
+// Reads a whole file. Throws provision::Error (bad_input) naming the path when it cannot.
+using provision::read_input_file;
 
 }  // namespace ukpu::cli

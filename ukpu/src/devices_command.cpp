@@ -6,7 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
-#include "key_target.hpp"
+#include "exit_codes.hpp"
 #include "ukpu/devices/discovery.hpp"
 #include "ukpu/devices/error.hpp"
 
@@ -66,10 +66,9 @@ void print_device(std::ostream& out, const dv::DeviceInfo& d) {
 int run_devices(bool all, const GlobalOptions& g) {
     dv::Discovery found;
     try {
-        found = dv::discover_machine(machine_from_environment());
+        found = dv::discover_machine(g.context.machine);
     } catch (const dv::Error& e) {
-        throw CliError(e.code() == dv::ErrorCode::malformed ? exit_bad_input : exit_io,
-                       e.location(), e.message());
+        throw CliError(exit_code(e), e.location(), e.message());
     }
     std::size_t shown = 0, hidden = 0;
     if (g.json) {

@@ -1,5 +1,21 @@
-// The exit codes of every ukpu command (design.md, "Command line").
+// The exit codes of every ukpu command, and the one table that turns each library's error (and
+// each service outcome) into one of them.
 #pragma once
+
+#include "ukpu/provision/status.hpp"
+
+namespace ukpu::setupbin {
+class Error;
+}
+namespace ukpu::fat {
+class Error;
+}
+namespace ukpu::keys {
+class Error;
+}
+namespace ukpu::devices {
+class Error;
+}
 
 namespace ukpu::cli {
 
@@ -12,5 +28,16 @@ enum ExitCode : int {
     exit_io = 5,            // I/O error
     exit_interrupted = 130  // interrupted (SIGINT)
 };
+
+// A service outcome or error status.
+int exit_code(provision::Status s);
+// The libraries' errors that reach the command line as they are.
+int exit_code(const setupbin::Error& e);
+int exit_code(const fat::Error& e);
+int exit_code(const keys::Error& e);
+int exit_code(const devices::Error& e);
+
+// The more serious of two exit codes (interrupted, I/O, refused, bad input, usage, problems).
+int worse_exit(int a, int b);
 
 }  // namespace ukpu::cli

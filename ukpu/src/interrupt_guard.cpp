@@ -5,23 +5,21 @@
 #include <iterator>
 
 #include "exit_codes.hpp"
+#include "ukpu/provision/stop.hpp"
 
 namespace ukpu::cli {
 
 namespace {
 
-std::atomic<int> interrupted{0};
-static_assert(std::atomic<int>::is_always_lock_free);
-
 extern "C" void on_write_interrupt(int) {
-    if (interrupted) {
+    if (provision::stop_requested()) {
         static const char msg[] =
             "\nukpu: interrupted again: stopping now; the stick is partly written\n";
         ssize_t ignored = ::write(STDERR_FILENO, msg, sizeof msg - 1);
         (void)ignored;
         ::_exit(exit_interrupted);
     }
-    interrupted = 1;
+    provision::request_stop();
     static const char msg[] = "\nukpu: interrupt: stopping after the current write request\n";
     ssize_t ignored = ::write(STDERR_FILENO, msg, sizeof msg - 1);
     (void)ignored;
@@ -30,7 +28,7 @@ extern "C" void on_write_interrupt(int) {
 }  // namespace
 
 InterruptGuard::InterruptGuard() {
-    interrupted = 0;
+    provision::clear_stop();
     struct sigaction sa {};
     sa.sa_handler = on_write_interrupt;
     sigemptyset(&sa.sa_mask);
@@ -42,14 +40,6 @@ InterruptGuard::InterruptGuard() {
 InterruptGuard::~InterruptGuard() {
     for (std::size_t i = 0; i < std::size(signals_); ++i)
         ::sigaction(signals_[i], &previous_[i], nullptr);
-}
-
-void InterruptGuard::request_stop() {
-    interrupted = 1;
-}
-
-const std::atomic<int>* InterruptGuard::flag() {
-    return &interrupted;
 }
 
 }  // namespace ukpu::cli

@@ -16,11 +16,7 @@ public:
     InterruptGuard(const InterruptGuard&) = delete;
     InterruptGuard& operator=(const InterruptGuard&) = delete;
 
-    // Set by the signal; WatchedDevice polls it before each write, from any thread (a lock-free
-    // atomic: safe in a signal handler, and no data race with the writer threads).
-    static const std::atomic<int>* flag();
-    // Asks for the same stop as a signal would (a Cancel button), while a guard is alive.
-    static void request_stop();
+    // The signal sets provision::stop_flag(), which every writer polls before each write.
 
 private:
     static constexpr int signals_[] = {SIGINT, SIGTERM, SIGHUP};

@@ -26,30 +26,4 @@ std::unique_ptr<keys::KeyStore> open_store(const std::string& path) {
     return std::make_unique<keys::KeyStore>(p);
 }
 
-int exit_code_for(const keys::Error& e) {
-    switch (e.code()) {
-        case keys::ErrorCode::bad_argument:
-            return exit_usage;
-        case keys::ErrorCode::bad_input:
-        case keys::ErrorCode::not_a_store:
-        case keys::ErrorCode::weak_password:
-        case keys::ErrorCode::not_found:
-            return exit_bad_input;
-        case keys::ErrorCode::newer_schema:
-        case keys::ErrorCode::duplicate_pid:
-            return exit_refused;
-        case keys::ErrorCode::io:
-            return exit_io;
-    }
-    return exit_io;
-}
-
-int run_keys_service(const std::function<int()>& body) {
-    try {
-        return body();
-    } catch (const keys::Error& e) {
-        throw CliError(exit_code_for(e), e.where(), e.message());
-    }
-}
-
 }  // namespace ukpu::cli

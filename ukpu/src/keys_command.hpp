@@ -29,12 +29,4 @@ void add_store_option(CLI::App& sub, std::string& path);
 // Opens the store named by --store, or the default one.
 std::unique_ptr<keys::KeyStore> open_store(const std::string& path);
 
-// The exit status of a key-service error: 3 for a store that is not ukpu's, a password the
-// firmware would reject and input that does not match the store; 4 for a newer schema and a
-// duplicate PID (refused, nothing changed); 2 for a bad argument; 5 for I/O.
-int exit_code_for(const keys::Error& e);
-
-// Runs `body`, turning keys::Error into CliError with its exit status.
-int run_keys_service(const std::function<int()>& body);
-
 }  // namespace ukpu::cli

@@ -5,9 +5,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include "ukpu/keys/exports.hpp"
 #include "keys_command.hpp"
-#include "secret_file.hpp"
+#include "ukpu/keys/exports.hpp"
+#include "ukpu/provision/secret_file.hpp"
 
 namespace ukpu::cli {
 
@@ -24,7 +24,7 @@ struct ExportOptions {
 int run_export(const ExportOptions& o, const GlobalOptions& g) {
     const auto format = keys::parse_export_format(o.format);
     if (!format) throw CliError(exit_usage, "--format", "'" + o.format + "' is not known");
-    return run_keys_service([&]() -> int {
+    {
         auto store = open_store(o.store);
         std::optional<std::int64_t> batch;
         if (o.batch != 0) batch = o.batch;
@@ -39,9 +39,9 @@ int run_export(const ExportOptions& o, const GlobalOptions& g) {
         const std::string text = keys::export_records(
             records, *format, o.plain ? keys::PidForm::plain : keys::PidForm::dashed);
         if (!g.dry_run) {
-            write_file_atomic(o.output,
-                              std::span<const std::uint8_t>(
-                                  reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+            provision::write_file_atomic(
+                o.output, std::span<const std::uint8_t>(
+                              reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
             store->mark_exported(batch);
         }
         if (g.json) {
@@ -57,7 +57,7 @@ int run_export(const ExportOptions& o, const GlobalOptions& g) {
                           ": " + std::to_string(records.size()) + " record(s), " +
                           keys::to_string(*format) + " (holds secrets; mode 0600)");
         return exit_ok;
-    });
+    }
 }
 
 }  // namespace

@@ -5,8 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "ukpu/devices/discovery.hpp"
 #include "keys_command.hpp"
+#include "ukpu/devices/discovery.hpp"
 #include "ukpu/setupbin/pidpps.hpp"
 
 namespace ukpu::cli {
@@ -67,7 +67,7 @@ std::string secret(const std::string& value, bool show) {
 }
 
 int run_list(const ListOptions& o, const GlobalOptions& g) {
-    return run_keys_service([&]() -> int {
+    {
         auto store = open_store(o.store);
         if (o.batch == 0) {
             const auto batches = store->batches();
@@ -141,7 +141,7 @@ int run_list(const ListOptions& o, const GlobalOptions& g) {
             std::printf("\n");
         }
         return exit_ok;
-    });
+    }
 }
 
 }  // namespace

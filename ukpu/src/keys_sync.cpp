@@ -2,9 +2,9 @@
 // records the firmware consumed from a key and marks exactly those in the store.
 #include <CLI/CLI.hpp>
 
-#include "key_target.hpp"
-#include "ukpu/keys/key_sync.hpp"
 #include "keys_command.hpp"
+#include "ukpu/keys/key_sync.hpp"
+#include "ukpu/provision/device_safety.hpp"
 
 namespace ukpu::cli {
 
@@ -26,10 +26,10 @@ int run_sync(const SyncOptions& o, const GlobalOptions& g) {
         source = o.setup_bin;
         bytes = read_input_file(o.setup_bin);
     }
-    return run_keys_service([&]() -> int {
+    {
         if (o.setup_bin.empty()) {
             source = o.image.empty() ? o.device : o.image;
-            auto dev = open_for_read(source, o.sector_size);
+            auto dev = provision::open_for_read(source, o.sector_size);
             bytes = keys::read_setup_bin(*dev);
         }
         auto store = open_store(o.store);
@@ -38,7 +38,7 @@ int run_sync(const SyncOptions& o, const GlobalOptions& g) {
         const keys::SyncResult r = keys::sync_consumed(*store, bytes, hint);
         // A key file written straight to a stick: is this the stick the store recorded?
         std::optional<devices::DeviceInfo> stick;
-        if (!o.device.empty()) stick = identify_device(o.device);
+        if (!o.device.empty()) stick = provision::identify_device(g.context, o.device);
         if (stick && r.file.device && !r.file.device->serial.empty() &&
             stick->serial != r.file.device->serial)
             print_warning(source + ": the store recorded key file " + std::to_string(r.file.id) +
@@ -64,7 +64,7 @@ int run_sync(const SyncOptions& o, const GlobalOptions& g) {
                           "): " + std::to_string(r.consumed_on_key) + " record(s) consumed, " +
                           std::to_string(r.newly_marked) + " newly marked in the store");
         return exit_ok;
-    });
+    }
 }
 
 }  // namespace

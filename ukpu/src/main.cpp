@@ -2,5 +2,6 @@
 #include "app.hpp"
 
 int main(int argc, char** argv) {
-    return ukpu::cli::run(argc, argv);
+    // The running system, no injected fault: the shipped program reads no test setting.
+    return ukpu::cli::run(argc, argv, ukpu::provision::Context{});
 }

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <iostream>
 
-#include "key_target.hpp"
+#include "ukpu/devices/discovery.hpp"
 
 namespace ukpu::cli {
 
@@ -29,14 +29,15 @@ ProgressLine::~ProgressLine() {
 }
 
 std::string ProgressLine::text(std::uint64_t done, std::uint64_t total, double seconds) {
-    std::string t = size_text(done);
+    std::string t = devices::size_text(done);
     if (total) {
         const unsigned pct = static_cast<unsigned>(done * 100 / total);
-        t += " / " + size_text(total) + " (" + std::to_string(pct > 100 ? 100 : pct) + "%)";
+        t +=
+            " / " + devices::size_text(total) + " (" + std::to_string(pct > 100 ? 100 : pct) + "%)";
     }
     if (seconds > 0.05 && done) {
         const double rate = static_cast<double>(done) / seconds;
-        t += ", " + size_text(static_cast<std::uint64_t>(rate)) + "/s";
+        t += ", " + devices::size_text(static_cast<std::uint64_t>(rate)) + "/s";
         if (total > done) {
             const double left = static_cast<double>(total - done) / rate;
             char buf[64];

@@ -8,13 +8,18 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
-#include "key_repair.hpp"
-#include "key_target.hpp"
-#include "stick_writer.hpp"
+#include "device_options.hpp"
+#include "exit_codes.hpp"
+#include "key_report.hpp"
+#include "text_reporter.hpp"
 #include "ukpu/fatwriter/journal.hpp"
 #include "ukpu/fatwriter/repair.hpp"
+#include "ukpu/provision/device_safety.hpp"
+#include "ukpu/provision/key_repair.hpp"
 
 namespace ukpu::cli {
+
+namespace pv = ukpu::provision;
 
 namespace {
 
@@ -25,7 +30,7 @@ struct RepairCliOptions {
     std::string journal;
     bool strict = false;
     bool rollback = false;
-    DeviceWritePolicy policy;
+    pv::DeviceWritePolicy policy;
     std::uint32_t sector_size = 512;
 };
 
@@ -42,7 +47,8 @@ fat::RepairOptions repair_options(const RepairCliOptions& o) {
     if (!o.setup_bin_name.empty()) ro.setup_bin_name = o.setup_bin_name;
     ro.strict = o.strict;
     ro.roll_back = o.rollback;
-    ro.journal_dir = o.journal.empty() ? default_journal_dir() : std::filesystem::path(o.journal);
+    ro.journal_dir =
+        o.journal.empty() ? pv::default_journal_dir() : std::filesystem::path(o.journal);
     return ro;
 }
 
@@ -51,23 +57,11 @@ int plan_only(const RepairCliOptions& o, const GlobalOptions& g, const fat::Repa
               const std::string& target, Json& doc) {
     doc.set("target", target);
     doc.set("journal_dir", ro.journal_dir.string());
-    auto dev = open_for_read(target, o.sector_size);
-    try {
-        const fat::Recovery pending = fat::pending_state(*dev, ro.journal_dir);
-        if (pending.action != fat::RecoveryAction::none)
-            print_warning(target + ": a pending repair journal (" + pending.path.string() +
-                          ") would be " + (o.rollback ? "rolled back" : "finished") +
-                          " first; the plan below is of the key as it will be then");
-        doc.set("pending_journal",
-                pending.action == fat::RecoveryAction::none ? Json() : Json(pending.path.string()));
-        auto preview = fat::preview_recovery(*dev, ro.journal_dir, o.rollback);
-        const fat::RepairPlan p = fat::plan_repair(*preview, ro);
-        doc.set("plan", plan_json(p));
-        doc.set("written", false);
-        print_plan(p, g, target + ": dry run, nothing written; ");
-    } catch (const fat::Error& e) {
-        throw repair_error(target, e);
-    }
+    TextReporter reporter(g);
+    const pv::RepairPreview p = pv::preview_repair(reporter, ro, target, o.sector_size);
+    doc.set("pending_journal", p.pending_journal ? Json(p.pending_journal->string()) : Json());
+    doc.set("plan", plan_json(p.plan));
+    doc.set("written", false);
     return exit_ok;
 }
 
@@ -87,8 +81,8 @@ int run_repair(RepairCliOptions& o, const GlobalOptions& g) {
             Json doc = Json::object();
             if (o.image.empty()) {
                 // What the safety rules say, without unmounting or asking.
-                const auto disk = check_device_for_write(t, o.policy, true);
-                doc.set("device", device_json(disk));
+                const auto disk = pv::check_device_for_write(g.context, t, o.policy, true);
+                doc.set("device", stick_json(disk));
             }
             code = worse_exit(code, plan_only(o, g, ro, t, doc));
             docs.push_back(std::move(doc));
@@ -106,50 +100,44 @@ int run_repair(RepairCliOptions& o, const GlobalOptions& g) {
     }
 
     if (!o.image.empty()) {
-        std::unique_ptr<fat::BlockDevice> dev;
-        try {
-            dev = fat::ImageFile::open(o.image, o.sector_size, true);
-        } catch (const fat::Error& e) {
-            throw CliError(e.code() == fat::ErrorCode::io && !std::filesystem::exists(o.image)
-                               ? exit_bad_input
-                               : repair_exit_code(e),
-                           o.image, e.message());
-        }
-        dev = slowed_for_tests(std::move(dev));
+        TextReporter reporter(g);
+        const pv::RepairOutcome out =
+            pv::repair_image(g.context, reporter, ro, o.image, o.sector_size);
         Json doc = Json::object();
-        const int code = repair_opened_key(g, ro, o.image, *dev, doc);
+        add_repair_outcome(doc, out);
         if (g.json) print_json(doc);
-        return code;
+        return exit_code(out.status);
     }
 
     // The safety rules of build: USB or loop devices only, never system disks, mounted
     // partitions only with --unmount; every stick checked, then every one confirmed, before the
     // first is written.
-    std::vector<devices::DeviceInfo> disks;
-    for (const auto& d : o.devices) {
-        devices::DeviceInfo disk = check_device_for_write(d, o.policy, false);
-        for (const auto& other : disks)
-            if (other.name == disk.name)
-                throw CliError(exit_usage, d, "names " + disk.name + " a second time");
-        disks.push_back(std::move(disk));
-    }
-    for (const auto& disk : disks) confirm_device_write(g, disk, o.policy);
-    std::vector<StickRepair> jobs;
-    for (std::size_t i = 0; i < disks.size(); ++i) jobs.push_back({disks[i], o.devices[i], {}});
-    std::vector<StickOutcome> outcomes = repair_sticks(g, jobs, ro);
+    const std::vector<devices::DeviceInfo> disks =
+        pv::check_sticks(g.context, o.devices, o.policy, false);
+    TextReporter reporter(g, &o.policy);
+    reporter.confirm_sticks(disks, pv::StickAction::repair);
+    std::vector<pv::StickRepair> jobs;
+    for (std::size_t i = 0; i < disks.size(); ++i) jobs.push_back({disks[i], o.devices[i]});
+    const std::vector<pv::RepairOutcome> outcomes =
+        pv::repair_sticks(g.context, reporter, jobs, ro);
     if (outcomes.size() == 1) {
-        if (g.json) print_json(outcomes[0].doc);
-        return outcomes[0].code;
+        Json doc = Json::object();
+        add_repair_outcome(doc, outcomes[0]);
+        if (g.json) print_json(doc);
+        return exit_code(outcomes[0].status);
     }
     int code = exit_ok;
-    std::vector<int> codes;
+    std::vector<StickLine> lines;
     Json all = Json::array();
-    for (auto& out : outcomes) {
-        code = worse_exit(code, out.code);
-        codes.push_back(out.code);
-        all.push(std::move(out.doc));
+    for (const auto& out : outcomes) {
+        const int c = exit_code(out.status);
+        code = worse_exit(code, c);
+        lines.push_back({out.target, out.device.value_or(devices::DeviceInfo{}), c});
+        Json doc = Json::object();
+        add_repair_outcome(doc, out);
+        all.push(std::move(doc));
     }
-    print_sticks_summary(g, "repaired and verified", disks, o.devices, codes);
+    print_sticks_summary(g, "repaired and verified", lines);
     if (g.json) print_json(repairs_doc(all, code));
     return code;
 }

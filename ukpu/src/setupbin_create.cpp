@@ -8,12 +8,13 @@
 
 #include <CLI/CLI.hpp>
 
-#include "cert_hash.hpp"
 #include "commands.hpp"
 #include "create_options.hpp"
 #include "problem_json.hpp"
-#include "secret_file.hpp"
-#include "setupbin_builder.hpp"
+#include "text_reporter.hpp"
+#include "ukpu/provision/cert_hash.hpp"
+#include "ukpu/provision/secret_file.hpp"
+#include "ukpu/provision/setupbin_builder.hpp"
 #include "ukpu/setupbin/check.hpp"
 #include "ukpu/setupbin/error.hpp"
 #include "ukpu/setupbin/values.hpp"
@@ -27,17 +28,18 @@ namespace sb = ukpu::setupbin;
 namespace {
 
 struct CreateState {
-    CreateSettings s;
+    provision::CreateSettings s;
     CLI::App* sub = nullptr;
 };
 
 int run_create(CreateState& st, const GlobalOptions& g) {
-    CreateSettings& s = st.s;
-    if (!s.config.empty()) apply_profile(*st.sub, s.config);
+    provision::CreateSettings& s = st.s;
+    if (!s.config.empty()) apply_profile(*st.sub, s);
     if (s.output.empty())
         throw CliError(exit_usage, "-o/--output", "the file to write is required");
 
-    BuiltSetupBin built = build_setupbin(s, g);
+    TextReporter reporter(g);
+    provision::BuiltSetupBin built = provision::build_setupbin(s, reporter);
     const std::vector<std::uint8_t>& bytes = built.bytes;
     const sb::CheckResult& checked = built.check;
     const std::vector<std::string>& warnings = built.warnings;
@@ -54,10 +56,10 @@ int run_create(CreateState& st, const GlobalOptions& g) {
 
     bool written = false;
     if (!refused && !g.dry_run) {
-        write_file_atomic(s.output, bytes);
+        provision::write_file_atomic(s.output, bytes);
         written = true;
     }
-    const std::string sha = sb::to_hex(digest("sha256", bytes));
+    const std::string sha = sb::to_hex(provision::digest("sha256", bytes));
     const std::string& version = built.version;
     if (g.json) {
         Json doc = Json::object();

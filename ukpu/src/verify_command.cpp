@@ -6,8 +6,10 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
-#include "key_target.hpp"
-#include "stick_writer.hpp"
+#include "device_options.hpp"
+#include "exit_codes.hpp"
+#include "key_report.hpp"
+#include "ukpu/provision/device_safety.hpp"
 #include "verify_report.hpp"
 
 namespace ukpu::cli {
@@ -24,12 +26,12 @@ struct VerifyCliOptions {
 // Verifies one key; its report goes to stdout (text) or into `doc`.
 int verify_one(const std::string& target, const VerifyCliOptions& o, const GlobalOptions& g,
                const fat::VerifyOptions& vo, Json& doc) {
-    auto dev = open_for_read(target, o.sector_size);
+    auto dev = provision::open_for_read(target, o.sector_size);
     fat::VerifyReport r;
     try {
         r = fat::verify_key(*dev, vo);
     } catch (const fat::Error& e) {
-        throw CliError(exit_code_for(e), target, e.message());
+        throw CliError(exit_code(e), target, e.message());
     }
     doc = verify_json(r);
     doc.set("target", target);
@@ -52,8 +54,7 @@ int run_verify(const VerifyCliOptions& o, const GlobalOptions& g) {
     // Several sticks, one after another (reading is quick): each one's report, then how many
     // are usable, naming the others.
     int code = exit_ok;
-    std::vector<int> codes;
-    std::vector<devices::DeviceInfo> disks;
+    std::vector<StickLine> lines;
     Json all = Json::array();
     for (const auto& d : o.devices) {
         Json doc = Json::object();
@@ -61,20 +62,24 @@ int run_verify(const VerifyCliOptions& o, const GlobalOptions& g) {
         try {
             c = verify_one(d, o, g, vo, doc);
         } catch (const CliError& e) {
-            c = record_stick_failure(d, e, doc);
+            c = e.code();
+            print_error(e.location().empty() ? e.message() : e.location() + ": " + e.message());
+            add_failure(doc, d, c, e.message());
+        } catch (const provision::Error& e) {
+            c = exit_code(e.code());
+            print_error(e.location().empty() ? e.message() : e.location() + ": " + e.message());
+            add_failure(doc, d, c, e.message());
         }
-        if (auto id = identify_device(d)) {
-            doc.set("device", device_json(*id));
-            disks.push_back(*id);
-        } else {
-            disks.emplace_back();
+        devices::DeviceInfo disk;
+        if (auto id = provision::identify_device(g.context, d)) {
+            doc.set("device", stick_json(*id));
+            disk = *id;
         }
-        codes.push_back(c);
+        lines.push_back({d, disk, c});
         code = worse_exit(code, c);
         all.push(std::move(doc));
     }
-    print_sticks_summary(g, "usable by every firmware generation asked for", disks, o.devices,
-                         codes);
+    print_sticks_summary(g, "usable by every firmware generation asked for", lines);
     if (g.json) {
         Json doc = Json::object();
         doc.set("ok", code == exit_ok);

@@ -2,8 +2,6 @@
 
 #include <ostream>
 
-#include "key_target.hpp"
-
 namespace ukpu::cli {
 
 namespace sb = ukpu::setupbin;

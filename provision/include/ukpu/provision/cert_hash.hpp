@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace ukpu::cli {
+namespace ukpu::provision {
 
 struct CertificateInfo {
     std::string subject;  // RFC 2253 text
@@ -20,11 +20,11 @@ struct CertificateInfo {
 };
 
 // Every certificate in `path` (PEM, one or more; or a single DER certificate), in file order.
-// Throws CliError (exit_bad_input) naming the path when nothing can be read.
+// Throws Error (bad_input) naming the path when nothing can be read.
 std::vector<CertificateInfo> read_certificates(const std::string& path);
 
 // The digest `algorithm` ("sha1", "sha256", "sha384") of `data`.
 std::vector<std::uint8_t> digest(const std::string& algorithm,
                                  const std::vector<std::uint8_t>& data);
 
-}  // namespace ukpu::cli
+}  // namespace ukpu::provision

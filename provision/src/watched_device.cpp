@@ -1,12 +1,14 @@
-#include "watched_device.hpp"
+#include "ukpu/provision/watched_device.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <thread>
 
 #include "ukpu/fatwriter/error.hpp"
 
-namespace ukpu::cli {
+namespace ukpu::provision {
 
 WatchedDevice::WatchedDevice(std::unique_ptr<fat::BlockDevice> inner, Hooks hooks)
     : inner_(std::move(inner)), hooks_(std::move(hooks)) {}
@@ -48,16 +50,39 @@ void CountingDevice::write(std::uint64_t lba, std::span<const std::uint8_t> data
 
 namespace {
 
-std::uint64_t env_count(const char* name) {
-    const char* e = std::getenv(name);
-    return e && *e ? std::strtoull(e, nullptr, 10) : 0;
-}
+// Every write slowed by a fixed delay.
+class SlowDevice final : public fat::BlockDevice {
+public:
+    SlowDevice(std::unique_ptr<fat::BlockDevice> base, unsigned delay_ms)
+        : base_(std::move(base)), delay_(delay_ms) {}
+    std::uint32_t sector_size() const override { return base_->sector_size(); }
+    std::uint64_t sector_count() const override { return base_->sector_count(); }
+    void read(std::uint64_t lba, std::span<std::uint8_t> out) override { base_->read(lba, out); }
+    void write(std::uint64_t lba, std::span<const std::uint8_t> data) override {
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay_));
+        base_->write(lba, data);
+    }
+    void flush() override { base_->flush(); }
+    std::string describe() const override { return base_->describe(); }
+    const fat::IoStats& stats() const override { return base_->stats(); }
+    void drop_cache() override { base_->drop_cache(); }
+
+private:
+    std::unique_ptr<fat::BlockDevice> base_;
+    unsigned delay_;
+};
 
 }  // namespace
 
-void add_test_faults(WatchedDevice::Hooks& hooks) {
-    hooks.fail_after_writes = env_count("UKPU_FAIL_AFTER_WRITES");
-    hooks.interrupt_after_writes = env_count("UKPU_INTERRUPT_AFTER_WRITES");
+void add_faults(WatchedDevice::Hooks& hooks, const FaultPlan& faults) {
+    hooks.fail_after_writes = faults.fail_after_writes;
+    hooks.interrupt_after_writes = faults.interrupt_after_writes;
 }
 
-}  // namespace ukpu::cli
+std::unique_ptr<fat::BlockDevice> slowed(std::unique_ptr<fat::BlockDevice> dev,
+                                         const FaultPlan& faults) {
+    if (faults.repair_write_delay_ms == 0) return dev;
+    return std::make_unique<SlowDevice>(std::move(dev), faults.repair_write_delay_ms);
+}
+
+}  // namespace ukpu::provision

@@ -5,13 +5,13 @@
 #include <string>
 #include <vector>
 
-#include "context.hpp"
-#include "create_options.hpp"
+#include "ukpu/provision/key_settings.hpp"
+#include "ukpu/provision/reporter.hpp"
 #include "ukpu/setupbin/check.hpp"
 #include "ukpu/setupbin/model.hpp"
 #include "ukpu/setupbin/write.hpp"
 
-namespace ukpu::cli {
+namespace ukpu::provision {
 
 struct BuiltSetupBin {
     std::vector<std::uint8_t> bytes;
@@ -21,13 +21,13 @@ struct BuiltSetupBin {
 };
 
 // One record's entries from the settings: catalog options in catalog order, secrets read from
-// their files, --cert-hash, --cert-hash-value, then --var. Throws CliError.
-std::vector<setupbin::Entry> setting_entries(const CreateSettings& s, const GlobalOptions& g,
+// their files, --cert-hash, --cert-hash-value, then --var. Throws Error.
+std::vector<setupbin::Entry> setting_entries(const CreateSettings& s, Reporter& reporter,
                                              std::vector<std::string>& warnings);
 setupbin::BuildOptions build_options(const CreateSettings& s);
 setupbin::CheckOptions check_options(const CreateSettings& s);
 
 // `s.records` identical records, built canonically and checked.
-BuiltSetupBin build_setupbin(const CreateSettings& s, const GlobalOptions& g);
+BuiltSetupBin build_setupbin(const CreateSettings& s, Reporter& reporter);
 
-}  // namespace ukpu::cli
+}  // namespace ukpu::provision

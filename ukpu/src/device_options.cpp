@@ -1,15 +1,11 @@
 #include <CLI/CLI.hpp>
 
-#include "key_target.hpp"
+#include "device_options.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cctype>
-#include <cstdio>
-#include <iostream>
-
-#include "ukpu/fatwriter/error.hpp"
 
 namespace ukpu::cli {
 
@@ -49,34 +45,18 @@ std::uint64_t parse_size(const std::string& text, const std::string& option) {
     return n * mult;
 }
 
-std::unique_ptr<fat::BlockDevice> open_device_for_write(const std::string& path,
-                                                        bool allow_non_usb) {
-    DeviceWritePolicy policy;
-    policy.allow_non_usb = allow_non_usb;
-    const devices::DeviceInfo disk = check_device_for_write(path, policy, false);
-    return open_confirmed_device(disk, path);
-}
-
-std::unique_ptr<fat::BlockDevice> open_for_read(const std::string& path,
-                                                std::uint32_t image_sector_size) {
-    try {
-        return fat::open_device(path, false, image_sector_size);
-    } catch (const fat::Error& e) {
-        const std::string why = permission_problem(path, false);
-        throw CliError(exit_code_for(e), path, e.message() + (why.empty() ? "" : "; " + why));
-    }
-}
-
-void confirm_overwrite(const GlobalOptions& g, const fat::BlockDevice& device) {
-    if (g.yes) return;
-    if (!::isatty(STDIN_FILENO))
-        throw CliError(exit_refused, device.describe(),
-                       "every byte on it may be overwritten; confirm with --yes");
-    std::cerr << "ukpu: " << device.describe() << " (" << size_text(device.size_bytes())
-              << ") will be erased. Type yes to continue: " << std::flush;
-    std::string answer;
-    std::getline(std::cin, answer);
-    if (answer != "yes") throw CliError(exit_refused, device.describe(), "not confirmed");
+void add_device_safety_options(CLI::App& sub, provision::DeviceWritePolicy& policy) {
+    const std::string group = "Safety (block devices)";
+    sub.add_flag("--allow-non-usb", policy.allow_non_usb,
+                 "Allow a disk that is not USB mass storage (its name must be typed to confirm)")
+        ->group(group);
+    sub.add_flag("--unmount", policy.unmount,
+                 "Unmount the stick's mounted partitions first (refused if that fails)")
+        ->group(group);
+    sub.add_option("--confirm", policy.confirm,
+                   "The device name, confirming in a script what would be typed on a terminal")
+        ->type_name("NAME")
+        ->group(group);
 }
 
 void add_key_target_options(CLI::App& sub, std::string& image, std::vector<std::string>& devices,
@@ -91,19 +71,6 @@ void add_key_target_options(CLI::App& sub, std::string& image, std::vector<std::
         if (image_opt->count() == 0 && device_opt->count() == 0)
             throw CLI::ValidationError("--image/--device", "give --image FILE or --device DEV");
     });
-}
-
-int exit_code_for(const fat::Error& e) {
-    switch (e.code()) {
-        case fat::ErrorCode::io:
-            return exit_io;
-        case fat::ErrorCode::bad_argument:
-        case fat::ErrorCode::bad_geometry:
-        case fat::ErrorCode::no_space:
-            return exit_usage;
-        default:
-            return exit_bad_input;
-    }
 }
 
 }  // namespace ukpu::cli

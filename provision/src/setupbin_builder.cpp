@@ -1,18 +1,19 @@
 // Assembling a setup.bin from the create settings: the catalog options, certificate hashes, raw
 // entries, then the canonical build and the firmware check. Shared by `setupbin create`,
 // `build` and `keys generate`.
-#include "setupbin_builder.hpp"
+#include "ukpu/provision/setupbin_builder.hpp"
 
 #include <algorithm>
 
-#include "cert_hash.hpp"
-#include "secret_file.hpp"
+#include "ukpu/provision/cert_hash.hpp"
+#include "ukpu/provision/error.hpp"
+#include "ukpu/provision/secret_file.hpp"
 #include "ukpu/setupbin/error.hpp"
 #include "ukpu/setupbin/values.hpp"
 #include "ukpu/setupbin/version.hpp"
 #include "ukpu/setupbin/write.hpp"
 
-namespace ukpu::cli {
+namespace ukpu::provision {
 
 namespace sb = ukpu::setupbin;
 
@@ -54,11 +55,11 @@ sb::Entry cert_entry(const sb::CertHash& c) {
 }
 
 sb::Entry cert_hash_from_file(const std::string& spec, const std::string& profile,
-                              const GlobalOptions& g, std::vector<std::string>& warnings) {
+                              Reporter& reporter, std::vector<std::string>& warnings) {
     const std::string option = "--cert-hash " + spec;
     auto parts = split_colons(spec);
     if (parts.size() > 3 || parts[0].empty())
-        throw CliError(exit_usage, option, "expected FILE[:NAME][:ALG]");
+        throw Error(Status::bad_argument, option, "expected FILE[:NAME][:ALG]");
     std::string file = resolve_profile_path(parts[0], profile);
     std::string name;
     std::string alg = "sha256";
@@ -74,7 +75,8 @@ sb::Entry cert_hash_from_file(const std::string& spec, const std::string& profil
         if (!parts[2].empty()) alg = parts[2];
     }
     if (!is_algorithm(alg))
-        throw CliError(exit_usage, option, "ALG '" + alg + "' is not sha1, sha256 or sha384");
+        throw Error(Status::bad_argument, option,
+                    "ALG '" + alg + "' is not sha1, sha256 or sha384");
     auto certs = read_certificates(file);
     const CertificateInfo& cert = certs.front();
     if (!cert.root_ca()) {
@@ -82,11 +84,11 @@ sb::Entry cert_hash_from_file(const std::string& spec, const std::string& profil
                         ": this looks like a leaf/intermediate certificate; AMT needs the hash "
                         "of the root CA at the top of the chain";
         warnings.push_back(w);
-        print_warning(w);
+        reporter.warning(w);
     }
     if (certs.size() > 1)
-        print_note(g, file + ": holds " + std::to_string(certs.size()) +
-                          " certificates; the hash is of the first");
+        reporter.note(file + ": holds " + std::to_string(certs.size()) +
+                      " certificates; the hash is of the first");
     sb::CertHash c;
     c.algorithm = sb::parse_hash_algorithm(alg);
     c.hash = digest(alg, cert.der);
@@ -94,9 +96,9 @@ sb::Entry cert_hash_from_file(const std::string& spec, const std::string& profil
     if (!name_given) {
         name = cert.common_name.substr(0, max_name);
     } else if (name.size() > max_name) {
-        throw CliError(exit_usage, option,
-                       "NAME is " + std::to_string(name.size()) + " bytes; at most " +
-                           std::to_string(max_name) + " fit with " + alg);
+        throw Error(Status::bad_argument, option,
+                    "NAME is " + std::to_string(name.size()) + " bytes; at most " +
+                        std::to_string(max_name) + " fit with " + alg);
     }
     c.name = name;
     return cert_entry(c);
@@ -105,7 +107,8 @@ sb::Entry cert_hash_from_file(const std::string& spec, const std::string& profil
 sb::Entry cert_hash_from_value(const std::string& spec) {
     const std::string option = "--cert-hash-value " + spec;
     auto first = spec.find(':');
-    if (first == std::string::npos) throw CliError(exit_usage, option, "expected ALG:HEX[:NAME]");
+    if (first == std::string::npos)
+        throw Error(Status::bad_argument, option, "expected ALG:HEX[:NAME]");
     auto second = spec.find(':', first + 1);
     std::string alg = spec.substr(0, first);
     std::string hex = spec.substr(
@@ -115,23 +118,23 @@ sb::Entry cert_hash_from_value(const std::string& spec) {
         c.algorithm = sb::parse_hash_algorithm(alg);
         c.hash = sb::from_hex(hex);
     } catch (const sb::Error& e) {
-        throw CliError(exit_usage, option, e.message());
+        throw Error(Status::bad_argument, option, e.message());
     }
     if (c.hash.size() != sb::hash_length(c.algorithm))
-        throw CliError(exit_usage, option,
-                       "a " + alg + " hash is " + std::to_string(sb::hash_length(c.algorithm)) +
-                           " bytes, not " + std::to_string(c.hash.size()));
+        throw Error(Status::bad_argument, option,
+                    "a " + alg + " hash is " + std::to_string(sb::hash_length(c.algorithm)) +
+                        " bytes, not " + std::to_string(c.hash.size()));
     if (second != std::string::npos) c.name = spec.substr(second + 1);
     if (c.name.size() > max_cert_name(c.algorithm))
-        throw CliError(exit_usage, option,
-                       "NAME is longer than the " + std::to_string(max_cert_name(c.algorithm)) +
-                           " bytes that fit");
+        throw Error(Status::bad_argument, option,
+                    "NAME is longer than the " + std::to_string(max_cert_name(c.algorithm)) +
+                        " bytes that fit");
     return cert_entry(c);
 }
 
 }  // namespace
 
-std::vector<sb::Entry> setting_entries(const CreateSettings& s, const GlobalOptions& g,
+std::vector<sb::Entry> setting_entries(const CreateSettings& s, Reporter& reporter,
                                        std::vector<std::string>& warnings) {
     const std::string profile = s.config;
     std::vector<sb::Entry> entries;
@@ -157,7 +160,7 @@ std::vector<sb::Entry> setting_entries(const CreateSettings& s, const GlobalOpti
         entries.push_back(std::move(e));
     }
     for (const auto& spec : s.cert_hashes)
-        entries.push_back(cert_hash_from_file(spec, profile, g, warnings));
+        entries.push_back(cert_hash_from_file(spec, profile, reporter, warnings));
     for (const auto& spec : s.cert_hash_values) entries.push_back(cert_hash_from_value(spec));
     for (const auto& spec : s.vars) entries.push_back(parse_raw_var(spec));
     return entries;
@@ -168,7 +171,7 @@ sb::BuildOptions build_options(const CreateSettings& s) {
     try {
         bo.version = sb::parse_version(s.version);
     } catch (const sb::Error& e) {
-        throw CliError(exit_usage, "--version", e.message());
+        throw Error(Status::bad_argument, "--version", e.message());
     }
     bo.reusable = s.reusable;
     bo.scramble = s.scramble;
@@ -191,19 +194,19 @@ sb::CheckOptions check_options(const CreateSettings& s) {
     return co;
 }
 
-BuiltSetupBin build_setupbin(const CreateSettings& s, const GlobalOptions& g) {
+BuiltSetupBin build_setupbin(const CreateSettings& s, Reporter& reporter) {
     BuiltSetupBin out;
     const sb::BuildOptions bo = build_options(s);
-    const std::vector<sb::Entry> entries = setting_entries(s, g, out.warnings);
+    const std::vector<sb::Entry> entries = setting_entries(s, reporter, out.warnings);
     std::vector<std::vector<sb::Entry>> records(s.records, entries);
     try {
         out.bytes = sb::serialize(sb::build(bo, records));
     } catch (const sb::Error& e) {
-        throw CliError(exit_usage, e.where().str(), e.message());
+        throw Error(Status::bad_argument, e.where().str(), e.message());
     }
     out.check = sb::check(out.bytes, check_options(s));
     out.version = std::string(sb::version_info(bo.version).name);
     return out;
 }
 
-}  // namespace ukpu::cli
+}  // namespace ukpu::provision

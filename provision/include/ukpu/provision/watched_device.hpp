@@ -1,6 +1,6 @@
 // A block device wrapper for writing a stick: checks its identity again just before the first
 // write, reports progress, stops at a safe point when interrupted (the current request finished
-// and flushed), and can inject a write failure for tests. fatwriter's interface is unchanged.
+// and flushed), and can inject a write failure for the tests. fatwriter's interface is unchanged.
 #pragma once
 
 #include <atomic>
@@ -10,8 +10,9 @@
 #include <stdexcept>
 
 #include "ukpu/fatwriter/block_device.hpp"
+#include "ukpu/provision/context.hpp"
 
-namespace ukpu::cli {
+namespace ukpu::provision {
 
 // Thrown by WatchedDevice::write when an interruption was asked for: nothing more is written.
 class WriteInterrupted : public std::runtime_error {
@@ -59,9 +60,14 @@ private:
     std::uint64_t bytes_ = 0;
 };
 
-// Fills the test hooks from the environment (not in --help): UKPU_FAIL_AFTER_WRITES=N fails the
-// write after N requests, UKPU_INTERRUPT_AFTER_WRITES=N raises SIGINT after N.
-void add_test_faults(WatchedDevice::Hooks& hooks);
+// Adds the faults of the plan (the test build's; none otherwise) to the hooks: a write that fails
+// after N requests, SIGINT raised after N.
+void add_faults(WatchedDevice::Hooks& hooks, const FaultPlan& faults);
+
+// `dev` with every write slowed by the plan's repair write delay (the test build's, so that a
+// repair can be killed midway); `dev` itself when there is none.
+std::unique_ptr<fat::BlockDevice> slowed(std::unique_ptr<fat::BlockDevice> dev,
+                                         const FaultPlan& faults);
 
 // A device of the given geometry that keeps nothing: counts what a layout would write (for the
 // progress total) without touching the stick. Reads give zeros.
@@ -83,4 +89,4 @@ private:
     fat::IoStats stats_;
 };
 
-}  // namespace ukpu::cli
+}  // namespace ukpu::provision

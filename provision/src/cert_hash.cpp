@@ -1,4 +1,4 @@
-#include "cert_hash.hpp"
+#include "ukpu/provision/cert_hash.hpp"
 
 #include <memory>
 #include <string_view>
@@ -10,9 +10,10 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "context.hpp"
+#include "ukpu/provision/error.hpp"
+#include "ukpu/provision/secret_file.hpp"
 
-namespace ukpu::cli {
+namespace ukpu::provision {
 
 namespace {
 
@@ -76,11 +77,11 @@ std::vector<std::uint8_t> digest(const std::string& algorithm,
                        : algorithm == "sha256" ? EVP_sha256()
                        : algorithm == "sha384" ? EVP_sha384()
                                                : nullptr;
-    if (!md) throw CliError(exit_usage, algorithm, "unknown hash algorithm");
+    if (!md) throw Error(Status::bad_argument, algorithm, "unknown hash algorithm");
     std::vector<std::uint8_t> out(EVP_MAX_MD_SIZE);
     unsigned int n = 0;
     if (EVP_Digest(data.data(), data.size(), out.data(), &n, md, nullptr) != 1)
-        throw CliError(exit_io, algorithm, "digest computation failed");
+        throw Error(Status::io, algorithm, "digest computation failed");
     out.resize(n);
     return out;
 }
@@ -91,7 +92,7 @@ std::vector<CertificateInfo> read_certificates(const std::string& path) {
     std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     if (text.find("-----BEGIN") != std::string_view::npos) {
         BioPtr bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
-        if (!bio) throw CliError(exit_io, path, "out of memory");
+        if (!bio) throw Error(Status::io, path, "out of memory");
         for (;;) {
             X509Ptr x(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
             if (!x) break;
@@ -99,18 +100,18 @@ std::vector<CertificateInfo> read_certificates(const std::string& path) {
         }
         ERR_clear_error();
         if (certs.empty())
-            throw CliError(exit_bad_input, path,
-                           "no PEM certificate could be read (expected BEGIN CERTIFICATE blocks)");
+            throw Error(Status::bad_input, path,
+                        "no PEM certificate could be read (expected BEGIN CERTIFICATE blocks)");
     } else {
         const unsigned char* p = bytes.data();
         X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(bytes.size())));
         ERR_clear_error();
         if (!x)
-            throw CliError(exit_bad_input, path,
-                           "not a certificate (neither PEM nor DER X.509 could be decoded)");
+            throw Error(Status::bad_input, path,
+                        "not a certificate (neither PEM nor DER X.509 could be decoded)");
         certs.push_back(describe(x.get()));
     }
     return certs;
 }
 
-}  // namespace ukpu::cli
+}  // namespace ukpu::provision

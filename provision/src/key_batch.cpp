@@ -1,0 +1,314 @@
+#include "ukpu/provision/key_batch.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <memory>
+
+#include "ukpu/keys/batch_builder.hpp"
+#include "ukpu/keys/error.hpp"
+#include "ukpu/keys/key_store.hpp"
+#include "ukpu/provision/error.hpp"
+#include "ukpu/provision/secret_file.hpp"
+#include "ukpu/provision/setupbin_builder.hpp"
+#include "ukpu/setupbin/check.hpp"
+#include "ukpu/setupbin/version.hpp"
+
+#ifndef UKPU_VERSION
+#define UKPU_VERSION "0"
+#endif
+
+namespace ukpu::provision {
+
+namespace sb = ukpu::setupbin;
+
+namespace {
+
+// The settings of the batch without any secret: option values that are not secrets, which
+// secret options were given (not their files' contents), and --var ids without their values.
+std::string settings_json(const KeyBatchJob& job) {
+    const CreateSettings& s = job.settings;
+    nlohmann::ordered_json j;
+    j["count"] = job.count;
+    j["per_key"] = job.per_key;
+    j["version"] = s.version;
+    j["reusable"] = s.reusable;
+    j["scramble"] = s.scramble;
+    j["firmware"] = s.firmware;
+    j["random_new_password"] = job.random_new_password;
+    nlohmann::ordered_json values = nlohmann::ordered_json::object();
+    for (const auto& [k, v] : s.values)
+        if (!v.empty()) values[k] = v;
+    j["values"] = values;
+    nlohmann::ordered_json secrets = nlohmann::ordered_json::array();
+    for (const auto& [k, v] : s.secret_files)
+        if (!v.empty()) secrets.push_back("--" + k + "-file");
+    j["secrets_from"] = secrets;
+    nlohmann::ordered_json certs = nlohmann::ordered_json::array();
+    for (const auto& c : s.cert_hashes) certs.push_back(c);
+    for (const auto& c : s.cert_hash_values) certs.push_back(c);
+    j["cert_hashes"] = certs;
+    nlohmann::ordered_json vars = nlohmann::ordered_json::array();
+    for (const auto& v : s.vars) {
+        auto second = v.find(':', v.find(':') + 1);
+        vars.push_back(v.substr(0, second));
+    }
+    j["vars"] = vars;
+    return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+bool is_psk_version(sb::FormatVersion v) {
+    return v == sb::FormatVersion::v1_0 || v == sb::FormatVersion::v2_0 ||
+           v == sb::FormatVersion::v2_1;
+}
+
+keys::StickIdentity identity_of(const devices::DeviceInfo& d) {
+    keys::StickIdentity id;
+    id.serial = d.serial;
+    id.vendor = d.vendor;
+    id.model = d.model;
+    id.size = d.size;
+    id.bus_path = d.bus_path;
+    return id;
+}
+
+std::filesystem::path store_path_of(const std::string& store) {
+    return store.empty() ? keys::default_store_path() : std::filesystem::path(store);
+}
+
+// What is missing or contradictory in the job, before anything is read or touched.
+void check_job(const KeyBatchJob& job) {
+    const CreateSettings& s = job.settings;
+    if (s.output.empty() && job.devices.empty())
+        throw Error(Status::bad_argument, "-o/--output",
+                    "the setup.bin file to write (or --device sticks) is required");
+    auto given = [](const std::map<std::string, std::string>& m, const std::string& k) {
+        auto it = m.find(k);
+        return it != m.end() && !it->second.empty();
+    };
+    if (given(s.values, "pid") || given(s.secret_files, "pps"))
+        throw Error(Status::bad_argument, "--pid/--pps-file",
+                    "the batch generates every PID and PPS");
+    if (!given(s.secret_files, "current-password"))
+        throw Error(Status::bad_argument, "--current-password-file",
+                    "required: the MEBx password the PCs have now ('admin' when new)");
+    if (given(s.secret_files, "new-password") == job.random_new_password)
+        throw Error(Status::bad_argument, "--new-password-file/--random-new-password",
+                    "give exactly one of them");
+}
+
+// The --device sticks, each checked against the safety rules and confirmed (none written yet);
+// in a dry run only checked.
+std::vector<devices::DeviceInfo> checked_sticks(const Context& ctx, Reporter& reporter,
+                                                KeyBatchJob& job) {
+    if (job.devices.empty()) return {};
+    // The store and the files must not be on a stick being written.
+    for (auto& [what, path] : settings_files(job.settings))
+        job.policy.in_use.push_back({what, path});
+    if (!job.settings.output.empty())
+        job.policy.in_use.push_back({"-o/--output", job.settings.output});
+    std::string store = job.store;
+    try {
+        if (store.empty()) store = keys::default_store_path().string();
+    } catch (const keys::Error&) {
+        // No default: the store option is then refused with its own message.
+    }
+    job.policy.in_use.push_back({"the key store", store});
+    std::vector<devices::DeviceInfo> sticks =
+        check_sticks(ctx, job.devices, job.policy, job.dry_run);
+    for (std::size_t i = 0; i < sticks.size(); ++i)
+        // The store tells sticks apart by serial: two without one could not be told apart.
+        if (sticks[i].serial.empty())
+            reporter.warning(job.devices[i] +
+                             ": this stick reports no serial number; the key store records it "
+                             "by its model, size and USB port");
+    if (!job.dry_run) reporter.confirm_sticks(sticks, StickAction::write);
+    return sticks;
+}
+
+// Lays each stick's own setup.bin out in the strict layout, then reads it back and verifies it.
+std::vector<KeyOutcome> write_batch_sticks(const Context& ctx, Reporter& reporter,
+                                           const KeyBatchJob& job,
+                                           const std::vector<devices::DeviceInfo>& sticks,
+                                           const std::vector<keys::BuiltKeyFile>& files) {
+    std::vector<StickJob> jobs;
+    for (std::size_t i = 0; i < sticks.size(); ++i)
+        jobs.push_back(StickJob{sticks[i], job.devices[i], files[i].bytes});
+    fat::KeyOptions ko;
+    ko.timestamp = key_timestamp();
+    ko.volume_id = random_volume_id();
+    try {
+        return write_sticks(ctx, reporter, jobs, {}, ko);
+    } catch (const Error& e) {
+        // One stick: its failure is reported like the outcome of one of several.
+        reporter.error(e.location().empty() ? e.message() : e.location() + ": " + e.message());
+        KeyOutcome out;
+        out.target = job.devices[0];
+        out.device = sticks[0];
+        out.status = e.code();
+        out.message = e.message();
+        return {std::move(out)};
+    }
+}
+
+}  // namespace
+
+CreateSettings KeyBatchJob::psk_defaults() {
+    CreateSettings s;
+    s.version = "2.1";
+    s.firmware = "legacy,uefi";
+    return s;
+}
+
+std::vector<std::string> batch_output_paths(const std::string& output, std::size_t files,
+                                            bool numbered) {
+    if (!numbered) return {output};
+    const std::filesystem::path p(output);
+    std::vector<std::string> out;
+    for (std::size_t i = 1; i <= files; ++i) {
+        std::filesystem::path name = p.stem();
+        name += "-" + std::to_string(i);
+        name += p.extension();
+        out.push_back((p.parent_path() / name).string());
+    }
+    return out;
+}
+
+KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJob job) {
+    check_job(job);
+    const CreateSettings& s = job.settings;
+    const sb::BuildOptions bo = build_options(s);
+    if (!is_psk_version(bo.version))
+        throw Error(Status::bad_argument, "--version",
+                    "PID/PPS records belong to setup.bin versions 1, 2 and 2.1; version " +
+                        s.version + " keys are read by firmware that rejects them");
+    const std::uint32_t files_wanted =
+        job.per_key == 0 ? 1 : (job.count + job.per_key - 1) / job.per_key;
+    if (!job.devices.empty() && files_wanted != job.devices.size())
+        throw Error(Status::bad_argument, "--device",
+                    std::to_string(job.count) + " records" +
+                        (job.per_key ? " at " + std::to_string(job.per_key) + " per key" : "") +
+                        " make " + std::to_string(files_wanted) + " setup.bin file(s), but " +
+                        std::to_string(job.devices.size()) +
+                        " stick(s) were given: each stick gets one (use --per-key)");
+    // Every stick is checked and confirmed before anything is generated, stored or written.
+    const std::vector<devices::DeviceInfo> sticks = checked_sticks(ctx, reporter, job);
+
+    KeyBatchOutcome out;
+    out.records = job.count;
+    out.written = !job.dry_run;
+    // A dry run changes nothing, the store included (not even created or migrated).
+    out.store = store_path_of(job.store);
+    std::unique_ptr<keys::KeyStore> store;
+    if (!job.dry_run) store = std::make_unique<keys::KeyStore>(out.store);
+
+    std::vector<std::string> warnings;
+    std::vector<sb::Entry> entries = setting_entries(s, reporter, warnings);
+    keys::BatchRequest req;
+    req.count = job.count;
+    req.per_key = job.per_key;
+    req.build = bo;
+    for (auto& e : entries) {
+        if (e.module == 1 && e.variable == 1)
+            req.current_password.assign(e.value.begin(), e.value.end());
+        else if (e.module == 1 && e.variable == 2)
+            req.new_password = std::string(e.value.begin(), e.value.end());
+        else
+            req.common_entries.push_back(std::move(e));
+    }
+    if (req.new_password) keys::check_new_password(*req.new_password, "--new-password-file");
+    reporter.warning(
+        "PID/PPS (PSK) records are for older AMT: a modern MEBx does not know 2/1 and 2/2 and "
+        "aborts the record; use PKI keys for current PCs");
+
+    std::vector<keys::BuiltKeyFile> files = keys::build_batch(req);
+    const auto paths = s.output.empty()
+                           ? std::vector<std::string>{}
+                           : batch_output_paths(s.output, files.size(), job.per_key > 0);
+    // What each file is called in messages: its path, or the stick it goes to.
+    std::vector<std::string> names = paths.empty() ? job.devices : paths;
+
+    const sb::CheckOptions co = check_options(s);
+    bool errors = false;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const sb::CheckResult r = sb::check(files[i].bytes, co);
+        errors = errors || !r.ok();
+        // Every file has the same shape: the first one's findings stand for all.
+        if (i > 0 && r.ok()) continue;
+        for (const auto& p : r.problems) {
+            if (p.severity == sb::Severity::info && !reporter.verbose()) continue;
+            const std::string line = names[i] + ": " + p.str();
+            if (p.severity == sb::Severity::error)
+                reporter.error(line);
+            else if (i == 0)
+                reporter.warning(line);
+        }
+    }
+    if (errors && !s.force) {
+        reporter.error(
+            "nothing written or stored: the checker found errors (listed above); fix "
+            "them, choose --firmware, or use --force");
+        out.status = Status::problems;
+        out.refused_by_checker = true;
+        return out;
+    }
+
+    keys::NewBatch nb;
+    nb.ukpu_version = UKPU_VERSION;
+    nb.file_version = std::string(sb::version_info(bo.version).name);
+    nb.settings = settings_json(job);
+    out.file_version = nb.file_version;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        keys::NewKeyFile f;
+        if (sticks.empty()) {
+            f.target = std::filesystem::absolute(paths[i]).lexically_normal().string();
+        } else {
+            f.target = job.devices[i];
+            f.device = identity_of(sticks[i]);
+        }
+        f.sha256 = files[i].sha256;
+        f.records = files[i].records;
+        nb.files.push_back(std::move(f));
+    }
+    std::uint32_t first = 1;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        BatchFile bf;
+        bf.name = names[i];
+        if (!paths.empty()) bf.path = paths[i];
+        if (!sticks.empty()) bf.stick = sticks[i];
+        bf.sha256 = files[i].sha256;
+        bf.size = files[i].bytes.size();
+        const auto n = static_cast<std::uint32_t>(files[i].records.size());
+        bf.first_record = first;
+        bf.last_record = first + n - 1;
+        first += n;
+        out.files.push_back(std::move(bf));
+    }
+    if (job.dry_run) return out;
+
+    const keys::BatchInfo stored = store->add_batch(nb);
+    out.batch_id = stored.id;
+    for (std::size_t i = 0; i < files.size(); ++i) out.files[i].key_file_id = stored.files[i].id;
+    for (std::size_t i = 0; i < paths.size(); ++i) write_file_atomic(paths[i], files[i].bytes);
+    if (sticks.empty()) {
+        store->mark_written(out.batch_id);
+        return out;
+    }
+    std::vector<KeyOutcome> outcomes = write_batch_sticks(ctx, reporter, job, sticks, files);
+    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+        BatchFile& bf = out.files[i];
+        out.status = worse(out.status, outcomes[i].status);
+        if (outcomes[i].status == Status::ok)
+            store->mark_file_written(stored.files[i].id);
+        else
+            bf.left_generated =
+                job.devices[i] + ": its " + std::to_string(files[i].records.size()) +
+                " record(s) stay 'generated' in batch " + std::to_string(out.batch_id) +
+                " (key file " + std::to_string(stored.files[i].id) +
+                "): no PC can have them; make that stick again with a new batch";
+        bf.key = std::move(outcomes[i]);
+    }
+    return out;
+}
+
+}  // namespace ukpu::provision

@@ -1,0 +1,252 @@
+#include "ukpu/provision/key_repair.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <exception>
+#include <memory>
+#include <thread>
+
+#include "ukpu/fatwriter/journal.hpp"
+#include "ukpu/fatwriter/verify.hpp"
+#include "ukpu/provision/device_safety.hpp"
+#include "ukpu/provision/stop.hpp"
+#include "ukpu/provision/watched_device.hpp"
+
+namespace ukpu::provision {
+
+namespace {
+
+// What a stick holds after its repair stopped after `writes` write requests.
+std::string repair_state(const std::string& target, std::uint64_t writes,
+                         const fat::RepairOptions& ro) {
+    if (writes == 0) return "nothing was written: " + target + " is unchanged";
+    return "stopped after " + std::to_string(writes) +
+           " write requests (flushed); the repair journal in " + ro.journal_dir.string() +
+           " holds every sector before and after: run the same `ukpu repair --device " + target +
+           "` again to finish it, or add --rollback to undo it";
+}
+
+// The bytes a repair of `dev` will write (a pending journal applied first), for the progress;
+// 0 when it cannot be planned (the repair itself then says why).
+std::uint64_t planned_bytes(fat::BlockDevice& dev, const fat::RepairOptions& ro) {
+    try {
+        auto preview = fat::preview_recovery(dev, ro.journal_dir, ro.roll_back);
+        if (ro.roll_back) return 0;
+        return fat::plan_repair(*preview, ro).sectors_to_write * dev.sector_size();
+    } catch (const fat::Error&) {
+        return 0;
+    }
+}
+
+// Repairs the key on `dev` (a pending journal finished or, with roll_back, undone first), then
+// reads it back past the page cache as the firmware would.
+RepairOutcome repair_opened_key(Reporter& reporter, const fat::RepairOptions& ro,
+                                const std::string& target, fat::BlockDevice& dev) {
+    RepairOutcome out;
+    out.target = target;
+    out.journal_dir = ro.journal_dir;
+    fat::RepairResult res;
+    try {
+        res = fat::repair_key(dev, ro);
+    } catch (const fat::JournalConflict& e) {
+        throw Error(Status::refused, target, e.message());
+    } catch (const fat::Error& e) {
+        throw repair_error(target, e);
+    }
+    out.repaired = true;
+    out.recovery = res.recovery;
+    if (res.recovery.action != fat::RecoveryAction::none)
+        reporter.note(target + ": pending journal " + res.recovery.path.string() + ": " +
+                      fat::to_string(res.recovery.action));
+    if (ro.roll_back) {
+        out.roll_back = true;
+        out.written = res.recovery.sectors_written > 0;
+        out.found = true;
+        if (res.recovery.action == fat::RecoveryAction::none)
+            reporter.note(target + ": no pending repair journal to roll back");
+        return out;
+    }
+    out.plan = res.plan;
+    out.written = res.written;
+    out.io = res.io;
+    report_plan(reporter, res.plan, target + ": ");
+
+    if (stop_requested())
+        throw Error(Status::interrupted, target,
+                    std::string("interrupted after the repair was ") +
+                        (res.written ? "written in full and flushed" : "planned") +
+                        ", before it was read back: run `ukpu verify --device " + target +
+                        "` to check it");
+    // Read back past the page cache, as the firmware would.
+    dev.drop_cache();
+    fat::VerifyOptions vo;
+    vo.legacy = res.plan.strict_conversion || res.plan.fat_type == fat::FatType::fat16;
+    vo.mebx = false;
+    out.verify = fat::verify_key(dev, vo);
+    const fat::VerifyReport& r = *out.verify;
+    out.found = r.uefi && r.uefi->found && (!vo.legacy || (r.legacy && r.legacy->found));
+    if (res.written)
+        reporter.note(target + ": repaired (" + std::to_string(res.io.write_calls) +
+                      " write requests, " + std::to_string(res.io.bytes_written) +
+                      " bytes written; " + std::to_string(res.plan.bytes_to_move) +
+                      " bytes had to move)");
+    if (!out.found) {
+        reporter.key_report(target, r);
+        out.status = Status::problems;
+        out.message = "repaired, but not found by every firmware generation it is for";
+    }
+    return out;
+}
+
+// Repairs one confirmed stick: unmounted when asked, opened exclusively with its identity
+// checked again before the first write, progress through the reporter, a stop at a safe point.
+RepairOutcome repair_stick(const Context& ctx, Reporter& reporter, const fat::RepairOptions& ro,
+                           const StickRepair& job, bool parallel) {
+    const devices::DeviceInfo& disk = job.disk;
+    const std::string& target = job.target;
+    if (!disk.mounts.empty()) unmount_device(ctx, reporter, disk);
+    std::uint64_t total = 0;
+    {
+        auto reader = open_for_read(target, disk.logical_sector_size);
+        total = planned_bytes(*reader, ro);
+    }
+    std::unique_ptr<Progress> progress = reporter.progress(target, "repairing", total, parallel);
+    WatchedDevice::Hooks hooks;
+    hooks.on_progress = [&progress, total](std::uint64_t done) {
+        progress->update(std::min(done, total));
+    };
+    hooks.interrupted = &stop_flag();
+    std::unique_ptr<WatchedDevice> watched =
+        open_confirmed_device(ctx, disk, target, std::move(hooks));
+    WatchedDevice& w = *watched;
+    std::unique_ptr<fat::BlockDevice> dev = slowed(std::move(watched), ctx.faults);
+    try {
+        RepairOutcome out = repair_opened_key(reporter, ro, target, *dev);
+        out.device = disk;
+        progress->finish();
+        w.stop_watching();
+        return out;
+    } catch (const WriteInterrupted& e) {
+        progress->finish();
+        throw Error(Status::interrupted, target,
+                    "interrupted; " + repair_state(target, e.writes_done(), ro));
+    } catch (const Error& e) {
+        progress->finish();
+        if (e.code() != Status::io || w.writes_done() == 0) throw;
+        throw Error(e.code(), e.location(),
+                    e.message() + "; " + repair_state(target, w.writes_done(), ro));
+    }
+}
+
+}  // namespace
+
+std::filesystem::path default_journal_dir() {
+    if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x)
+        return std::filesystem::path(x) / "ukpu" / "journal";
+    if (const char* h = std::getenv("HOME"); h && *h)
+        return std::filesystem::path(h) / ".local" / "state" / "ukpu" / "journal";
+    throw Error(Status::bad_argument, "--journal",
+                "neither XDG_STATE_HOME nor HOME is set; give --journal");
+}
+
+Status repair_status(const fat::Error& e) {
+    switch (e.code()) {
+        case fat::ErrorCode::io:
+            return Status::io;
+        case fat::ErrorCode::bad_mbr:
+        case fat::ErrorCode::bad_bpb:
+        case fat::ErrorCode::bad_fat:
+        case fat::ErrorCode::bad_directory:
+            return Status::bad_input;
+        default:
+            return Status::problems;  // cannot be repaired as asked
+    }
+}
+
+Error repair_error(const std::string& target, const fat::Error& e) {
+    return Error(repair_status(e), target + (e.where().str().empty() ? "" : ": " + e.where().str()),
+                 e.message());
+}
+
+void report_plan(Reporter& reporter, const fat::RepairPlan& p, const std::string& lead) {
+    if (p.nothing_to_do) {
+        reporter.note(lead + "nothing to do: " + p.setup_path +
+                      " is already SETUP.BIN in root slot 0, contiguous from cluster " +
+                      std::to_string(p.target_first));
+    } else {
+        reporter.note(lead + "plan:");
+        for (const auto& s : p.steps) reporter.note("  - " + s);
+    }
+    for (const auto& n : p.notes) reporter.warning(n);
+}
+
+RepairPreview preview_repair(Reporter& reporter, const fat::RepairOptions& ro,
+                             const std::string& target, std::uint32_t sector_size) {
+    auto dev = open_for_read(target, sector_size);
+    try {
+        RepairPreview out;
+        const fat::Recovery pending = fat::pending_state(*dev, ro.journal_dir);
+        if (pending.action != fat::RecoveryAction::none) {
+            reporter.warning(target + ": a pending repair journal (" + pending.path.string() +
+                             ") would be " + (ro.roll_back ? "rolled back" : "finished") +
+                             " first; the plan below is of the key as it will be then");
+            out.pending_journal = pending.path;
+        }
+        auto preview = fat::preview_recovery(*dev, ro.journal_dir, ro.roll_back);
+        out.plan = fat::plan_repair(*preview, ro);
+        report_plan(reporter, out.plan, target + ": dry run, nothing written; ");
+        return out;
+    } catch (const fat::Error& e) {
+        throw repair_error(target, e);
+    }
+}
+
+RepairOutcome repair_image(const Context& ctx, Reporter& reporter, const fat::RepairOptions& ro,
+                           const std::string& path, std::uint32_t sector_size) {
+    std::unique_ptr<fat::BlockDevice> dev;
+    try {
+        dev = fat::ImageFile::open(path, sector_size, true);
+    } catch (const fat::Error& e) {
+        throw Error(e.code() == fat::ErrorCode::io && !std::filesystem::exists(path)
+                        ? Status::bad_input
+                        : repair_status(e),
+                    path, e.message());
+    }
+    dev = slowed(std::move(dev), ctx.faults);
+    return repair_opened_key(reporter, ro, path, *dev);
+}
+
+std::vector<RepairOutcome> repair_sticks(const Context& ctx, Reporter& reporter,
+                                         const std::vector<StickRepair>& jobs,
+                                         const fat::RepairOptions& ro) {
+    // From here on a stop request ends every repair at its next safe point.
+    WritePhase phase(reporter);
+    if (jobs.size() == 1) return {repair_stick(ctx, reporter, ro, jobs[0], false)};
+    std::vector<RepairOutcome> outcomes(jobs.size());
+    std::vector<std::thread> workers;
+    for (std::size_t i = 0; i < jobs.size(); ++i)
+        workers.emplace_back([&, i] {
+            RepairOutcome& out = outcomes[i];
+            auto failed = [&](const Error& e) {
+                reporter.error(e.location().empty() ? e.message()
+                                                    : e.location() + ": " + e.message());
+                out = RepairOutcome{};
+                out.target = jobs[i].target;
+                out.device = jobs[i].disk;
+                out.journal_dir = ro.journal_dir;
+                out.status = e.code();
+                out.message = e.message();
+            };
+            try {
+                out = repair_stick(ctx, reporter, ro, jobs[i], true);
+            } catch (const Error& e) {
+                failed(e);
+            } catch (const std::exception& e) {
+                failed(Error(Status::io, jobs[i].target, e.what()));
+            }
+        });
+    for (auto& t : workers) t.join();
+    return outcomes;
+}
+
+}  // namespace ukpu::provision

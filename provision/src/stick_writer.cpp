@@ -1,0 +1,282 @@
+#include "ukpu/provision/stick_writer.hpp"
+
+#include <openssl/rand.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <exception>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "ukpu/fatwriter/directory.hpp"
+#include "ukpu/fatwriter/partition.hpp"
+#include "ukpu/fatwriter/verify.hpp"
+#include "ukpu/fatwriter/volume.hpp"
+#include "ukpu/provision/cert_hash.hpp"
+#include "ukpu/provision/device_safety.hpp"
+#include "ukpu/provision/error.hpp"
+#include "ukpu/provision/stop.hpp"
+#include "ukpu/provision/watched_device.hpp"
+
+namespace ukpu::provision {
+
+namespace {
+
+// setup.bin as a UEFI FAT driver reads it back, or nothing when it cannot be found.
+std::optional<std::vector<std::uint8_t>> read_back(fat::BlockDevice& dev) {
+    try {
+        const auto where = fat::locate_volume(dev);
+        auto view = fat::open_volume_view(dev, where);
+        fat::Volume vol(*view);
+        const auto slot = fat::lookup(vol, "\\setup.bin");
+        if (!slot) return std::nullopt;
+        return vol.read_file(slot->first_cluster, slot->size);
+    } catch (const fat::Error&) {
+        return std::nullopt;
+    }
+}
+
+// What a stick holds after a write stopped after `writes` requests. write_key clears the old
+// signatures first and writes the boot sector and the partition table last.
+std::string stick_state(const std::string& target, std::uint64_t writes, std::uint64_t bytes) {
+    if (writes == 0) return "nothing was written: " + target + " is unchanged";
+    return "stopped after " + std::to_string(writes) + " write requests (" + size_text(bytes) +
+           ", flushed): " + target +
+           " holds no usable key; its old partition table is cleared and the new boot sector "
+           "and partition table were not written. Run the same command again to make the key; "
+           "`ukpu verify --device " +
+           target + "` shows its state";
+}
+
+// After a key was written to `dev`: reads setup.bin back past the page cache and verifies the
+// key as the firmware would.
+WrittenKey check_written_key(Reporter& reporter, const std::string& target, fat::BlockDevice& dev,
+                             const fat::KeyLayout& k, const fat::KeyOptions& ko,
+                             const std::vector<std::uint8_t>& setup) {
+    WrittenKey w;
+    w.layout = k;
+    w.io = dev.stats();
+    reporter.note("wrote " + target + ": " + layout_text(k) + " (" +
+                  std::to_string(w.io.write_calls) + " write requests, " +
+                  size_text(w.io.bytes_written) + ")");
+    dev.drop_cache();
+    const auto back = read_back(dev);
+    w.read_back_identical = back && *back == setup;
+    w.verify = fat::verify_key(dev);
+    reporter.key_report(target, w.verify);
+    // The layout must be found by the generations it is made for; content problems were either
+    // absent or accepted with --force.
+    const bool legacy_layout = k.geometry.type == fat::FatType::fat16 && !ko.label_entry;
+    w.found = w.verify.uefi && w.verify.uefi->found;
+    if (legacy_layout) w.found = w.found && w.verify.legacy && w.verify.legacy->found;
+    return w;
+}
+
+// The outcome of a key checked after its write; an Error when the bytes read back differ.
+KeyOutcome outcome_of(const std::string& target, WrittenKey w) {
+    KeyOutcome out;
+    out.target = target;
+    const bool same = w.read_back_identical;
+    out.status = w.found ? Status::ok : Status::problems;
+    if (!w.found) out.message = "written, but not found by every firmware generation it is for";
+    out.key = std::move(w);
+    if (!same)
+        throw Error(Status::io, target,
+                    "reading setup.bin back did not give the bytes written: the device may be "
+                    "failing");
+    return out;
+}
+
+// Writes a key on a block device already checked and confirmed: unmounts it when asked, opens it
+// exclusively, re-checks the identity before the first write; progress through the reporter, a
+// stop request ends it at a safe point.
+std::unique_ptr<fat::BlockDevice> write_stick(const Context& ctx, Reporter& reporter,
+                                              const StickJob& job,
+                                              const std::vector<fat::KeyFile>& extras,
+                                              const fat::KeyOptions& ko, fat::KeyLayout& k,
+                                              bool parallel) {
+    const devices::DeviceInfo& disk = job.disk;
+    const std::string& target = job.target;
+    if (!disk.mounts.empty()) unmount_device(ctx, reporter, disk);
+
+    // The progress total: the same layout written to a device that keeps nothing.
+    std::uint64_t total = 0;
+    try {
+        CountingDevice counter(disk.logical_sector_size, disk.size / disk.logical_sector_size);
+        (void)fat::write_key(counter, job.setup, extras, ko);
+        total = counter.stats().bytes_written;
+    } catch (const fat::Error& e) {
+        throw Error(status_of(e), target, e.message());
+    }
+    std::unique_ptr<Progress> progress = reporter.progress(target, "writing", total, parallel);
+    WatchedDevice::Hooks hooks;
+    hooks.on_progress = [&progress](std::uint64_t done) { progress->update(done); };
+    hooks.interrupted = &stop_flag();
+    std::unique_ptr<WatchedDevice> dev = open_confirmed_device(ctx, disk, target, std::move(hooks));
+    try {
+        k = fat::write_key(*dev, job.setup, extras, ko);
+    } catch (const WriteInterrupted& e) {
+        progress->finish();
+        throw Error(Status::interrupted, target,
+                    "interrupted; " + stick_state(target, e.writes_done(), e.bytes_done()));
+    } catch (const fat::Error& e) {
+        progress->finish();
+        throw Error(
+            status_of(e), target,
+            e.message() + "; " + stick_state(target, dev->writes_done(), dev->bytes_done()));
+    } catch (const Error&) {
+        progress->finish();
+        throw;
+    }
+    progress->finish();
+    dev->stop_watching();  // the progress goes away with this function
+    return dev;
+}
+
+// A stick written by one of the parallel writers, checked afterwards.
+struct Written {
+    std::unique_ptr<fat::BlockDevice> device;
+    fat::KeyLayout layout;
+    std::exception_ptr error;
+};
+
+// Reads one written stick back and verifies it.
+KeyOutcome finish_stick(Reporter& reporter, const StickJob& job, const fat::KeyOptions& ko,
+                        Written& w) {
+    if (w.error) std::rethrow_exception(w.error);
+    if (stop_requested())
+        throw Error(Status::interrupted, job.target,
+                    "interrupted after the key was written in full and flushed, before it "
+                    "was read back: run `ukpu verify --device " +
+                        job.target + "` to check it");
+    KeyOutcome out = outcome_of(
+        job.target, check_written_key(reporter, job.target, *w.device, w.layout, ko, job.setup));
+    out.device = job.disk;
+    return out;
+}
+
+}  // namespace
+
+std::string layout_text(const fat::KeyLayout& k) {
+    std::string t = std::string(fat::to_string(k.scheme)) + ", " + fat::to_string(k.geometry.type) +
+                    " of " + size_text(k.volume_sectors * k.geometry.bytes_per_sector);
+    if (k.scheme == fat::PartitionScheme::mbr)
+        t += " at sector " + std::to_string(k.volume_first_sector);
+    t +=
+        ", clusters of " + size_text(k.geometry.bytes_per_cluster()) + "; SETUP.BIN in root slot 0";
+    if (k.setup_clusters)
+        t += ", clusters " + std::to_string(k.setup_first_cluster) + "-" +
+             std::to_string(k.setup_first_cluster + k.setup_clusters - 1);
+    return t;
+}
+
+std::int64_t key_timestamp() {
+    if (const char* e = std::getenv("SOURCE_DATE_EPOCH"); e && *e) {
+        char* end = nullptr;
+        const long long v = std::strtoll(e, &end, 10);
+        if (*end == '\0' && v >= 0) return v;
+        throw Error(Status::bad_argument, "SOURCE_DATE_EPOCH",
+                    "'" + std::string(e) + "' is not a number");
+    }
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+std::uint32_t random_volume_id() {
+    std::uint8_t b[4];
+    if (RAND_bytes(b, sizeof b) != 1)
+        throw Error(Status::io, "--volume-id", "the random generator failed");
+    return static_cast<std::uint32_t>(b[0]) | (static_cast<std::uint32_t>(b[1]) << 8) |
+           (static_cast<std::uint32_t>(b[2]) << 16) | (static_cast<std::uint32_t>(b[3]) << 24);
+}
+
+std::uint32_t volume_id_for(const std::string& given, const std::vector<std::uint8_t>& setup) {
+    if (!given.empty()) {
+        char* end = nullptr;
+        const unsigned long v = std::strtoul(given.c_str(), &end, 16);
+        if (*end != '\0' || given.size() > 8)
+            throw Error(Status::bad_argument, "--volume-id", "'" + given + "' is not 8 hex digits");
+        return static_cast<std::uint32_t>(v);
+    }
+    const char* e = std::getenv("SOURCE_DATE_EPOCH");
+    if (!e || !*e) return random_volume_id();
+    std::vector<std::uint8_t> seed(setup);
+    seed.insert(seed.end(), e, e + std::char_traits<char>::length(e));
+    const auto b = digest("sha256", seed);
+    return static_cast<std::uint32_t>(b[0]) | (static_cast<std::uint32_t>(b[1]) << 8) |
+           (static_cast<std::uint32_t>(b[2]) << 16) | (static_cast<std::uint32_t>(b[3]) << 24);
+}
+
+KeyOutcome make_key_image(Reporter& reporter, const ImageTarget& image,
+                          const std::vector<std::uint8_t>& setup,
+                          const std::vector<fat::KeyFile>& extras, const fat::KeyOptions& base) {
+    const std::string& target = image.path;
+    fat::KeyOptions ko = base;
+    if (image.size % image.sector_size != 0)
+        throw Error(
+            Status::bad_argument, "--size",
+            "must be a multiple of the " + std::to_string(image.sector_size) + "-byte sector size");
+    std::unique_ptr<fat::BlockDevice> dev;
+    try {
+        // Plan first: nothing is created for a layout that cannot be made.
+        (void)fat::plan_key(image.size / image.sector_size, image.sector_size, setup.size(), extras,
+                            ko);
+        dev = fat::ImageFile::create(target, image.size, image.sector_size, image.overwrite);
+    } catch (const fat::Error& e) {
+        const bool exists = e.code() == fat::ErrorCode::io && std::filesystem::exists(target);
+        throw Error(exists ? Status::refused : status_of(e), target,
+                    e.message() + (exists ? " (use --overwrite to replace it)" : ""));
+    }
+    ko.device_is_zeroed = true;
+    fat::KeyLayout k;
+    try {
+        k = fat::write_key(*dev, setup, extras, ko);
+    } catch (const fat::Error& e) {
+        throw Error(status_of(e), target, e.message());
+    }
+    return outcome_of(target, check_written_key(reporter, target, *dev, k, ko, setup));
+}
+
+std::vector<KeyOutcome> write_sticks(const Context& ctx, Reporter& reporter,
+                                     const std::vector<StickJob>& jobs,
+                                     const std::vector<fat::KeyFile>& extras,
+                                     const fat::KeyOptions& ko) {
+    // From here on a stop request ends every write at its next safe point.
+    WritePhase phase(reporter);
+    std::vector<Written> written(jobs.size());
+    if (jobs.size() == 1) {
+        // One stick: its error is the command's error.
+        written[0].device =
+            write_stick(ctx, reporter, jobs[0], extras, ko, written[0].layout, false);
+        return {finish_stick(reporter, jobs[0], ko, written[0])};
+    }
+    // Several sticks are written at once, one thread each; each is then read back and verified.
+    std::vector<std::thread> writers;
+    for (std::size_t i = 0; i < jobs.size(); ++i)
+        writers.emplace_back([&, i] {
+            try {
+                written[i].device =
+                    write_stick(ctx, reporter, jobs[i], extras, ko, written[i].layout, true);
+            } catch (...) {
+                written[i].error = std::current_exception();
+            }
+        });
+    for (auto& t : writers) t.join();
+
+    std::vector<KeyOutcome> outcomes(jobs.size());
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        try {
+            outcomes[i] = finish_stick(reporter, jobs[i], ko, written[i]);
+        } catch (const Error& e) {
+            reporter.error(e.location().empty() ? e.message() : e.location() + ": " + e.message());
+            outcomes[i].target = jobs[i].target;
+            outcomes[i].device = jobs[i].disk;
+            outcomes[i].status = e.code();
+            outcomes[i].message = e.message();
+        }
+    }
+    return outcomes;
+}
+
+}  // namespace ukpu::provision

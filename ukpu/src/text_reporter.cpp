@@ -1,0 +1,126 @@
+#include "text_reporter.hpp"
+
+#include <unistd.h>
+
+#include <iostream>
+
+#include "progress_line.hpp"
+#include "verify_report.hpp"
+
+namespace ukpu::cli {
+
+namespace dv = ukpu::devices;
+using provision::names_device;
+using provision::why_name_needed;
+using provision::yes_is_enough;
+
+namespace {
+
+class LineProgress final : public provision::Progress {
+public:
+    LineProgress(ProgressLine::Mode mode, std::string what, std::uint64_t total)
+        : line_(mode, std::move(what), total) {}
+    void update(std::uint64_t done) override { line_.update(done); }
+    void finish() override { line_.finish(); }
+
+private:
+    ProgressLine line_;
+};
+
+std::string mounts_text(const std::vector<dv::MountUse>& mounts) {
+    std::string s;
+    for (const auto& m : mounts)
+        s += (s.empty() ? "" : ", ") + m.mount_point + " (" + m.device + ")";
+    return s;
+}
+
+}  // namespace
+
+TextReporter::TextReporter(const GlobalOptions& g, const provision::DeviceWritePolicy* policy)
+    : g_(g), policy_(policy) {}
+
+TextReporter::~TextReporter() = default;
+
+void TextReporter::note(const std::string& text) {
+    print_note(g_, text);
+}
+
+void TextReporter::warning(const std::string& text) {
+    print_warning(text);
+}
+
+void TextReporter::error(const std::string& text) {
+    print_error(text);
+}
+
+void TextReporter::key_report(const std::string&, const fat::VerifyReport& report) {
+    if (!g_.json) print_verify(std::cerr, report, g_);
+}
+
+std::unique_ptr<provision::Progress> TextReporter::progress(const std::string& target,
+                                                            const std::string& what,
+                                                            std::uint64_t total, bool parallel) {
+    // Several sticks at once share stderr: plain lines, one per quarter, instead of one line
+    // rewritten in place.
+    ProgressLine::Mode mode = total ? ProgressLine::mode_for(g_) : ProgressLine::Mode::off;
+    if (parallel && mode == ProgressLine::Mode::terminal) mode = ProgressLine::Mode::plain;
+    return std::make_unique<LineProgress>(mode, target + ": " + what, total);
+}
+
+void TextReporter::confirm_sticks(const std::vector<devices::DeviceInfo>& disks,
+                                  provision::StickAction) {
+    const provision::DeviceWritePolicy none;
+    for (const auto& disk : disks) confirm_device_write(g_, disk, policy_ ? *policy_ : none);
+}
+
+void TextReporter::writes_begin() {
+    guard_ = std::make_unique<InterruptGuard>();
+}
+
+void TextReporter::writes_end() {
+    guard_.reset();
+}
+
+void confirm_device_write(const GlobalOptions& g, const dv::DeviceInfo& disk,
+                          const provision::DeviceWritePolicy& policy) {
+    const std::string who = disk.path + ": " + disk.identity();
+    if (names_device(policy.confirm, disk)) {
+        print_note(g, "writing " + who + " (confirmed with --confirm)");
+        return;
+    }
+    if (!policy.confirm.empty())
+        throw CliError(exit_refused, disk.path,
+                       "--confirm " + policy.confirm + " does not name this device (" + disk.name +
+                           "); nothing written");
+    const bool light = yes_is_enough(disk);
+    if (light && g.yes) {
+        print_note(g, "writing " + who + " (confirmed with --yes)");
+        return;
+    }
+    if (!::isatty(STDIN_FILENO)) {
+        if (light)
+            throw CliError(exit_refused, disk.path,
+                           "every byte on it (" + disk.identity() +
+                               ") may be overwritten; confirm with --yes");
+        throw CliError(exit_refused, disk.path,
+                       why_name_needed(disk) + " (" + disk.identity() +
+                           "), so --yes is not enough: type its name on a terminal, or pass "
+                           "--confirm " +
+                           disk.name);
+    }
+    std::cerr << "ukpu: " << who << '\n';
+    if (!disk.mounts.empty()) std::cerr << "      mounted: " << mounts_text(disk.mounts) << '\n';
+    std::cerr << "      every byte on it may be overwritten.\n";
+    if (light)
+        std::cerr << "Type yes to continue: " << std::flush;
+    else
+        std::cerr << "It is " << why_name_needed(disk) << ". Type its name (" << disk.name
+                  << ") to continue: " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    const bool ok =
+        light ? (answer == "yes" || names_device(answer, disk)) : names_device(answer, disk);
+    if (!ok) throw CliError(exit_refused, disk.path, "not confirmed; nothing written");
+}
+
+}  // namespace ukpu::cli

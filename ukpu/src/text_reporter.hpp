@@ -1,0 +1,51 @@
+// The command line's provision::Reporter: notes on stderr (not with --quiet), warnings and errors
+// as "ukpu: warning: ..." and "ukpu: error: ...", progress lines, the verify report of a written
+// key, confirmations asked on the terminal (or given by --yes and --confirm NAME), and Ctrl-C
+// turned into a stop request while sticks are written.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "context.hpp"
+#include "interrupt_guard.hpp"
+#include "ukpu/provision/device_safety.hpp"
+#include "ukpu/provision/reporter.hpp"
+
+namespace ukpu::cli {
+
+class TextReporter final : public provision::Reporter {
+public:
+    // `policy` gives --confirm NAME; confirmations need it (nullptr: none given).
+    explicit TextReporter(const GlobalOptions& g,
+                          const provision::DeviceWritePolicy* policy = nullptr);
+    ~TextReporter() override;
+
+    void note(const std::string& text) override;
+    void warning(const std::string& text) override;
+    void error(const std::string& text) override;
+    bool verbose() const override { return g_.verbose; }
+    void key_report(const std::string& target, const fat::VerifyReport& report) override;
+    std::unique_ptr<provision::Progress> progress(const std::string& target,
+                                                  const std::string& what, std::uint64_t total,
+                                                  bool parallel) override;
+    void confirm_sticks(const std::vector<devices::DeviceInfo>& disks,
+                        provision::StickAction action) override;
+    void writes_begin() override;
+    void writes_end() override;
+
+private:
+    const GlobalOptions& g_;
+    const provision::DeviceWritePolicy* policy_;
+    std::unique_ptr<InterruptGuard> guard_;
+};
+
+// Shows the identity and asks: --yes (or a typed "yes") for removable USB sticks and loop
+// devices; the device name typed on a terminal, or --confirm NAME, for anything else.
+// Refused (exit_refused) otherwise.
+void confirm_device_write(const GlobalOptions& g, const devices::DeviceInfo& disk,
+                          const provision::DeviceWritePolicy& policy);
+
+}  // namespace ukpu::cli
