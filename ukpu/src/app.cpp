@@ -9,10 +9,10 @@
 
 #include <CLI/CLI.hpp>
 
-#include "commands.hpp"
+#include "commands/commands.hpp"
+#include "commands/keys_command.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
-#include "keys_command.hpp"
 #include "ukpu/devices/error.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/keys/error.hpp"

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "exit_codes.hpp"
-#include "json.hpp"
+#include "render/json.hpp"
 #include "ukpu/provision/context.hpp"
 #include "ukpu/provision/secret_file.hpp"
 

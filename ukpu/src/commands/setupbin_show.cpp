@@ -6,9 +6,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include "commands.hpp"
-#include "entry_view.hpp"
-#include "problem_json.hpp"
+#include "commands/commands.hpp"
+#include "render/entry_view.hpp"
+#include "render/problem_json.hpp"
 #include "ukpu/setupbin/format.hpp"
 #include "ukpu/setupbin/parse.hpp"
 #include "ukpu/setupbin/values.hpp"

@@ -8,7 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "commands.hpp"
+#include "commands/commands.hpp"
 #include "ukpu/provision/cert_hash.hpp"
 #include "ukpu/setupbin/values.hpp"
 

@@ -1,7 +1,7 @@
-#include "key_report.hpp"
+#include "render/key_report.hpp"
 
 #include "exit_codes.hpp"
-#include "verify_report.hpp"
+#include "render/verify_report.hpp"
 
 namespace ukpu::cli {
 

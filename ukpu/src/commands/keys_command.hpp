@@ -8,7 +8,7 @@
 
 #include "cli_fwd.hpp"
 
-#include "commands.hpp"
+#include "commands/commands.hpp"
 #include "context.hpp"
 #include "ukpu/keys/error.hpp"
 #include "ukpu/keys/key_store.hpp"

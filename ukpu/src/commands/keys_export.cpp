@@ -5,7 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "keys_command.hpp"
+#include "commands/keys_command.hpp"
 #include "ukpu/keys/exports.hpp"
 #include "ukpu/provision/secret_file.hpp"
 

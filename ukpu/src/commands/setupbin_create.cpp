@@ -8,10 +8,10 @@
 
 #include <CLI/CLI.hpp>
 
-#include "commands.hpp"
+#include "commands/commands.hpp"
 #include "create_options.hpp"
-#include "problem_json.hpp"
-#include "text_reporter.hpp"
+#include "render/problem_json.hpp"
+#include "render/text_reporter.hpp"
 #include "ukpu/provision/cert_hash.hpp"
 #include "ukpu/provision/secret_file.hpp"
 #include "ukpu/provision/setupbin_builder.hpp"

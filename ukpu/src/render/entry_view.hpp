@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "json.hpp"
+#include "render/json.hpp"
 #include "ukpu/setupbin/catalog.hpp"
 #include "ukpu/setupbin/model.hpp"
 

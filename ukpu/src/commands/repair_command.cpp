@@ -7,11 +7,11 @@
 
 #include <CLI/CLI.hpp>
 
-#include "commands.hpp"
+#include "commands/commands.hpp"
 #include "device_options.hpp"
 #include "exit_codes.hpp"
-#include "key_report.hpp"
-#include "text_reporter.hpp"
+#include "render/key_report.hpp"
+#include "render/text_reporter.hpp"
 #include "ukpu/fatwriter/journal.hpp"
 #include "ukpu/fatwriter/repair.hpp"
 #include "ukpu/provision/device_safety.hpp"

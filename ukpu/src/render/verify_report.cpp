@@ -1,4 +1,4 @@
-#include "verify_report.hpp"
+#include "render/verify_report.hpp"
 
 #include <ostream>
 

@@ -2,7 +2,7 @@
 // records the firmware consumed from a key and marks exactly those in the store.
 #include <CLI/CLI.hpp>
 
-#include "keys_command.hpp"
+#include "commands/keys_command.hpp"
 #include "ukpu/keys/key_sync.hpp"
 #include "ukpu/provision/device_safety.hpp"
 

@@ -5,12 +5,12 @@
 
 #include <CLI/CLI.hpp>
 
-#include "commands.hpp"
+#include "commands/commands.hpp"
 #include "device_options.hpp"
 #include "exit_codes.hpp"
-#include "key_report.hpp"
+#include "render/key_report.hpp"
+#include "render/verify_report.hpp"
 #include "ukpu/provision/device_safety.hpp"
-#include "verify_report.hpp"
 
 namespace ukpu::cli {
 

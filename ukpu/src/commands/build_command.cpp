@@ -7,13 +7,13 @@
 
 #include <CLI/CLI.hpp>
 
-#include "commands.hpp"
+#include "commands/commands.hpp"
 #include "create_options.hpp"
 #include "device_options.hpp"
 #include "exit_codes.hpp"
-#include "key_report.hpp"
-#include "problem_json.hpp"
-#include "text_reporter.hpp"
+#include "render/key_report.hpp"
+#include "render/problem_json.hpp"
+#include "render/text_reporter.hpp"
 #include "ukpu/fatwriter/key_writer.hpp"
 #include "ukpu/fatwriter/partition.hpp"
 #include "ukpu/provision/cert_hash.hpp"

@@ -1,6 +1,6 @@
 #include <CLI/CLI.hpp>
 
-#include "keys_command.hpp"
+#include "commands/keys_command.hpp"
 
 namespace ukpu::cli {
 

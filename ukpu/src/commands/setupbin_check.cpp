@@ -5,8 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "commands.hpp"
-#include "problem_json.hpp"
+#include "commands/commands.hpp"
+#include "render/problem_json.hpp"
 #include "ukpu/setupbin/check.hpp"
 
 namespace ukpu::cli {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "context.hpp"
-#include "json.hpp"
+#include "render/json.hpp"
 #include "ukpu/devices/discovery.hpp"
 #include "ukpu/fatwriter/key_writer.hpp"
 #include "ukpu/fatwriter/repair.hpp"

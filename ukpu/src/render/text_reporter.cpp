@@ -1,11 +1,11 @@
-#include "text_reporter.hpp"
+#include "render/text_reporter.hpp"
 
 #include <unistd.h>
 
 #include <iostream>
 
-#include "progress_line.hpp"
-#include "verify_report.hpp"
+#include "render/progress_line.hpp"
+#include "render/verify_report.hpp"
 
 namespace ukpu::cli {
 

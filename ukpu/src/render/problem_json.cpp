@@ -1,4 +1,4 @@
-#include "problem_json.hpp"
+#include "render/problem_json.hpp"
 
 namespace ukpu::cli {
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "context.hpp"
-#include "json.hpp"
+#include "render/json.hpp"
 #include "ukpu/fatwriter/verify.hpp"
 
 namespace ukpu::cli {

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "json.hpp"
+#include "render/json.hpp"
 #include "ukpu/setupbin/problem.hpp"
 
 namespace ukpu::cli {

@@ -5,7 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "keys_command.hpp"
+#include "commands/keys_command.hpp"
 #include "ukpu/devices/discovery.hpp"
 #include "ukpu/setupbin/pidpps.hpp"
 

@@ -5,7 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "commands.hpp"
+#include "commands/commands.hpp"
 #include "exit_codes.hpp"
 #include "ukpu/devices/discovery.hpp"
 #include "ukpu/devices/error.hpp"

@@ -1,4 +1,4 @@
-#include "entry_view.hpp"
+#include "render/entry_view.hpp"
 
 #include <string_view>
 

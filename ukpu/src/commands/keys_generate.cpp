@@ -3,12 +3,12 @@
 // files are written (provision::make_key_batch); this file is its options and its report.
 #include <CLI/CLI.hpp>
 
+#include "commands/keys_command.hpp"
 #include "create_options.hpp"
 #include "device_options.hpp"
 #include "exit_codes.hpp"
-#include "key_report.hpp"
-#include "keys_command.hpp"
-#include "text_reporter.hpp"
+#include "render/key_report.hpp"
+#include "render/text_reporter.hpp"
 #include "ukpu/provision/key_batch.hpp"
 
 namespace ukpu::cli {
