@@ -6,8 +6,11 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "mini_json.hpp"
-#include "run_ukpu.hpp"
+#include "support/files.hpp"
+#include "support/json.hpp"
+#include "support/paths.hpp"
+#include "support/run_ukpu.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -44,14 +47,14 @@ TEST(Build, SampleProfileMakesAStrictKeyThatToolsAndVerifyAccept) {
     const std::string img = t.path("key.img");
     auto r = run_ukpu({"build", "--image", img, "--config", samples("pki-amt14.toml"), "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
-    const JValue doc = parse_json(r.out);
-    EXPECT_TRUE(doc["ok"].b);
-    EXPECT_EQ(doc["layout"]["scheme"].s, "mbr");
-    EXPECT_EQ(doc["layout"]["fs"].s, "FAT16");
-    EXPECT_EQ(doc["layout"]["volume_first_sector"].n, 2048);
-    EXPECT_TRUE(doc["read_back_identical"].b);
-    EXPECT_TRUE(doc["verify"]["generations"]["legacy"]["usable"].b);
-    EXPECT_TRUE(doc["verify"]["generations"]["uefi"]["usable"].b);
+    const Json doc = parse_json(r.out);
+    EXPECT_TRUE(doc.at("ok").get<bool>());
+    EXPECT_EQ(doc.at("layout").at("scheme"), "mbr");
+    EXPECT_EQ(doc.at("layout").at("fs"), "FAT16");
+    EXPECT_EQ(doc.at("layout").at("volume_first_sector"), 2048);
+    EXPECT_TRUE(doc.at("read_back_identical").get<bool>());
+    EXPECT_TRUE(doc.at("verify").at("generations").at("legacy").at("usable").get<bool>());
+    EXPECT_TRUE(doc.at("verify").at("generations").at("uefi").at("usable").get<bool>());
     EXPECT_EQ(std::filesystem::file_size(img), 64u * 1024 * 1024);  // the default --size
 
     // mtools: SETUP.BIN is the first root entry, one run from cluster 2, the same bytes as
@@ -163,8 +166,8 @@ TEST(Build, DevicesMustBeLoopDevicesAndConfirmed) {
         r = run_ukpu({"build", "--device", loop, "--setup-bin", corpus("v4-pki-amt-test-ca.bin"),
                       "--yes", "--json"});
         EXPECT_EQ(r.exit_code, 0) << r.err;
-        const JValue doc = parse_json(r.out);
-        EXPECT_EQ(doc["keys"][0]["layout"]["sector_size"].n, std::stod(ss));
+        const Json doc = parse_json(r.out);
+        EXPECT_EQ(doc.at("keys").at(0).at("layout").at("sector_size"), std::stod(ss));
         auto v = run_ukpu({"verify", "--device", loop});
         EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
     }
@@ -180,16 +183,17 @@ TEST(Verify, NamesTheDefectsOfAKeyMadeWithMkfsAndMtools) {
               0);
     auto r = run_ukpu({"verify", "--image", img, "--json"});
     EXPECT_EQ(r.exit_code, 1) << r.out;
-    const JValue doc = parse_json(r.out);
-    EXPECT_FALSE(doc["ok"].b);
-    EXPECT_FALSE(doc["generations"]["legacy"]["found"].b);
-    EXPECT_TRUE(doc["generations"]["uefi"]["usable"].b);
+    const Json doc = parse_json(r.out);
+    EXPECT_FALSE(doc.at("ok").get<bool>());
+    EXPECT_FALSE(doc.at("generations").at("legacy").at("found").get<bool>());
+    EXPECT_TRUE(doc.at("generations").at("uefi").at("usable").get<bool>());
     bool label = false, lower = false;
-    for (const auto& p : doc["problems"].a) {
-        if (p["defect"].s == "label-entry-first") label = true;
-        if (p["defect"].s == "lowercase-name") lower = true;
-        if (p["defect"].s != "content") {  // layout defects: repair fixes them
-            EXPECT_NE(p["fix"].s.find("ukpu repair"), std::string::npos) << p["message"].s;
+    for (const auto& p : doc.at("problems")) {
+        if (p.at("defect").get<std::string>() == "label-entry-first") label = true;
+        if (p.at("defect").get<std::string>() == "lowercase-name") lower = true;
+        if (p.at("defect").get<std::string>() != "content") {  // layout defects: repair fixes them
+            EXPECT_NE(p.at("fix").get<std::string>().find("ukpu repair"), std::string::npos)
+                << p.at("message").get<std::string>();
         }
     }
     EXPECT_TRUE(label);

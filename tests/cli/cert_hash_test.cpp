@@ -6,8 +6,11 @@
 #include <cctype>
 #include <string>
 
-#include "mini_json.hpp"
-#include "run_ukpu.hpp"
+#include "support/files.hpp"
+#include "support/json.hpp"
+#include "support/paths.hpp"
+#include "support/run_ukpu.hpp"
+#include "support/temp_dir.hpp"
 
 namespace ukpu::test {
 namespace {
@@ -55,14 +58,14 @@ TEST(CertHash, JsonMatchesOpensslFingerprints) {
     TempDir dir;
     RunResult r = run_ukpu({"cert-hash", "--json", corpus("amt-test-ca.crt")});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    JValue c = parse_json(r.out)["files"][0]["certificates"][0];
-    EXPECT_EQ(c["sha1"].s, openssl_fingerprint(dir, corpus("amt-test-ca.crt"), "sha1"));
-    EXPECT_EQ(c["sha256"].s, openssl_fingerprint(dir, corpus("amt-test-ca.crt"), "sha256"));
-    EXPECT_EQ(c["sha384"].s, openssl_fingerprint(dir, corpus("amt-test-ca.crt"), "sha384"));
-    EXPECT_TRUE(c["self_signed"].b);
-    EXPECT_TRUE(c["ca"].b);
-    EXPECT_TRUE(c["root"].b);
-    EXPECT_EQ(c["common_name"].s, "Test AMT CA");
+    Json c = parse_json(r.out).at("files").at(0).at("certificates").at(0);
+    EXPECT_EQ(c.at("sha1"), openssl_fingerprint(dir, corpus("amt-test-ca.crt"), "sha1"));
+    EXPECT_EQ(c.at("sha256"), openssl_fingerprint(dir, corpus("amt-test-ca.crt"), "sha256"));
+    EXPECT_EQ(c.at("sha384"), openssl_fingerprint(dir, corpus("amt-test-ca.crt"), "sha384"));
+    EXPECT_TRUE(c.at("self_signed").get<bool>());
+    EXPECT_TRUE(c.at("ca").get<bool>());
+    EXPECT_TRUE(c.at("root").get<bool>());
+    EXPECT_EQ(c.at("common_name"), "Test AMT CA");
 }
 
 class CertChain : public ::testing::Test {
@@ -98,22 +101,22 @@ TEST_F(CertChain, LeafCertificateIsWarnedAbout) {
 TEST_F(CertChain, DerLeafIsReadToo) {
     RunResult r = run_ukpu({"cert-hash", "--json", dir.path("leaf.der")});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    JValue c = parse_json(r.out)["files"][0]["certificates"][0];
-    EXPECT_EQ(c["sha256"].s, openssl_fingerprint(dir, dir.path("leaf.crt"), "sha256"));
-    EXPECT_FALSE(c["ca"].b);
-    EXPECT_FALSE(c["self_signed"].b);
-    EXPECT_EQ(c["warnings"].size(), 1u);
+    Json c = parse_json(r.out).at("files").at(0).at("certificates").at(0);
+    EXPECT_EQ(c.at("sha256"), openssl_fingerprint(dir, dir.path("leaf.crt"), "sha256"));
+    EXPECT_FALSE(c.at("ca").get<bool>());
+    EXPECT_FALSE(c.at("self_signed").get<bool>());
+    EXPECT_EQ(c.at("warnings").size(), 1u);
 }
 
 TEST_F(CertChain, ChainNamesItsRoot) {
     RunResult r = run_ukpu({"cert-hash", dir.path("chain.pem"), "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    JValue f = parse_json(r.out)["files"][0];
-    ASSERT_EQ(f["certificates"].size(), 2u);
-    EXPECT_EQ(f["root"].n, 2);
-    EXPECT_FALSE(f["certificates"][0]["root"].b);
-    EXPECT_TRUE(f["certificates"][1]["root"].b);
-    EXPECT_EQ(f["certificates"][1]["sha256"].s,
+    Json f = parse_json(r.out).at("files").at(0);
+    ASSERT_EQ(f.at("certificates").size(), 2u);
+    EXPECT_EQ(f.at("root"), 2);
+    EXPECT_FALSE(f.at("certificates").at(0).at("root").get<bool>());
+    EXPECT_TRUE(f.at("certificates").at(1).at("root").get<bool>());
+    EXPECT_EQ(f.at("certificates").at(1).at("sha256"),
               openssl_fingerprint(dir, dir.path("ca.crt"), "sha256"));
     EXPECT_NE(r.err.find("root of this chain is certificate 2"), std::string::npos) << r.err;
 }

@@ -7,8 +7,11 @@
 
 #include <sys/stat.h>
 
-#include "mini_json.hpp"
-#include "run_ukpu.hpp"
+#include "support/files.hpp"
+#include "support/json.hpp"
+#include "support/paths.hpp"
+#include "support/run_ukpu.hpp"
+#include "support/temp_dir.hpp"
 
 namespace ukpu::test {
 namespace {
@@ -65,19 +68,19 @@ TEST(Create, NewFileIsMode0600AndJsonSummary) {
     struct stat st {};
     ASSERT_EQ(stat(dir.path("key.bin").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);
-    JValue j = parse_json(r.out);
-    EXPECT_EQ(j["path"].s, dir.path("key.bin"));
-    EXPECT_EQ(j["version"].s, "4.0");
-    EXPECT_EQ(j["records"].n, 1);
-    EXPECT_EQ(j["sha256"].s.size(), 64u);
-    EXPECT_EQ(j["problems"].kind, JValue::Kind::array);
+    Json j = parse_json(r.out);
+    EXPECT_EQ(j.at("path"), dir.path("key.bin"));
+    EXPECT_EQ(j.at("version"), "4.0");
+    EXPECT_EQ(j.at("records"), 1);
+    EXPECT_EQ(j.at("sha256").get<std::string>().size(), 64u);
+    EXPECT_TRUE(j.at("problems").is_array());
     // Compare the reported SHA-256 with the openssl command line's.
     std::string digest_file = dir.path("digest.txt");
     ASSERT_EQ(
         run_shell("openssl dgst -sha256 -r '" + dir.path("key.bin") + "' > '" + digest_file + "'"),
         0);
     auto d = read_bytes(digest_file);
-    EXPECT_EQ(std::string(d.begin(), d.begin() + 64), j["sha256"].s);
+    EXPECT_EQ(std::string(d.begin(), d.begin() + 64), j.at("sha256").get<std::string>());
     // No temporary file is left behind.
     int files = 0;
     for (const auto& entry : fs::directory_iterator(dir.dir())) {
@@ -141,10 +144,10 @@ TEST(Create, PasswordFromStdinAndCommandLineOverridesProfile) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     RunResult s = run_ukpu({"setupbin", "show", dir.path("k.bin"), "--json", "--show-secrets"});
     ASSERT_EQ(s.exit_code, 0) << s.err;
-    JValue e = parse_json(s.out)["records"][0]["entries"];
-    EXPECT_EQ(e[1]["value"].s, "Fr0m#Stdin-pw");  // one trailing newline stripped
-    EXPECT_EQ(e[3]["variable"].n, 13);
-    EXPECT_EQ(e[3]["value"].n, 1);
+    Json e = parse_json(s.out).at("records").at(0).at("entries");
+    EXPECT_EQ(e.at(1).at("value"), "Fr0m#Stdin-pw");  // one trailing newline stripped
+    EXPECT_EQ(e.at(3).at("variable"), 13);
+    EXPECT_EQ(e.at(3).at("value"), 1);
 }
 
 TEST(Create, RawVarsAndTypedOptions) {
@@ -180,17 +183,17 @@ TEST(Create, RawVarsAndTypedOptions) {
     EXPECT_EQ(bytes[0x1c], 3);  // three records
     RunResult s = run_ukpu({"setupbin", "show", dir.path("k.bin"), "--json"});
     ASSERT_EQ(s.exit_code, 0) << s.err;
-    JValue j = parse_json(s.out);
-    ASSERT_EQ(j["records"].size(), 3u);
-    const JValue& e = j["records"][2]["entries"];
-    EXPECT_EQ(j["records"][2]["number"].n, 3);
+    Json j = parse_json(s.out);
+    ASSERT_EQ(j.at("records").size(), 3u);
+    const Json& e = j.at("records").at(2).at("entries");
+    EXPECT_EQ(j.at("records").at(2).at("number"), 3);
     // Sorted by (module, variable): 1/1, 2/10, 2/11, 2/17, 2/18.
     ASSERT_EQ(e.size(), 5u);
-    EXPECT_EQ(e[1]["value"].n, 3);  // sol + ider
-    EXPECT_EQ(e[2]["value"].s, "host-a");
-    EXPECT_EQ(e[3]["value"].s, "192.168.1.10");
-    EXPECT_EQ(e[3]["raw"].s, "0a01a8c0");  // spec 4.2: stored reversed
-    EXPECT_EQ(e[4]["raw"].s, "f326");      // spec 4.2: 9971 = f3 26
+    EXPECT_EQ(e.at(1).at("value"), 3);  // sol + ider
+    EXPECT_EQ(e.at(2).at("value"), "host-a");
+    EXPECT_EQ(e.at(3).at("value"), "192.168.1.10");
+    EXPECT_EQ(e.at(3).at("raw"), "0a01a8c0");  // spec 4.2: stored reversed
+    EXPECT_EQ(e.at(4).at("raw"), "f326");      // spec 4.2: 9971 = f3 26
 }
 
 TEST(Create, BadValuesAreUsageErrors) {
@@ -220,20 +223,20 @@ TEST(Create, PskSampleHasValidPidAndPps) {
         {"setupbin", "create", "--config", samples("psk-v2.1.toml"), "-o", dir.path("k.bin")});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     RunResult s = run_ukpu({"setupbin", "show", dir.path("k.bin"), "--json", "--show-secrets"});
-    JValue j = parse_json(s.out);
-    EXPECT_EQ(j["version"].s, "2.1");
-    EXPECT_FALSE(j["reusable"].b);
+    Json j = parse_json(s.out);
+    EXPECT_EQ(j.at("version"), "2.1");
+    EXPECT_FALSE(j.at("reusable").get<bool>());
     bool pid = false, pps = false;
-    for (const auto& e : j["records"][0]["entries"].a) {
-        if (e["module"].n == 2 && e["variable"].n == 1) {
+    for (const auto& e : j.at("records").at(0).at("entries")) {
+        if (e.at("module").get<double>() == 2 && e.at("variable").get<double>() == 1) {
             pid = true;
-            EXPECT_EQ(e["value"].s, "0000-037M");
-            EXPECT_EQ(e["length"].n, 8);  // stored without the dash
+            EXPECT_EQ(e.at("value"), "0000-037M");
+            EXPECT_EQ(e.at("length"), 8);  // stored without the dash
         }
-        if (e["module"].n == 2 && e["variable"].n == 2) {
+        if (e.at("module").get<double>() == 2 && e.at("variable").get<double>() == 2) {
             pps = true;
-            EXPECT_EQ(e["value"].s, "NKLD-G5DC-RRNQ-E9YZ-ZIJL-7LFL-VJED-69XJ");
-            EXPECT_EQ(e["length"].n, 32);
+            EXPECT_EQ(e.at("value"), "NKLD-G5DC-RRNQ-E9YZ-ZIJL-7LFL-VJED-69XJ");
+            EXPECT_EQ(e.at("length"), 32);
         }
     }
     EXPECT_TRUE(pid);

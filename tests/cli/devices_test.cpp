@@ -1,5 +1,5 @@
 // `ukpu devices` and the safety rules of `build --device`, on a fake machine (sysfs tree, mount
-// table and swaps from tests/devices/fake_sysfs.hpp): the listing, its JSON shape, and every
+// table and swaps from tests/support/fake_machine.hpp): the listing, its JSON shape, and every
 // refusal with exit 4 and its reason. With root, a loop device dressed as a USB stick in the fake
 // tree goes through the whole device path: identity shown, written, a write failing halfway
 // (exit 5) and an interruption (exit 130), each followed by `verify` saying what state it is in.
@@ -14,14 +14,19 @@
 #include <memory>
 #include <tuple>
 
-#include "../devices/fake_sysfs.hpp"
-#include "../devices/loop_stick.hpp"
 #include "context.hpp"
 #include "interrupt_guard.hpp"
 #include "key_target.hpp"
-#include "mini_json.hpp"
 #include "progress_line.hpp"
-#include "run_ukpu.hpp"
+#include "support/desktop_key.hpp"
+#include "support/fake_machine.hpp"
+#include "support/files.hpp"
+#include "support/json.hpp"
+#include "support/loop_stick.hpp"
+#include "support/paths.hpp"
+#include "support/run_ukpu.hpp"
+#include "support/scoped_env.hpp"
+#include "support/temp_dir.hpp"
 #include "watched_device.hpp"
 
 namespace {
@@ -35,9 +40,9 @@ RunResult build_on(const std::string& dev, std::vector<std::string> extra = {}) 
     return run_ukpu(args);
 }
 
-const JValue* by_path(const JValue& list, const std::string& path) {
-    for (const auto& d : list.a)
-        if (d["path"].s == path) return &d;
+const Json* by_path(const Json& list, const std::string& path) {
+    for (const auto& d : list)
+        if (d.at("path").get<std::string>() == path) return &d;
     return nullptr;
 }
 
@@ -79,69 +84,72 @@ TEST(Devices, JsonShape) {
     FakeMachine m;
     auto r = run_ukpu({"devices", "--json", "--all"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    const JValue doc = parse_json(r.out);
-    const JValue& list = doc["devices"];
+    const Json doc = parse_json(r.out);
+    const Json& list = doc.at("devices");
     ASSERT_EQ(list.size(), 7u);
     const std::vector<std::string> contract = {
         "path",   "usb",    "removable", "size",         "logical_sector_size",
         "vendor", "model",  "serial",    "bus_path",     "usb_id",
         "mounts", "system", "writable",  "hidden_reason"};
-    for (const auto& d : list.a) {
-        const auto keys = d.keys();
+    for (const auto& d : list) {
+        const auto keys = member_names(d);
         ASSERT_GE(keys.size(), contract.size());
         EXPECT_EQ(std::vector<std::string>(keys.begin(), keys.begin() + contract.size()), contract);
-        EXPECT_EQ(d["writable"].b, d["hidden_reason"].is_null()) << d["path"].s;
+        EXPECT_EQ(d.at("writable").get<bool>(), d.at("hidden_reason").is_null())
+            << d.at("path").get<std::string>();
     }
-    const JValue* b = by_path(list, "/dev/sdb");
+    const Json* b = by_path(list, "/dev/sdb");
     ASSERT_TRUE(b);
-    EXPECT_TRUE((*b)["usb"].b);
-    EXPECT_TRUE((*b)["removable"].b);
-    EXPECT_EQ((*b)["size"].n, 30031872.0 * 512);
-    EXPECT_EQ((*b)["logical_sector_size"].n, 512);
-    EXPECT_EQ((*b)["vendor"].s, "SanDisk");
-    EXPECT_EQ((*b)["model"].s, "Ultra");
-    EXPECT_EQ((*b)["serial"].s, "4C530001230915117075");
-    EXPECT_EQ((*b)["bus_path"].s, "2-1.4");
-    EXPECT_EQ((*b)["usb_id"].s, "0781:5581");
-    EXPECT_EQ((*b)["mounts"].size(), 0u);
-    EXPECT_FALSE((*b)["system"].b);
-    EXPECT_TRUE((*b)["writable"].b);
-    EXPECT_TRUE((*b)["hidden_reason"].is_null());
-    ASSERT_GE((*b)["notes"].size(), 1u);
+    EXPECT_TRUE(b->at("usb").get<bool>());
+    EXPECT_TRUE(b->at("removable").get<bool>());
+    EXPECT_EQ(b->at("size"), 30031872.0 * 512);
+    EXPECT_EQ(b->at("logical_sector_size"), 512);
+    EXPECT_EQ(b->at("vendor"), "SanDisk");
+    EXPECT_EQ(b->at("model"), "Ultra");
+    EXPECT_EQ(b->at("serial"), "4C530001230915117075");
+    EXPECT_EQ(b->at("bus_path"), "2-1.4");
+    EXPECT_EQ(b->at("usb_id"), "0781:5581");
+    EXPECT_EQ(b->at("mounts").size(), 0u);
+    EXPECT_FALSE(b->at("system").get<bool>());
+    EXPECT_TRUE(b->at("writable").get<bool>());
+    EXPECT_TRUE(b->at("hidden_reason").is_null());
+    ASSERT_GE(b->at("notes").size(), 1u);
 
-    const JValue* c = by_path(list, "/dev/sdc");
+    const Json* c = by_path(list, "/dev/sdc");
     ASSERT_TRUE(c);
-    ASSERT_EQ((*c)["mounts"].size(), 1u);
-    EXPECT_EQ((*c)["mounts"][0].s, "/media/user/KEY DISK");
+    ASSERT_EQ(c->at("mounts").size(), 1u);
+    EXPECT_EQ(c->at("mounts").at(0), "/media/user/KEY DISK");
 
-    const JValue* n = by_path(list, "/dev/nvme0n1");
+    const Json* n = by_path(list, "/dev/nvme0n1");
     ASSERT_TRUE(n);
-    EXPECT_TRUE((*n)["system"].b);
-    EXPECT_FALSE((*n)["writable"].b);
-    EXPECT_EQ((*n)["hidden_reason"].s, "system disk: holds / via dm-0");
-    EXPECT_TRUE((*n)["bus_path"].is_null());
-    EXPECT_EQ((*n)["mounts"].size(), 3u);
-    EXPECT_EQ((*by_path(list, "/dev/sda"))["hidden_reason"].s, "not USB (ata)");
-    EXPECT_EQ((*by_path(list, "/dev/sdd"))["hidden_reason"].s, "empty card reader (size 0)");
+    EXPECT_TRUE(n->at("system").get<bool>());
+    EXPECT_FALSE(n->at("writable").get<bool>());
+    EXPECT_EQ(n->at("hidden_reason"), "system disk: holds / via dm-0");
+    EXPECT_TRUE(n->at("bus_path").is_null());
+    EXPECT_EQ(n->at("mounts").size(), 3u);
+    EXPECT_EQ(by_path(list, "/dev/sda")->at("hidden_reason"), "not USB (ata)");
+    EXPECT_EQ(by_path(list, "/dev/sdd")->at("hidden_reason"), "empty card reader (size 0)");
 
-    EXPECT_FALSE(doc["usb_bus"]["libusb"].b);
-    EXPECT_NE(doc["usb_bus"]["note"].s.find("UKPU_SYSFS_ROOT"), std::string::npos);
+    EXPECT_FALSE(doc.at("usb_bus").at("libusb").get<bool>());
+    EXPECT_NE(doc.at("usb_bus").at("note").get<std::string>().find("UKPU_SYSFS_ROOT"),
+              std::string::npos);
 
     // Without --all: only the writable sticks.
     r = run_ukpu({"devices", "--json"});
-    const JValue shown = parse_json(r.out);
-    ASSERT_EQ(shown["devices"].size(), 2u);
-    EXPECT_EQ(shown["devices"][0]["path"].s, "/dev/sdb");
-    EXPECT_EQ(shown["devices"][1]["path"].s, "/dev/sdc");
+    const Json shown = parse_json(r.out);
+    ASSERT_EQ(shown.at("devices").size(), 2u);
+    EXPECT_EQ(shown.at("devices").at(0).at("path"), "/dev/sdb");
+    EXPECT_EQ(shown.at("devices").at(1).at("path"), "/dev/sdc");
 }
 
 TEST(Devices, ListingTheRealMachineWorksWithOrWithoutAUsbBus) {
     if (!std::filesystem::is_directory("/sys/block")) GTEST_SKIP() << "no sysfs here";
     auto r = run_ukpu({"devices", "--all", "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    const JValue doc = parse_json(r.out);
-    if (!doc["usb_bus"]["libusb"].b || doc["usb_bus"]["devices"].n == 0) {
-        EXPECT_FALSE(doc["usb_bus"]["note"].s.empty());
+    const Json doc = parse_json(r.out);
+    if (!doc.at("usb_bus").at("libusb").get<bool>() ||
+        doc.at("usb_bus").at("devices").get<double>() == 0) {
+        EXPECT_FALSE(doc.at("usb_bus").at("note").get<std::string>().empty());
     }
 }
 
@@ -216,9 +224,9 @@ TEST(Devices, EveryUnsafeTargetIsRefusedWithItsReason) {
     // With --json, the refusal is the one document on stdout.
     r = build_on("/dev/sda", {"--yes", "--json"});
     EXPECT_EQ(r.exit_code, 4);
-    const JValue doc = parse_json(r.out);
-    EXPECT_EQ(doc["error"]["exit_code"].n, 4);
-    EXPECT_NE(doc["error"]["message"].s.find("not USB"), std::string::npos);
+    const Json doc = parse_json(r.out);
+    EXPECT_EQ(doc.at("error").at("exit_code"), 4);
+    EXPECT_NE(doc.at("error").at("message").get<std::string>().find("not USB"), std::string::npos);
 }
 
 TEST(Devices, IdentityIsCheckedAgainBeforeTheFirstWrite) {
@@ -345,10 +353,10 @@ TEST_F(FakeStickOnLoop, WrittenAfterTheIdentityIsShownThenVerified) {
     r = build_on(loop_, {"--yes", "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err.find(": writing: "), std::string::npos) << r.err;
-    const JValue written = parse_json(r.out);
-    EXPECT_TRUE(written["keys"][0]["ok"].b);
-    EXPECT_EQ(written["keys"][0]["device"]["serial"].s, "STICK0001");
-    EXPECT_EQ(written["keys"][0]["device"]["bus_path"].s, "3-2");
+    const Json written = parse_json(r.out);
+    EXPECT_TRUE(written.at("keys").at(0).at("ok").get<bool>());
+    EXPECT_EQ(written.at("keys").at(0).at("device").at("serial"), "STICK0001");
+    EXPECT_EQ(written.at("keys").at(0).at("device").at("bus_path"), "3-2");
     r = build_on(loop_, {"--yes", "--quiet"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err.find(": writing: "), std::string::npos) << r.err;
@@ -384,8 +392,9 @@ TEST_F(FakeStickOnLoop, InterruptStopsAtASafePointWithExit130) {
     auto r = build_on(loop_, {"--yes", "--json"});
     EXPECT_EQ(r.exit_code, 130) << r.err;
     EXPECT_NE(r.err.find("stopping after the current write request"), std::string::npos) << r.err;
-    const JValue doc = parse_json(r.out);
-    EXPECT_NE(doc["error"]["message"].s.find("interrupted; stopped after 1 write requests"),
+    const Json doc = parse_json(r.out);
+    EXPECT_NE(doc.at("error").at("message").get<std::string>().find(
+                  "interrupted; stopped after 1 write requests"),
               std::string::npos);
     auto v = run_ukpu({"verify", "--device", loop_});
     EXPECT_EQ(v.exit_code, 1) << v.out;
@@ -415,24 +424,24 @@ TEST_F(FakeStickOnLoop, SeveralSticksAreWrittenAtOnceAndEachVerified) {
 
     auto r = build_on(loop_, {"--device", loop2, "--yes", "--json"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    const JValue doc = parse_json(r.out);
-    ASSERT_EQ(doc["keys"].size(), 2u);
+    const Json doc = parse_json(r.out);
+    ASSERT_EQ(doc.at("keys").size(), 2u);
     for (std::size_t i = 0; i < 2; ++i) {
-        EXPECT_TRUE(doc["keys"][i]["ok"].b) << i;
-        EXPECT_TRUE(doc["keys"][i]["read_back_identical"].b) << i;
+        EXPECT_TRUE(doc.at("keys").at(i).at("ok").get<bool>()) << i;
+        EXPECT_TRUE(doc.at("keys").at(i).at("read_back_identical").get<bool>()) << i;
     }
-    EXPECT_EQ(doc["keys"][1]["target"].s, loop2);
+    EXPECT_EQ(doc.at("keys").at(1).at("target"), loop2);
     EXPECT_NE(r.err.find("2 of 2 sticks written and verified"), std::string::npos) << r.err;
     EXPECT_EQ(run_ukpu({"verify", "--device", loop_}).exit_code, 0);
     EXPECT_EQ(run_ukpu({"verify", "--device", loop2}).exit_code, 0);
     // Both verified in one run: a report each, with the stick's identity.
     auto v = run_ukpu({"verify", "--device", loop_, "--device", loop2, "--json"});
     EXPECT_EQ(v.exit_code, 0) << v.err;
-    const JValue both = parse_json(v.out);
-    EXPECT_TRUE(both["ok"].b);
-    ASSERT_EQ(both["keys"].size(), 2u);
-    EXPECT_EQ(both["keys"][1]["device"]["serial"].s, "STICK0002");
-    EXPECT_TRUE(both["keys"][1]["generations"]["uefi"]["found"].b);
+    const Json both = parse_json(v.out);
+    EXPECT_TRUE(both.at("ok").get<bool>());
+    ASSERT_EQ(both.at("keys").size(), 2u);
+    EXPECT_EQ(both.at("keys").at(1).at("device").at("serial"), "STICK0002");
+    EXPECT_TRUE(both.at("keys").at(1).at("generations").at("uefi").at("found").get<bool>());
 
     // Both fail halfway: each says what state it is in, the run exits 5.
     {
@@ -445,11 +454,12 @@ TEST_F(FakeStickOnLoop, SeveralSticksAreWrittenAtOnceAndEachVerified) {
                              " (serial STICK0002, USB port 3-3): exit 5"),
                   std::string::npos)
             << r.err;
-        const JValue bad = parse_json(r.out);
+        const Json bad = parse_json(r.out);
         for (std::size_t i = 0; i < 2; ++i) {
-            EXPECT_FALSE(bad["keys"][i]["ok"].b);
-            EXPECT_EQ(bad["keys"][i]["error"]["exit_code"].n, 5);
-            EXPECT_NE(bad["keys"][i]["error"]["message"].s.find("holds no usable key"),
+            EXPECT_FALSE(bad.at("keys").at(i).at("ok").get<bool>());
+            EXPECT_EQ(bad.at("keys").at(i).at("error").at("exit_code"), 5);
+            EXPECT_NE(bad.at("keys").at(i).at("error").at("message").get<std::string>().find(
+                          "holds no usable key"),
                       std::string::npos);
         }
     }
@@ -518,12 +528,12 @@ TEST_F(FakeStickOnLoop, KeyBatchOnSeveralSticksRecordsWhichStickHoldsWhichRecord
 
     r = generate({"--yes", "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    const JValue doc = parse_json(r.out);
-    ASSERT_EQ(doc["files"].size(), 2u);
-    EXPECT_EQ(doc["files"][0]["serial"].s, "STICK0001");
-    EXPECT_EQ(doc["files"][1]["serial"].s, "STICK0002");
-    EXPECT_TRUE(doc["files"][0]["key"]["read_back_identical"].b);
-    EXPECT_TRUE(doc["files"][1]["key"]["ok"].b);
+    const Json doc = parse_json(r.out);
+    ASSERT_EQ(doc.at("files").size(), 2u);
+    EXPECT_EQ(doc.at("files").at(0).at("serial"), "STICK0001");
+    EXPECT_EQ(doc.at("files").at(1).at("serial"), "STICK0002");
+    EXPECT_TRUE(doc.at("files").at(0).at("key").at("read_back_identical").get<bool>());
+    EXPECT_TRUE(doc.at("files").at(1).at("key").at("ok").get<bool>());
     EXPECT_EQ(r.out.find("\"pps\""), std::string::npos);  // no secret in the output
 
     // The store (read with sqlite3) names each stick by serial, and its records are on the key.
@@ -544,11 +554,11 @@ TEST_F(FakeStickOnLoop, KeyBatchOnSeveralSticksRecordsWhichStickHoldsWhichRecord
         EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
         auto s = run_ukpu({"keys", "sync", "--store", db, "--device", dev, "--json"});
         ASSERT_EQ(s.exit_code, 0) << s.err;
-        const auto id = static_cast<long long>(parse_json(s.out)["key_file_id"].n);
+        const auto id = parse_json(s.out).at("key_file_id").get<long long>();
         EXPECT_EQ(first_line("sqlite3 " + db + " \"SELECT device_serial FROM key_files WHERE id=" +
                              std::to_string(id) + "\""),
                   serial);
-        EXPECT_EQ(parse_json(s.out)["device_serial"].s, serial);
+        EXPECT_EQ(parse_json(s.out).at("device_serial"), serial);
         EXPECT_EQ(s.err.find("a copy of the key?"), std::string::npos) << s.err;
     }
     // The store says stick 1's key file went to another stick: sync says so.
@@ -599,14 +609,14 @@ TEST_F(FakeStickOnLoop, SeveralSticksAreRepairedAtOnceKeepingTheirFiles) {
     r = run_ukpu(
         {"repair", "--device", loop_, "--device", loop2, "--journal", journal, "--yes", "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    const JValue doc = parse_json(r.out);
-    EXPECT_TRUE(doc["ok"].b);
-    ASSERT_EQ(doc["repairs"].size(), 2u);
-    EXPECT_EQ(doc["repairs"][0]["device"]["serial"].s, "STICK0001");
-    EXPECT_EQ(doc["repairs"][1]["device"]["serial"].s, "STICK0002");
+    const Json doc = parse_json(r.out);
+    EXPECT_TRUE(doc.at("ok").get<bool>());
+    ASSERT_EQ(doc.at("repairs").size(), 2u);
+    EXPECT_EQ(doc.at("repairs").at(0).at("device").at("serial"), "STICK0001");
+    EXPECT_EQ(doc.at("repairs").at(1).at("device").at("serial"), "STICK0002");
     for (const auto& [dev, img] : {std::pair{loop_, img_}, std::pair{loop2, t_.path("sdy.img")}}) {
         SCOPED_TRACE(dev);
-        EXPECT_TRUE(doc["repairs"][dev == loop_ ? 0 : 1]["written"].b);
+        EXPECT_TRUE(doc.at("repairs").at(dev == loop_ ? 0 : 1).at("written").get<bool>());
         const auto v = run_ukpu({"verify", "--device", dev, "--firmware", "legacy,uefi"});
         EXPECT_EQ(v.exit_code, 0) << v.out;
         EXPECT_EQ(run_shell("fsck.fat -n " + img + " >/dev/null"), 0);

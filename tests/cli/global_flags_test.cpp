@@ -1,8 +1,10 @@
 // Global flags before or after the command words, usage errors, and the check command's exits.
 #include <gtest/gtest.h>
 
-#include "mini_json.hpp"
-#include "run_ukpu.hpp"
+#include "support/json.hpp"
+#include "support/paths.hpp"
+#include "support/run_ukpu.hpp"
+#include "support/temp_dir.hpp"
 
 namespace ukpu::test {
 namespace {
@@ -58,29 +60,31 @@ TEST(Usage, HelpExitsWith0) {
 TEST(Check, AcuDefaultFailsOnModernMebxForManualSetup) {
     RunResult r = run_ukpu({"setupbin", "check", corpus("acu-12.1-default.bin"), "--json"});
     EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-    JValue j = parse_json(r.out);
-    EXPECT_FALSE(j["ok"].b);
+    Json j = parse_json(r.out);
+    EXPECT_FALSE(j.at("ok").get<bool>());
     bool manual = false;
-    for (const auto& p : j["problems"].a) {
-        EXPECT_TRUE(p.has("firmware") && p.has("severity") && p.has("where") && p.has("message") &&
-                    p.has("record") && p.has("offset") && p.has("field"));
-        if (p["firmware"].s == "mebx" && p["severity"].s == "error" &&
-            p["offset"].kind == JValue::Kind::number && p["offset"].n == 0x294)
+    for (const auto& p : j.at("problems")) {
+        EXPECT_TRUE(p.contains("firmware") && p.contains("severity") && p.contains("where") &&
+                    p.contains("message") && p.contains("record") && p.contains("offset") &&
+                    p.contains("field"));
+        if (p.at("firmware").get<std::string>() == "mebx" &&
+            p.at("severity").get<std::string>() == "error" && p.at("offset").is_number() &&
+            p.at("offset").get<double>() == 0x294)
             manual = true;  // 2/29 at 0x294 (spec 11.3)
     }
     EXPECT_TRUE(manual) << r.out;
-    EXPECT_TRUE(j["generations"].has("mebx"));
-    EXPECT_TRUE(j["generations"].has("legacy"));
-    EXPECT_TRUE(j["generations"].has("uefi"));
+    EXPECT_TRUE(j.at("generations").contains("mebx"));
+    EXPECT_TRUE(j.at("generations").contains("legacy"));
+    EXPECT_TRUE(j.at("generations").contains("uefi"));
 }
 
 TEST(Check, FirmwareSelectsTheGenerations) {
     RunResult r = run_ukpu(
         {"setupbin", "check", corpus("v4-pki-amt-test-ca.bin"), "--firmware", "uefi", "--json"});
-    JValue j = parse_json(r.out);
-    EXPECT_TRUE(j["generations"].has("uefi"));
-    EXPECT_FALSE(j["generations"].has("mebx"));
-    EXPECT_EQ(r.exit_code, j["ok"].b ? 0 : 1);
+    Json j = parse_json(r.out);
+    EXPECT_TRUE(j.at("generations").contains("uefi"));
+    EXPECT_FALSE(j.at("generations").contains("mebx"));
+    EXPECT_EQ(r.exit_code, j.at("ok").get<bool>() ? 0 : 1);
 }
 
 TEST(Check, MissingFileIsBadInput) {
@@ -97,10 +101,10 @@ namespace {
 TEST(GlobalFlags, JsonErrorIsStillOneDocument) {
     RunResult r = run_ukpu({"--json", "setupbin", "check", "/nonexistent/setup.bin"});
     EXPECT_EQ(r.exit_code, 3);
-    JValue j = parse_json(r.out);
-    EXPECT_FALSE(j["ok"].b);
-    EXPECT_EQ(j["error"]["exit_code"].n, 3);
-    EXPECT_EQ(j["error"]["where"].s, "/nonexistent/setup.bin");
+    Json j = parse_json(r.out);
+    EXPECT_FALSE(j.at("ok").get<bool>());
+    EXPECT_EQ(j.at("error").at("exit_code"), 3);
+    EXPECT_EQ(j.at("error").at("where"), "/nonexistent/setup.bin");
 }
 
 }  // namespace

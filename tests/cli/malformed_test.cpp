@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "mini_json.hpp"
-#include "run_ukpu.hpp"
+#include "support/json.hpp"
+#include "support/run_ukpu.hpp"
 
 namespace ukpu::test {
 namespace {
@@ -57,12 +57,13 @@ TEST(Malformed, EveryFileIsBadInputForShowAndAProblemForCheck) {
 
         RunResult json = run_ukpu({"setupbin", "show", path, "--json"});
         EXPECT_EQ(json.exit_code, 3);
-        JValue j;
+        Json j;
         ASSERT_NO_THROW(j = parse_json(json.out)) << json.out;
-        EXPECT_TRUE(j.has("error"));
+        EXPECT_TRUE(j.contains("error"));
         bool named = false;
-        for (const auto& p : j["problems"].a)
-            if (p["code"].s == row.code && p["where"].s.find(row.field) != std::string::npos)
+        for (const auto& p : j.at("problems"))
+            if (p.at("code").get<std::string>() == row.code &&
+                p.at("where").get<std::string>().find(row.field) != std::string::npos)
                 named = true;
         EXPECT_TRUE(named) << json.out;
 

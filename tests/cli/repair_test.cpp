@@ -11,9 +11,12 @@
 #include <random>
 #include <thread>
 
-#include "../fatwriter/repair_snapshot.hpp"
-#include "mini_json.hpp"
-#include "run_ukpu.hpp"
+#include "support/files.hpp"
+#include "support/json.hpp"
+#include "support/paths.hpp"
+#include "support/repair_snapshot.hpp"
+#include "support/run_ukpu.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -75,15 +78,15 @@ TEST(RepairCli, DryRunPrintsThePlanAndWritesNothing) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(ukpu::test::read_bytes(img), before);
     const auto doc = ukpu::test::parse_json(r.out);
-    EXPECT_FALSE(doc["written"].b);
-    const auto& plan = doc["plan"];
-    EXPECT_EQ(plan["setup_path"].s, "\\Setup.Bin");
-    EXPECT_EQ(plan["target_first_cluster"].n, 2);
-    EXPECT_FALSE(plan["nothing_to_do"].b);
-    EXPECT_GT(plan["clusters_moved"].n, 0);
-    EXPECT_GE(plan["moves"].size(), 1u);
-    EXPECT_GE(plan["root_entries_after"].n, 7);
-    EXPECT_GE(plan["steps"].size(), 3u);
+    EXPECT_FALSE(doc.at("written").get<bool>());
+    const auto& plan = doc.at("plan");
+    EXPECT_EQ(plan.at("setup_path"), "\\Setup.Bin");
+    EXPECT_EQ(plan.at("target_first_cluster"), 2);
+    EXPECT_FALSE(plan.at("nothing_to_do").get<bool>());
+    EXPECT_GT(plan.at("clusters_moved"), 0);
+    EXPECT_GE(plan.at("moves").size(), 1u);
+    EXPECT_GE(plan.at("root_entries_after"), 7);
+    EXPECT_GE(plan.at("steps").size(), 3u);
     const auto text = run_ukpu({"repair", "--image", img, "--dry-run", "--journal", dir.path("j")});
     EXPECT_EQ(text.exit_code, 0);
     EXPECT_NE(text.err.find("dry run, nothing written"), std::string::npos) << text.err;
@@ -99,9 +102,9 @@ TEST(RepairCli, RepairsThenHasNothingToDo) {
     const auto r = run_ukpu({"--json", "repair", "--image", img, "--journal", dir.path("j")});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto doc = ukpu::test::parse_json(r.out);
-    EXPECT_TRUE(doc["written"].b);
-    EXPECT_TRUE(doc["ok"].b);
-    EXPECT_GT(doc["io"]["bytes_written"].n, 0);
+    EXPECT_TRUE(doc.at("written").get<bool>());
+    EXPECT_TRUE(doc.at("ok").get<bool>());
+    EXPECT_GT(doc.at("io").at("bytes_written"), 0);
     EXPECT_EQ(fsck(img), "");
     const auto v = run_ukpu({"verify", "--image", img, "--firmware", "legacy,uefi"});
     EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
@@ -160,7 +163,7 @@ TEST(RepairCli, StrictConvertsFat32ForLegacyBioses) {
         run_ukpu({"--json", "repair", "--image", img, "--strict", "--journal", dir.path("j")});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto doc = ukpu::test::parse_json(r.out);
-    EXPECT_TRUE(doc["plan"]["strict_conversion"].b);
+    EXPECT_TRUE(doc.at("plan").at("strict_conversion").get<bool>());
     const auto v = run_ukpu({"verify", "--image", img, "--firmware", "legacy,uefi"});
     EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
     const auto after = snap::take(img + "@@1M", dir.path("x"));
@@ -211,8 +214,8 @@ TEST(RepairCli, ThroughLoopDevicesOf512And4096ByteSectors) {
             run_ukpu({"--json", "repair", "--device", loop, "--yes", "--journal", dir.path("j")});
         ASSERT_EQ(r.exit_code, 0) << r.err;
         const auto doc = ukpu::test::parse_json(r.out);
-        EXPECT_TRUE(doc["written"].b);
-        EXPECT_EQ(doc["plan"]["cluster_size"].n, 2048 + 2048 * (ss[0] == '4'));
+        EXPECT_TRUE(doc.at("written").get<bool>());
+        EXPECT_EQ(doc.at("plan").at("cluster_size"), 2048 + 2048 * (ss[0] == '4'));
         const auto v = run_ukpu({"verify", "--device", loop, "--firmware", "legacy,uefi"});
         EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
         EXPECT_EQ(fsck(img), "");

@@ -9,21 +9,19 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "support/fake_machine.hpp"
 #include "ukpu/devices/discovery.hpp"
 #include "ukpu/devices/error.hpp"
-#include "fake_sysfs.hpp"
 
 namespace {
 
 using namespace ukpu::devices;
 using ukpu::test::FakeSystem;
-using ukpu::test::ScopedEnv;
 
 Discovery discover_fake(const FakeSystem& f, UsbScan usb = {}) {
-    ScopedEnv m("UKPU_MOUNTINFO", f.mountinfo());
-    ScopedEnv s("UKPU_SWAPS", f.swaps());
     if (usb.note.empty() && !usb.consulted) usb.note = "libusb sees no USB devices (no USB bus?)";
-    return discover(SysfsTree::read(f.sysfs()), read_mounts(), read_swaps(), usb);
+    return discover(SysfsTree::read(f.sysfs()), read_mounts(f.mountinfo()),
+                    read_swaps(f.swaps(), false), usb);
 }
 
 const DeviceInfo& get(const Discovery& d, const std::string& name) {
@@ -236,13 +234,10 @@ TEST(Discovery, MissingSysfsIsAnError) {
     }
 }
 
-TEST(Discovery, DiscoverSystemReadsTheOverridesAndLeavesLibusbOutOfATestTree) {
+TEST(Discovery, DiscoverMachineReadsTheDescribedMachineAndLeavesLibusbOutOfATestTree) {
     FakeSystem f;
     f.build_standard_machine();
-    ScopedEnv r("UKPU_SYSFS_ROOT", f.sysfs());
-    ScopedEnv m("UKPU_MOUNTINFO", f.mountinfo());
-    ScopedEnv s("UKPU_SWAPS", f.swaps());
-    const Discovery d = discover_system();
+    const Discovery d = discover_machine(f.machine());
     EXPECT_FALSE(d.usb.consulted);
     EXPECT_NE(d.usb.note.find("UKPU_SYSFS_ROOT"), std::string::npos);
     EXPECT_EQ(d.devices.size(), 7u);
@@ -252,7 +247,7 @@ TEST(Discovery, TheRealMachineCanBeListed) {
     // Whatever this machine has (maybe no USB bus at all), discovery works and libusb either
     // lists the buses or says why not.
     if (!std::filesystem::is_directory("/sys/block")) GTEST_SKIP() << "no sysfs here";
-    const Discovery d = discover_system();
+    const Discovery d = discover_machine(Machine::running());
     if (!d.usb.consulted) {
         EXPECT_FALSE(d.usb.note.empty());
     }

@@ -6,7 +6,8 @@
 #include <fstream>
 #include <iterator>
 
-#include "oracle.hpp"
+#include "support/oracle.hpp"
+#include "support/temp_dir.hpp"
 #include "ukpu/fatwriter/block_device.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/key_writer.hpp"

@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "oracle.hpp"
+#include "support/oracle.hpp"
+#include "support/temp_dir.hpp"
 #include "ukpu/fatwriter/block_device.hpp"
 
 namespace ukpu::test {

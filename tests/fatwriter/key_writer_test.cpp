@@ -8,7 +8,8 @@
 
 #include <unistd.h>
 
-#include "oracle.hpp"
+#include "support/oracle.hpp"
+#include "support/temp_dir.hpp"
 #include "ukpu/fatwriter/block_device.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/key_writer.hpp"

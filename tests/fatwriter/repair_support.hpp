@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "fixtures.hpp"
-#include "repair_snapshot.hpp"
+#include "support/repair_snapshot.hpp"
 #include "ukpu/fatwriter/block_device.hpp"
 
 namespace ukpu::test {

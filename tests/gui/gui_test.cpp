@@ -17,12 +17,17 @@
 #include <fstream>
 #include <memory>
 
-#include "../cli/run_ukpu.hpp"
-#include "../devices/fake_sysfs.hpp"
-#include "../devices/loop_stick.hpp"
 #include "confirm_dialog.hpp"
 #include "main_window.hpp"
 #include "stick_table.hpp"
+#include "support/desktop_key.hpp"
+#include "support/fake_machine.hpp"
+#include "support/files.hpp"
+#include "support/loop_stick.hpp"
+#include "support/paths.hpp"
+#include "support/run_ukpu.hpp"
+#include "support/scoped_env.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 

@@ -8,8 +8,10 @@
 
 #include <gtest/gtest.h>
 
-#include "../cli/run_ukpu.hpp"
 #include "keys_test_util.hpp"
+#include "support/files.hpp"
+#include "support/run_ukpu.hpp"
+#include "support/temp_dir.hpp"
 #include "ukpu/setupbin/parse.hpp"
 #include "ukpu/setupbin/pidpps.hpp"
 

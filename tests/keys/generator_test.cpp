@@ -5,8 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include "ukpu/keys/pidpps_generator.hpp"
 #include "keys_test_util.hpp"
+#include "ukpu/keys/pidpps_generator.hpp"
 #include "ukpu/setupbin/password.hpp"
 
 namespace ukpu::keys {

@@ -9,8 +9,10 @@
 
 #include <gtest/gtest.h>
 
-#include "../cli/run_ukpu.hpp"
 #include "keys_test_util.hpp"
+#include "support/files.hpp"
+#include "support/run_ukpu.hpp"
+#include "support/temp_dir.hpp"
 
 namespace ukpu::keys {
 namespace {

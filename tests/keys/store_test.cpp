@@ -8,13 +8,14 @@
 
 #include <gtest/gtest.h>
 
-#include "../cli/run_ukpu.hpp"
+#include "keys_test_util.hpp"
+#include "support/files.hpp"
+#include "support/temp_dir.hpp"
 #include "ukpu/keys/batch_builder.hpp"
 #include "ukpu/keys/error.hpp"
 #include "ukpu/keys/exports.hpp"
 #include "ukpu/keys/key_store.hpp"
 #include "ukpu/keys/key_store_schema.hpp"
-#include "keys_test_util.hpp"
 
 namespace ukpu::keys {
 namespace {

@@ -6,8 +6,10 @@
 
 #include <gtest/gtest.h>
 
-#include "../cli/run_ukpu.hpp"
 #include "keys_test_util.hpp"
+#include "support/files.hpp"
+#include "support/run_ukpu.hpp"
+#include "support/temp_dir.hpp"
 #include "ukpu/fatwriter/block_device.hpp"
 #include "ukpu/fatwriter/key_writer.hpp"
 #include "ukpu/setupbin/consume.hpp"

@@ -1,4 +1,4 @@
-#include "oracle.hpp"
+#include "support/oracle.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -6,7 +6,6 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
-#include <stdexcept>
 
 namespace ukpu::test {
 
@@ -54,17 +53,6 @@ LoopDevice::LoopDevice(const std::filesystem::path& image, std::uint64_t offset,
 
 LoopDevice::~LoopDevice() {
     if (!path_.empty()) run_command("losetup -d " + shell_quote(path_));
-}
-
-TempDir::TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "ukpu-test-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
 }
 
 }  // namespace ukpu::test

@@ -1,4 +1,5 @@
-// Running the independent FAT tools (fsck.fat, mtools, blkid, losetup) from tests.
+// Running the independent tools (fsck.fat, mtools, blkid, losetup) from tests: the oracles that
+// check what ukpu wrote without ukpu's code.
 #pragma once
 
 #include <cstdint>
@@ -34,20 +35,6 @@ public:
 private:
     std::string path_;
     std::string error_;
-};
-
-// A fresh temporary directory, removed with its content when destroyed.
-class TempDir {
-public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
-private:
-    std::filesystem::path path_;
 };
 
 }  // namespace ukpu::test

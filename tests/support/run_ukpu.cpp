@@ -1,15 +1,12 @@
-#include "run_ukpu.hpp"
-
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <stdexcept>
+#include "support/run_ukpu.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstdlib>
+#include <stdexcept>
 
 namespace ukpu::test {
 
@@ -70,38 +67,6 @@ RunResult run_ukpu(const std::vector<std::string>& args, const std::string& stdi
 int run_shell(const std::string& command) {
     int status = std::system(command.c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::vector<std::uint8_t> read_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary | std::ios::ate);
-    if (!in) throw std::runtime_error("cannot read " + path);
-    std::vector<std::uint8_t> out(static_cast<std::size_t>(in.tellg()));
-    in.seekg(0);
-    in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(out.size()));
-    return out;
-}
-
-void write_text(const std::string& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-}
-
-TempDir::TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "ukpu-cli-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    dir_ = tmpl;
-}
-
-TempDir::~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-}
-
-std::string corpus(const std::string& name) {
-    return std::string(UKPU_CORPUS_DIR) + "/" + name;
-}
-std::string samples(const std::string& name) {
-    return std::string(UKPU_SAMPLES_DIR) + "/" + name;
 }
 
 }  // namespace ukpu::test

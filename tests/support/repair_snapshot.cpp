@@ -1,21 +1,13 @@
-// What a repair must keep, seen through mtools alone: every entry line of `mdir -/ -a` (short
-// name, size, date, time, long name) per folder, every `mattrib -/` line (attributes and path),
-// the volume label, and the sha256 of every file extracted with `mcopy -s -n -m`. Entries of the
-// setup file (any name holding "setup") are left out: repair moves and renames it on purpose.
-// Header-only so that the library and the command-line tests share it.
-#pragma once
+#include "support/repair_snapshot.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <filesystem>
-#include <set>
 #include <sstream>
-#include <string>
 
 namespace ukpu::test::snapshot {
 
-inline std::string shell(const std::string& command, int* status = nullptr) {
+std::string shell(const std::string& command, int* status) {
     std::string out;
     FILE* p = ::popen((command + " 2>&1").c_str(), "r");
     if (!p) return out;
@@ -27,26 +19,20 @@ inline std::string shell(const std::string& command, int* status = nullptr) {
     return out;
 }
 
-inline std::string quote(const std::string& s) {
+std::string quote(const std::string& s) {
     std::string q = "'";
     for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return q + "'";
 }
 
-inline bool mentions_setup(const std::string& line) {
+bool mentions_setup(const std::string& line) {
     std::string l = line;
     std::transform(l.begin(), l.end(), l.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return l.find("setup") != std::string::npos;
 }
 
-struct Tree {
-    std::set<std::string> lines;
-    bool operator==(const Tree&) const = default;
-};
-
-// `target` is an mtools drive spec: "IMG" or "IMG@@1M".
-inline Tree take(const std::string& target, const std::filesystem::path& scratch) {
+Tree take(const std::string& target, const std::filesystem::path& scratch) {
     Tree t;
     const std::string env = "MTOOLS_SKIP_CHECK=1 ";
     std::istringstream dir(shell(env + "mdir -/ -a -i " + quote(target) + " ::"));
@@ -79,8 +65,7 @@ inline Tree take(const std::string& target, const std::filesystem::path& scratch
     return t;
 }
 
-// The differences, one per line, for a test message.
-inline std::string diff(const Tree& before, const Tree& after) {
+std::string diff(const Tree& before, const Tree& after) {
     std::string out;
     for (const auto& l : before.lines)
         if (!after.lines.count(l)) out += "  lost: " + l + "\n";
@@ -89,9 +74,8 @@ inline std::string diff(const Tree& before, const Tree& after) {
     return out;
 }
 
-// sha256 of a file (default ::/SETUP.BIN) as mtools reads it; `path` as "\\AMT\\x" or "/AMT/x".
-inline std::string setup_sha256(const std::string& target, const std::filesystem::path& scratch,
-                                std::string path = "/SETUP.BIN") {
+std::string setup_sha256(const std::string& target, const std::filesystem::path& scratch,
+                         std::string path) {
     for (auto& c : path)
         if (c == '\\') c = '/';
     std::filesystem::remove_all(scratch);
