@@ -16,8 +16,7 @@
 
 #include "context.hpp"
 #include "interrupt_guard.hpp"
-#include "key_target.hpp"
-#include "progress_line.hpp"
+#include "render/progress_line.hpp"
 #include "support/desktop_key.hpp"
 #include "support/fake_machine.hpp"
 #include "support/files.hpp"
@@ -27,7 +26,7 @@
 #include "support/run_ukpu.hpp"
 #include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
-#include "watched_device.hpp"
+#include "ukpu/provision/stop.hpp"
 
 namespace {
 
@@ -229,30 +228,6 @@ TEST(Devices, EveryUnsafeTargetIsRefusedWithItsReason) {
     EXPECT_NE(doc.at("error").at("message").get<std::string>().find("not USB"), std::string::npos);
 }
 
-TEST(Devices, IdentityIsCheckedAgainBeforeTheFirstWrite) {
-    FakeMachine m;
-    using ukpu::cli::CliError;
-    const auto disk = ukpu::cli::check_device_for_write("/dev/sdb", {}, false);
-    EXPECT_EQ(disk.serial, "4C530001230915117075");
-    EXPECT_NO_THROW(ukpu::cli::recheck_identity(disk));
-    // Another stick in the same slot: same name, another serial.
-    m.f.put(m.f.devices_dir() + "/pci0000:00/0000:00:14.0/usb2/2-1/2-1.4/serial", "OTHER");
-    try {
-        ukpu::cli::recheck_identity(disk);
-        FAIL() << "not refused";
-    } catch (const CliError& e) {
-        EXPECT_EQ(e.code(), 4);
-        EXPECT_NE(e.message().find("changed since it was confirmed (serial 4C530001230915117075 "
-                                   "-> OTHER)"),
-                  std::string::npos)
-            << e.message();
-    }
-    m.f.put(m.f.devices_dir() + "/pci0000:00/0000:00:14.0/usb2/2-1/2-1.4/serial",
-            "4C530001230915117075");
-    m.f.put(m.f.sysfs() + "/block/sdb/size", "1024");
-    EXPECT_THROW(ukpu::cli::recheck_identity(disk), CliError);
-}
-
 TEST(Progress, TextHasBytesSpeedAndTimeLeft) {
     const std::string t = ukpu::cli::ProgressLine::text(12u << 20, 40u << 20, 1.5);
     EXPECT_EQ(t, "12 MiB / 40 MiB (30%), 8 MiB/s, 4 s left") << t;
@@ -265,30 +240,6 @@ TEST(Progress, TextHasBytesSpeedAndTimeLeft) {
     EXPECT_EQ(ukpu::cli::ProgressLine::mode_for(g), ukpu::cli::ProgressLine::Mode::off);
 }
 
-TEST(WatchedDeviceTest, StopsAtASafePointWhenInterrupted) {
-    std::atomic<int> flag{0};
-    ukpu::cli::WatchedDevice::Hooks h;
-    h.interrupted = &flag;
-    std::uint64_t progress = 0;
-    h.on_progress = [&](std::uint64_t b) { progress = b; };
-    auto inner = std::make_unique<ukpu::cli::CountingDevice>(512, 1024);
-    ukpu::cli::WatchedDevice d(std::move(inner), h);
-    std::vector<std::uint8_t> buf(4096);
-    d.write(0, buf);
-    d.write(8, buf);
-    EXPECT_EQ(progress, 8192u);
-    flag = 1;
-    try {
-        d.write(16, buf);
-        FAIL() << "not interrupted";
-    } catch (const ukpu::cli::WriteInterrupted& e) {
-        EXPECT_EQ(e.writes_done(), 2u);
-        EXPECT_EQ(e.bytes_done(), 8192u);
-    }
-    EXPECT_EQ(d.stats().write_calls, 2u);
-    EXPECT_EQ(d.stats().flushes, 1u);  // what was written is made durable before stopping
-}
-
 TEST(InterruptGuardTest, TermAndHangupAskForASafeStopLikeCtrlC) {
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
         SCOPED_TRACE(sig);
@@ -296,9 +247,9 @@ TEST(InterruptGuardTest, TermAndHangupAskForASafeStopLikeCtrlC) {
         ::sigaction(sig, nullptr, &before);
         {
             ukpu::cli::InterruptGuard guard;
-            EXPECT_EQ(*ukpu::cli::InterruptGuard::flag(), 0);
+            EXPECT_EQ(ukpu::provision::stop_flag(), 0);
             ::raise(sig);  // handled: the process goes on
-            EXPECT_EQ(*ukpu::cli::InterruptGuard::flag(), 1);
+            EXPECT_EQ(ukpu::provision::stop_flag(), 1);
         }
         // The previous handler is back.
         struct sigaction after {};
