@@ -2,7 +2,7 @@
 """Writes the seed corpus of the setup.bin parser fuzz target.
 
 The seeds are the real files of ../shared/corpus/real (copied when that directory is there) plus
-small files built here byte by byte from spec/setupbin-format.md, independently of the C++ writer:
+small files built here byte by byte from the setup.bin format, independently of the C++ writer:
 every format version, PID/PPS, consumed and multi-record files, scrambling, typed variables, and a
 few malformed files so that the error paths are covered from the start.
 
@@ -105,7 +105,8 @@ def seeds():
     s = {}
     s["v1-psk.bin"] = setup_bin((1, 0), [({}, PSK)])
     s["v2.0-psk.bin"] = setup_bin((2, 0), [({}, PSK)])
-    # Spec section 11.1, byte for byte (SHA-256 d3f9b0f8...44805).
+    # The v2.0 file MeshCentral's encoder writes for this record, byte for byte (SHA-256
+    # d3f9b0f8...44805); the PID and PPS are placeholders without valid checksums.
     s["spec-11.1-v2.0-psk.bin"] = setup_bin((2, 0), [({}, [
         entry(1, 1, "admin"), entry(1, 2, "P@ssw0rd"), entry(2, 1, "ABCD1234"),
         entry(2, 2, "ABCD1234EFGH5678IJKL9012MNOP3456")])])

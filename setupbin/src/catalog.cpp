@@ -1,4 +1,4 @@
-// The table of every module/variable of spec sections 4.1 and 4.2.
+// The table of every known variable: module 1 (ME Kernel) 1/1-1/6, module 2 (AMT CM) 2/1-2/35.
 #include "ukpu/setupbin/catalog.hpp"
 
 #include <array>

@@ -1,4 +1,6 @@
-// How the BIOS finds the record it hands to the MEBx (spec sections 1 and 9.1), per generation.
+// How the BIOS finds the record it hands to the MEBx, per generation: GUID and version checked,
+// the record computed from the header counts (no scan), taken only if it is a valid data record;
+// UEFI code also requires the exact file size.
 #include "check_context.hpp"
 #include "ukpu/setupbin/format.hpp"
 

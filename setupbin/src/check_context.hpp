@@ -62,7 +62,8 @@ void check_format(Context& c);
 void check_legacy(Context& c);
 void check_mebx(Context& c);
 
-// Where the BIOS finds the next record (spec section 1), shared by legacy and UEFI; reports what
+// Where the BIOS finds the next record (at RecordChunkCount*512 + DataRecordsConsumed * record
+// size, used only if it is a valid data record), shared by legacy and UEFI; reports what
 // stops `fw` from finding or taking it (for UEFI also the exact file size rule).
 struct Selection {
     bool found = false;

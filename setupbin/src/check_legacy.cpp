@@ -1,5 +1,6 @@
-// Rules of the old raw-I/O BIOS and the MEBx of its era: entry order (spec section 7) and
-// variables newer than the file's version.
+// Rules of the old raw-I/O BIOS and the MEBx of its era: entry order (1/1, 1/2, 1/3 first, 1/3
+// before any module-2 entry, 2/7 before 2/8, 2/28 after 2/3, 2/4 and 2/17) and variables newer
+// than the file's version.
 #include "check_context.hpp"
 #include "ukpu/base/bytes.hpp"
 
@@ -12,7 +13,7 @@ constexpr std::size_t cert_algorithm = 0;  // 2/8: the hash algorithm byte
 void check_order(Context& c, const RecordAt& r) {
     const auto& es = r.entries;
     const Firmware fw = Firmware::legacy;
-    // (a) 1/1 first, then 1/2 if present, then 1/3 if present.
+    // 1/1 first, then 1/2 if present, then 1/3 if present.
     const EntryAt* current = r.find(1, 1);
     if (current && current != &es.front())
         c.add(fw, Severity::error, ErrorCode::rule, r, *current,
@@ -42,7 +43,7 @@ void check_order(Context& c, const RecordAt& r) {
                   "the manageability selection (1/3) must directly follow the passwords at the "
                   "start of the record");
     }
-    // (e) 2/28 only after 2/3, 2/4 and 2/17.
+    // 2/28 only after 2/3, 2/4 and 2/17.
     for (std::size_t i = 0; i < es.size(); ++i) {
         if (!es[i].is(2, 28)) continue;
         for (std::size_t j = i + 1; j < es.size(); ++j) {
@@ -56,7 +57,7 @@ void check_order(Context& c, const RecordAt& r) {
         }
         break;
     }
-    // (d) 2/8 preceded by 2/7.
+    // 2/8 preceded by 2/7.
     bool config_seen = false;
     for (const auto& e : es) {
         if (e.is(2, 7)) config_seen = true;

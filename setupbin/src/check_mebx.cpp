@@ -1,4 +1,5 @@
-// Rules of the modern MEBx (CSME 12+ reference code, spec sections 4.2 and 4.3).
+// Rules of the modern MEBx (CSME 12+ reference code): which variables it applies, skips or
+// rejects; a rejected one aborts the whole record, nothing of it is applied.
 #include "check_context.hpp"
 
 namespace ukpu::setupbin::detail {

@@ -1,5 +1,6 @@
-// Record consumption as the BIOS performs it (spec sections 1 and 3.4): only the raw header and
-// record fields the firmware reads are used.
+// Record consumption as the BIOS performs it: it takes the record at RecordChunkCount*512 +
+// DataRecordsConsumed*DataRecordChunkCount*512. Only the raw header and record fields the firmware
+// reads are used.
 #include "ukpu/setupbin/consume.hpp"
 
 #include <algorithm>

@@ -1,4 +1,6 @@
-// Parsing setup.bin bytes into the model (spec sections 1-3, parser notes of section 8).
+// Parsing setup.bin bytes into the model: the file header, then fixed-size data records of entries
+// (8-byte header, value padded to 4 bytes) walked within the record's bounds. A record with Valid
+// clear and an all-zero body is consumed and is not descrambled.
 #include "ukpu/setupbin/parse.hpp"
 
 #include <algorithm>

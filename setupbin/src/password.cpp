@@ -1,4 +1,5 @@
-// The strong-password rules the ME applies to a new MEBx password (spec section 9.3).
+// The strong-password rules the ME applies to a new MEBx password (1/2) when it applies the
+// record; a password that fails them aborts the whole record.
 #include "ukpu/setupbin/password.hpp"
 
 #include <cstdio>

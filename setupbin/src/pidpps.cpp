@@ -1,4 +1,5 @@
-// PID/PPS pairs (spec section 5): 8 and 32 characters of A-Z0-9 with Intel's checksum characters.
+// PID/PPS pairs: 8 and 32 characters of A-Z0-9 with Intel's checksum characters (the last PID
+// character, and the last of each group of 4 in the PPS).
 #include "ukpu/setupbin/pidpps.hpp"
 
 #include <cstdio>

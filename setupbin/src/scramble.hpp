@@ -1,5 +1,5 @@
-// Record body scrambling (spec section 3.3): stored = plain + 0x11, plain = stored - 0x11 (mod
-// 256).
+// Record body scrambling (RecordFlags bit1): every byte after the 24-byte record header, padding
+// and unused tail included, is stored = plain + 0x11, plain = stored - 0x11 (mod 256).
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,5 @@
-// Typed views of entry values (spec sections 4 and 6) and their encoders.
+// Typed views of entry values and their encoders: ASCII strings without NUL, little-endian
+// integers of exact size, byte-reversed IP addresses, the 2/19 and 2/22 blocks, certificate hashes.
 #include "ukpu/setupbin/values.hpp"
 
 #include <arpa/inet.h>

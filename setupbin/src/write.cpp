@@ -1,4 +1,4 @@
-// Writing the model to bytes and building canonical models (spec sections 2, 3 and 8).
+// Writing the model to bytes and building canonical models.
 #include "ukpu/setupbin/write.hpp"
 
 #include <algorithm>

@@ -20,7 +20,7 @@ namespace pv = ukpu::provision;
 
 void add_create_options(CLI::App& sub, pv::CreateSettings& s, bool with_output) {
     const std::string file_group = "File";
-    const std::string var_group = "Variables (spec section 4; names or numbers)";
+    const std::string var_group = "Variables (names or numbers)";
     const std::string secret_group = "Secrets (read from files, '-' for stdin)";
     if (with_output)
         sub.add_option("-o,--output", s.output,

@@ -1,6 +1,7 @@
-// Server-side exports of key records (usb-key-rules.md section 5). The scs formats carry the
-// columns of Intel SCS's csti_pid_map table (id, pid, pps, current_password, admin_password,
-// used); csv and json carry every field the store holds. Every export contains secrets.
+// Server-side exports of key records, for management servers that import PID/PPS batches. The scs
+// formats carry the columns of Intel SCS's csti_pid_map table (id, pid, pps, current_password,
+// admin_password, used); csv and json carry every field the store holds. Every export contains
+// secrets.
 //
 // Dashes: whether SCS stores pid/pps with dashes is not documented. Intel's illustrative row
 // shows the display form (XXXX-XXXX, XXXX-...-XXXX) and the SCS console and the MEBx show and

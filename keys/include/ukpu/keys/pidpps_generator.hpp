@@ -1,6 +1,6 @@
 // Fresh PID/PPS pairs and strong MEBx passwords from OpenSSL's CSPRNG (RAND_bytes). Characters
 // are drawn uniformly by rejection sampling (no modulo bias); PID and PPS carry Intel's checksum
-// characters (setupbin-format.md section 5) and are stored without dashes.
+// characters and are stored without dashes.
 #pragma once
 
 #include <cstdint>

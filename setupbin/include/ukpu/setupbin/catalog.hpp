@@ -1,5 +1,5 @@
-// The catalog of every module/variable of spec section 4, as one table of data. The parser, the
-// checker, `show` and `create` all read it.
+// The catalog of every known module/variable, as one table of data. The parser, the checker,
+// `show` and `create` all read it.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,5 @@
-// The firmware rules of spec sections 1, 4.3, 9 and 10, per firmware generation.
+// The firmware rules, per firmware generation: how the BIOS finds a record, how the MEBx applies
+// it, and the known ways a file gets silently ignored or a record aborted.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Record consumption exactly as the BIOS performs it (spec section 3.4), on the file's bytes.
+// Record consumption exactly as the BIOS performs it, on the file's bytes.
 #pragma once
 
 #include <cstdint>

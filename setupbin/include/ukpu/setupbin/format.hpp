@@ -1,4 +1,5 @@
-// Named offsets and constants of the setup.bin layout (spec/setupbin-format.md sections 1-3).
+// Named offsets and constants of the setup.bin layout: a 512-byte file header, then data records
+// of DataRecordChunkCount * 512 bytes; every integer is little-endian.
 #pragma once
 
 #include <cstddef>
@@ -8,7 +9,7 @@ namespace ukpu::setupbin::format {
 
 inline constexpr std::size_t chunk_size = 512;
 
-// File header record (section 2.1).
+// File header record (the first 512 bytes).
 namespace header {
 inline constexpr std::size_t guid = 0x00;                 // 16 bytes, EFI_GUID
 inline constexpr std::size_t chunk_count = 0x10;          // u16, must be 1
@@ -28,7 +29,7 @@ inline constexpr std::size_t fixed_bytes = 40;            // header bytes before
 
 inline constexpr std::uint16_t flag_dont_consume = 0x0001;
 
-// Data record header (section 3.1), offsets relative to the record start.
+// Data record header (24 bytes), offsets relative to the record start.
 namespace record {
 inline constexpr std::size_t type = 0x00;                 // u32, 1 = data record
 inline constexpr std::size_t flags = 0x04;                // u32, bit0 valid, bit1 scrambled
@@ -45,7 +46,7 @@ inline constexpr std::uint32_t record_type_data = 1;
 inline constexpr std::uint32_t record_flag_valid = 0x1;
 inline constexpr std::uint32_t record_flag_scrambled = 0x2;
 
-// Entry header (section 3.2), offsets relative to the entry start.
+// Entry header (8 bytes, then the value padded to 4), offsets relative to the entry start.
 namespace entry {
 inline constexpr std::size_t module = 0;                  // u16
 inline constexpr std::size_t variable = 2;                // u16

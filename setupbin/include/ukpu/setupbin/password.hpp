@@ -1,4 +1,4 @@
-// MEBx password rules (spec section 9.3).
+// MEBx password rules: what the ME firmware checks when it applies a new MEBx password (1/2).
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-// PID/PPS pre-shared key pairs (spec section 5): form, Intel's checksum characters, display form.
+// PID/PPS pre-shared key pairs: form, Intel's checksum characters, display form.
 #pragma once
 
 #include <string>

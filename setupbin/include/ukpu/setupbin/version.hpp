@@ -1,4 +1,5 @@
-// The setup.bin format versions and their GUID + Major/Minor pairs (spec section 2.2).
+// The setup.bin format versions and their GUID + Major/Minor pairs; the BIOS ignores a file whose
+// GUID does not match its pair.
 #pragma once
 
 #include <cstdint>

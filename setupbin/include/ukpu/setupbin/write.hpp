@@ -1,4 +1,4 @@
-// Writing the model to bytes, and building canonical models for new files (spec section 8).
+// Writing the model to bytes, and building canonical models for new files.
 #pragma once
 
 #include <cstdint>
