@@ -6,7 +6,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
-#include "key_target.hpp"
+#include "ukpu/provision/device_safety.hpp"
 
 namespace ukpu::gui {
 
@@ -29,7 +29,7 @@ ConfirmDialog::ConfirmDialog(const std::vector<devices::DeviceInfo>& disks, bool
                     (unmount ? tr("mounted at %1: will be unmounted first") : tr("mounted at %1"))
                         .arg(m.join(", ").toHtmlEscaped());
         }
-        if (!cli::yes_is_enough(d)) {
+        if (!provision::yes_is_enough(d)) {
             names << QString::fromStdString(d.name);
             list += "<br>" + tr("not a removable USB stick of a stick's size: type its name");
         }

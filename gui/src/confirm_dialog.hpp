@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ukpu/devices/discovery.hpp"
+#include "ukpu/provision/reporter.hpp"
 
 class QLineEdit;
 class QPushButton;
@@ -16,7 +17,7 @@ class QPushButton;
 namespace ukpu::gui {
 
 // What is about to happen to the sticks.
-enum class StickAction { write, repair };
+using provision::StickAction;
 
 class ConfirmDialog : public QDialog {
     Q_OBJECT

@@ -1,6 +1,6 @@
 // The setup.bin the window writes: read from a file, or made from a profile (a .toml file, as
-// `ukpu build --config`), then parsed and checked the way `ukpu build` does it (format errors
-// refuse the file; firmware findings are shown).
+// `ukpu build --config` makes it), then parsed and checked the way `ukpu build` does it (format
+// errors refuse the file; firmware findings are shown).
 #pragma once
 
 #include <cstdint>
@@ -22,8 +22,9 @@ struct KeySource {
 };
 
 // Reads `path` (a profile when it ends in .toml) and checks it for the `firmware` generations.
-// Throws ukpu::cli::CliError: exit_bad_input when it cannot be read or has format errors (not a
-// setup.bin); a profile's own errors as `ukpu build --config` reports them.
+// Throws provision::Error: bad_input when it cannot be read or has format errors (not a
+// setup.bin); a profile's own errors as `ukpu build --config` reports them, and a key that is
+// not a setting of a setup.bin (bad_argument, naming the profile and the key).
 KeySource load_key_source(const std::string& path, const std::set<setupbin::Firmware>& firmware);
 
 }  // namespace ukpu::gui

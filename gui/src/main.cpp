@@ -1,5 +1,6 @@
 // ukpu-gui: the window over the same services as `ukpu`. `ukpu-gui [setup.bin]` opens with that
-// file chosen.
+// file chosen. It works on the running system: the machine's own sysfs, mount and swap tables,
+// and no injected fault (nothing in the environment changes that).
 #include <QApplication>
 
 #include "main_window.hpp"
@@ -7,10 +8,10 @@
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName("ukpu-gui");
-    ukpu::gui::MainWindow window;
+    ukpu::gui::MainWindow window{ukpu::provision::Context{}};
     const QStringList args = QApplication::arguments();
     if (args.size() > 1) window.load_setup_bin(args.at(1));
-    window.resize(900, 640);
+    window.resize(900, 760);
     window.show();
     return QApplication::exec();
 }

@@ -13,62 +13,104 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include <set>
-#include <sstream>
 
-#include "confirm_dialog.hpp"
-#include "interrupt_guard.hpp"
-#include "key_repair.hpp"
-#include "key_target.hpp"
+#include "key_batch_box.hpp"
 #include "stick_table.hpp"
+#include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/verify.hpp"
-#include "verify_report.hpp"
+#include "ukpu/keys/error.hpp"
+#include "ukpu/provision/error.hpp"
+#include "ukpu/provision/key_batch.hpp"
+#include "ukpu/provision/key_repair.hpp"
+#include "ukpu/provision/stick_writer.hpp"
+#include "verify_text.hpp"
+#include "window_reporter.hpp"
 
 namespace ukpu::gui {
 
 namespace sb = ukpu::setupbin;
+namespace pv = ukpu::provision;
 
 namespace {
 
 // The firmware choices: label, the generations checked and verified.
 struct FirmwareChoice {
     const char* label;
-    const char* generations;  // as `ukpu verify --firmware`
     std::set<sb::Firmware> check;
 };
 
 const std::vector<FirmwareChoice>& firmware_choices() {
     static const std::vector<FirmwareChoice> choices = {
         {"Every generation (legacy BIOS, UEFI, modern MEBx)",
-         "all",
          {sb::Firmware::legacy, sb::Firmware::uefi, sb::Firmware::mebx}},
         {"Legacy BIOS and UEFI (PID/PPS keys for older AMT)",
-         "legacy,uefi",
          {sb::Firmware::legacy, sb::Firmware::uefi}},
-        {"UEFI and modern MEBx", "uefi,mebx", {sb::Firmware::uefi, sb::Firmware::mebx}},
+        {"UEFI and modern MEBx", {sb::Firmware::uefi, sb::Firmware::mebx}},
     };
     return choices;
+}
+
+fat::VerifyOptions verify_options(const FirmwareChoice& c) {
+    return {c.check.count(sb::Firmware::legacy) > 0, c.check.count(sb::Firmware::uefi) > 0,
+            c.check.count(sb::Firmware::mebx) > 0};
 }
 
 QString qs(const std::string& s) {
     return QString::fromStdString(s);
 }
 
-QString error_text(const cli::CliError& e) {
-    return qs(e.location().empty() ? e.message() : e.location() + ": " + e.message());
+// The status of a key store error, as the window shows it.
+pv::Status status_of(const keys::Error& e) {
+    switch (e.code()) {
+        case keys::ErrorCode::bad_argument:
+        case keys::ErrorCode::weak_password:
+            return pv::Status::bad_argument;
+        case keys::ErrorCode::io:
+            return pv::Status::io;
+        default:
+            return pv::Status::bad_input;
+    }
+}
+
+// A failure thrown out of a service: a provision error names the stick it is the outcome of (or
+// an option, a file: then it is the failure of the whole run).
+StickResult failure(const std::exception& e) {
+    StickResult r;
+    r.message = e.what();
+    if (const auto* pe = dynamic_cast<const pv::Error*>(&e)) {
+        r.status = pe->code();
+        r.target = pe->location();
+        r.message = pe->message();
+    } else if (const auto* ke = dynamic_cast<const keys::Error*>(&e)) {
+        r.status = status_of(*ke);
+    } else if (const auto* fe = dynamic_cast<const fat::Error*>(&e)) {
+        r.status = pv::status_of(*fe);
+    } else {
+        r.status = pv::Status::io;
+    }
+    return r;
 }
 
 }  // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(pv::Context ctx, QWidget* parent)
+    : QMainWindow(parent), ctx_(std::move(ctx)) {
+    qRegisterMetaType<pv::Status>();
     setWindowTitle(tr("ukpu: Intel AMT USB provisioning keys"));
     confirm_ = [](QWidget* p, const std::vector<devices::DeviceInfo>& disks, bool unmount,
                   StickAction action) { return confirm_with_dialog(p, disks, unmount, action); };
     alert_ = [](QWidget* p, const QString& title, const QString& text) {
         QMessageBox::warning(p, title, text);
     };
+    WindowReporter::Sinks sinks;
+    sinks.log = [this](const QString& line) { log(line); };
+    sinks.progress = [this](const std::string& target, const QString& what, std::uint64_t done,
+                            std::uint64_t total) { progress(target, what, done, total); };
+    reporter_ = std::make_unique<WindowReporter>(this, std::move(sinks));
 
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
@@ -88,7 +130,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     sticks_layout->addLayout(stick_options);
     layout->addWidget(sticks_box);
 
-    auto* key_box = new QGroupBox(tr("setup.bin"), central);
+    auto* what = new QTabWidget(central);
+    auto* key_box = new QGroupBox(tr("setup.bin"), what);
     auto* key_layout = new QVBoxLayout(key_box);
     auto* file_row = new QHBoxLayout;
     setup_path_ = new QLineEdit(key_box);
@@ -106,7 +149,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     key_layout->addWidget(summary_);
     force_ = new QCheckBox(tr("Write even when the checker finds errors"), key_box);
     key_layout->addWidget(force_);
-    layout->addWidget(key_box);
+    what->addTab(key_box, tr("A setup.bin"));
+    batch_ = new KeyBatchBox(what);
+    what->addTab(batch_, tr("Key batch"));
+    layout->addWidget(what);
 
     auto* actions = new QHBoxLayout;
     write_ = new QPushButton(tr("Write keys"), central);
@@ -137,15 +183,20 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(write_, &QPushButton::clicked, this, &MainWindow::write_selected);
     connect(verify_, &QPushButton::clicked, this, &MainWindow::verify_selected);
     connect(repair_, &QPushButton::clicked, this, &MainWindow::repair_selected);
+    connect(batch_->make_button(), &QPushButton::clicked, this, &MainWindow::make_batch_selected);
     connect(stop_, &QPushButton::clicked, this, &MainWindow::stop);
     refresh();
 }
 
 MainWindow::~MainWindow() {
     if (worker_.joinable()) {
-        cli::InterruptGuard::request_stop();
+        reporter_->stop();
         worker_.join();
     }
+}
+
+void MainWindow::set_fault_plan(const pv::FaultPlan& faults) {
+    if (!busy()) ctx_.faults = faults;
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -175,7 +226,7 @@ void MainWindow::set_show_all(bool on) {
 void MainWindow::refresh() {
     if (busy()) return;
     try {
-        const devices::Discovery found = devices::discover_machine(cli::machine_from_environment());
+        const devices::Discovery found = devices::discover_machine(ctx_.machine);
         table_->fill(found, show_all_->isChecked());
         for (const auto& d : table_->disks())
             for (const auto& n : d.notes) log(qs(d.path + ": " + n));
@@ -195,11 +246,11 @@ bool MainWindow::load_setup_bin(const QString& path) {
     const auto& choice = firmware_choices()[static_cast<std::size_t>(firmware_->currentIndex())];
     try {
         source_ = load_key_source(path.toStdString(), choice.check);
-    } catch (const cli::CliError& e) {
+    } catch (const std::exception& e) {
         source_.reset();
         setup_path_->clear();
         summary_->clear();
-        alert_(this, tr("Not a usable setup.bin"), error_text(e));
+        alert_(this, tr("Not a usable setup.bin"), QString::fromLocal8Bit(e.what()));
         return false;
     }
     setup_path_->setText(path);
@@ -216,22 +267,24 @@ void MainWindow::set_busy(bool on) {
     write_->setEnabled(!on);
     verify_->setEnabled(!on);
     repair_->setEnabled(!on);
+    batch_->make_button()->setEnabled(!on);
     refresh_->setEnabled(!on);
     show_all_->setEnabled(!on);
     stop_->setEnabled(on);
 }
 
 std::vector<devices::DeviceInfo> MainWindow::checked_and_confirmed(
-    const std::vector<int>& rows, const cli::DeviceWritePolicy& policy, StickAction action) {
+    const std::vector<int>& rows, const pv::DeviceWritePolicy& policy, StickAction action,
+    const QString& nothing_done) {
     // Every stick is checked again before any is confirmed or written.
     std::vector<devices::DeviceInfo> disks;
     for (int row : rows) {
         const auto& listed = table_->disks()[static_cast<std::size_t>(row)];
         try {
-            disks.push_back(cli::check_device_for_write(listed.path, policy, false));
-        } catch (const cli::CliError& e) {
+            disks.push_back(pv::check_device_for_write(ctx_, listed.path, policy, false));
+        } catch (const pv::Error& e) {
             table_->set_state(row, tr("refused"));
-            alert_(this, tr("Nothing written"), error_text(e));
+            alert_(this, nothing_done, qs(e.what()));
             return {};
         }
     }
@@ -242,43 +295,51 @@ std::vector<devices::DeviceInfo> MainWindow::checked_and_confirmed(
     return disks;
 }
 
-void MainWindow::start(const std::vector<int>& rows, const QString& done_text,
-                       std::function<std::vector<cli::StickOutcome>()> work) {
+void MainWindow::start(const std::vector<int>& rows, const std::vector<devices::DeviceInfo>& disks,
+                       StickAction action, const QString& state, const QString& done_text,
+                       std::function<std::vector<StickResult>()> work) {
+    done_.clear();
+    for (int row : rows) {
+        table_->set_state(row, state);
+        done_[table_->disks()[static_cast<std::size_t>(row)].path] = {0, 0};
+    }
     overall_->setValue(0);
     set_busy(true);
+    reporter_->clear_stop();
+    reporter_->set_confirmed(disks, action);
     worker_ = std::thread([this, rows, done_text, work = std::move(work)] {
-        std::vector<cli::StickOutcome> outcomes;
+        std::vector<StickResult> results;
         try {
-            outcomes = work();
-        } catch (const cli::CliError& e) {
-            // One stick: its failure comes as an error.
-            cli::StickOutcome out;
-            out.code = e.code();
-            out.message = e.message();
-            outcomes.push_back(std::move(out));
+            results = work();
         } catch (const std::exception& e) {
-            cli::StickOutcome out;
-            out.code = cli::exit_io;
-            out.message = e.what();
-            outcomes.push_back(std::move(out));
+            results.push_back(failure(e));
         }
         QMetaObject::invokeMethod(
             this,
-            [this, rows, done_text, outcomes = std::move(outcomes)]() mutable {
-                finished(rows, std::move(outcomes), done_text);
+            [this, rows, done_text, results = std::move(results)]() mutable {
+                finished(rows, std::move(results), done_text);
             },
             Qt::QueuedConnection);
     });
 }
 
-std::function<void(std::uint64_t, std::uint64_t)> MainWindow::progress_reporter(std::size_t job,
-                                                                                int row) {
-    // Called from the stick's thread; shown in the window's thread.
-    return [this, job, row](std::uint64_t done, std::uint64_t total) {
-        QMetaObject::invokeMethod(
-            this, [this, job, row, done, total] { progress(job, row, done, total); },
-            Qt::QueuedConnection);
-    };
+void MainWindow::progress(const std::string& target, const QString& what, qulonglong done,
+                          qulonglong total) {
+    const auto it = done_.find(target);
+    if (!busy() || it == done_.end()) return;
+    it->second = {done, total};
+    qulonglong all_done = 0;
+    qulonglong all_total = 0;
+    for (const auto& [path, d] : done_) {
+        all_done += d.first;
+        all_total += d.second;
+    }
+    const auto& disks = table_->disks();
+    for (std::size_t row = 0; row < disks.size(); ++row)
+        if (disks[row].path == target && total)
+            table_->set_state(static_cast<int>(row),
+                              what + QString(" %1%").arg(done * 100 / total));
+    if (all_total) overall_->setValue(static_cast<int>(all_done * 100 / all_total));
 }
 
 void MainWindow::write_selected() {
@@ -299,29 +360,26 @@ void MainWindow::write_selected() {
         alert_(this, tr("Nothing written"), tr("Tick the sticks to write."));
         return;
     }
-    cli::DeviceWritePolicy policy;
+    pv::DeviceWritePolicy policy;
     policy.unmount = unmount_->isChecked();
     policy.in_use.push_back({"the setup.bin", source_->path});
-    const auto disks = checked_and_confirmed(rows, policy, StickAction::write);
+    const auto disks =
+        checked_and_confirmed(rows, policy, StickAction::write, tr("Nothing written"));
     if (disks.empty()) return;
-    std::vector<cli::StickJob> jobs;
-    done_.assign(rows.size(), {0, 0});
-    for (std::size_t i = 0; i < disks.size(); ++i) {
-        const int row = rows[i];
-        table_->set_state(row, tr("writing"));
-        jobs.push_back({disks[i], disks[i].path, source_->bytes, progress_reporter(i, row)});
-    }
+    std::vector<pv::StickJob> jobs;
+    for (const auto& d : disks) jobs.push_back({d, d.path, source_->bytes});
     log(tr("Writing %n stick(s): %1", nullptr, static_cast<int>(jobs.size()))
             .arg(qs(source_->path)));
-    start(rows, tr("written and verified"), [jobs = std::move(jobs)] {
-        cli::GlobalOptions g;
-        g.json = true;  // nothing on stderr but errors: the window shows the outcome
-        g.quiet = true;
-        fat::KeyOptions ko;
-        ko.timestamp = cli::key_timestamp();
-        ko.volume_id = cli::random_volume_id();
-        return cli::write_sticks(g, jobs, {}, ko);
-    });
+    start(rows, disks, StickAction::write, tr("writing"), tr("written and verified"),
+          [this, jobs = std::move(jobs)] {
+              fat::KeyOptions ko;
+              ko.timestamp = pv::key_timestamp();
+              ko.volume_id = pv::random_volume_id();
+              std::vector<StickResult> results;
+              for (const auto& out : pv::write_sticks(ctx_, *reporter_, jobs, {}, ko))
+                  results.push_back({out.target, out.status, out.message});
+              return results;
+          });
 }
 
 void MainWindow::repair_selected() {
@@ -333,73 +391,132 @@ void MainWindow::repair_selected() {
     }
     fat::RepairOptions ro;
     try {
-        ro.journal_dir = cli::default_journal_dir();
-    } catch (const cli::CliError& e) {
-        alert_(this, tr("Nothing repaired"), error_text(e));
+        ro.journal_dir = pv::default_journal_dir();
+    } catch (const pv::Error& e) {
+        alert_(this, tr("Nothing repaired"), qs(e.what()));
         return;
     }
-    cli::DeviceWritePolicy policy;
+    pv::DeviceWritePolicy policy;
     policy.unmount = unmount_->isChecked();
     policy.in_use.push_back({"the repair journal", ro.journal_dir.string()});
-    const auto disks = checked_and_confirmed(rows, policy, StickAction::repair);
+    const auto disks =
+        checked_and_confirmed(rows, policy, StickAction::repair, tr("Nothing repaired"));
     if (disks.empty()) return;
-    std::vector<cli::StickRepair> jobs;
-    done_.assign(rows.size(), {0, 0});
-    for (std::size_t i = 0; i < disks.size(); ++i) {
-        const int row = rows[i];
-        table_->set_state(row, tr("repairing"));
-        jobs.push_back({disks[i], disks[i].path, progress_reporter(i, row)});
-    }
+    std::vector<pv::StickRepair> jobs;
+    for (const auto& d : disks) jobs.push_back({d, d.path});
     log(tr("Repairing %n stick(s); journal in %1", nullptr, static_cast<int>(jobs.size()))
             .arg(qs(ro.journal_dir.string())));
-    start(rows, tr("repaired and verified"), [jobs = std::move(jobs), ro] {
-        cli::GlobalOptions g;
-        g.json = true;
-        g.quiet = true;
-        return cli::repair_sticks(g, jobs, ro);
-    });
+    start(rows, disks, StickAction::repair, tr("repairing"), tr("repaired and verified"),
+          [this, jobs = std::move(jobs), ro] {
+              std::vector<StickResult> results;
+              for (const auto& out : pv::repair_sticks(ctx_, *reporter_, jobs, ro))
+                  results.push_back({out.target, out.status, out.message});
+              return results;
+          });
 }
 
-void MainWindow::progress(std::size_t job, int row, qulonglong done, qulonglong total) {
-    if (!busy() || job >= done_.size()) return;
-    done_[job] = {done, total};
-    qulonglong all_done = 0;
-    qulonglong all_total = 0;
-    for (const auto& [d, t] : done_) {
-        all_done += d;
-        all_total += t;
+void MainWindow::make_batch_selected() {
+    if (busy()) return;
+    const std::vector<int> rows = table_->selected_rows();
+    if (rows.empty()) {
+        alert_(this, tr("No batch made"), tr("Tick the sticks to put the batch on."));
+        return;
     }
-    if (total) table_->set_state(row, tr("writing %1%").arg(done * 100 / total));
-    if (all_total) overall_->setValue(static_cast<int>(all_done * 100 / all_total));
+    if (const QString why = batch_->problem(rows.size()); !why.isEmpty()) {
+        alert_(this, tr("No batch made"), why);
+        return;
+    }
+    pv::DeviceWritePolicy policy;
+    policy.unmount = unmount_->isChecked();
+    policy.in_use = batch_->files_in_use();
+    const auto disks = checked_and_confirmed(rows, policy, StickAction::write, tr("No batch made"));
+    if (disks.empty()) return;
+    std::vector<std::string> paths;
+    for (const auto& d : disks) paths.push_back(d.path);
+    pv::KeyBatchJob job = batch_->job(paths);
+    job.policy.unmount = policy.unmount;
+    log(tr("Making a batch of %1 record(s) on %n stick(s), %2 per stick", nullptr,
+           static_cast<int>(paths.size()))
+            .arg(job.count)
+            .arg(job.per_key));
+    start(rows, disks, StickAction::write, tr("writing"), tr("written and verified"),
+          [this, job = std::move(job)] {
+              const pv::KeyBatchOutcome out = pv::make_key_batch(ctx_, *reporter_, job);
+              if (out.batch_id)
+                  reporter_->note("batch " + std::to_string(out.batch_id) + " stored in " +
+                                  out.store.string() + ": " + std::to_string(out.records) +
+                                  " record(s), setup.bin version " + out.file_version);
+              std::vector<StickResult> results;
+              for (const auto& f : out.files) {
+                  if (out.batch_id)
+                      reporter_->note(f.name + ": records " + std::to_string(f.first_record) + "-" +
+                                      std::to_string(f.last_record) + " of batch " +
+                                      std::to_string(out.batch_id) + " (key file " +
+                                      std::to_string(f.key_file_id) + ")");
+                  StickResult r;
+                  r.target = f.name;
+                  if (f.key) {
+                      r.status = f.key->status;
+                      r.message = f.key->message;
+                  } else {
+                      r.status = out.status;
+                      if (out.refused_by_checker)
+                          r.message =
+                              "nothing written or stored: the checker found errors (see above)";
+                  }
+                  if (!f.left_generated.empty())
+                      r.message += (r.message.empty() ? "" : "; ") + f.left_generated;
+                  results.push_back(std::move(r));
+              }
+              return results;
+          });
 }
 
-void MainWindow::finished(std::vector<int> rows, std::vector<cli::StickOutcome> outcomes,
+void MainWindow::finished(std::vector<int> rows, std::vector<StickResult> results,
                           QString done_text) {
     if (worker_.joinable()) worker_.join();
     set_busy(false);
-    int code = cli::exit_ok;
-    for (std::size_t i = 0; i < rows.size() && i < outcomes.size(); ++i) {
-        const auto& out = outcomes[i];
-        const auto& d = table_->disks()[static_cast<std::size_t>(rows[i])];
-        code = cli::worse_exit(code, out.code);
-        if (out.code == cli::exit_ok) {
-            table_->set_state(rows[i], done_text);
+    reporter_->forget_confirmed();
+    // A failure of the whole run (one naming no stick) stands for every stick without an outcome
+    // of its own.
+    const auto& disks = table_->disks();
+    auto is_row = [&](const std::string& target) {
+        for (int row : rows)
+            if (disks[static_cast<std::size_t>(row)].path == target) return true;
+        return false;
+    };
+    const StickResult* whole = nullptr;
+    for (const auto& r : results)
+        if (!is_row(r.target)) whole = &r;
+    pv::Status status = pv::Status::ok;
+    for (int row : rows) {
+        const auto& d = disks[static_cast<std::size_t>(row)];
+        const StickResult* out = whole;
+        for (const auto& r : results)
+            if (r.target == d.path) out = &r;
+        StickResult missing{d.path, pv::Status::io, "no outcome was reported"};
+        if (!out) out = &missing;
+        status = pv::worse(status, out->status);
+        if (out->status == pv::Status::ok) {
+            table_->set_state(row, done_text);
             log(qs(d.path + ": ") + done_text + qs(" (" + d.identity() + ")"));
         } else {
-            table_->set_state(rows[i], tr("FAILED (exit %1)").arg(out.code));
-            log(qs(d.path + ": " + out.message));
+            table_->set_state(row, tr("FAILED (%1)").arg(pv::to_string(out->status)));
+            if (out != whole) log(qs(d.path + ": " + out->message));
         }
     }
-    overall_->setValue(code == cli::exit_ok ? 100 : overall_->value());
-    if (code != cli::exit_ok)
+    if (whole)
+        log(qs(whole->target.empty() ? whole->message : whole->target + ": " + whole->message));
+    overall_->setValue(status == pv::Status::ok ? 100 : overall_->value());
+    if (status != pv::Status::ok)
         alert_(this, tr("Not every stick was done"),
                tr("See the log for each stick and what to do next."));
-    emit writeFinished(code);
+    emit writeFinished(status);
 }
 
 void MainWindow::stop() {
     if (!busy()) return;
-    cli::InterruptGuard::request_stop();
+    reporter_->stop();
     log(tr("Stopping after the current write request of each stick..."));
 }
 
@@ -411,20 +528,17 @@ void MainWindow::verify_selected() {
         return;
     }
     const auto& choice = firmware_choices()[static_cast<std::size_t>(firmware_->currentIndex())];
-    const fat::VerifyOptions vo = cli::parse_generations(choice.generations);
-    cli::GlobalOptions g;
+    const fat::VerifyOptions vo = verify_options(choice);
     for (int row : rows) {
         const auto& d = table_->disks()[static_cast<std::size_t>(row)];
         try {
-            auto dev = cli::open_for_read(d.path, 512);
+            auto dev = pv::open_for_read(d.path, 512);
             const fat::VerifyReport r = fat::verify_key(*dev, vo);
-            std::ostringstream text;
-            cli::print_verify(text, r, g);
-            log(qs(d.path + ":\n" + text.str()));
+            log(qs(d.path + ":\n" + verify_text(r)));
             table_->set_state(row, r.ok() ? tr("usable") : tr("NOT usable"));
-        } catch (const cli::CliError& e) {
+        } catch (const pv::Error& e) {
             table_->set_state(row, tr("unreadable"));
-            log(error_text(e));
+            log(qs(e.what()));
         } catch (const fat::Error& e) {
             table_->set_state(row, tr("unreadable"));
             log(qs(d.path + ": " + e.message()));

@@ -1,24 +1,29 @@
-// The main window: the sticks of the machine, the setup.bin to put on them, Write and Verify.
-// Writing follows the command line's safety rules (key_target.hpp): only sticks that `ukpu
-// devices` lists can be ticked; each is checked again (system disk, mounted, files in use,
-// permissions), then all are confirmed in one dialog showing their identities (names typed for
-// anything but a removable stick), then written at once in the strict layout, each read back
-// and verified (stick_writer.hpp), with progress; Stop ends every write at a safe point.
+// The main window: the sticks of the machine, the setup.bin to put on them, Write, Verify and
+// Repair, and a key batch made onto the ticked sticks. Everything goes through the application
+// library (ukpu/provision): only sticks that `ukpu devices` lists can be ticked; each is checked
+// again against the safety rules (system disk, mounted, files in use, permissions), then all are
+// confirmed in one dialog showing their identities (names typed for anything but a removable
+// stick), then written at once in the strict layout, each read back and verified, with progress;
+// Stop ends every write at a safe point. The window works against the machine and the faults of
+// the provision::Context it is given: the running system from main, a fake machine in the tests.
 #pragma once
 
 #include <QMainWindow>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "confirm_dialog.hpp"
-#include "ukpu/devices/discovery.hpp"
 #include "key_source.hpp"
-#include "key_target.hpp"
-#include "stick_writer.hpp"
+#include "ukpu/devices/discovery.hpp"
+#include "ukpu/provision/context.hpp"
+#include "ukpu/provision/device_safety.hpp"
+#include "ukpu/provision/status.hpp"
 
 class QCheckBox;
 class QComboBox;
@@ -30,7 +35,18 @@ class QPushButton;
 
 namespace ukpu::gui {
 
+class KeyBatchBox;
 class StickTable;
+class WindowReporter;
+
+// What became of one stick of a Write, a Repair or a key batch.
+struct StickResult {
+    // The stick's path; anything else (nothing, an option, a file) marks a failure of the whole
+    // run, which stands for every stick without an outcome of its own.
+    std::string target;
+    provision::Status status = provision::Status::ok;
+    std::string message;  // what went wrong and what to do next
+};
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -41,19 +57,25 @@ public:
     // Shows why something was refused or failed (default: a message box).
     using Alert = std::function<void(QWidget*, const QString& title, const QString& text)>;
 
-    explicit MainWindow(QWidget* parent = nullptr);
+    // `ctx`: the machine whose disks are listed and written, and the faults to inject (none
+    // outside the tests).
+    explicit MainWindow(provision::Context ctx, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     void set_confirm(Confirm c) { confirm_ = std::move(c); }
     void set_alert(Alert a) { alert_ = std::move(a); }
+    // The faults injected into the next writes and repairs (tests); ignored while busy.
+    void set_fault_plan(const provision::FaultPlan& faults);
 
     // What the widgets do, callable directly (tests, and the command line of ukpu-gui).
     void refresh();
     bool load_setup_bin(const QString& path);
     StickTable& sticks() { return *table_; }
+    KeyBatchBox& key_batch() { return *batch_; }
     const std::optional<KeySource>& source() const { return source_; }
     void write_selected();
     void repair_selected();
+    void make_batch_selected();
     void verify_selected();
     void stop();
     bool busy() const { return worker_.joinable(); }
@@ -65,27 +87,29 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 signals:
-    // After every stick of a Write or a Repair was handled: the exit code of the command line's
-    // rules (0 all done and verified, else the most serious failure).
-    void writeFinished(int exit_code);
+    // After every stick of a Write, a Repair or a key batch was handled: ok when all were done
+    // and verified, else the most serious failure.
+    void writeFinished(ukpu::provision::Status status);
 
 private:
     void log(const QString& line);
     void choose_setup_bin();
     void firmware_changed();
-    void progress(std::size_t job, int row, qulonglong done, qulonglong total);
-    std::function<void(std::uint64_t, std::uint64_t)> progress_reporter(std::size_t job, int row);
+    void progress(const std::string& target, const QString& what, qulonglong done,
+                  qulonglong total);
     // The ticked sticks, checked against the safety rules with `policy`, then confirmed; empty
     // when one was refused or nothing was confirmed (said in the window).
-    std::vector<devices::DeviceInfo> checked_and_confirmed(const std::vector<int>& rows,
-                                                           const cli::DeviceWritePolicy& policy,
-                                                           StickAction action);
-    void start(const std::vector<int>& rows, const QString& done_text,
-               std::function<std::vector<cli::StickOutcome>()> work);
-    void finished(std::vector<int> rows, std::vector<cli::StickOutcome> outcomes,
-                  QString done_text);
+    std::vector<devices::DeviceInfo> checked_and_confirmed(
+        const std::vector<int>& rows, const provision::DeviceWritePolicy& policy,
+        StickAction action, const QString& nothing_done);
+    // Runs `work` in the worker thread; `finished` shows its results in the GUI thread.
+    void start(const std::vector<int>& rows, const std::vector<devices::DeviceInfo>& disks,
+               StickAction action, const QString& state, const QString& done_text,
+               std::function<std::vector<StickResult>()> work);
+    void finished(std::vector<int> rows, std::vector<StickResult> results, QString done_text);
     void set_busy(bool on);
 
+    provision::Context ctx_;
     StickTable* table_ = nullptr;
     QCheckBox* show_all_ = nullptr;
     QCheckBox* unmount_ = nullptr;
@@ -100,12 +124,17 @@ private:
     QPushButton* refresh_ = nullptr;
     QProgressBar* overall_ = nullptr;
     QPlainTextEdit* log_ = nullptr;
+    KeyBatchBox* batch_ = nullptr;
 
     std::optional<KeySource> source_;
     Confirm confirm_;
     Alert alert_;
+    std::unique_ptr<WindowReporter> reporter_;
     std::thread worker_;
-    std::vector<std::pair<qulonglong, qulonglong>> done_;  // per stick being written: done, total
+    // Per stick being written (by target path): bytes done, total.
+    std::map<std::string, std::pair<qulonglong, qulonglong>> done_;
 };
 
 }  // namespace ukpu::gui
+
+Q_DECLARE_METATYPE(ukpu::provision::Status)

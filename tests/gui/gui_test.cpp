@@ -1,9 +1,11 @@
-// ukpu-gui driven offscreen (QT_QPA_PLATFORM=offscreen) on the fake machine of the device tests:
-// the table lists the sticks `ukpu devices` lists and nothing else can be selected; a mounted
-// stick and an unusable setup.bin are refused with their reason; the confirmation shows every
-// identity and wants a name typed for a stick that is not removable; with root, a loop device
-// dressed as a USB stick is written from the window only after confirmation, then `ukpu verify`
-// (the command line, an independent reader) finds the key.
+// ukpu-gui driven offscreen (QT_QPA_PLATFORM=offscreen) on the fake machine of the device tests,
+// which the window is given as its provision::Context (faults as its fault plan): the table lists
+// the sticks `ukpu devices` lists and nothing else can be selected; a mounted stick and an
+// unusable setup.bin are refused with their reason; the confirmation shows every identity and
+// wants a name typed for a stick that is not removable; with root, a loop device dressed as a USB
+// stick is written from the window only after confirmation, then `ukpu verify` (the command line,
+// an independent reader) finds the key; a key batch made from the window is in the key store and
+// on the stick.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -16,8 +18,11 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
+#include <ostream>
 
 #include "confirm_dialog.hpp"
+#include "key_batch_box.hpp"
 #include "main_window.hpp"
 #include "stick_table.hpp"
 #include "support/desktop_key.hpp"
@@ -28,17 +33,40 @@
 #include "support/run_ukpu.hpp"
 #include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
+#include "ukpu/fatwriter/block_device.hpp"
+#include "ukpu/keys/key_store.hpp"
+#include "ukpu/keys/key_sync.hpp"
+#include "ukpu/provision/context.hpp"
+#include "ukpu/provision/status.hpp"
+
+namespace ukpu::provision {
+// Statuses by name in the test output.
+void PrintTo(Status s, std::ostream* os) {
+    *os << to_string(s);
+}
+}  // namespace ukpu::provision
 
 namespace {
 
 using namespace ukpu::test;
 using ukpu::gui::MainWindow;
+using ukpu::provision::FaultPlan;
+using ukpu::provision::Status;
+using ukpu::provision::StickAction;
 
-// A window whose message boxes are recorded instead of shown.
+// The window's context: the fake machine, and the faults to inject.
+ukpu::provision::Context context(const FakeSystem& f, const FaultPlan& faults) {
+    ukpu::provision::Context ctx;
+    ctx.machine = f.machine();
+    ctx.faults = faults;
+    return ctx;
+}
+
+// A window on the fake machine whose message boxes are recorded instead of shown.
 struct Window {
     MainWindow w;
     std::vector<std::pair<QString, QString>> alerts;
-    Window() {
+    explicit Window(const FakeSystem& f, const FaultPlan& faults = {}) : w(context(f, faults)) {
         w.set_alert([this](QWidget*, const QString& title, const QString& text) {
             alerts.emplace_back(title, text);
         });
@@ -52,7 +80,7 @@ struct Window {
 
 TEST(GuiSticks, OnlyTheSticksUkpuWritesCanBeSelected) {
     FakeMachine m;
-    Window win;
+    Window win(m.f);
     // The USB sticks: sdb, and the mounted sdc (its mount shown); no system disk, no SATA disk,
     // no empty card reader.
     EXPECT_EQ(win.listed(), (std::vector<std::string>{"sdb", "sdc"}));
@@ -76,7 +104,7 @@ TEST(GuiSticks, OnlyTheSticksUkpuWritesCanBeSelected) {
 TEST(GuiSticks, NothingIsWrittenWithoutAUsableSetupBinOrAStick) {
     FakeMachine m;
     TempDir t;
-    Window win;
+    Window win(m.f);
     bool asked = false;
     win.w.set_confirm([&](QWidget*, const auto&, bool, auto) { return asked = true; });
     win.w.write_selected();  // no setup.bin
@@ -104,7 +132,7 @@ TEST(GuiSticks, NothingIsWrittenWithoutAUsableSetupBinOrAStick) {
 TEST(GuiSticks, AProfileMakesTheSameSetupBinAsTheCommandLine) {
     FakeMachine m;
     TempDir t;
-    Window win;
+    Window win(m.f);
     ASSERT_TRUE(win.w.load_setup_bin(QString::fromStdString(samples("pki-amt14.toml"))))
         << (win.alerts.empty() ? "" : win.alerts[0].second.toStdString());
     ASSERT_TRUE(win.w.source().has_value());
@@ -121,13 +149,50 @@ TEST(GuiSticks, AProfileMakesTheSameSetupBinAsTheCommandLine) {
         << win.alerts[0].second.toStdString();
 }
 
+TEST(GuiKeyBatch, NoBatchWithoutTheCurrentPasswordOrWithSticksLeftEmpty) {
+    FakeMachine m;
+    TempDir t;
+    Window win(m.f);
+    bool asked = false;
+    win.w.set_confirm([&](QWidget*, const auto&, bool, auto) { return asked = true; });
+    auto& batch = win.w.key_batch();
+    batch.make_button()->click();  // no stick ticked
+    ASSERT_EQ(win.alerts.size(), 1u);
+    EXPECT_TRUE(win.alerts[0].second.contains("Tick the sticks"));
+    ASSERT_TRUE(win.w.sticks().select("sdb", true));
+    batch.make_button()->click();  // no current password
+    ASSERT_EQ(win.alerts.size(), 2u);
+    EXPECT_TRUE(win.alerts[1].second.contains("MEBx password the PCs have now"))
+        << win.alerts[1].second.toStdString();
+    write_text(t.path("current.txt"), "admin\n");
+    batch.set_current_password_file(QString::fromStdString(t.path("current.txt")));
+    batch.set_store(QString::fromStdString(t.path("keys.db")));
+    // One record cannot be split over two sticks.
+    ASSERT_TRUE(win.w.sticks().select("sdc", true));
+    batch.set_records(1);
+    batch.make_button()->click();
+    ASSERT_EQ(win.alerts.size(), 3u);
+    EXPECT_TRUE(win.alerts[2].second.contains("fill 1 stick(s), not the 2 ticked"))
+        << win.alerts[2].second.toStdString();
+    // Enough records, but the mounted stick is refused before the confirmation.
+    batch.set_records(4);
+    EXPECT_EQ(batch.per_stick(2), 2u);
+    batch.make_button()->click();
+    ASSERT_EQ(win.alerts.size(), 4u);
+    EXPECT_TRUE(win.alerts[3].second.contains("mounted at /media/user/KEY DISK"))
+        << win.alerts[3].second.toStdString();
+    EXPECT_FALSE(asked);
+    EXPECT_FALSE(win.w.busy());
+    EXPECT_FALSE(std::filesystem::exists(t.path("keys.db")));
+}
+
 TEST(GuiConfirm, ShowsEveryIdentityAndWantsTheNameOfANonRemovableStick) {
     FakeMachine m;
-    const auto found = ukpu::devices::discover_system();
+    const auto found = ukpu::devices::discover_machine(m.f.machine());
     auto sdb = *found.find("sdb");
     ukpu::gui::ConfirmDialog removable({sdb}, false);
     EXPECT_EQ(removable.write_button()->text(), "Erase and write");
-    ukpu::gui::ConfirmDialog repair({sdb}, false, ukpu::gui::StickAction::repair);
+    ukpu::gui::ConfirmDialog repair({sdb}, false, StickAction::repair);
     EXPECT_EQ(repair.write_button()->text(), "Repair");
     EXPECT_TRUE(repair.windowTitle().startsWith("Repair"));
     EXPECT_TRUE(removable.names_to_type().isEmpty());
@@ -179,12 +244,12 @@ protected:
         ASSERT_TRUE(win.w.sticks().select(name_, true));
         win.w.set_confirm([](QWidget*, const auto&, bool, auto) { return true; });
     }
-    // Presses Write and waits for the outcome; its exit code (-1 when it never came).
-    static int write_and_wait(Window& win) {
+    // Presses Write and waits for the outcome (none when it never came).
+    static std::optional<Status> write_and_wait(Window& win) {
         QSignalSpy done(&win.w, &MainWindow::writeFinished);
         win.w.write_selected();
-        if (!done.wait(20000)) return -1;
-        return done.at(0).at(0).toInt();
+        if (!done.wait(20000)) return std::nullopt;
+        return done.at(0).at(0).value<Status>();
     }
     QString state(Window& win) const { return win.w.sticks().state(*win.w.sticks().row_of(name_)); }
     TempDir t_;
@@ -197,7 +262,7 @@ protected:
 };
 
 TEST_F(GuiOnLoop, WrittenOnlyAfterConfirmationThenVerifiedByTheCommandLine) {
-    Window win;
+    Window win(m_.f);
     win.w.refresh();
     ASSERT_TRUE(win.w.load_setup_bin(QString::fromStdString(corpus("v4-pki-amt-test-ca.bin"))));
     ASSERT_TRUE(win.w.sticks().select(name_, true));
@@ -223,7 +288,7 @@ TEST_F(GuiOnLoop, WrittenOnlyAfterConfirmationThenVerifiedByTheCommandLine) {
     win.w.write_selected();
     EXPECT_TRUE(win.w.busy());
     ASSERT_TRUE(done.wait(20000));
-    EXPECT_EQ(done.at(0).at(0).toInt(), 0) << win.w.log_text().toStdString();
+    EXPECT_EQ(done.at(0).at(0).value<Status>(), Status::ok) << win.w.log_text().toStdString();
     EXPECT_FALSE(win.w.busy());
     const int row = *win.w.sticks().row_of(name_);
     EXPECT_EQ(win.w.sticks().state(row), "written and verified");
@@ -236,11 +301,12 @@ TEST_F(GuiOnLoop, WrittenOnlyAfterConfirmationThenVerifiedByTheCommandLine) {
 }
 
 TEST_F(GuiOnLoop, AFailingWriteIsReportedWithWhatToDoNext) {
-    ScopedEnv fail("UKPU_FAIL_AFTER_WRITES", "1");
-    Window win;
+    FaultPlan fail;
+    fail.fail_after_writes = 1;
+    Window win(m_.f, fail);
     prepare(win);
-    EXPECT_EQ(write_and_wait(win), 5);
-    EXPECT_EQ(state(win), "FAILED (exit 5)");
+    EXPECT_EQ(write_and_wait(win), Status::io);
+    EXPECT_EQ(state(win), "FAILED (I/O error)");
     EXPECT_TRUE(win.w.log_text().contains("holds no usable key")) << win.w.log_text().toStdString();
     EXPECT_TRUE(win.w.log_text().contains("ukpu verify --device " + QString::fromStdString(node_)));
     ASSERT_EQ(win.alerts.size(), 1u);
@@ -248,16 +314,17 @@ TEST_F(GuiOnLoop, AFailingWriteIsReportedWithWhatToDoNext) {
 
 TEST_F(GuiOnLoop, StoppedWritesSayWhatStateTheStickIsIn) {
     // The interruption arrives as Stop or Ctrl-C would: after the first write request.
-    ScopedEnv stop("UKPU_INTERRUPT_AFTER_WRITES", "1");
-    Window win;
+    FaultPlan stop;
+    stop.interrupt_after_writes = 1;
+    Window win(m_.f, stop);
     prepare(win);
-    EXPECT_EQ(write_and_wait(win), 130);
-    EXPECT_EQ(state(win), "FAILED (exit 130)");
+    EXPECT_EQ(write_and_wait(win), Status::interrupted);
+    EXPECT_EQ(state(win), "FAILED (interrupted)");
     EXPECT_TRUE(win.w.log_text().contains("interrupted; stopped after 1 write requests"))
         << win.w.log_text().toStdString();
     // Written again without the interruption: the key is made.
-    ::unsetenv("UKPU_INTERRUPT_AFTER_WRITES");
-    EXPECT_EQ(write_and_wait(win), 0) << win.w.log_text().toStdString();
+    win.w.set_fault_plan({});
+    EXPECT_EQ(write_and_wait(win), Status::ok) << win.w.log_text().toStdString();
     EXPECT_EQ(run_ukpu({"verify", "--device", node_}).exit_code, 0);
 }
 
@@ -269,18 +336,19 @@ TEST_F(GuiOnLoop, RepairKeepsTheFilesAndMakesTheKeyFindable) {
     ASSERT_TRUE(make_desktop_key(img_, corpus("v4-pki-amt-test-ca.bin")));
     EXPECT_EQ(run_ukpu({"verify", "--device", node_, "--firmware", "legacy"}).exit_code, 1);
     ScopedEnv state("XDG_STATE_HOME", t_.path("state"));
-    Window win;
+    // Slowed writes: the window is busy long enough to be asked to close, which it refuses.
+    FaultPlan slow;
+    slow.repair_write_delay_ms = 100;
+    Window win(m_.f, slow);
     win.w.refresh();
     ASSERT_TRUE(win.w.sticks().select(name_, true));
-    ukpu::gui::StickAction asked = ukpu::gui::StickAction::write;
-    win.w.set_confirm([&](QWidget*, const auto&, bool, ukpu::gui::StickAction action) {
+    StickAction asked = StickAction::write;
+    win.w.set_confirm([&](QWidget*, const auto&, bool, StickAction action) {
         asked = action;
         return true;
     });
     QSignalSpy done(&win.w, &MainWindow::writeFinished);
     {
-        // Slowed writes: the window is busy long enough to be asked to close, which it refuses.
-        ScopedEnv slow("UKPU_REPAIR_WRITE_DELAY_MS", "100");
         win.w.show();
         win.w.repair_selected();
         ASSERT_TRUE(win.w.busy());
@@ -290,8 +358,8 @@ TEST_F(GuiOnLoop, RepairKeepsTheFilesAndMakesTheKeyFindable) {
         EXPECT_TRUE(win.alerts[0].second.contains("Press Stop"));
         ASSERT_TRUE(done.wait(20000));
     }
-    EXPECT_EQ(done.at(0).at(0).toInt(), 0) << win.w.log_text().toStdString();
-    EXPECT_EQ(asked, ukpu::gui::StickAction::repair);
+    EXPECT_EQ(done.at(0).at(0).value<Status>(), Status::ok) << win.w.log_text().toStdString();
+    EXPECT_EQ(asked, StickAction::repair);
     EXPECT_EQ(win.w.sticks().state(*win.w.sticks().row_of(name_)), "repaired and verified");
     const auto v = run_ukpu({"verify", "--device", node_, "--firmware", "legacy,uefi"});
     EXPECT_EQ(v.exit_code, 0) << v.out;
@@ -299,6 +367,72 @@ TEST_F(GuiOnLoop, RepairKeepsTheFilesAndMakesTheKeyFindable) {
     EXPECT_TRUE(desktop_key_notes_kept(img_));
     // The journal was used and removed.
     EXPECT_TRUE(std::filesystem::is_empty(t_.path("state") + "/ukpu/journal"));
+}
+
+TEST_F(GuiOnLoop, AKeyBatchIsStoredAndWrittenThroughTheSameServiceAsKeysGenerate) {
+    Window win(m_.f);
+    win.w.refresh();
+    ASSERT_TRUE(win.w.sticks().select(name_, true));
+    std::vector<ukpu::devices::DeviceInfo> shown;
+    win.w.set_confirm([&](QWidget*, const auto& disks, bool, StickAction action) {
+        shown = disks;
+        return action == StickAction::write;
+    });
+    write_text(t_.path("current.txt"), "admin\n");
+    const std::string store_path = t_.path("keys.db");
+    auto& batch = win.w.key_batch();
+    batch.set_records(5);
+    batch.set_current_password_file(QString::fromStdString(t_.path("current.txt")));
+    batch.set_random_new_password(true);
+    batch.set_store(QString::fromStdString(store_path));
+    QSignalSpy done(&win.w, &MainWindow::writeFinished);
+    batch.make_button()->click();
+    ASSERT_TRUE(win.w.busy());
+    ASSERT_TRUE(done.wait(30000));
+    EXPECT_EQ(done.at(0).at(0).value<Status>(), Status::ok) << win.w.log_text().toStdString();
+    ASSERT_EQ(shown.size(), 1u);
+    EXPECT_EQ(shown[0].serial, "STICK0001");
+    EXPECT_EQ(state(win), "written and verified");
+    EXPECT_TRUE(win.alerts.empty()) << win.alerts[0].second.toStdString();
+    EXPECT_TRUE(
+        win.w.log_text().contains("batch 1 stored in " + QString::fromStdString(store_path)))
+        << win.w.log_text().toStdString();
+
+    // The store: one batch, its key file names the stick, every record on the key.
+    std::vector<std::string> stored;
+    {
+        ukpu::keys::KeyStore store(store_path);
+        const auto batches = store.batches();
+        ASSERT_EQ(batches.size(), 1u);
+        EXPECT_EQ(batches[0].record_count, 5u);
+        EXPECT_EQ(batches[0].file_version, "2.1");
+        EXPECT_EQ(batches[0].on_key, 5u);
+        EXPECT_EQ(batches[0].generated, 0u);
+        ASSERT_EQ(batches[0].files.size(), 1u);
+        const auto& file = batches[0].files[0];
+        EXPECT_EQ(file.target, node_);
+        ASSERT_TRUE(file.device.has_value());
+        EXPECT_EQ(file.device->serial, "STICK0001");
+        EXPECT_EQ(file.device->bus_path, "3-2");
+        const auto records = store.records(batches[0].id);
+        ASSERT_EQ(records.size(), 5u);
+        for (const auto& r : records) {
+            EXPECT_EQ(r.state, ukpu::keys::RecordState::on_key);
+            EXPECT_EQ(r.key_file_id, file.id);
+            stored.push_back(r.pid);
+        }
+    }
+    // The stick: its setup.bin, read back through the FAT volume, holds exactly those PIDs.
+    auto dev = ukpu::fat::open_device(node_, false, 512);
+    const auto setup = ukpu::keys::read_setup_bin(*dev);
+    const auto on_stick = ukpu::keys::read_consumption(setup);
+    EXPECT_EQ(on_stick.record_count, 5u);
+    std::vector<std::string> pids;
+    for (const auto& [number, pid] : on_stick.remaining) pids.push_back(pid);
+    EXPECT_EQ(pids, stored);
+    // And the command line, an independent reader, finds the key.
+    const auto v = run_ukpu({"verify", "--device", node_, "--firmware", "legacy,uefi"});
+    EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 }
 
 }  // namespace
