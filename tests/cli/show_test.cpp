@@ -1,5 +1,6 @@
-// `ukpu setupbin show` on the real corpus. Expected values come from the spec's byte-by-byte
-// walkthroughs (setupbin-format.md 11.3 for the ACU file, 11.4 for the PKI file).
+// `ukpu setupbin show` on the real corpus. Expected values are the fields decoded by hand from
+// the files' bytes (the ACU file: v4.0, reusable, one scrambled record; the PKI file: v4.0, one
+// unscrambled record).
 #include <gtest/gtest.h>
 
 #include <string>

@@ -73,7 +73,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BpbCorruption{"BPB_BkBootSec", 0x32, {1, 0}, 32, false},
                       BpbCorruption{"BPB_FATSz32", 0x24, {1, 0, 0, 0}, 32, false}));
 
-// A 64 MiB FAT16 superfloppy (fat-notes section 6: FAT at sector 4, 2 KiB clusters) with two
+// A 64 MiB FAT16 superfloppy (mkfs.fat defaults: FAT at sector 4, 2 KiB clusters) with two
 // files of three clusters each: A.BIN at 2-4, B.BIN at 5-7 (checked with mshowfat).
 struct TwoFiles {
     TempDir dir;

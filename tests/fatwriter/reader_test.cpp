@@ -1,5 +1,5 @@
-// The FAT reader against mkfs.fat's known parameters (fat-notes section 6), fsck.fat -v -n,
-// mdir and mshowfat on images the tools made.
+// The FAT reader against mkfs.fat 4.2's default parameters (measured with mkfs.fat -v),
+// fsck.fat -v -n, mdir and mshowfat on images the tools made.
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -88,7 +88,8 @@ struct KnownLayout {
     std::uint32_t hidden;
 };
 
-// fat-notes.md section 6 (mkfs.fat 4.2 defaults, measured with mkfs.fat -v).
+// mkfs.fat 4.2's defaults for 64 MiB, measured with mkfs.fat -v: 512-byte sectors, 2 FATs, media
+// 0xF8; FAT16 2 KiB clusters with data at sector 292, or -F32 512 B clusters with data at 2050.
 class KnownMkfsLayout : public ::testing::TestWithParam<KnownLayout> {};
 
 TEST_P(KnownMkfsLayout, BpbMatchesFatNotes) {
@@ -230,7 +231,7 @@ TEST_P(Tree, MatchesMtools) {
     EXPECT_EQ(setup->raw_name, (std::array<std::uint8_t, 11>{'S', 'E', 'T', 'U', 'P', ' ', ' ', ' ',
                                                              'B', 'I', 'N'}));
     EXPECT_EQ(setup->display_name, "setup.bin");
-    EXPECT_EQ(setup->nt_flags, 0x18);  // fat-notes section 4: mtools stores lowercase this way
+    EXPECT_EQ(setup->nt_flags, 0x18);  // mtools stores a lowercase 8.3 name this way, without LFN
     EXPECT_EQ(o.vol->read_file(setup->first_cluster, setup->size), big);
     const auto in = lookup(*o.vol, "sub\\INNER FILE.TXT");
     ASSERT_TRUE(in);
@@ -268,7 +269,7 @@ TEST(Reader, LabelInBootSectorAndSlotZero) {
     EXPECT_EQ(o.vol->label(), "TESTVOL");
     const auto root = list_root(*o.vol);
     ASSERT_GE(root.size(), 3u);
-    EXPECT_EQ(root[0].kind, SlotKind::volume_label);  // fat-notes section 4: slot 0 is the label
+    EXPECT_EQ(root[0].kind, SlotKind::volume_label);  // mkfs.fat -n puts the label in slot 0
     EXPECT_EQ(root[0].short_name, "TESTVOL");
     EXPECT_EQ(root[1].kind, SlotKind::file);
     EXPECT_EQ(root[2].kind, SlotKind::end);
@@ -321,7 +322,7 @@ TEST(Reader, MbrEntriesListed) {
     ASSERT_EQ(loc.partitions.size(), 1u);
     EXPECT_EQ(loc.partitions[0].type, 0x0C);
     EXPECT_EQ(loc.partitions[0].lba_first, 2048u);
-    EXPECT_EQ(loc.partitions[0].sector_count, 129024u);  // fat-notes section 6
+    EXPECT_EQ(loc.partitions[0].sector_count, 129024u);  // 64 MiB less the first 2048
     EXPECT_FALSE(loc.partitions[0].active);
 }
 
@@ -334,8 +335,8 @@ TEST(Reader, LongNameChecksumMismatchAndOrphans) {
     TempDir dir;
     FatImage img(dir, {64ull << 20, 16, false, 512, "", ""});
     img.copy_bytes(ukpu::test::random_bytes(100, 6), "::A long file name.bin");
-    // Root directory at sector 260 (fat-notes section 6); slot 2 is the 8.3 entry: change its
-    // name so that the checksum in the two LFN slots no longer matches.
+    // Root directory at sector 260 (4 reserved + 2 FATs of 128); slot 2 is the 8.3 entry: change
+    // its name so that the checksum in the two LFN slots no longer matches.
     const std::uint64_t slot2 = 260 * 512 + 2 * 32;
     const std::uint8_t x[1] = {'X'};
     img.patch(slot2, x);
@@ -363,7 +364,7 @@ TEST(Reader, ReadRawFollowsTheDataArea) {
     const auto data = ukpu::test::random_bytes(5000, 12);
     img.copy_bytes(data, "::F.BIN");
     Opened o(img);
-    // First data cluster 2 at sector 292 (fat-notes section 6).
+    // First data cluster 2 at sector 292 (root directory at 260 plus its 32 sectors).
     EXPECT_EQ(o.vol->cluster_offset(2), 292u * 512);
     EXPECT_EQ(o.vol->read_raw(2, 5000), img.read_bytes(292 * 512, 5000));
     EXPECT_EQ(o.vol->read_raw(2, 5000), data);

@@ -256,7 +256,8 @@ TEST(Verify, FatsDiffer) {
     TempDir dir;
     FatImage img(dir, {64ull << 20, 16, false, 512, "", ""});
     img.copy_bytes(good_bytes(), "::SETUP.BIN");
-    // FAT16, 64 MiB: FAT 2 starts at sector 4 + 128 (fat-notes section 6); mark cluster 100 used.
+    // FAT16, 64 MiB: 4 reserved sectors and FATs of 128 sectors, so FAT 2 starts at sector
+    // 4 + 128; mark cluster 100 used.
     const std::uint8_t eoc[2] = {0xFF, 0xFF};
     img.patch((4 + 128) * 512 + 100 * 2, eoc);
     const auto fsck =

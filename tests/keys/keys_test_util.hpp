@@ -1,6 +1,6 @@
 // Helpers of the key-batch tests: shell commands with captured output, rows read with the
 // sqlite3 command-line tool (the independent oracle), file modes, and an independent
-// implementation of Intel's PID/PPS checksum (setupbin-format.md section 5).
+// implementation of Intel's PID/PPS checksum (sum of the ASCII codes mod 36, as 0-9 then A-Z).
 #pragma once
 
 #include <sys/types.h>

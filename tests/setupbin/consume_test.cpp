@@ -1,4 +1,5 @@
-// Record consumption as the BIOS performs it (spec sections 1, 3.4 and 11.1).
+// Record consumption as the BIOS performs it: the record at header chunks + consumed * record
+// size, its body zeroed and Valid bit cleared, and the consumed count at 0x20 incremented.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -28,7 +29,7 @@ Bytes multi_record_file(std::uint32_t n, std::uint8_t major, std::uint16_t file_
                         std::uint32_t record_flags) {
     Bytes b = testing::spec_example_11_1();
     b.resize(512);
-    // GUIDs of spec section 2.2, on-disk order, for major 1..4.
+    // The file-type GUIDs of versions 1..4, in on-disk (EFI_GUID mixed-endian) byte order.
     static const std::uint8_t guids[4][16] = {{0xb5, 0x16, 0xfb, 0x71, 0x87, 0xcb, 0xf9, 0x4a, 0xb4,
                                                0x41, 0xca, 0x7b, 0x38, 0x35, 0x78, 0xf9},
                                               {0x96, 0xb2, 0x81, 0x58, 0xcf, 0x6b, 0x72, 0x4c, 0x8b,

@@ -1,4 +1,5 @@
-// The strong-password rules of spec section 9.3.
+// The strong-password rules for a new MEBx password: 8-32 characters with a digit, a lower- and
+// an upper-case letter and a non-alphanumeric ASCII character ('_' not counting as one).
 #include <gtest/gtest.h>
 
 #include <string>

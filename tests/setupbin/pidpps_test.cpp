@@ -1,4 +1,5 @@
-// PID/PPS validation against Intel's example pair (spec section 5).
+// PID/PPS validation against Intel's example pair, whose checksum characters are valid: each is
+// the sum of the ASCII codes it covers mod 36, written 0-9 then A-Z.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -14,7 +15,7 @@ const std::string intel_pid = "0000037M";
 const std::string intel_pps = "NKLDG5DCRRNQE9YZZIJL7LFLVJED69XJ";
 
 TEST(PidPps, ChecksumOfIntelExample) {
-    // 5 * '0' + '3' + '7' = 346, 346 mod 36 = 22 -> 'M' (spec section 5).
+    // 5 * '0' + '3' + '7' = 346, 346 mod 36 = 22 -> 'M' (the PID's last character).
     EXPECT_EQ(pid_pps_checksum("0000037"), 'M');
     EXPECT_EQ(pid_pps_checksum("NKL"), 'D');  // 78+75+76 = 229, 229 mod 36 = 13 -> 'D'
     EXPECT_EQ(pid_pps_checksum("69X"), 'J');  // 54+57+88 = 199, 199 mod 36 = 19 -> 'J'

@@ -1,5 +1,6 @@
-// The setup.bin of spec section 11.1 (v2.0, one consumable record), typed from its hex
-// walkthrough, shared by the writer and consumption tests.
+// The v2.0 setup.bin MeshCentral's encoder writes for one consumable record (1/1 "admin",
+// 1/2 "P@ssw0rd", a placeholder PID and PPS; SHA-256 d3f9b0f8...44805), typed byte by byte,
+// shared by the writer and consumption tests.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,5 @@
-// Typed values and their encoders (spec sections 4.2 and 6).
+// Typed values and their encoders: strings as raw ASCII without NUL, integers little-endian of
+// exactly their size, IP addresses with their bytes reversed, certificate-hash entries.
 #include <gtest/gtest.h>
 
 #include <string>

@@ -1,4 +1,5 @@
-// The writer and the canonical builder: spec section 11.1/11.2 examples, padding, ordering,
+// The writer and the canonical builder: the v2.0 file MeshCentral's encoder writes for one PSK
+// record (and its v3/v4 forms, which differ only in GUID and major version), padding, ordering,
 // and the models serialize refuses.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>

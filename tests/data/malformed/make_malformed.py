@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Writes the malformed setup.bin files of tests/data/malformed and their MANIFEST.tsv.
 
-Each file is derived from one of two well-formed files: the example of spec section 11.1 (v2.0,
-one consumable unscrambled record, rebuilt here from the spec's hex walkthrough) or the real
-Intel ACU file acu-12.1-default.bin (v4.0, one scrambled record) from the corpus. Each carries
-exactly one format error; the manifest names its code (as ukpu prints it), field and offset.
+Each file is derived from one of two well-formed files: the v2.0 file MeshCentral's encoder
+writes for one consumable unscrambled record (rebuilt here byte by byte and checked by its
+SHA-256) or the real Intel ACU file acu-12.1-default.bin (v4.0, one scrambled record) from the
+corpus. Each carries exactly one format error; the manifest names its code (as ukpu prints it),
+field and offset.
 
 Usage: make_malformed.py [--corpus DIR] [--out DIR]
 """
