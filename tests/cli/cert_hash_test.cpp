@@ -38,7 +38,7 @@ bool have_openssl() {
 TEST(CertHash, CorpusCaGivesTheHashInThePkiFile) {
     RunResult r = run_ukpu({"cert-hash", corpus("amt-test-ca.crt")});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    // The SHA-256 v4-pki-amt-test-ca.bin carries at file offset 0x27d (spec 11.4).
+    // The SHA-256 v4-pki-amt-test-ca.bin carries in its 2/8 entry, at file offset 0x27d.
     EXPECT_NE(r.out.find("e835ac6d905036d519211743b8fab8907395ca4d75428bd9f84f2e107c65c11e"),
               std::string::npos)
         << r.out;

@@ -24,7 +24,7 @@ TEST(Create, AcuDefaultProfileIsByteIdentical) {
                             "-o", dir.path("setup.bin")});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(read_bytes(dir.path("setup.bin")), read_bytes(corpus("acu-12.1-default.bin")));
-    // The summary names the file's SHA-256 (spec 11.3: 366c6376...65ac5).
+    // The summary names the file's SHA-256 (the ACU default file's is 366c6376...65ac5).
     EXPECT_NE(r.err.find("366c6376"), std::string::npos) << r.err;
 }
 
@@ -176,7 +176,7 @@ TEST(Create, RawVarsAndTypedOptions) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto bytes = read_bytes(dir.path("k.bin"));
     ASSERT_EQ(bytes.size(), 512u * 4);
-    // v2 GUID first byte and version 2.1 (spec 2.2).
+    // v2 GUID first byte (0x96) and version 2.1.
     EXPECT_EQ(bytes[0], 0x96);
     EXPECT_EQ(bytes[0x18], 2);
     EXPECT_EQ(bytes[0x19], 1);
@@ -192,8 +192,8 @@ TEST(Create, RawVarsAndTypedOptions) {
     EXPECT_EQ(e.at(1).at("value"), 3);  // sol + ider
     EXPECT_EQ(e.at(2).at("value"), "host-a");
     EXPECT_EQ(e.at(3).at("value"), "192.168.1.10");
-    EXPECT_EQ(e.at(3).at("raw"), "0a01a8c0");  // spec 4.2: stored reversed
-    EXPECT_EQ(e.at(4).at("raw"), "f326");      // spec 4.2: 9971 = f3 26
+    EXPECT_EQ(e.at(3).at("raw"), "0a01a8c0");  // 2/17: bytes reversed
+    EXPECT_EQ(e.at(4).at("raw"), "f326");      // 2/18: 9971 as u16 LE
 }
 
 TEST(Create, BadValuesAreUsageErrors) {

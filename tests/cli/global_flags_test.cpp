@@ -70,7 +70,7 @@ TEST(Check, AcuDefaultFailsOnModernMebxForManualSetup) {
         if (p.at("firmware").get<std::string>() == "mebx" &&
             p.at("severity").get<std::string>() == "error" && p.at("offset").is_number() &&
             p.at("offset").get<double>() == 0x294)
-            manual = true;  // 2/29 at 0x294 (spec 11.3)
+            manual = true;  // the ACU file's 2/29 entry is at 0x294
     }
     EXPECT_TRUE(manual) << r.out;
     EXPECT_TRUE(j.at("generations").contains("mebx"));

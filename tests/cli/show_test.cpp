@@ -150,7 +150,7 @@ TEST(Show, MeshCommanderFileEmptyModuleListIsPointedOut) {
             (p.at("offset").get<double>() == 0x28 || p.at("offset").get<double>() == 0x12))
             module_problem = true;
     EXPECT_TRUE(module_problem) << r.out;
-    // 11.3: the edit adds 1/3 = 1 and 2/10 = 7 to the ACU entries.
+    // MeshCommander's edit adds 1/3 = 1 and 2/10 = 7 to the ACU entries.
     const Json& e = j.at("records").at(0).at("entries");
     ASSERT_EQ(e.size(), 11u);
     EXPECT_EQ(e.at(2).at("variable"), 3);

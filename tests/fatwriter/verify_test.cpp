@@ -224,7 +224,7 @@ TEST_P(SizeMismatch, TruncatedOrPadded) {
     const auto r = verify(img);
     if (GetParam() < 0) {
         expect_legacy_defect(r, Defect::size_mismatch, "rebuild the file");
-    } else {  // trailing bytes: a warning for legacy BIOSes, rejected by UEFI code (spec 1.9)
+    } else {  // trailing bytes: legacy BIOSes only warn; UEFI code needs the exact size
         const VerifyProblem* p = find(r, Defect::size_mismatch, Firmware::legacy);
         ASSERT_NE(p, nullptr) << dump(r);
         EXPECT_EQ(p->severity, Severity::warning);

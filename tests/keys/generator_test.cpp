@@ -1,4 +1,4 @@
-// PID/PPS and password generation against the spec's checksum, written independently here.
+// PID/PPS and password generation against Intel's checksum (ASCII sum mod 36), written here.
 #include <array>
 #include <set>
 #include <vector>

@@ -27,7 +27,7 @@ std::vector<std::vector<std::string>> sqlite_rows(const std::string& db, const s
 // The permission bits of `path` (e.g. 0600).
 mode_t file_mode(const std::string& path);
 
-// The checksum character over `chars`, written from the spec without ukpu's code: the sum of the
+// The checksum character over `chars`, written independently of ukpu's code: the sum of the
 // ASCII codes mod 36, as 0-9 then A-Z.
 char spec_checksum(std::string_view chars);
 // True when `pid` is 8 characters of A-Z0-9 whose last one is the checksum of the first 7.

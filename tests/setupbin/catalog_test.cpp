@@ -121,7 +121,7 @@ TEST(Catalog, SinceAndModernMebxHandling) {
     EXPECT_EQ(find_variable(2, 22)->since, FormatVersion::v3_0);
     EXPECT_EQ(find_variable(2, 30)->since, FormatVersion::v4_0);
 
-    // Spec 10 item 7: PID/PPS, 1/5, 2/14, 2/16, 2/20, 2/30+ abort the record.
+    // The modern MEBx does not handle PID/PPS, 1/5, 2/14, 2/16, 2/20, 2/30+; each aborts a record.
     std::set<std::pair<int, int>> aborts;
     for (const auto& v : catalog())
         if (v.mebx == MebxHandling::aborts) aborts.insert({v.module, v.variable});

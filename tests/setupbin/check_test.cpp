@@ -54,8 +54,8 @@ Bytes file_of(const std::vector<Entry>& entries, FormatVersion v = FormatVersion
     return serialize(f);
 }
 
-// Spec 3.2: the first entry starts at record + 24 (0x218 for record 1); each entry takes
-// 8 + len rounded up to 4.
+// The first entry starts at record + 24 (0x218 for record 1); each entry takes 8 + len rounded
+// up to 4.
 std::uint64_t offset_of(const std::vector<Entry>& entries, std::size_t index,
                         std::uint64_t record_at = 0x200) {
     std::uint64_t at = record_at + 24;
@@ -102,7 +102,7 @@ const CheckOptions none = only({});
 
 TEST(CheckCorpus, AcuDefaultFailsOnlyOnModernMebxForManualSetup) {
     const CheckResult r = check(read_corpus("acu-12.1-default.bin"));
-    // Spec 11.3: the 2/29 entry header (02 00 1d 00) sits at 0x294, its length at 0x298.
+    // In this file the 2/29 entry header (02 00 1d 00) sits at 0x294, its length at 0x298.
     expect_only(r, {Firmware::mebx, Severity::error, 1, "entry 2/29 Manual Setup and Configuration",
                     0x294});
     ASSERT_TRUE(r.legacy && r.uefi && r.mebx);
@@ -121,7 +121,7 @@ TEST(CheckCorpus, PkiFileHasNoErrorForAnyGeneration) {
     EXPECT_TRUE(r.legacy->usable);
     EXPECT_TRUE(r.uefi->usable);
     EXPECT_TRUE(r.mebx->usable);
-    // Spec 11.4: the 2/8 entry at 0x274 has no 2/7 before it (an old-MEBx ordering note).
+    // The 2/8 entry at 0x274 has no 2/7 before it, which old MEBx ordering rules ask for.
     ASSERT_EQ(r.problems.size(), 1u) << dump(r.problems);
     EXPECT_EQ(r.problems[0].firmware, Firmware::legacy);
     EXPECT_EQ(r.problems[0].severity, Severity::warning);
@@ -230,7 +230,7 @@ TEST(CheckFormat, StringLongerThanTheFormatAllows) {
 }
 
 TEST(CheckFormat, PidPpsChecksumsAndPairs) {
-    // Intel's example pair (spec 5) is valid; a wrong checksum character is an error.
+    // Intel's example PID/PPS pair has valid checksums; a wrong checksum character is an error.
     auto es = with({text(2, 1, "0000037M"), text(2, 2, "NKLDG5DCRRNQE9YZZIJL7LFLVJED69XJ")});
     EXPECT_TRUE(check(file_of(es, FormatVersion::v2_1), none).problems.empty());
     es = with({text(2, 1, "0000037N"), text(2, 2, "NKLDG5DCRRNQE9YZZIJL7LFLVJED69XJ")});

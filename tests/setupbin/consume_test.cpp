@@ -24,7 +24,7 @@ using test_support::read_corpus;
 using Bytes = std::vector<std::uint8_t>;
 
 // A file of `n` records, each holding 1/1 "admin" and a record-specific 2/3 suffix, written
-// by hand (not by the writer under test elsewhere): 11.1's header with the count changed.
+// by hand (not by the writer under test elsewhere): the v2.0 example's header, count changed.
 Bytes multi_record_file(std::uint32_t n, std::uint8_t major, std::uint16_t file_flags,
                         std::uint32_t record_flags) {
     Bytes b = testing::spec_example_11_1();

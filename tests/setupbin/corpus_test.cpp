@@ -33,7 +33,7 @@ const Bytes v4_guid = {0xaa, 0xa9, 0x34, 0x52, 0xe1, 0x29, 0xa9, 0x44,
 const Bytes power_package = {0x73, 0x22, 0x73, 0x46, 0x23, 0xdc, 0x43, 0x2f,
                              0xa9, 0x8a, 0x13, 0xd3, 0x79, 0x82, 0xd8, 0x55};
 
-// Section 11.3, descrambled body.
+// The ACU default file's entries, descrambled (each stored byte minus 0x11).
 std::vector<Entry> acu_default_entries() {
     return {entry(1, 1, text("admin")), entry(1, 2, text("HeyH0Password!")),
             entry(1, 6, power_package), entry(2, 13, {0x02}),
@@ -42,7 +42,7 @@ std::vector<Entry> acu_default_entries() {
             entry(2, 29, {0x01})};
 }
 
-// Section 11.4: 0x02 (SHA-256), 32 hash bytes, 0x0b, "AMT Test CA".
+// The jclab PKI file's 2/8 value: 0x02 (SHA-256), 32 hash bytes, 0x0b, "AMT Test CA".
 Bytes cert_entry_value() {
     Bytes v = {0x02, 0xe8, 0x35, 0xac, 0x6d, 0x90, 0x50, 0x36, 0xd5, 0x19, 0x21, 0x17,
                0x43, 0xb8, 0xfa, 0xb8, 0x90, 0x73, 0x95, 0xca, 0x4d, 0x75, 0x42, 0x8b,
@@ -112,7 +112,7 @@ TEST(CorpusTest, AcuDefaultMatchesSection11_3) {
     expect_record_header(r.file.records[0], 3);
     EXPECT_TRUE(r.file.records[0].scrambled());
     expect_entries(r.file.records[0].entries, acu_default_entries());
-    // The power package value is the EFI_GUID form of the GUID the spec names.
+    // 1/6 holds this power-package GUID in EFI_GUID (mixed-endian) byte order.
     const Guid pkg = Guid::parse("46732273-DC23-2F43-A98A-13D37982D855");
     EXPECT_EQ(r.file.records[0].entries[2].value, Bytes(pkg.bytes.begin(), pkg.bytes.end()));
     EXPECT_TRUE(r.file.extra.empty());

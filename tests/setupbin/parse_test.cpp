@@ -1,4 +1,4 @@
-// The lenient and strict parsers on the spec 11.1 example and small hand-made variants of it.
+// The lenient and strict parsers on MeshCentral's v2.0 example file and small hand-made variants.
 #include <gtest/gtest.h>
 
 #include <algorithm>

@@ -16,8 +16,8 @@ bool mentions(const std::vector<std::string>& problems, const std::string& text)
 }
 
 TEST(Password, StrongPasswordsPass) {
-    EXPECT_TRUE(new_password_problems("P@ssw0rd").empty());        // spec 11.1
-    EXPECT_TRUE(new_password_problems("HeyH0Password!").empty());  // ACU sample, spec 11.3
+    EXPECT_TRUE(new_password_problems("P@ssw0rd").empty());        // MeshCentral v2.0 example
+    EXPECT_TRUE(new_password_problems("HeyH0Password!").empty());  // ACU default file
     EXPECT_TRUE(new_password_problems(std::string(29, 'a') + "A1!").empty());  // 32 characters
 }
 

@@ -28,7 +28,7 @@ TEST(Values, Strings) {
 }
 
 TEST(Values, Integers) {
-    EXPECT_EQ(encode_uint(9971, 2), (Bytes{0xf3, 0x26}));  // spec 4.2, 2/18
+    EXPECT_EQ(encode_uint(9971, 2), (Bytes{0xf3, 0x26}));  // the 2/18 port, u16 little-endian
     EXPECT_EQ(decode_uint(Bytes{0xf3, 0x26}, 2), 9971u);
     EXPECT_EQ(encode_uint(0x01020304, 4), (Bytes{0x04, 0x03, 0x02, 0x01}));
     EXPECT_EQ(decode_uint(Bytes{0x04, 0x03, 0x02, 0x01}, 4), 0x01020304u);
@@ -43,7 +43,7 @@ TEST(Values, Integers) {
 TEST(Values, Ipv4IsStoredReversed) {
     const IpAddress ip = IpAddress::parse("192.168.1.10");
     EXPECT_FALSE(ip.v6);
-    EXPECT_EQ(encode_ip(ip), (Bytes{0x0a, 0x01, 0xa8, 0xc0}));  // spec 4.2, 2/17
+    EXPECT_EQ(encode_ip(ip), (Bytes{0x0a, 0x01, 0xa8, 0xc0}));  // 2/17: bytes reversed
     EXPECT_EQ(decode_ip(Bytes{0x0a, 0x01, 0xa8, 0xc0}).str(), "192.168.1.10");
     EXPECT_EQ(decode_ip(Bytes{0x0a, 0x01, 0xa8, 0xc0}), ip);
 }
@@ -109,7 +109,7 @@ TEST(Values, Ipv6Block) {
     EXPECT_EQ(thrown([] { Ipv6Settings::parse("colour=blue"); }).code(), ErrorCode::bad_argument);
 }
 
-// Spec 11.4: the jclab sample's 2/8 entry, 45 bytes.
+// The 2/8 entry of the jclab sample file, 45 bytes: 0x02 (SHA-256), 32 hash bytes, 0x0b, a name.
 const Bytes jclab_cert = {0x02, 0xe8, 0x35, 0xac, 0x6d, 0x90, 0x50, 0x36, 0xd5, 0x19, 0x21, 0x17,
                           0x43, 0xb8, 0xfa, 0xb8, 0x90, 0x73, 0x95, 0xca, 0x4d, 0x75, 0x42, 0x8b,
                           0xd9, 0xf8, 0x4f, 0x2e, 0x10, 0x7c, 0x65, 0xc1, 0x1e, 0x0b, 0x41, 0x4d,

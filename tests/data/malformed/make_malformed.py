@@ -23,7 +23,7 @@ EXAMPLE_SHA256 = "d3f9b0f83d7a92b4bcc2d8c61dec401fd4dfc7b8e758714ed58b1da2a2b448
 
 
 def example_11_1():
-    """Spec section 11.1: v2.0, flags 0, one record: 1/1 admin, 1/2 P@ssw0rd, 2/1 PID, 2/2 PPS."""
+    """MeshCentral's v2.0 example: flags 0, one record of 1/1 admin, 1/2 P@ssw0rd, PID, PPS."""
     b = bytearray(1024)
     b[0x00:0x10] = bytes.fromhex("96b28158cf6b724c8b91a15e512e99c4")
     struct.pack_into("<HHIBBHII", b, 0x10, 1, 46, 0, 2, 0, 0, 1, 0)
@@ -38,7 +38,7 @@ def example_11_1():
         pos += 8 + (len(value) + 3) // 4 * 4
     digest = hashlib.sha256(b).hexdigest()
     if digest != EXAMPLE_SHA256:
-        raise SystemExit("rebuilt 11.1 example has SHA-256 %s, not the spec's" % digest)
+        raise SystemExit("rebuilt example file has SHA-256 %s, not the expected one" % digest)
     return b
 
 
