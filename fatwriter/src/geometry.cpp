@@ -114,30 +114,99 @@ std::string size_text(std::uint64_t bytes) {
     return std::to_string(bytes) + " bytes";
 }
 
+void check_sector_size(std::uint32_t ss) {
+    if (ss < 512 || ss > 4096 || (ss & (ss - 1)))
+        throw Error(ErrorCode::bad_argument,
+                    "sector size " + std::to_string(ss) + " is not 512..4096");
+}
+
+void check_cluster_bytes(std::uint32_t cb, std::uint32_t ss) {
+    if (cb < ss || cb > 65536 || (cb & (cb - 1)) != 0 || cb % ss != 0)
+        throw Error(ErrorCode::bad_geometry,
+                    "cluster size " + std::to_string(cb) +
+                        " must be a power of two from the sector size to 64 KiB");
+}
+
+// The cluster size the automatic choice tries first: FAT32 follows the usual size table, FAT12/16
+// start from one sector.
+std::uint32_t first_cluster_bytes(FatType type, std::uint32_t ss, std::uint64_t volume_bytes) {
+    if (type != FatType::fat32) return ss;
+    const std::uint64_t table_cb = volume_bytes <= 260 * mib     ? 512
+                                   : volume_bytes <= 8192 * mib  ? 4096
+                                   : volume_bytes <= 16384 * mib ? 8192
+                                   : volume_bytes <= 32768 * mib ? 16384
+                                                                 : 32768;
+    return std::max<std::uint32_t>(ss, static_cast<std::uint32_t>(table_cb));
+}
+
+// The clusters `type` gets on `sectors` with `spc` sectors per cluster, 0 when nothing fits.
+std::uint64_t clusters_on(const GeometryRequest& r, FatType type, std::uint32_t spc,
+                          std::uint64_t sectors) {
+    GeometryRequest at = r;
+    at.volume_sectors = sectors;
+    const auto g = layout(at, type, spc);
+    return g ? g->cluster_count : 0;
+}
+
+// The smallest volume from which on every larger one holds at least the type's minimum of
+// clusters of `spc` sectors. The count grows with the volume except for a small dip where a FAT
+// gains a sector (the data area moves by the FAT copies and the alignment), so the search climbs
+// to a count clear of any dip and then walks down to the first size that falls short.
+std::uint64_t min_sectors(const GeometryRequest& r, FatType type, std::uint32_t spc) {
+    const std::uint64_t need = cluster_range(type).min;
+    const std::uint64_t align_sectors = std::max<std::uint64_t>(
+        spc, std::max<std::uint32_t>(r.align_bytes, r.sector_size) / r.sector_size);
+    const std::uint64_t dip = (2 + align_sectors) / spc + 2;
+    std::uint64_t v = need * spc;
+    for (;;) {
+        const std::uint64_t c = clusters_on(r, type, spc, v);
+        if (c >= need + dip) break;
+        v += std::max<std::uint64_t>(1, (need + dip - c) * spc);
+    }
+    while (v > 1 && clusters_on(r, type, spc, v - 1) >= need) --v;
+    return v;
+}
+
 }  // namespace
 
+FatType default_fat_type(std::uint64_t volume_bytes) {
+    return volume_bytes <= 2048 * mib ? FatType::fat16 : FatType::fat32;
+}
+
+std::uint64_t min_volume_sectors(const GeometryRequest& r, FatType type) {
+    check_sector_size(r.sector_size);
+    std::uint32_t cb = first_cluster_bytes(type, r.sector_size, 0);
+    if (r.cluster_bytes) {
+        check_cluster_bytes(*r.cluster_bytes, r.sector_size);
+        cb = *r.cluster_bytes;
+    }
+    return min_sectors(r, type, cb / r.sector_size);
+}
+
 Geometry compute_geometry(const GeometryRequest& r) {
-    if (r.sector_size < 512 || r.sector_size > 4096 || (r.sector_size & (r.sector_size - 1)))
-        throw Error(ErrorCode::bad_argument,
-                    "sector size " + std::to_string(r.sector_size) + " is not 512..4096");
+    check_sector_size(r.sector_size);
     const std::uint64_t volume_bytes = r.volume_sectors * r.sector_size;
-    const FatType type = r.type                       ? *r.type
-                         : volume_bytes < 16 * mib    ? FatType::fat12
-                         : volume_bytes <= 2048 * mib ? FatType::fat16
-                                                      : FatType::fat32;
+    const FatType type = r.type ? *r.type : default_fat_type(volume_bytes);
     const Range range = cluster_range(type);
     const std::string what = std::string(to_string(type)) + " on " + size_text(volume_bytes) +
                              " with " + std::to_string(r.sector_size) + "-byte sectors";
+    // "FAT16 needs at least 2087 KiB (4101 clusters of 512 bytes)"
+    auto needs = [&](std::uint32_t cb) {
+        const std::uint64_t min_bytes = min_sectors(r, type, cb / r.sector_size) * r.sector_size;
+        return std::string(to_string(type)) + " needs at least " +
+               std::to_string((min_bytes + 1023) / 1024) + " KiB (" + std::to_string(range.min) +
+               " clusters of " + size_text(cb) + ")";
+    };
 
     if (r.cluster_bytes) {
         const std::uint32_t cb = *r.cluster_bytes;
-        if (cb < r.sector_size || cb > 65536 || (cb & (cb - 1)) != 0 || cb % r.sector_size != 0)
-            throw Error(ErrorCode::bad_geometry,
-                        "cluster size " + std::to_string(cb) +
-                            " must be a power of two from the sector size to 64 KiB");
+        check_cluster_bytes(cb, r.sector_size);
         auto g = layout(r, type, cb / r.sector_size);
-        if (!g) throw Error(ErrorCode::bad_geometry, what + ": the volume is too small");
-        if (g->cluster_count < range.min || g->cluster_count > range.max)
+        if (!g || g->cluster_count < range.min)
+            throw Error(ErrorCode::bad_geometry, what + " and " + size_text(cb) +
+                                                     " clusters: the volume is too small (" +
+                                                     needs(cb) + ")");
+        if (g->cluster_count > range.max)
             throw Error(ErrorCode::bad_geometry,
                         what + " and " + size_text(cb) + " clusters gives " +
                             std::to_string(g->cluster_count) + " clusters; " + to_string(type) +
@@ -147,15 +216,7 @@ Geometry compute_geometry(const GeometryRequest& r) {
     }
 
     // FAT32 follows the usual size table; FAT12/16 take the smallest cluster that fits.
-    std::uint32_t first_cb = r.sector_size;
-    if (type == FatType::fat32) {
-        const std::uint64_t table_cb = volume_bytes <= 260 * mib     ? 512
-                                       : volume_bytes <= 8192 * mib  ? 4096
-                                       : volume_bytes <= 16384 * mib ? 8192
-                                       : volume_bytes <= 32768 * mib ? 16384
-                                                                     : 32768;
-        first_cb = std::max<std::uint32_t>(r.sector_size, static_cast<std::uint32_t>(table_cb));
-    }
+    const std::uint32_t first_cb = first_cluster_bytes(type, r.sector_size, volume_bytes);
     std::optional<Geometry> too_few;
     for (std::uint32_t cb = first_cb; cb <= r.max_cluster_bytes; cb *= 2) {
         auto g = layout(r, type, cb / r.sector_size);
@@ -169,8 +230,7 @@ Geometry compute_geometry(const GeometryRequest& r) {
     }
     if (too_few || !layout(r, type, first_cb / r.sector_size))
         throw Error(ErrorCode::bad_geometry,
-                    what + ": the volume is too small (" + to_string(type) + " needs at least " +
-                        std::to_string(range.min) + " clusters of " + size_text(first_cb) + ")");
+                    what + ": the volume is too small (" + needs(first_cb) + ")");
     throw Error(ErrorCode::bad_geometry,
                 what + ": the volume is too large for clusters of at most " +
                     size_text(r.max_cluster_bytes) + " (" + to_string(type) + " holds at most " +

@@ -7,10 +7,10 @@
 
 #include "boot_sector_writer.hpp"
 #include "fat_entries.hpp"
+#include "ukpu/base/bytes.hpp"
 #include "ukpu/fatwriter/dos_time.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/ondisk.hpp"
-#include "ukpu/base/bytes.hpp"
 #include "write_plan.hpp"
 
 namespace ukpu::fat {
@@ -124,11 +124,6 @@ KeyLayout plan_key(std::uint64_t device_sectors, std::uint32_t sector_size,
             throw Error(ErrorCode::bad_argument,
                         "partition offset " + std::to_string(o.partition_offset) +
                             " is not a positive multiple of the sector size");
-        if (device_bytes <= o.partition_offset + 64 * 1024)
-            throw Error(ErrorCode::bad_geometry, "the device (" + std::to_string(device_bytes) +
-                                                     " bytes) is too small for a partition at " +
-                                                     std::to_string(o.partition_offset / 1024) +
-                                                     " KiB; use --layout superfloppy");
         k.volume_first_sector = o.partition_offset / sector_size;
     }
     std::uint64_t cap = 0;
@@ -138,8 +133,10 @@ KeyLayout plan_key(std::uint64_t device_sectors, std::uint32_t sector_size,
         cap = strict_max_volume;
     else if (*o.fs == FatType::fat12)
         cap = 120 * mib;
-    k.volume_sectors = device_sectors - k.volume_first_sector;
-    if (cap != 0) k.volume_sectors = std::min(k.volume_sectors, cap / sector_size);
+    k.volume_sectors =
+        device_sectors > k.volume_first_sector ? device_sectors - k.volume_first_sector : 0;
+    const bool capped = cap != 0 && k.volume_sectors > cap / sector_size;
+    if (capped) k.volume_sectors = cap / sector_size;
     if (k.volume_first_sector + k.volume_sectors > 0xFFFFFFFFull)
         k.volume_sectors = 0xFFFFFFFFull - k.volume_first_sector;
 
@@ -149,6 +146,43 @@ KeyLayout plan_key(std::uint64_t device_sectors, std::uint32_t sector_size,
     req.type = o.fs;
     req.cluster_bytes = o.cluster_bytes;
     req.hidden_sectors = static_cast<std::uint32_t>(k.volume_first_sector);
+
+    const FatType type = o.fs ? *o.fs : default_fat_type(k.volume_sectors * sector_size);
+    const bool no_room =
+        o.scheme == PartitionScheme::mbr && device_bytes <= o.partition_offset + 64 * 1024;
+    if (no_room && type == FatType::fat12)  // FAT12 fits a superfloppy of this size
+        throw Error(ErrorCode::bad_geometry, "the device (" + std::to_string(device_bytes) +
+                                                 " bytes) is too small for a partition at " +
+                                                 std::to_string(o.partition_offset / 1024) +
+                                                 " KiB; use --layout superfloppy");
+    // Too small for the type: name the smallest volume, and the smallest device with the
+    // partition's offset included.
+    const std::uint64_t min_volume = min_volume_sectors(req, type);
+    if (no_room || k.volume_sectors < min_volume) {
+        const auto kib = [sector_size](std::uint64_t sectors) {
+            return std::to_string((sectors * sector_size + 1023) / 1024) + " KiB";
+        };
+        std::string text =
+            std::string(to_string(type)) + " needs a volume of at least " + kib(min_volume);
+        if (o.cluster_bytes)
+            text += " with clusters of " + std::to_string(*o.cluster_bytes) + " bytes";
+        if (sector_size != 512) text += " with " + std::to_string(sector_size) + "-byte sectors";
+        if (capped)
+            text += "; the volume is limited to " + kib(k.volume_sectors);
+        else
+            text += ": the stick or image must be at least " +
+                    kib(k.volume_first_sector + min_volume) +
+                    (o.scheme == PartitionScheme::mbr
+                         ? " with the partition at " + std::to_string(o.partition_offset / 1024) +
+                               " KiB"
+                         : std::string()) +
+                    " (it has " + std::to_string(device_bytes / 1024) + " KiB)";
+        if (type == FatType::fat16)
+            text += "; use --fs fat12 for a smaller one";
+        else if (type == FatType::fat32)
+            text += "; use --fs fat16 for a smaller one";
+        throw Error(ErrorCode::bad_geometry, text);
+    }
     k.geometry = compute_geometry(req);
     if (o.scheme == PartitionScheme::mbr)
         k.partition_type = partition_type_for(k.geometry, k.volume_first_sector, k.volume_sectors);

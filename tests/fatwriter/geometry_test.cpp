@@ -65,8 +65,9 @@ TEST(Geometry, InvariantsHoldFromOneMiBToThirtyTwoGiB) {
 
 TEST(Geometry, AutomaticTypeAndClusterSize) {
     GeometryRequest r;
-    r.volume_sectors = 8 * 2048;  // 8 MiB
-    EXPECT_EQ(compute_geometry(r).type, FatType::fat12);
+    r.volume_sectors = 8 * 2048;  // 8 MiB: FAT16 too (legacy BIOSes read no FAT12)
+    EXPECT_EQ(compute_geometry(r).type, FatType::fat16);
+    EXPECT_EQ(compute_geometry(r).bytes_per_cluster(), 512u);
     r.volume_sectors = 64 * 2048;
     const Geometry g = compute_geometry(r);
     EXPECT_EQ(g.type, FatType::fat16);
@@ -79,6 +80,48 @@ TEST(Geometry, AutomaticTypeAndClusterSize) {
     EXPECT_THROW(compute_geometry(r), Error);
     r.cluster_bytes = 65536;  // asked for explicitly, it fits
     EXPECT_EQ(compute_geometry(r).bytes_per_cluster(), 65536u);
+}
+
+// The smallest FAT16 volume: every size from it on is FAT16 by default (no FAT12), one sector
+// less is refused with the minimum named.
+TEST(Geometry, SmallestFat16VolumeIsTheDefaultsFloor) {
+    for (const auto& [ss, sectors] : {std::pair{512u, 4173ull}, std::pair{4096u, 4112ull}}) {
+        SCOPED_TRACE(std::to_string(ss) + "-byte sectors");
+        GeometryRequest r;
+        r.sector_size = ss;
+        r.hidden_sectors = 2048;
+        const std::uint64_t min = min_volume_sectors(r, FatType::fat16);
+        EXPECT_EQ(min, sectors);
+        for (std::uint64_t v = min; v < min + 70000; ++v) {
+            r.volume_sectors = v;
+            const Geometry g = compute_geometry(r);
+            ASSERT_EQ(g.type, FatType::fat16) << v << " sectors";
+            check_invariants(g, r);
+        }
+        r.volume_sectors = min - 1;
+        try {
+            compute_geometry(r);
+            ADD_FAILURE() << "one sector below the minimum was laid out";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), ErrorCode::bad_geometry);
+            const std::string kib = std::to_string((min * ss + 1023) / 1024) + " KiB";
+            EXPECT_NE(std::string(e.what()).find("FAT16 needs at least " + kib), std::string::npos)
+                << e.what();
+        }
+        r.type = FatType::fat12;  // asked for: FAT12 fits there
+        EXPECT_EQ(compute_geometry(r).type, FatType::fat12);
+    }
+    // Larger clusters asked for need a larger volume.
+    GeometryRequest r;
+    r.cluster_bytes = 2048;
+    EXPECT_GT(min_volume_sectors(r, FatType::fat16), 4 * 4101u);
+    r.volume_sectors = min_volume_sectors(r, FatType::fat16);
+    EXPECT_EQ(compute_geometry(r).bytes_per_cluster(), 2048u);
+    --r.volume_sectors;
+    EXPECT_THROW(compute_geometry(r), Error);
+    // FAT32 and FAT12 have theirs.
+    EXPECT_GT(min_volume_sectors({}, FatType::fat32), 65541u);
+    EXPECT_LT(min_volume_sectors({}, FatType::fat12), 64u);
 }
 
 TEST(Geometry, RefusesImpossibleRequests) {

@@ -240,9 +240,103 @@ TEST(KeyWriter, DefaultIsTheStrictLayout) {
         EXPECT_NE(r.output.find("Checking file /SETUP.BIN"), std::string::npos) << r.output;
         EXPECT_EQ(r.output.find("Checking file /NO NAME"), std::string::npos) << r.output;
     }
-    // FAT16 below 16 MiB becomes FAT12.
+    // Small sticks stay FAT16 (SmallSticksGetFat16); FAT12 only when asked.
     auto small = ImageFile::create(dir / "small.img", 8 * MiB, 512, false);
+    EXPECT_EQ(write_key(*small, setup, {}, o).geometry.type, FatType::fat16);
+    o.fs = FatType::fat12;
     EXPECT_EQ(write_key(*small, setup, {}, o).geometry.type, FatType::fat12);
+}
+
+// The strict layout is FAT16 on every stick FAT16 allows, small ones included (they were FAT12,
+// which legacy BIOSes do not read): 4, 8, 15 and 16 MiB, with an MBR and as a superfloppy.
+TEST(KeyWriter, SmallSticksGetFat16) {
+    if (!tools_present()) GTEST_SKIP() << "tools missing";
+    const auto setup = sample_setup_bin(40);
+    for (std::uint64_t size : {4 * MiB, 8 * MiB, 15 * MiB, 16 * MiB})
+        for (PartitionScheme scheme : {PartitionScheme::mbr, PartitionScheme::superfloppy}) {
+            const Case c{FatType::fat16, scheme, 512, size};
+            SCOPED_TRACE(name_of(c));
+            TempDir dir;
+            const auto img = dir / "key.img";
+            auto dev = ImageFile::create(img, size, 512, false);
+            KeyOptions o;  // the default: nothing asked
+            o.scheme = scheme;
+            o.volume_id = 0x0BADCAFE;
+            o.timestamp = 1700000000;
+            o.device_is_zeroed = true;
+            const KeyLayout k = write_key(*dev, setup, {}, o);
+            dev.reset();
+            EXPECT_EQ(k.geometry.type, FatType::fat16);
+            auto rd = ImageFile::open(img, 512, false);
+            const VerifyReport r = verify_key(*rd);
+            ASSERT_TRUE(r.legacy && r.uefi);
+            EXPECT_TRUE(r.legacy->usable);
+            EXPECT_TRUE(r.uefi->usable);
+            EXPECT_FALSE(r.has(Defect::wrong_fat_type));
+            // fsck.fat -n, blkid (VERSION=FAT16), sfdisk, mdir, mshowfat, fatcat, mcopy.
+            check_with_oracles(img, k, c, setup, dir);
+        }
+}
+
+// Below the smallest FAT16 volume the default is refused with the minimum named: with 512-byte
+// sectors FAT16 needs 4173 sectors (2086.5 KiB), so a stick with the partition at 1 MiB needs
+// 2048 + 4173 = 6221 sectors (3110.5 KiB); with 4096-byte sectors 4112 sectors (16448 KiB), and
+// 256 + 4112 sectors (17472 KiB) with the partition.
+TEST(KeyWriter, BelowTheSmallestFat16VolumeIsRefusedWithTheMinimum) {
+    TempDir dir;
+    const auto setup = corpus_file("v4-pki-amt-test-ca.bin");
+    auto refused = [&](std::uint64_t sectors, std::uint32_t ss, const KeyOptions& o) {
+        auto dev = ImageFile::create(dir / "small.img", sectors * ss, ss, true);
+        try {
+            write_key(*dev, setup, {}, o);
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), ErrorCode::bad_geometry) << e.what();
+            EXPECT_EQ(dev->stats().write_calls, 0u);
+            return std::string(e.what());
+        }
+        ADD_FAILURE() << sectors << " sectors of " << ss << " bytes were not refused";
+        return std::string();
+    };
+    auto fat_of = [&](std::uint64_t sectors, std::uint32_t ss, const KeyOptions& o) {
+        auto dev = ImageFile::create(dir / "small.img", sectors * ss, ss, true);
+        return write_key(*dev, setup, {}, o).geometry.type;
+    };
+    KeyOptions mbr;
+    EXPECT_EQ(fat_of(6221, 512, mbr), FatType::fat16);
+    std::string m = refused(6220, 512, mbr);
+    EXPECT_NE(m.find("FAT16 needs a volume of at least 2087 KiB: the stick or image must be at "
+                     "least 3111 KiB with the partition at 1024 KiB (it has 3110 KiB)"),
+              std::string::npos)
+        << m;
+    EXPECT_NE(m.find("use --fs fat12 for a smaller one"), std::string::npos) << m;
+    m = refused(2048, 512, mbr);  // 1 MiB: no room for the partition either
+    EXPECT_NE(m.find("at least 3111 KiB"), std::string::npos) << m;
+    KeyOptions floppy;
+    floppy.scheme = PartitionScheme::superfloppy;
+    EXPECT_EQ(fat_of(4173, 512, floppy), FatType::fat16);
+    m = refused(4172, 512, floppy);
+    EXPECT_NE(m.find("FAT16 needs a volume of at least 2087 KiB: the stick or image must be at "
+                     "least 2087 KiB (it has 2086 KiB)"),
+              std::string::npos)
+        << m;
+    // 4096-byte sectors: a 16 MiB stick is too small for FAT16 with them.
+    m = refused(16 * MiB / 4096, 4096, mbr);
+    EXPECT_NE(m.find("FAT16 needs a volume of at least 16448 KiB with 4096-byte sectors: the "
+                     "stick or image must be at least 17472 KiB"),
+              std::string::npos)
+        << m;
+    EXPECT_EQ(fat_of(4368, 4096, mbr), FatType::fat16);
+    // FAT12 when asked.
+    KeyOptions fat12 = mbr;
+    fat12.fs = FatType::fat12;
+    EXPECT_EQ(fat_of(6220, 512, fat12), FatType::fat12);
+    fat12.scheme = PartitionScheme::superfloppy;
+    EXPECT_EQ(fat_of(2048, 512, fat12), FatType::fat12);
+    // FAT32 asked on a small stick names its own minimum.
+    KeyOptions fat32 = mbr;
+    fat32.fs = FatType::fat32;
+    m = refused(16 * MiB / 512, 512, fat32);
+    EXPECT_NE(m.find("FAT32 needs a volume of at least"), std::string::npos) << m;
 }
 
 TEST(KeyWriter, SameInputsGiveTheSameImageByteForByte) {
@@ -344,6 +438,7 @@ TEST(KeyWriter, RefusesWhatCannotBeLaidOut) {
     TempDir dir;
     const auto setup = corpus_file("v4-pki-amt-test-ca.bin");
     KeyOptions o;
+    o.fs = FatType::fat12;  // FAT16 does not fit 1 MiB at all (BelowTheSmallestFat16Volume...)
     auto tiny = ImageFile::create(dir / "tiny.img", 1 * MiB, 512, false);
     try {
         write_key(*tiny, setup, {}, o);  // no room for a partition at 1 MiB
@@ -355,6 +450,7 @@ TEST(KeyWriter, RefusesWhatCannotBeLaidOut) {
     EXPECT_EQ(tiny->stats().write_calls, 0u);
     o.scheme = PartitionScheme::superfloppy;
     EXPECT_NO_THROW(write_key(*tiny, setup, {}, o));
+    o.fs.reset();
 
     auto dev = ImageFile::create(dir / "k.img", 64 * MiB, 512, false);
     o.label = "this label is far too long";

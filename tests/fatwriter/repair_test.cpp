@@ -329,6 +329,29 @@ TEST(RepairStrict, SuperfloppyGetsAPartition) {
               "");
 }
 
+// The strict layout is FAT16: a stick too small for it is refused by --strict with the minimum
+// named (it used to become FAT12), and repaired in place without --strict.
+TEST(RepairStrict, RefusedOnAStickTooSmallForFat16) {
+    SKIP_WITHOUT_TOOLS();
+    TempDir dir;
+    FatImage img(dir, ImageSpec{3ull << 20, 12, false, 512, "", ""});
+    img.copy_bytes(ukpu::test::random_bytes(700, 20), "::NOTES.TXT");
+    img.copy_bytes(ukpu::test::corpus_file("v4-pki-amt-test-ca.bin"), "::SETUP.BIN");
+    auto o = options(dir);
+    o.strict = true;
+    const Error e = refusal(dir, img, o);
+    EXPECT_EQ(e.code(), ErrorCode::no_space);
+    EXPECT_NE(e.message().find("FAT16 with the partition at 1024 KiB needs a stick of at least "
+                               "3111 KiB; this one has 3072 KiB"),
+              std::string::npos)
+        << e.message();
+    auto dev = img.open(true);
+    const auto res = repair_key(*dev, options(dir));
+    EXPECT_TRUE(res.written);
+    EXPECT_FALSE(res.plan.strict_conversion);
+    EXPECT_EQ(res.plan.fat_type, FatType::fat12);
+}
+
 TEST(RepairStrict, RefusedWhenTheRootDoesNotFit) {
     SKIP_WITHOUT_TOOLS();
     TempDir dir;

@@ -1,15 +1,16 @@
 // The strict conversion: a FAT32 or superfloppy key becomes the strict layout (MBR at 1 MiB,
-// FAT16, or FAT12 below 16 MiB) with setup.bin from the first data cluster, and every other file
-// and folder copied in, each contiguous, with its names, attributes and timestamps.
+// FAT16; a stick too small for FAT16 is refused) with setup.bin from the first data cluster, and
+// every other file and folder copied in, each contiguous, with its names, attributes and
+// timestamps.
 #include <algorithm>
 #include <cstring>
 #include <map>
 
 #include "fat_entries.hpp"
 #include "repair_build.hpp"
+#include "ukpu/base/bytes.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/ondisk.hpp"
-#include "ukpu/base/bytes.hpp"
 
 namespace ukpu::fat {
 
@@ -46,11 +47,23 @@ void build_strict(OverlayDevice& ov, const Volume& vol, const ScannedVolume& sca
     ko.volume_id = vol.volume_id().value_or(0);
     ko.label = label_of(vol);
     KeyLayout k;
+    // The strict layout is FAT16 at 1 MiB: a stick too small for it stays as it is.
+    GeometryRequest fat16;
+    fat16.sector_size = ov.sector_size();
+    const std::uint64_t min_device =
+        ko.partition_offset / ov.sector_size() + min_volume_sectors(fat16, FatType::fat16);
+    if (ov.sector_count() < min_device)
+        throw Error(ErrorCode::no_space,
+                    "the key cannot take the strict layout: FAT16 with the partition at " +
+                        std::to_string(ko.partition_offset / 1024) +
+                        " KiB needs a stick of at least " +
+                        std::to_string((min_device * ov.sector_size() + 1023) / 1024) +
+                        " KiB; this one has " + std::to_string(ov.size_bytes() / 1024) + " KiB");
     try {
         (void)plan_key(ov.sector_count(), ov.sector_size(), setup.data.size(), {}, ko);
     } catch (const Error& e) {
-        if (e.code() != ErrorCode::bad_argument) throw;
-        ko.label = "NO NAME";  // a boot-sector label the strict writer does not accept
+        if (e.code() == ErrorCode::bad_argument)
+            ko.label = "NO NAME";  // a boot-sector label the strict writer does not accept
     }
     try {
         k = plan_key(ov.sector_count(), ov.sector_size(), setup.data.size(), {}, ko);

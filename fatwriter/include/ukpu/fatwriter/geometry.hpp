@@ -59,7 +59,7 @@ struct Geometry {
 struct GeometryRequest {
     std::uint64_t volume_sectors = 0;
     std::uint32_t sector_size = 512;
-    std::optional<FatType> type;                 // default: FAT12 below 16 MiB, FAT16, FAT32
+    std::optional<FatType> type;                 // default: default_fat_type(the volume's size)
     std::optional<std::uint32_t> cluster_bytes;  // default: the smallest that fits
     std::uint32_t max_cluster_bytes = 32768;     // cap for the automatic choice
     std::uint32_t hidden_sectors = 0;
@@ -68,8 +68,20 @@ struct GeometryRequest {
     std::uint32_t align_bytes = 4096;
 };
 
-// Throws Error(bad_geometry) saying why no layout fits (too small for the type, too large for
-// the type with the cluster-size cap, a cluster size the type cannot use at this size, ...).
+// The type a volume gets when none is asked: FAT16 up to 2 GiB (the type every firmware reads),
+// FAT32 above. FAT12 only when asked: legacy BIOSes do not read it.
+FatType default_fat_type(std::uint64_t volume_bytes);
+
+// The smallest volume, in sectors, on which `type` can be laid out with the request's sector
+// size, root directory, alignment and cluster size (when none is asked: the smallest the
+// automatic choice takes, one sector for FAT12/16); every larger volume fits too, up to the
+// type's largest. Ignores `request.volume_sectors` and `request.type`. FAT16 with 512-byte
+// sectors needs 4173 sectors (2086.5 KiB), with 4096-byte sectors 4112 sectors (16448 KiB).
+std::uint64_t min_volume_sectors(const GeometryRequest& request, FatType type);
+
+// Throws Error(bad_geometry) saying why no layout fits (too small for the type, naming the
+// smallest volume it needs; too large for the type with the cluster-size cap; a cluster size
+// the type cannot use at this size, ...).
 Geometry compute_geometry(const GeometryRequest& request);
 
 }  // namespace ukpu::fat

@@ -25,8 +25,10 @@ inline constexpr std::uint64_t strict_max_volume = 2047ull * 1024 * 1024;
 
 struct KeyOptions {
     PartitionScheme scheme = PartitionScheme::mbr;
-    std::optional<FatType> fs;                   // default: FAT12 below 16 MiB, else FAT16
-    std::optional<std::uint32_t> cluster_bytes;  // default: the smallest that fits
+    // Default: FAT16 (default_fat_type; FAT32 only for a volume above 2 GiB, when
+    // max_volume_bytes allows one). FAT12 only when asked: legacy BIOSes do not read it.
+    std::optional<FatType> fs;
+    std::optional<std::uint32_t> cluster_bytes;                // default: the smallest that fits
     std::uint64_t partition_offset = strict_partition_offset;  // MBR only
     // Cap on the volume size; 0 = the whole device. The strict layout caps FAT16 at 2047 MiB;
     // a FAT32 volume defaults to the whole device.
@@ -56,7 +58,10 @@ struct KeyLayout {
     std::uint64_t setup_offset = 0;  // byte offset of setup.bin's data on the device
 };
 
-// Computes the layout without writing anything (for --dry-run and for tests).
+// Computes the layout without writing anything (for --dry-run and for tests). Throws
+// Error(bad_geometry) for a device too small for the file system type, naming the smallest
+// volume and the smallest device (the partition offset included): FAT16 with 512-byte sectors
+// needs 2087 KiB, on a stick or image of at least 3111 KiB with the partition at 1 MiB.
 KeyLayout plan_key(std::uint64_t device_sectors, std::uint32_t sector_size,
                    std::size_t setup_bin_size, std::span<const KeyFile> extra_files,
                    const KeyOptions& options);
