@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "ukpu/base/unique_fd.hpp"
 #include "ukpu/fatwriter/error.hpp"
@@ -234,6 +235,69 @@ void OffsetView::write(std::uint64_t lba, std::span<const std::uint8_t> data) {
 
 std::string OffsetView::describe() const {
     return "partition at sector " + std::to_string(first_) + " of " + base_.describe();
+}
+
+// ---------------------------------------------------------------- SectorSizeView
+
+SectorSizeView::SectorSizeView(BlockDevice& base, std::uint64_t first_byte,
+                               std::uint64_t sector_count, std::uint32_t sector_size)
+    : base_(base), first_(first_byte), count_(sector_count), sector_size_(sector_size) {
+    check_sector_size(sector_size);
+    const std::uint64_t size = base.size_bytes();
+    if (first_byte > size || sector_count > (size - first_byte) / sector_size)
+        throw Error(ErrorCode::bad_argument, std::to_string(sector_count) + " sectors of " +
+                                                 std::to_string(sector_size) + " bytes at byte " +
+                                                 std::to_string(first_byte) + " lie outside " +
+                                                 base.describe());
+}
+
+namespace {
+
+// The base blocks holding bytes [byte, byte + count): the first one and how many.
+struct BlockSpan {
+    std::uint64_t first;
+    std::uint64_t count;
+    std::size_t skip;  // bytes of the first block before `byte`
+    bool exact;        // the bytes are whole blocks
+};
+
+BlockSpan blocks_of(std::uint64_t byte, std::size_t count, std::uint32_t block) {
+    const std::uint64_t first = byte / block;
+    const std::uint64_t end = (byte + count + block - 1) / block;
+    const auto skip = static_cast<std::size_t>(byte - first * block);
+    return {first, end - first, skip, skip == 0 && count % block == 0};
+}
+
+}  // namespace
+
+void SectorSizeView::read(std::uint64_t lba, std::span<std::uint8_t> out) {
+    check_range(lba, out.size());
+    const BlockSpan b = blocks_of(first_ + lba * sector_size_, out.size(), base_.sector_size());
+    if (b.exact) {
+        base_.read(b.first, out);
+        return;
+    }
+    std::vector<std::uint8_t> blocks(b.count * base_.sector_size());
+    base_.read(b.first, blocks);
+    std::memcpy(out.data(), blocks.data() + b.skip, out.size());
+}
+
+void SectorSizeView::write(std::uint64_t lba, std::span<const std::uint8_t> data) {
+    check_range(lba, data.size());
+    const BlockSpan b = blocks_of(first_ + lba * sector_size_, data.size(), base_.sector_size());
+    if (b.exact) {
+        base_.write(b.first, data);
+        return;
+    }
+    std::vector<std::uint8_t> blocks(b.count * base_.sector_size());
+    base_.read(b.first, blocks);
+    std::memcpy(blocks.data() + b.skip, data.data(), data.size());
+    base_.write(b.first, blocks);
+}
+
+std::string SectorSizeView::describe() const {
+    return std::to_string(sector_size_) + "-byte sectors from byte " + std::to_string(first_) +
+           " of " + base_.describe();
 }
 
 // ---------------------------------------------------------------- open_device

@@ -3,9 +3,9 @@
 #include <bit>
 #include <string>
 
+#include "ukpu/base/bytes.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/ondisk.hpp"
-#include "ukpu/base/bytes.hpp"
 
 namespace ukpu::fat {
 
@@ -140,8 +140,28 @@ VolumeLocation read_mbr(BlockDevice& device, std::span<const std::uint8_t> secto
 
 }  // namespace
 
-std::unique_ptr<OffsetView> open_volume_view(BlockDevice& device, const VolumeLocation& where) {
-    return std::make_unique<OffsetView>(device, where.first_sector, where.sector_count);
+std::unique_ptr<BlockDevice> open_volume_view(BlockDevice& device, const VolumeLocation& where,
+                                              std::uint32_t sector_size) {
+    if (sector_size == device.sector_size())
+        return std::make_unique<OffsetView>(device, where.first_sector, where.sector_count);
+    const std::uint64_t bytes = where.sector_count * device.sector_size();
+    return std::make_unique<SectorSizeView>(device, where.first_sector * device.sector_size(),
+                                            bytes / sector_size, sector_size);
+}
+
+std::unique_ptr<BlockDevice> open_volume_view(BlockDevice& device, const VolumeLocation& where) {
+    const std::uint32_t block = device.sector_size();
+    if (where.sector_count == 0 || where.first_sector >= device.sector_count())
+        return std::make_unique<OffsetView>(device, where.first_sector, where.sector_count);
+    std::vector<std::uint8_t> first(block);
+    device.read(where.first_sector, first);
+    if (!looks_like_boot_sector(first)) return open_volume_view(device, where, block);
+    // The sector size the boot sector declares, when the volume it declares fits the window.
+    const std::uint32_t bps = get_u16(first, bpb::bytes_per_sector);
+    const std::uint16_t tot16 = get_u16(first, bpb::total_sectors16);
+    const std::uint64_t total = tot16 != 0 ? tot16 : get_u32(first, bpb::total_sectors32);
+    const bool fits = total != 0 && total <= where.sector_count * block / bps;
+    return open_volume_view(device, where, bps != block && fits ? bps : block);
 }
 
 }  // namespace ukpu::fat

@@ -4,12 +4,12 @@
 #include <array>
 #include <cstdio>
 
+#include "ukpu/base/bytes.hpp"
 #include "ukpu/fatwriter/directory.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/ondisk.hpp"
 #include "ukpu/fatwriter/partition.hpp"
 #include "ukpu/fatwriter/volume.hpp"
-#include "ukpu/base/bytes.hpp"
 #include "ukpu/setupbin/check.hpp"
 #include "ukpu/setupbin/error.hpp"
 #include "ukpu/setupbin/format.hpp"
@@ -29,6 +29,7 @@ constexpr std::array<std::uint8_t, 11> setup_bin_83 = {'S', 'E', 'T', 'U', 'P', 
 constexpr std::uint32_t max_renamed_candidates = 64;
 
 const std::string fix_repair = "run `ukpu repair`";
+const std::string fix_repair_strict = "run `ukpu repair --strict`";
 const std::string fix_rebuild = "rebuild the file";
 const std::string fix_records = "rebuild the file with fresh records";
 const std::string fix_build = "build the key with `ukpu build`";
@@ -75,9 +76,11 @@ public:
         }
         report_.scheme = loc.scheme;
         report_.volume_first_sector = loc.first_sector;
-        OffsetView view(dev_, loc.first_sector, loc.sector_count);
         try {
-            Volume vol(view);
+            // As a UEFI FAT driver reads it: in the boot sector's sector size.
+            const auto view = open_volume_view(dev_, loc);
+            Volume vol(*view);
+            report_.bytes_per_sector = vol.geometry().bytes_per_sector;
             report_.fat_type = vol.type();
             report_.label = vol.label();
             examine(vol);
@@ -132,11 +135,25 @@ private:
     void legacy(const Volume& vol, const std::vector<DirSlot>& root) {
         GenerationResult& g = *report_.legacy;
         bool layout_ok = true;
+        // A legacy BIOS reads the device's raw sectors with the FAT's offsets: a FAT whose
+        // sectors are not the device's blocks puts everything elsewhere for it.
+        const std::uint32_t bps = vol.geometry().bytes_per_sector;
+        if (bps != dev_.sector_size()) {
+            problem(Firmware::legacy, Severity::error, Defect::sector_size_mismatch, nullptr,
+                    "the boot sector says " + std::to_string(bps) +
+                        "-byte sectors but the device has " + std::to_string(dev_.sector_size()) +
+                        "-byte blocks; legacy BIOSes read the device's raw " +
+                        std::to_string(dev_.sector_size()) + "-byte sectors, so a " +
+                        std::to_string(bps) +
+                        "-byte-sector FAT is not theirs (UEFI reads it through its FAT driver)",
+                    fix_repair_strict);
+            return;
+        }
         if (vol.type() != FatType::fat16) {
             problem(Firmware::legacy, Severity::error, Defect::wrong_fat_type, nullptr,
                     std::string("the volume is ") + to_string(vol.type()) +
                         "; legacy BIOSes read only FAT16",
-                    fix_repair);
+                    fix_repair_strict);
             layout_ok = false;
         }
         const DirSlot* entry = nullptr;
@@ -403,6 +420,8 @@ const char* to_string(Defect d) {
             return "all-consumed";
         case Defect::fats_differ:
             return "fats-differ";
+        case Defect::sector_size_mismatch:
+            return "sector-size-mismatch";
         case Defect::content:
             break;
     }

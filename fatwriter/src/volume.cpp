@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <bit>
 
+#include "ukpu/base/bytes.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/ondisk.hpp"
-#include "ukpu/base/bytes.hpp"
 
 namespace ukpu::fat {
 
@@ -61,6 +61,8 @@ std::vector<ClusterRun> runs_of(std::span<const std::uint32_t> chain) {
 Volume::Volume(BlockDevice& device) : device_(device) {
     if (const auto* view = dynamic_cast<const OffsetView*>(&device))
         base_offset_ = view->first_sector() * device.sector_size();
+    else if (const auto* sized = dynamic_cast<const SectorSizeView*>(&device))
+        base_offset_ = sized->first_byte();
     if (device.sector_count() == 0)
         throw Error(ErrorCode::bad_bpb, "the volume is empty",
                     {base_offset_, std::nullopt, "boot sector"});

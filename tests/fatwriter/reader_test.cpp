@@ -24,7 +24,7 @@ using ukpu::test::TempDir;
 struct Opened {
     std::unique_ptr<ImageFile> dev;
     VolumeLocation loc;
-    std::unique_ptr<OffsetView> view;
+    std::unique_ptr<BlockDevice> view;
     std::unique_ptr<Volume> vol;
     explicit Opened(const FatImage& img)
         : dev(img.open()),

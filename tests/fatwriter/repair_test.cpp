@@ -329,6 +329,27 @@ TEST(RepairStrict, SuperfloppyGetsAPartition) {
               "");
 }
 
+// FAT12, which legacy BIOSes do not read, is converted by --strict like FAT32.
+TEST(RepairStrict, Fat12BecomesStrictFat16) {
+    SKIP_WITHOUT_TOOLS();
+    TempDir dir;
+    FatImage img(dir, ImageSpec{8ull << 20, 12, true, 512, "SMALL", ""});
+    img.copy_bytes(ukpu::test::random_bytes(3000, 21), "::Readme first.txt");
+    img.copy_bytes(ukpu::test::corpus_file("v4-pki-amt-test-ca.bin"), "::setup.bin");
+    const auto before = snap::take(ukpu::test::drive(img), dir / "x");
+    const auto sha = snap::setup_sha256(ukpu::test::drive(img), dir / "x", "/setup.bin");
+    auto o = options(dir);
+    o.strict = true;
+    {
+        auto dev = img.open(true);
+        const auto res = repair_key(*dev, o);
+        EXPECT_TRUE(res.plan.strict_conversion);
+        ASSERT_TRUE(res.plan.strict_layout);
+        EXPECT_EQ(res.plan.strict_layout->geometry.type, FatType::fat16);
+    }
+    EXPECT_EQ(ukpu::test::check_repaired(img, before, sha, true, dir / "x"), "");
+}
+
 // The strict layout is FAT16: a stick too small for it is refused by --strict with the minimum
 // named (it used to become FAT12), and repaired in place without --strict.
 TEST(RepairStrict, RefusedOnAStickTooSmallForFat16) {

@@ -4,11 +4,11 @@
 #include <ctime>
 
 #include "repair_build.hpp"
+#include "ukpu/base/bytes.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/ondisk.hpp"
 #include "ukpu/fatwriter/partition.hpp"
 #include "ukpu/fatwriter/verify.hpp"
-#include "ukpu/base/bytes.hpp"
 
 namespace ukpu::fat {
 
@@ -88,7 +88,7 @@ void check_result(OverlayDevice& ov, const SetupFile& setup, const RepairPlan& p
         throw Error(ErrorCode::unsupported,
                     "internal check failed: the planned key does not hold setup.bin's bytes");
     VerifyOptions vo;
-    vo.legacy = vol.type() == FatType::fat16;
+    vo.legacy = vol.type() == FatType::fat16 && vol.geometry().bytes_per_sector == ov.sector_size();
     vo.mebx = false;
     const VerifyReport r = verify_key(ov, vo);
     const bool ok = r.uefi && r.uefi->found && (!vo.legacy || (r.legacy && r.legacy->found));
@@ -115,8 +115,12 @@ Built build(BlockDevice& dev, const RepairOptions& o) {
     const SetupFile setup = load_setup_file(vol, scan, o, b.plan);
     b.plan.files_kept = static_cast<std::uint32_t>(scan.entries.size() - 1);
     OverlayDevice ov(dev);
-    const bool convert =
-        o.strict && (vol.type() == FatType::fat32 || where.scheme == PartitionScheme::superfloppy);
+    // The volume in sectors that are not the device's blocks (read as a UEFI FAT driver reads
+    // it): legacy BIOSes do not read it.
+    const std::uint32_t bps = vol.geometry().bytes_per_sector;
+    const bool foreign_sectors = bps != dev.sector_size();
+    const bool convert = o.strict && (vol.type() != FatType::fat16 || foreign_sectors ||
+                                      where.scheme == PartitionScheme::superfloppy);
     if (convert)
         build_strict(ov, vol, scan, setup, b.plan);
     else
@@ -124,6 +128,11 @@ Built build(BlockDevice& dev, const RepairOptions& o) {
     if (vol.type() != FatType::fat16 && !convert)
         b.plan.notes.push_back(std::string("the key is ") + to_string(vol.type()) +
                                ": legacy BIOSes read only FAT16; --strict converts it");
+    if (foreign_sectors && !convert)
+        b.plan.notes.push_back("the boot sector says " + std::to_string(bps) +
+                               "-byte sectors on a device of " + std::to_string(dev.sector_size()) +
+                               "-byte blocks: UEFI reads it, legacy BIOSes do not; --strict "
+                               "rewrites it in the device's sector size");
     b.records = ov.changes();
     for (const auto& r : b.records) b.plan.sectors_to_write += r.after.size() / dev.sector_size();
     b.plan.nothing_to_do = b.records.empty();

@@ -7,9 +7,9 @@
 
 #include "fat_entries.hpp"
 #include "repair_build.hpp"
+#include "ukpu/base/bytes.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/ondisk.hpp"
-#include "ukpu/base/bytes.hpp"
 
 namespace ukpu::fat {
 
@@ -220,7 +220,10 @@ void build_in_place(OverlayDevice& ov, const VolumeLocation& where, const Volume
         }
     }
 
-    OffsetView view(ov, where.first_sector, where.sector_count);
+    // The volume in its own sectors over the planned changes (the device's blocks, or the boot
+    // sector's size when they differ).
+    const auto volume_view = open_volume_view(ov, where, ss);
+    BlockDevice& view = *volume_view;
     // Phase 1: moved clusters (files' data as it is, folders with their new fields) into free
     // space, and new root clusters.
     ov.set_phase(phase_moves);

@@ -1,7 +1,7 @@
-// The strict conversion: a FAT32 or superfloppy key becomes the strict layout (MBR at 1 MiB,
-// FAT16; a stick too small for FAT16 is refused) with setup.bin from the first data cluster, and
-// every other file and folder copied in, each contiguous, with its names, attributes and
-// timestamps.
+// The strict conversion: a FAT12, FAT32 or superfloppy key, or one whose sectors are not the
+// device's blocks, becomes the strict layout (MBR at 1 MiB, FAT16 in the device's sector size; a
+// stick too small for FAT16 is refused) with setup.bin from the first data cluster, and every
+// other file and folder copied in, each contiguous, with its names, attributes and timestamps.
 #include <algorithm>
 #include <cstring>
 #include <map>

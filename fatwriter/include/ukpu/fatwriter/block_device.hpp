@@ -1,5 +1,6 @@
 // The block-device layer: a small interface (sector size, sector count, read, write, flush) and
-// its implementations: image files, Linux block devices, and offset views for partitions.
+// its implementations: image files, Linux block devices, offset views for partitions, and views
+// in another sector size for volumes whose sectors are not the device's blocks.
 #pragma once
 
 #include <cstdint>
@@ -122,6 +123,33 @@ private:
     BlockDevice& base_;
     std::uint64_t first_;
     std::uint64_t count_;
+};
+
+// A window of another device read in sectors of another size: bytes [first_byte, first_byte +
+// sector_count * sector_size) of `base` as sectors of `sector_size` bytes. This is how a UEFI FAT
+// driver reads a volume whose boot sector's sector size (BPB_BytsPerSec) is not the device's
+// block size: byte for byte, through its own block translation. A write of sectors smaller than
+// the base's blocks reads, changes and writes back the blocks it touches.
+class SectorSizeView final : public BlockDevice {
+public:
+    SectorSizeView(BlockDevice& base, std::uint64_t first_byte, std::uint64_t sector_count,
+                   std::uint32_t sector_size);
+
+    std::uint32_t sector_size() const override { return sector_size_; }
+    std::uint64_t sector_count() const override { return count_; }
+    void read(std::uint64_t lba, std::span<std::uint8_t> out) override;
+    void write(std::uint64_t lba, std::span<const std::uint8_t> data) override;
+    void flush() override { base_.flush(); }
+    std::string describe() const override;
+    const IoStats& stats() const override { return base_.stats(); }
+    void drop_cache() override { base_.drop_cache(); }
+    std::uint64_t first_byte() const { return first_; }
+
+private:
+    BlockDevice& base_;
+    std::uint64_t first_;
+    std::uint64_t count_;
+    std::uint32_t sector_size_;
 };
 
 // Opens what a user named: a block device node through LinuxBlockDevice, anything else as an

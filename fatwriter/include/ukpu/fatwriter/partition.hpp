@@ -42,7 +42,15 @@ bool looks_like_boot_sector(std::span<const std::uint8_t> sector);
 // unsupported (GPT).
 VolumeLocation locate_volume(BlockDevice& device);
 
-// The volume as a device of its own: an OffsetView over `device` (kept alive by the caller).
-std::unique_ptr<OffsetView> open_volume_view(BlockDevice& device, const VolumeLocation& where);
+// The volume as a device of its own, as a UEFI FAT driver reads it (`device` is kept alive by
+// the caller): the window `where` names (in the device's blocks: an MBR's offsets move with the
+// block size) in sectors of the size the volume's boot sector declares. When BPB_BytsPerSec is
+// the device's block size, or the volume it declares does not fit the window in its sectors, an
+// OffsetView in device blocks (Volume then names the field); otherwise a SectorSizeView, e.g. a
+// superfloppy of 4096-byte sectors on a stick of 512-byte blocks. Reads the window's first block.
+std::unique_ptr<BlockDevice> open_volume_view(BlockDevice& device, const VolumeLocation& where);
+// The same window in sectors of `sector_size` bytes (an OffsetView when it is the device's).
+std::unique_ptr<BlockDevice> open_volume_view(BlockDevice& device, const VolumeLocation& where,
+                                              std::uint32_t sector_size);
 
 }  // namespace ukpu::fat

@@ -1,9 +1,10 @@
 // Repairing a key so that every firmware finds setup.bin: find the setup file (any case, any
 // folder, or renamed), move other files' clusters out of the way so that it gets one contiguous
 // run from the first data cluster, put its 8.3 entry `SETUP   BIN` in root slot 0, keep every
-// other file; with `strict`, also convert a FAT32 or superfloppy key to the strict layout. Every
-// change goes through a host journal first (see journal.hpp), so an interrupted repair is
-// finished or undone by the next run.
+// other file; with `strict`, also convert a FAT12, FAT32 or superfloppy key to the strict layout.
+// A volume whose boot sector's sector size is not the device's block size is read and repaired
+// as a UEFI FAT driver reads it (open_volume_view). Every change goes through a host journal
+// first (see journal.hpp), so an interrupted repair is finished or undone by the next run.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +25,9 @@ struct RepairOptions {
     // Which file to use when several look like setup.bin: a path ("\AMT\setup.bin") or a name,
     // any case.
     std::optional<std::string> setup_bin_name;
-    // Also convert a FAT32 or superfloppy key to the strict layout (MBR at 1 MiB, FAT16).
+    // Also convert a key legacy BIOSes cannot read, or read differently, to the strict layout
+    // (MBR at 1 MiB, FAT16 in the device's sector size): FAT12, FAT32, a superfloppy, a volume
+    // whose sectors are not the device's blocks.
     bool strict = false;
     // Where journals live; required by repair_key.
     std::filesystem::path journal_dir;

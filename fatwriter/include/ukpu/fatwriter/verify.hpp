@@ -1,7 +1,8 @@
-// Reading a key as each firmware generation reads it: legacy BIOSes (raw sector I/O: FAT16,
-// SETUP.BIN in root slot 0, contiguous), UEFI BIOSes (\setup.bin through a FAT driver, any FAT
-// type, any case) and modern MEBx (the UEFI path with the modern content rules); then the file's
-// bytes through setupbin's checker, and which record the next PC takes.
+// Reading a key as each firmware generation reads it: legacy BIOSes (raw sector I/O in the
+// device's sectors: FAT16 with sectors of the device's block size, SETUP.BIN in root slot 0,
+// contiguous), UEFI BIOSes (\setup.bin through a FAT driver that takes the boot sector's sector
+// size, any FAT type, any case) and modern MEBx (the UEFI path with the modern content rules);
+// then the file's bytes through setupbin's checker, and which record the next PC takes.
 #pragma once
 
 #include <cstdint>
@@ -35,7 +36,10 @@ enum class Defect {
     size_mismatch,       // the file size differs from the size its header declares
     all_consumed,        // every record has been taken
     fats_differ,         // the FAT copies are not identical
-    content,             // a setup.bin content problem reported by the checker
+    // The boot sector's sector size is not the device's block size: UEFI reads it through its
+    // FAT driver, a legacy BIOS reading raw device sectors does not.
+    sector_size_mismatch,
+    content,  // a setup.bin content problem reported by the checker
 };
 
 const char* to_string(Defect d);  // "label-entry-first", "long-name-entry", ...
@@ -70,6 +74,9 @@ struct VerifyReport {
     std::optional<PartitionScheme> scheme;
     std::optional<std::uint64_t> volume_first_sector;
     std::optional<FatType> fat_type;
+    // The boot sector's sector size (BPB_BytsPerSec); the volume is read in it, which may differ
+    // from the device's block size (sector_size_mismatch).
+    std::optional<std::uint32_t> bytes_per_sector;
     std::string label;
     std::optional<GenerationResult> legacy, uefi, mebx;
     std::vector<VerifyProblem> problems;
