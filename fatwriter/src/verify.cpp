@@ -4,6 +4,8 @@
 #include <array>
 #include <cstdio>
 
+#include "repair/repair_build.hpp"
+#include "repair/repair_scan.hpp"
 #include "ukpu/base/bytes.hpp"
 #include "ukpu/fatwriter/directory.hpp"
 #include "ukpu/fatwriter/error.hpp"
@@ -33,6 +35,9 @@ const std::string fix_repair_strict = "run `ukpu repair --strict`";
 const std::string fix_rebuild = "rebuild the file";
 const std::string fix_records = "rebuild the file with fresh records";
 const std::string fix_build = "build the key with `ukpu build`";
+const std::string fix_fsck = "run `fsck.fat -a` on the key first, then `ukpu repair`";
+const std::string fix_fsck_strict =
+    "run `fsck.fat -a` on the key first, then `ukpu repair --strict`";
 
 std::string hex(std::uint64_t v) {
     char buf[24];
@@ -88,6 +93,7 @@ public:
             if (e.code() == ErrorCode::io) throw;
             add_error(Firmware::format, Defect::unreadable, e, fix_build);
         }
+        advise();
         return report_;
     }
 
@@ -121,12 +127,41 @@ private:
         add(std::move(p));
     }
 
+    // A chain only fsck.fat can mend: a cross-link, a loop, a cluster out of range, free or bad
+    // inside a chain, a lost cluster in setup.bin's way (repair refuses such a key).
+    void broken_chain(Firmware fw, const Error& e) {
+        VerifyProblem p;
+        p.firmware = fw;
+        p.defect = Defect::broken_chain;
+        p.cluster = e.where().cluster;
+        p.offset = e.where().offset;
+        p.message = without_fsck_advice(e.message());
+        p.fix = fix_fsck;
+        add(std::move(p));
+    }
+
+    // A chain that cannot be followed while a generation reads the file.
+    void chain_error(Firmware fw, const Error& e) {
+        if (e.code() == ErrorCode::io) throw e;
+        if (inconsistent(e))
+            broken_chain(fw, e);
+        else
+            add_error(fw, Defect::unreadable, e, fix_repair);
+    }
+
     void examine(const Volume& vol) {
         if (const auto diff = vol.first_fat_difference())
             problem(Firmware::format, Severity::warning, Defect::fats_differ, nullptr,
                     "the FAT copies differ, first at the entry of cluster " +
                         std::to_string(*diff) + "; firmware reads FAT copy 1",
                     fix_repair, *diff);
+        // Every chain of every file and folder, as repair reads them.
+        try {
+            (void)scan_volume(vol, false);
+        } catch (const Error& e) {
+            if (!inconsistent(e)) throw;
+            broken_chain(Firmware::format, e);
+        }
         const auto root = list_root(vol);
         if (report_.legacy) legacy(vol, root);
         if (report_.uefi || report_.mebx) uefi(vol, root);
@@ -232,7 +267,7 @@ private:
                     layout_ok = false;
                 }
             } catch (const Error& e) {
-                add_error(Firmware::legacy, Defect::unreadable, e, fix_repair);
+                chain_error(Firmware::legacy, e);
                 layout_ok = false;
             }
             // The first cluster a file can have: 2, or the one after a FAT32 root at cluster 2.
@@ -264,7 +299,7 @@ private:
         try {
             data = vol.read_file(entry->first_cluster, entry->size);
         } catch (const Error& e) {
-            add_error(path_fw, Defect::unreadable, e, fix_repair);
+            chain_error(path_fw, e);
             return;
         }
         const std::string path = "\\" + entry->name();
@@ -295,8 +330,7 @@ private:
                 break;
             }
         } catch (const Error& e) {
-            if (e.code() == ErrorCode::io) throw;
-            add_error(fw, Defect::unreadable, e, fix_repair);
+            chain_error(fw, e);
         }
         std::uint32_t tried = 0;
         for (const DirSlot& s : root) {
@@ -318,6 +352,45 @@ private:
             }
         }
         if (!named) problem(fw, Severity::error, Defect::not_found, nullptr, what, fix_build);
+    }
+
+    // Advice to run `ukpu repair` only where repair would take the key: after a broken chain
+    // the fsck.fat step comes first; when repair would refuse for another reason, the advice
+    // says why. Asks repair's planner (nothing written) unless told not to.
+    void advise() {
+        bool plain = false, strict = false;
+        for (const auto& p : report_.problems) {
+            plain = plain || p.fix == fix_repair;
+            strict = strict || p.fix == fix_repair_strict;
+        }
+        if (!plain && !strict) return;
+        bool broken = report_.has(Defect::broken_chain);
+        std::optional<std::string> refused[2];  // plain, strict
+        for (const bool s : {false, true}) {
+            if (broken || !opt_.repair_advice || !(s ? strict : plain)) continue;
+            RepairOptions ro;
+            ro.strict = s;
+            try {
+                check_repairable(dev_, ro);
+            } catch (const Error& e) {
+                if (e.code() == ErrorCode::io) throw;
+                if (inconsistent(e)) {
+                    broken_chain(Firmware::format, e);
+                    broken = true;
+                } else {
+                    refused[s] = e.message();
+                }
+            }
+        }
+        for (auto& p : report_.problems) {
+            const bool s = p.fix == fix_repair_strict;
+            if (!s && p.fix != fix_repair) continue;
+            if (broken)
+                p.fix = s ? fix_fsck_strict : fix_fsck;
+            else if (refused[s])
+                p.fix = std::string("`ukpu repair") + (s ? " --strict" : "") +
+                        "` refuses this key: " + *refused[s];
+        }
     }
 
     void content(std::span<const std::uint8_t> data, Firmware fw, GenerationResult& g,
@@ -422,6 +495,8 @@ const char* to_string(Defect d) {
             return "fats-differ";
         case Defect::sector_size_mismatch:
             return "sector-size-mismatch";
+        case Defect::broken_chain:
+            return "broken-chain";
         case Defect::content:
             break;
     }

@@ -270,6 +270,44 @@ TEST(Verify, FatsDiffer) {
     EXPECT_NE(p->fix.find("ukpu repair"), std::string::npos);
 }
 
+// verify advises `ukpu repair` only for a key repair takes: when repair would refuse it, the
+// advice says so and why.
+TEST(Verify, AdviceSaysWhyRepairWouldRefuse) {
+    REQUIRE_TOOLS();
+    TempDir dir;
+    FatImage img(dir, {64ull << 20, 16, false, 512, "", ""});
+    img.copy_bytes(ukpu::test::random_bytes(3000, 12), "::A.TXT");
+    img.copy_bytes(ukpu::test::corpus_file("acu-12.1-default.bin"), "::Backup.bin");
+    img.copy_bytes(good_bytes(), "::SETUP.BIN");
+    const auto r = verify(img);
+    const VerifyProblem* p = find(r, Defect::not_first, Firmware::legacy);
+    ASSERT_NE(p, nullptr) << dump(r);
+    EXPECT_EQ(p->fix.find("run `ukpu repair`"), std::string::npos) << p->fix;
+    EXPECT_NE(p->fix.find("`ukpu repair` refuses this key"), std::string::npos) << p->fix;
+    EXPECT_NE(p->fix.find("--setup-bin-name"), std::string::npos) << p->fix;
+}
+
+// FAT12 is converted by `ukpu repair --strict`, unless the stick is too small for FAT16.
+TEST(Verify, Fat12AdvisesStrictRepairWhereItFits) {
+    REQUIRE_TOOLS();
+    TempDir dir;
+    FatImage fits(dir, {8ull << 20, 12, true, 512, "", ""}, "fits.img");
+    fits.copy_bytes(good_bytes(), "::SETUP.BIN");
+    auto r = verify(fits);
+    const VerifyProblem* p = find(r, Defect::wrong_fat_type, Firmware::legacy);
+    ASSERT_NE(p, nullptr) << dump(r);
+    EXPECT_EQ(p->fix, "run `ukpu repair --strict`");
+    expect_uefi_usable(r);
+
+    FatImage small(dir, {3ull << 20, 12, false, 512, "", ""}, "small.img");
+    small.copy_bytes(good_bytes(), "::SETUP.BIN");
+    r = verify(small);
+    p = find(r, Defect::wrong_fat_type, Firmware::legacy);
+    ASSERT_NE(p, nullptr) << dump(r);
+    EXPECT_NE(p->fix.find("`ukpu repair --strict` refuses this key"), std::string::npos) << p->fix;
+    EXPECT_NE(p->fix.find("at least 3111 KiB"), std::string::npos) << p->fix;
+}
+
 TEST(Verify, OnlyAskedGenerations) {
     REQUIRE_TOOLS();
     TempDir dir;

@@ -90,6 +90,7 @@ void check_result(OverlayDevice& ov, const SetupFile& setup, const RepairPlan& p
     VerifyOptions vo;
     vo.legacy = vol.type() == FatType::fat16 && vol.geometry().bytes_per_sector == ov.sector_size();
     vo.mebx = false;
+    vo.repair_advice = false;  // verify would ask repair again
     const VerifyReport r = verify_key(ov, vo);
     const bool ok = r.uefi && r.uefi->found && (!vo.legacy || (r.legacy && r.legacy->found));
     if (!ok) {
@@ -102,7 +103,9 @@ void check_result(OverlayDevice& ov, const SetupFile& setup, const RepairPlan& p
     }
 }
 
-Built build(BlockDevice& dev, const RepairOptions& o) {
+// `checks_only`: up to the last refusal, without the strict copy of every file and the check of
+// the result (what check_repairable needs).
+Built build(BlockDevice& dev, const RepairOptions& o, bool checks_only = false) {
     Built b;
     const auto where = locate_volume(dev);
     auto view = open_volume_view(dev, where);
@@ -122,9 +125,10 @@ Built build(BlockDevice& dev, const RepairOptions& o) {
     const bool convert = o.strict && (vol.type() != FatType::fat16 || foreign_sectors ||
                                       where.scheme == PartitionScheme::superfloppy);
     if (convert)
-        build_strict(ov, vol, scan, setup, b.plan);
+        build_strict(ov, vol, scan, setup, b.plan, checks_only);
     else
         build_in_place(ov, where, vol, scan, setup, b.plan);
+    if (checks_only) return b;
     if (vol.type() != FatType::fat16 && !convert)
         b.plan.notes.push_back(std::string("the key is ") + to_string(vol.type()) +
                                ": legacy BIOSes read only FAT16; --strict converts it");
@@ -161,6 +165,10 @@ IoStats delta(const IoStats& now, const IoStats& before) {
 
 RepairPlan plan_repair(BlockDevice& device, const RepairOptions& options) {
     return build(device, options).plan;
+}
+
+void check_repairable(BlockDevice& device, const RepairOptions& options) {
+    (void)build(device, options, true);
 }
 
 RepairResult repair_key(BlockDevice& device, const RepairOptions& o) {

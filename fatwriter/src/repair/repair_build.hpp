@@ -36,7 +36,14 @@ std::array<std::uint8_t, 32> setup_entry(const std::array<std::uint8_t, 32>& raw
 void build_in_place(OverlayDevice& overlay, const VolumeLocation& where, const Volume& volume,
                     const ScannedVolume& scan, const SetupFile& setup, RepairPlan& plan);
 
+// `checks_only`: returns after the checks that can refuse the conversion, before every file is
+// read and copied.
 void build_strict(OverlayDevice& overlay, const Volume& volume, const ScannedVolume& scan,
-                  const SetupFile& setup, RepairPlan& plan);
+                  const SetupFile& setup, RepairPlan& plan, bool checks_only = false);
+
+// Throws what plan_repair throws for this key and these options, without building the strict
+// copy of every file or checking the result: how verify learns whether `ukpu repair` would
+// refuse the key it advises it for. Writes nothing.
+void check_repairable(BlockDevice& device, const RepairOptions& options);
 
 }  // namespace ukpu::fat

@@ -132,9 +132,9 @@ void build_in_place(OverlayDevice& ov, const VolumeLocation& where, const Volume
                                 "from the first data cluster",
                             {vol.cluster_offset(c), c, "FAT"});
             throw Error(ErrorCode::bad_fat,
-                        "cluster " + std::to_string(c) +
-                            " is allocated but belongs to no file (a lost cluster); the FAT is "
-                            "inconsistent: run `fsck.fat -a` on the key first",
+                        "cluster " + std::to_string(c) + " in setup.bin's run (clusters " +
+                            std::to_string(first) + "-" + std::to_string(first + n - 1) +
+                            ") is allocated but belongs to no file (a lost cluster)" + fsck_advice,
                         {vol.cluster_offset(c), c, "FAT"});
         }
         affected.insert(static_cast<std::size_t>(o));

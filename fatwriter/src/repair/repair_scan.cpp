@@ -2,9 +2,9 @@
 
 #include <set>
 
+#include "ukpu/base/bytes.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/ondisk.hpp"
-#include "ukpu/base/bytes.hpp"
 #include "ukpu/setupbin/format.hpp"
 #include "ukpu/setupbin/guid.hpp"
 #include "ukpu/setupbin/version.hpp"
@@ -15,8 +15,6 @@ namespace de = ondisk::dirent;
 namespace hdr = setupbin::format::header;
 
 namespace {
-
-const char* const fsck_advice = "; the FAT is inconsistent: run `fsck.fat -a` on the key first";
 
 constexpr std::uint32_t max_depth = 64;
 
@@ -64,7 +62,8 @@ private:
         try {
             return v_.chain(first);
         } catch (const Error& e) {
-            throw Error(e.code(), owner + ": " + e.message() + fsck_advice, e.where());
+            if (!inconsistent(e)) throw;
+            throw Error(e.code(), owner + ": " + e.message(), e.where());
         }
     }
 
@@ -76,7 +75,7 @@ private:
                 throw Error(ErrorCode::bad_fat,
                             "cluster " + std::to_string(c) + " belongs to both " +
                                 s_.chains[static_cast<std::size_t>(s_.owner[c])].owner + " and " +
-                                owner + " (cross-linked)" + fsck_advice,
+                                owner + " (cross-linked)",
                             {v_.cluster_offset(c), c, "FAT chain"});
             s_.owner[c] = static_cast<std::int32_t>(index);
         }
@@ -86,14 +85,15 @@ private:
 
     void scan_dir(std::size_t d, std::uint32_t depth) {
         if (depth > max_depth)
-            throw Error(ErrorCode::bad_directory,
-                        s_.dirs[d].path + ": folders nested deeper than " +
-                            std::to_string(max_depth) + " levels" + fsck_advice);
+            throw Error(ErrorCode::bad_directory, s_.dirs[d].path +
+                                                      ": folders nested deeper than " +
+                                                      std::to_string(max_depth) + " levels");
         std::vector<DirSlot> slots;
         try {
             slots = list_directory(v_, s_.dirs[d].first);
         } catch (const Error& e) {
-            throw Error(e.code(), s_.dirs[d].path + ": " + e.message() + fsck_advice, e.where());
+            if (!inconsistent(e)) throw;
+            throw Error(e.code(), s_.dirs[d].path + ": " + e.message(), e.where());
         }
         const std::string prefix = d == 0 ? "" : s_.dirs[d].path;
         std::vector<std::size_t> subdirs;
@@ -106,20 +106,18 @@ private:
             const bool is_dir = slot.kind == SlotKind::directory;
             if (slot.first_cluster != 0) {
                 if (is_dir && !visited_.insert(slot.first_cluster).second)
-                    throw Error(ErrorCode::bad_directory,
-                                e.path +
-                                    ": a folder that is already elsewhere in the tree (a loop)" +
-                                    fsck_advice,
-                                {slot.offset, slot.first_cluster, "directory entry"});
+                    throw Error(
+                        ErrorCode::bad_directory,
+                        e.path + ": a folder that is already elsewhere in the tree (a loop)",
+                        {slot.offset, slot.first_cluster, "directory entry"});
                 auto clusters = chain(slot.first_cluster, e.path);
-                if (!is_dir &&
-                    std::uint64_t{clusters.size()} * v_.geometry().bytes_per_cluster() < slot.size)
-                    throw Error(ErrorCode::bad_fat,
-                                e.path + ": its chain is shorter than its size" + fsck_advice,
-                                {slot.offset, slot.first_cluster, "directory entry"});
                 std::optional<std::size_t> sub;
                 if (is_dir) sub = s_.dirs.size();
-                e.chain = claim(clusters, e.path, sub);
+                e.chain = claim(clusters, e.path, sub);  // a cross-link first: it is the cause
+                if (!is_dir &&
+                    std::uint64_t{clusters.size()} * v_.geometry().bytes_per_cluster() < slot.size)
+                    throw Error(ErrorCode::bad_fat, e.path + ": its chain is shorter than its size",
+                                {slot.offset, slot.first_cluster, "directory entry"});
                 if (is_dir) {
                     ScannedDir sd;
                     sd.path = e.path;
@@ -133,8 +131,7 @@ private:
                 }
             } else if (slot.size != 0 && !is_dir) {
                 throw Error(ErrorCode::bad_directory,
-                            e.path + ": " + std::to_string(slot.size) + " bytes but no cluster" +
-                                fsck_advice,
+                            e.path + ": " + std::to_string(slot.size) + " bytes but no cluster",
                             {slot.offset, std::nullopt, "directory entry"});
             }
             s_.entries.push_back(std::move(e));
@@ -161,8 +158,25 @@ std::string normalise_path(std::string p) {
 
 }  // namespace
 
-ScannedVolume scan_volume(const Volume& volume) {
-    return Scanner(volume).run();
+bool inconsistent(const Error& e) {
+    return e.code() == ErrorCode::bad_fat || e.code() == ErrorCode::bad_directory;
+}
+
+std::string without_fsck_advice(const std::string& message) {
+    const std::string advice = fsck_advice;
+    if (message.size() >= advice.size() &&
+        message.compare(message.size() - advice.size(), advice.size(), advice) == 0)
+        return message.substr(0, message.size() - advice.size());
+    return message;
+}
+
+ScannedVolume scan_volume(const Volume& volume, bool advice) {
+    try {
+        return Scanner(volume).run();
+    } catch (const Error& e) {
+        if (!advice || !inconsistent(e)) throw;
+        throw Error(e.code(), e.message() + fsck_advice, e.where());
+    }
 }
 
 std::uint32_t slot_cluster(std::span<const std::uint8_t> dir, std::size_t slot, FatType type) {

@@ -1,6 +1,7 @@
 // Repair's picture of a volume: every directory with its raw bytes, every file and folder entry,
 // every cluster chain with its owner, each cluster's owner, and the FAT; cross-links, loops and
-// broken chains refused with a pointer to fsck.fat. Also which files can be the setup file.
+// broken chains refused with a pointer to fsck.fat (verify reports the same as broken_chain).
+// Also which files can be the setup file.
 #pragma once
 
 #include <cstdint>
@@ -45,8 +46,19 @@ struct ScannedVolume {
     std::vector<std::uint32_t> fat;   // FAT copy 0, entries 0 .. max_cluster
 };
 
-// Throws Error(bad_fat / bad_directory) with "run fsck.fat" advice for an inconsistent volume.
-ScannedVolume scan_volume(const Volume& volume);
+// What repair says of a FAT only fsck.fat can mend, after the reason.
+inline constexpr const char* fsck_advice =
+    "; the FAT is inconsistent: run `fsck.fat -a` on the key first";
+
+// An error that says the volume is inconsistent (bad_fat, bad_directory): a cross-link, a loop, a
+// cluster out of range, free or bad inside a chain, a lost cluster in the way, a directory loop.
+bool inconsistent(const Error& e);
+// The message without fsck_advice at its end.
+std::string without_fsck_advice(const std::string& message);
+
+// Every directory, entry and chain. Throws Error(bad_fat / bad_directory) naming the cluster for
+// an inconsistent volume, the message ending in fsck_advice when `advice`; io as it comes.
+ScannedVolume scan_volume(const Volume& volume, bool advice = true);
 
 // The slot's cluster field (FAT32: both halves).
 std::uint32_t slot_cluster(std::span<const std::uint8_t> dir, std::size_t slot, FatType type);

@@ -40,7 +40,7 @@ std::string label_of(const Volume& vol) {
 }  // namespace
 
 void build_strict(OverlayDevice& ov, const Volume& vol, const ScannedVolume& scan,
-                  const SetupFile& setup, RepairPlan& plan) {
+                  const SetupFile& setup, RepairPlan& plan, bool checks_only) {
     const ScannedEntry& S = scan.entries[setup.entry];
     KeyOptions ko;
     ko.scheme = PartitionScheme::mbr;
@@ -124,6 +124,8 @@ void build_strict(OverlayDevice& ov, const Volume& vol, const ScannedVolume& sca
                         " bytes and a strict volume on this key holds " +
                         std::to_string(g.cluster_count) + " (" +
                         std::to_string((next - 1 - g.max_cluster()) * cb) + " bytes missing)");
+
+    if (checks_only) return;
 
     // Cluster fields through the map (dot entries included).
     for (std::size_t d = 0; d < dirs.size(); ++d) {

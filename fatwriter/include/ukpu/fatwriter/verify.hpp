@@ -17,8 +17,9 @@
 
 namespace ukpu::fat {
 
-// Each defect verify can name. Layout defects are fixed by `ukpu repair`; content defects need
-// the file rebuilt.
+// Each defect verify can name. Layout defects are fixed by `ukpu repair`; broken chains by
+// `fsck.fat -a` first; content defects need the file rebuilt. verify never advises `ukpu repair`
+// alone for a key repair would refuse.
 enum class Defect {
     unreadable,          // no partition table / boot sector, or a broken FAT or directory
     label_entry_first,   // a volume-label entry precedes SETUP.BIN in the root
@@ -39,6 +40,10 @@ enum class Defect {
     // The boot sector's sector size is not the device's block size: UEFI reads it through its
     // FAT driver, a legacy BIOS reading raw device sectors does not.
     sector_size_mismatch,
+    // A cluster chain only fsck.fat can mend (a cross-link, a loop, a cluster out of range, free
+    // or bad inside a chain, a lost cluster in setup.bin's way): `ukpu repair` refuses the key
+    // until `fsck.fat -a` has run; the cluster is named.
+    broken_chain,
     content,  // a setup.bin content problem reported by the checker
 };
 
@@ -68,6 +73,10 @@ struct VerifyOptions {
     bool legacy = true;
     bool uefi = true;
     bool mebx = true;  // the UEFI path with the modern MEBx content rules
+    // Before advising `ukpu repair` (or `--strict`), ask repair's planner whether it would take
+    // the key (nothing is written); when it would refuse, the advice says why, or puts the
+    // fsck.fat step first for a broken chain.
+    bool repair_advice = true;
 };
 
 struct VerifyReport {
