@@ -1,6 +1,7 @@
 #include "ukpu/fatwriter/journal.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <set>
@@ -154,17 +155,29 @@ Match match(BlockDevice& dev, const Journal& j) {
     return m;
 }
 
+// "-SECTORSxSECTORSIZE[-TAG].ukpu-journal": what follows the volume id in a journal's name.
+std::string name_suffix(std::uint64_t sectors, std::uint32_t sector_size, std::string_view tag) {
+    const std::string t = journal_tag_text(tag);
+    return "-" + std::to_string(sectors) + "x" + std::to_string(sector_size) +
+           (t.empty() ? "" : "-" + t) + ".ukpu-journal";
+}
+
+// The journals in `dir` named for this device and tag: eight hex digits (the volume id), then
+// exactly the suffix. The sector count and size are runs of digits ended by 'x' and by '-' or
+// '.', so a name matches one device geometry and one tag (or none) only.
 std::vector<std::filesystem::path> candidates(const BlockDevice& dev,
-                                              const std::filesystem::path& dir) {
+                                              const std::filesystem::path& dir,
+                                              std::string_view tag) {
     std::vector<std::filesystem::path> out;
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec)) return out;
-    const std::string suffix = "-" + std::to_string(dev.sector_count()) + "x" +
-                               std::to_string(dev.sector_size()) + ".ukpu-journal";
+    const std::string suffix = name_suffix(dev.sector_count(), dev.sector_size(), tag);
     for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
         const std::string name = e.path().filename().string();
-        if (name.size() > suffix.size() &&
-            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+        if (name.size() != 8 + suffix.size() || name.compare(8, suffix.size(), suffix) != 0)
+            continue;
+        if (std::all_of(name.begin(), name.begin() + 8,
+                        [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
             out.push_back(e.path());
     }
     std::sort(out.begin(), out.end());
@@ -184,11 +197,20 @@ std::uint64_t Journal::bytes() const {
     return n;
 }
 
-std::filesystem::path journal_path(const std::filesystem::path& dir, const Journal& j) {
+std::string journal_tag_text(std::string_view tag) {
+    std::string out;
+    for (const char c : tag.substr(0, 64)) {
+        const bool ok = std::isalnum(static_cast<unsigned char>(c)) && (c & 0x80) == 0;
+        out += ok || c == '_' || c == '.' || c == '-' ? c : '_';
+    }
+    return out;
+}
+
+std::filesystem::path journal_path(const std::filesystem::path& dir, const Journal& j,
+                                   std::string_view tag) {
     char id[16];
     std::snprintf(id, sizeof id, "%08X", j.volume_id);
-    return dir / (std::string(id) + "-" + std::to_string(j.device_sectors) + "x" +
-                  std::to_string(j.sector_size) + ".ukpu-journal");
+    return dir / (std::string(id) + name_suffix(j.device_sectors, j.sector_size, tag));
 }
 
 void write_journal(const std::filesystem::path& path, const Journal& j) {
@@ -244,8 +266,9 @@ void apply_records(BlockDevice& device, const std::vector<JournalRecord>& record
     }
 }
 
-Recovery pending_state(BlockDevice& device, const std::filesystem::path& dir) {
-    for (const auto& p : candidates(device, dir)) {
+Recovery pending_state(BlockDevice& device, const std::filesystem::path& dir,
+                       std::string_view tag) {
+    for (const auto& p : candidates(device, dir, tag)) {
         const auto j = read_journal(p);
         if (!j) return {RecoveryAction::discarded, p, 0};
         if (j->sector_size != device.sector_size() || j->device_sectors != device.sector_count())
@@ -280,8 +303,8 @@ private:
 }  // namespace
 
 std::unique_ptr<BlockDevice> preview_recovery(BlockDevice& device, const std::filesystem::path& dir,
-                                              bool roll_back) {
-    const Recovery pending = pending_state(device, dir);
+                                              bool roll_back, std::string_view tag) {
+    const Recovery pending = pending_state(device, dir, tag);
     if (pending.action != RecoveryAction::rolled_forward && !roll_back)
         return std::make_unique<SameDevice>(device);
     if (pending.action == RecoveryAction::none || pending.action == RecoveryAction::discarded)
@@ -293,9 +316,10 @@ std::unique_ptr<BlockDevice> preview_recovery(BlockDevice& device, const std::fi
     return overlay;
 }
 
-Recovery recover_pending(BlockDevice& device, const std::filesystem::path& dir, bool roll_back) {
+Recovery recover_pending(BlockDevice& device, const std::filesystem::path& dir, bool roll_back,
+                         std::string_view tag) {
     std::string conflicts;
-    for (const auto& p : candidates(device, dir)) {
+    for (const auto& p : candidates(device, dir, tag)) {
         const auto j = read_journal(p);
         if (!j) {
             // Incomplete: the run stopped while writing the journal, before touching any key.

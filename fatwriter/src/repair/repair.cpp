@@ -163,6 +163,14 @@ IoStats delta(const IoStats& now, const IoStats& before) {
 
 }  // namespace
 
+Recovery pending_state(BlockDevice& device, const RepairOptions& options) {
+    return pending_state(device, options.journal_dir, options.journal_tag);
+}
+
+std::unique_ptr<BlockDevice> preview_recovery(BlockDevice& device, const RepairOptions& options) {
+    return preview_recovery(device, options.journal_dir, options.roll_back, options.journal_tag);
+}
+
 RepairPlan plan_repair(BlockDevice& device, const RepairOptions& options) {
     return build(device, options).plan;
 }
@@ -177,7 +185,7 @@ RepairResult repair_key(BlockDevice& device, const RepairOptions& o) {
                     {std::nullopt, std::nullopt, "--journal"});
     RepairResult res;
     const IoStats start = device.stats();
-    res.recovery = recover_pending(device, o.journal_dir, o.roll_back);
+    res.recovery = recover_pending(device, o.journal_dir, o.roll_back, o.journal_tag);
     if (o.roll_back) {
         res.plan.nothing_to_do = true;
         res.io = delta(device.stats(), start);
@@ -196,7 +204,7 @@ RepairResult repair_key(BlockDevice& device, const RepairOptions& o) {
     j.created = static_cast<std::int64_t>(std::time(nullptr));
     j.description = device.describe();
     j.records = std::move(b.records);
-    res.journal = journal_path(o.journal_dir, j);
+    res.journal = journal_path(o.journal_dir, j, o.journal_tag);
     write_journal(res.journal, j);
     apply_records(device, j.records, true);
     std::error_code ec;

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ukpu/fatwriter/block_device.hpp"
@@ -35,8 +36,18 @@ struct Journal {
     std::uint64_t bytes() const;  // bytes of after-images
 };
 
-// The file a journal for `device` gets in `dir`.
-std::filesystem::path journal_path(const std::filesystem::path& dir, const Journal& j);
+// The stick's identity as it appears in a journal's name: every character outside
+// [A-Za-z0-9_.-] becomes '_', at most 64 characters ("SN 4C53/0001, usb 3-2" ->
+// "SN_4C53_0001__usb_3-2").
+std::string journal_tag_text(std::string_view tag);
+
+// The file a journal for `device` gets in `dir`: "VOLUMEID-SECTORSxSECTORSIZE.ukpu-journal"
+// ("E114B69F-131072x512.ukpu-journal"), with the tag when there is one:
+// "VOLUMEID-SECTORSxSECTORSIZE-TAG.ukpu-journal". Two sticks with the same volume id and
+// geometry, repaired with different tags, never share a journal; a pending journal is found only
+// with its own tag (none for none).
+std::filesystem::path journal_path(const std::filesystem::path& dir, const Journal& j,
+                                   std::string_view tag = {});
 
 // Writes atomically (temporary file, fsync, rename, fsync of the directory), mode 0600, creating
 // `dir` (0700) when missing. Throws Error(io).
@@ -67,20 +78,23 @@ public:
     using Error::Error;
 };
 
-// Looks in `dir` for a pending journal of `device` (same sector size and count, every journaled
-// sector holding its before- or after-image), and finishes it (`roll_back` false: after-images,
-// phase by phase with a flush after each) or undoes it (before-images, last phase first). The
-// journal is removed once the device is flushed. Never writes when there is none.
-Recovery recover_pending(BlockDevice& device, const std::filesystem::path& dir, bool roll_back);
+// Looks in `dir` for a pending journal of `device` (its name with the device's sector size and
+// count and `tag`, every journaled sector holding its before- or after-image), and finishes it
+// (`roll_back` false: after-images, phase by phase with a flush after each) or undoes it
+// (before-images, last phase first). The journal is removed once the device is flushed. Never
+// writes when there is none.
+Recovery recover_pending(BlockDevice& device, const std::filesystem::path& dir, bool roll_back,
+                         std::string_view tag = {});
 
 // What recovery would do, without writing: the journal's state on this device.
-Recovery pending_state(BlockDevice& device, const std::filesystem::path& dir);
+Recovery pending_state(BlockDevice& device, const std::filesystem::path& dir,
+                       std::string_view tag = {});
 
 // The device as it will be once a pending journal is finished (or rolled back): a read-only
 // view over `device` with the journal applied in memory; `device` itself when there is none.
 // For --dry-run plans of an interrupted key. The view refers to `device`, which must outlive it.
 std::unique_ptr<BlockDevice> preview_recovery(BlockDevice& device, const std::filesystem::path& dir,
-                                              bool roll_back);
+                                              bool roll_back, std::string_view tag = {});
 
 // Writes `records` phase by phase, flushing after each phase.
 void apply_records(BlockDevice& device, const std::vector<JournalRecord>& records, bool after);

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,12 @@ struct RepairOptions {
     bool strict = false;
     // Where journals live; required by repair_key.
     std::filesystem::path journal_dir;
+    // The stick's identity, part of the journal's name (journal_path): e.g. its serial and USB
+    // port, "4C530001-usb3-2", so that two sticks of one model with the same volume id and size,
+    // repaired at once, never share a journal. Characters outside [A-Za-z0-9_.-] become '_' (at
+    // most 64 are kept). Empty (images): the name without a tag, as before. A pending journal
+    // is found only with the tag it was written with.
+    std::string journal_tag;
     // A pending journal is rolled back instead of forward (then no new repair runs).
     bool roll_back = false;
 };
@@ -83,6 +90,12 @@ struct RepairResult {
     std::filesystem::path journal;  // the journal used (removed once done)
     IoStats io;                     // of the device, for this repair
 };
+
+// The pending journal of this device under options.journal_dir and options.journal_tag
+// (journal.hpp's pending_state / preview_recovery with the options' directory, tag and
+// roll_back): what --dry-run shows of an interrupted repair.
+Recovery pending_state(BlockDevice& device, const RepairOptions& options);
+std::unique_ptr<BlockDevice> preview_recovery(BlockDevice& device, const RepairOptions& options);
 
 // Reads the key and plans the repair without writing. Throws Error: bad_mbr / bad_bpb /
 // bad_fat / bad_directory (inconsistent key: the message points to fsck.fat), not_found (no
