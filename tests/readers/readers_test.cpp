@@ -44,7 +44,7 @@ using Bytes = std::vector<std::uint8_t>;
 // are expected to show that disagreement (the test prints both sides, and fails if they agree,
 // so that the fix cannot land unnoticed); the fix of verify sets it to true, and from then on
 // verify must agree with the UEFI driver on them as on every other shape.
-constexpr bool kVerifyReadsSuperfloppySectorSizeFromBootSector = false;
+constexpr bool kVerifyReadsSuperfloppySectorSizeFromBootSector = true;
 
 // One key as a real reader meets it: an image attached as a stick of `block`-byte blocks.
 struct Shape {
