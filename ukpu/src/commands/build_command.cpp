@@ -247,7 +247,7 @@ Command add_build(CLI::App& app, const GlobalOptions& g) {
     sub->add_option("--setup-bin", o->setup_bin,
                     "The setup.bin to lay out (any name; written as SETUP.BIN)")
         ->group(tgroup);
-    sub->add_option("--fs", o->fs, "fat12, fat16 or fat32 (default: FAT16, FAT12 below 16 MiB)")
+    sub->add_option("--fs", o->fs, "fat12, fat16 or fat32 (default: FAT16; FAT32 above 2 GiB; FAT12 only when asked)")
         ->check(CLI::IsMember({"fat12", "fat16", "fat32", "12", "16", "32"}))
         ->group(lgroup);
     sub->add_option("--layout", o->layout, "mbr (a partition at 1 MiB) or superfloppy")
