@@ -1,6 +1,10 @@
 #include "ukpu/keys/key_store.hpp"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include "sqlite.hpp"
 #include "ukpu/base/error.hpp"
@@ -39,6 +43,38 @@ void prepare_store_file(const std::filesystem::path& path) {
     } catch (const base::Error& e) {
         throw store_error(e);
     }
+}
+
+// An existing store opened for reading and writing, never created: Error(not_found) naming the
+// path and the default store when nothing is there; group or other bits are narrowed to 0600.
+void check_existing_store(const std::filesystem::path& path) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) {
+        const int err = errno;
+        if (err != ENOENT && err != ENOTDIR)
+            throw Error(ErrorCode::io,
+                        std::string("cannot stat the key store: ") + std::strerror(err),
+                        path.string());
+        std::string where_default;
+        try {
+            const std::filesystem::path d = default_store_path();
+            where_default =
+                d == path ? "this is the default store" : "the default store is " + d.string();
+        } catch (const Error&) {
+            where_default = "there is no default store (neither XDG_DATA_HOME nor HOME is set)";
+        }
+        throw Error(ErrorCode::not_found,
+                    "no key store here (" + where_default +
+                        "; --store FILE names another); only `ukpu keys generate` creates a "
+                        "store, nothing was created",
+                    path.string());
+    }
+    if (!S_ISREG(st.st_mode))
+        throw Error(ErrorCode::not_a_store, "not a regular file, not a ukpu key store",
+                    path.string());
+    if ((st.st_mode & 0077) != 0 && ::chmod(path.c_str(), 0600) != 0)
+        throw Error(ErrorCode::io, std::string("cannot set mode 0600: ") + std::strerror(errno),
+                    path.string());
 }
 
 constexpr const char* record_columns =
@@ -121,23 +157,34 @@ std::filesystem::path default_store_path() {
                 "neither XDG_DATA_HOME nor HOME is set; choose the key store with --store FILE");
 }
 
-KeyStore::KeyStore(const std::filesystem::path& path) : path_(path) {
-    make_private_dirs(path.parent_path());
-    prepare_store_file(path);
+KeyStore::KeyStore(const std::filesystem::path& path, OpenMode mode) : path_(path) {
+    if (mode == OpenMode::create) {
+        make_private_dirs(path.parent_path());
+        prepare_store_file(path);
+    } else {
+        check_existing_store(path);
+    }
     db_ = std::make_unique<sql::Database>(path.string(), false);
-    open_checked();
+    open_checked(mode);
     migrate();
 }
 
 KeyStore::~KeyStore() = default;
 
-void KeyStore::open_checked() {
+void KeyStore::open_checked(OpenMode mode) {
     // Reading the header fails with SQLITE_NOTADB for a file that is not SQLite at all.
     const std::int64_t app = db_->scalar_int("PRAGMA application_id");
     const std::int64_t version = db_->scalar_int("PRAGMA user_version");
     const std::int64_t objects = db_->scalar_int("SELECT count(*) FROM sqlite_schema");
     if (app != store_application_id) {
-        if (app == 0 && version == 0 && objects == 0) return;  // new, empty: ours to set up
+        if (app == 0 && version == 0 && objects == 0) {
+            // New and empty: ours to set up when creating, else nobody's store.
+            if (mode == OpenMode::create) return;
+            throw Error(ErrorCode::not_a_store,
+                        "an empty file, not a ukpu key store (only `ukpu keys generate` creates "
+                        "one); it was left untouched",
+                        path_.string());
+        }
         char buf[64];
         std::snprintf(buf, sizeof buf, "0x%08llx", static_cast<unsigned long long>(app));
         throw Error(ErrorCode::not_a_store,

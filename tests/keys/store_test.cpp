@@ -73,6 +73,33 @@ TEST(KeyStore, NewStoreIsPrivateAndMarked) {
     EXPECT_EQ(again.schema_version(), store_schema_version);
 }
 
+TEST(KeyStore, OpeningAnExistingStoreCreatesNothing) {
+    test::TempDir dir;
+    const std::string path = dir.path("sub/keys.db");
+    try {
+        KeyStore store(path, OpenMode::existing);
+        FAIL() << "opened a store that is not there";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::not_found);
+        EXPECT_EQ(e.where(), path);
+        EXPECT_NE(e.message().find("no key store here"), std::string::npos) << e.message();
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir.path("sub")));
+    // An empty file is nobody's store: refused, and left empty.
+    test::write_text(dir.path("empty.db"), "");
+    try {
+        KeyStore store(dir.path("empty.db"), OpenMode::existing);
+        FAIL() << "took an empty file for a store";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::not_a_store) << e.what();
+    }
+    EXPECT_EQ(std::filesystem::file_size(dir.path("empty.db")), 0u);
+    // A store that is there opens, with its data.
+    { KeyStore(path).add_batch(small_batch(2, "a")); }
+    KeyStore again(path, OpenMode::existing);
+    EXPECT_EQ(again.records().size(), 2u);
+}
+
 TEST(KeyStore, AVersion1StoreIsMigratedKeepingItsRecords) {
     test::TempDir dir;
     const std::string path = dir.path("v1.db");

@@ -23,7 +23,8 @@ void add_store_option(CLI::App& sub, std::string& path) {
 std::unique_ptr<keys::KeyStore> open_store(const std::string& path) {
     const std::filesystem::path p =
         path.empty() ? keys::default_store_path() : std::filesystem::path(path);
-    return std::make_unique<keys::KeyStore>(p);
+    // Reading never creates: a mistyped --store is refused, not an empty store.
+    return std::make_unique<keys::KeyStore>(p, keys::OpenMode::existing);
 }
 
 }  // namespace ukpu::cli

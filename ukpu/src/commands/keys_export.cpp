@@ -83,8 +83,10 @@ Command add_keys_export(CLI::App& keys, const GlobalOptions& g) {
         "Exports always hold the PPS and passwords: the file is created with mode 0600.\n"
         "scs-sql is portable SQL (CREATE TABLE IF NOT EXISTS, plain INSERTs) for SQLite and\n"
         "PostgreSQL. used is 1 for records a PC consumed (see keys sync).\n"
-        "Exit codes: 0 written; 2 bad option; 3 no such batch, or not a ukpu key store;\n"
-        "4 a newer key store schema, or the output is not a regular file; 5 I/O error.");
+        "The store must exist: exporting never creates one (only keys generate does).\n"
+        "Exit codes: 0 written; 2 bad option; 3 no such batch, no key store at that path\n"
+        "(nothing is created), or not a ukpu key store; 4 a newer key store schema, or the\n"
+        "output is not a regular file; 5 I/O error.");
     return {sub, [o, &g] { return run_export(*o, g); }};
 }
 

@@ -155,8 +155,9 @@ Command add_keys_list(CLI::App& keys, const GlobalOptions& g) {
         ->check(CLI::PositiveNumber);
     sub->add_flag("--show-secrets", o->show_secrets, "Show PPS and passwords (masked as ***)");
     sub->footer(
-        "Exit codes: 0 listed; 3 no such batch, or not a ukpu key store; 4 a newer key "
-        "store schema; 5 I/O error.");
+        "The store must exist: listing never creates one (only keys generate does).\n"
+        "Exit codes: 0 listed; 3 no such batch, no key store at that path (nothing is\n"
+        "created), or not a ukpu key store; 4 a newer key store schema; 5 I/O error.");
     return {sub, [o, &g] { return run_list(*o, g); }};
 }
 

@@ -93,7 +93,8 @@ Command add_keys_sync(CLI::App& keys, const GlobalOptions& g) {
         "The key is matched to its key file by the PIDs still on it; with --device, a key file\n"
         "written straight to a stick (keys generate --device) is checked against the stick's\n"
         "serial, with a warning when they differ. Exit codes: 0 synced;\n"
-        "3 unreadable key, PIDs not in the store or not matching it, not a ukpu key store;\n"
+        "3 unreadable key, PIDs not in the store or not matching it, no key store at that\n"
+        "path (nothing is created), not a ukpu key store;\n"
         "4 a newer key store schema; 5 I/O error.");
     return {sub, [o, &g] { return run_sync(*o, g); }};
 }

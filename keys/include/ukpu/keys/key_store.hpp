@@ -29,12 +29,18 @@ inline constexpr std::int32_t store_schema_version = 2;
 // when neither variable is set.
 std::filesystem::path default_store_path();
 
+// How a store is opened. `create` (only `ukpu keys generate`) makes a missing store, its
+// directory with mode 0700 and the file with mode 0600 before SQLite opens it. `existing` (every
+// command that reads) opens a store that is there and creates nothing, neither the file nor a
+// directory: a path with no store is Error(not_found) naming it and the default store, an empty
+// file Error(not_a_store).
+enum class OpenMode { create, existing };
+
 class KeyStore {
 public:
-    // Opens the store at `path`, creating it (and, for the default path, its directory with mode
-    // 0700) when missing: the file is created with mode 0600 before SQLite opens it. Throws
-    // Error: not_a_store, newer_schema, io.
-    explicit KeyStore(const std::filesystem::path& path);
+    // Opens the store at `path` (an older schema is migrated in place). Throws Error:
+    // not_found (OpenMode::existing and no store there), not_a_store, newer_schema, io.
+    explicit KeyStore(const std::filesystem::path& path, OpenMode mode = OpenMode::create);
     ~KeyStore();
     KeyStore(const KeyStore&) = delete;
     KeyStore& operator=(const KeyStore&) = delete;
@@ -67,7 +73,7 @@ public:
     std::uint32_t mark_exported(std::optional<std::int64_t> batch_id);
 
 private:
-    void open_checked();
+    void open_checked(OpenMode mode);
     void migrate();
 
     std::filesystem::path path_;
