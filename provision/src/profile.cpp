@@ -104,9 +104,9 @@ Profile read_profile(const std::string& path) {
 }
 
 std::vector<std::string> setting_keys() {
-    std::vector<std::string> keys = {"version",   "reusable",        "scramble",
-                                     "records",   "firmware",        "force",
-                                     "cert-hash", "cert-hash-value", "var"};
+    std::vector<std::string> keys = {
+        "version",   "reusable",        "scramble",           "records", "firmware", "force",
+        "cert-hash", "cert-hash-value", "cert-password-file", "var"};
     for (const auto& info : sb::catalog()) {
         if (info.type == sb::ValueType::cert_hash) continue;
         keys.push_back(std::string(info.key) + (info.secret ? "-file" : ""));
@@ -171,6 +171,8 @@ std::vector<ProfileItem> apply_profile(const Profile& profile, CreateSettings& s
             s.cert_hashes = item.values;
         } else if (k == "cert-hash-value") {
             s.cert_hash_values = item.values;
+        } else if (k == "cert-password-file") {
+            s.cert_password_file = one(item);
         } else if (k == "var") {
             s.vars = item.values;
         } else if (const auto* info = k.size() > 5 && k.compare(k.size() - 5, 5, "-file") == 0

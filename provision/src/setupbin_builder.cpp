@@ -54,8 +54,13 @@ sb::Entry cert_entry(const sb::CertHash& c) {
     return e;
 }
 
-sb::Entry cert_hash_from_file(const std::string& spec, const std::string& profile,
-                              Reporter& reporter, std::vector<std::string>& warnings) {
+// The 2/8 entry of `--cert-hash FILE[:NAME][:ALG]`: the hash of the self-signed root CA the
+// file holds (a chain, PKCS#7 or PKCS#12 too), since AMT checks the root at the top of the chain
+// the provisioning server presents. A file without one is refused unless `force`; then the top
+// of its chain is hashed, with a warning.
+sb::Entry cert_hash_from_file(const std::string& spec, const CreateSettings& s, Reporter& reporter,
+                              std::vector<std::string>& warnings) {
+    const std::string& profile = s.config;
     const std::string option = "--cert-hash " + spec;
     auto parts = split_colons(spec);
     if (parts.size() > 3 || parts[0].empty())
@@ -77,18 +82,45 @@ sb::Entry cert_hash_from_file(const std::string& spec, const std::string& profil
     if (!is_algorithm(alg))
         throw Error(Status::bad_argument, option,
                     "ALG '" + alg + "' is not sha1, sha256 or sha384");
-    auto certs = read_certificates(file);
-    const CertificateInfo& cert = certs.front();
-    if (!cert.root_ca()) {
-        std::string w = file + ": " + cert.subject +
-                        ": this looks like a leaf/intermediate certificate; AMT needs the hash "
-                        "of the root CA at the top of the chain";
+    CertificateReadOptions read;
+    if (!s.cert_password_file.empty())
+        read.password_file = resolve_profile_path(s.cert_password_file, profile);
+    const CertificateFile certs = read_certificate_file(file, read);
+    for (const auto& n : certs.notes) reporter.note(n);
+    const RootChoice choice = choose_root(certs.certificates);
+    const std::size_t n = certs.certificates.size();
+    std::size_t chosen = choice.top;
+    if (choice.root) {
+        chosen = *choice.root;
+        const std::string& subject = certs.certificates[chosen].subject;
+        reporter.note(n == 1 ? "hashing the root " + subject + ", the one certificate in " + file
+                             : "hashing the root " + subject + " of the " + std::to_string(n) +
+                                   " certificates in " + file);
+    } else if (choice.ambiguous) {
+        throw Error(Status::bad_input, file,
+                    choice.problem +
+                        "; AMT needs the hash of the one root CA at the top of the chain the "
+                        "provisioning server presents: give a file holding that chain or root "
+                        "only, or its hash with --cert-hash-value ALG:HEX (ukpu cert-hash "
+                        "shows the hashes)");
+    } else {
+        const CertificateInfo& top = certs.certificates[chosen];
+        if (!s.force)
+            throw Error(Status::bad_input, file,
+                        choice.problem +
+                            "; AMT needs the hash of the self-signed root CA at the top of the "
+                            "chain the provisioning server presents, and every PC would refuse "
+                            "the server with this one: give the root CA's certificate (or the "
+                            "whole chain), or --force to hash " +
+                            top.subject + " anyway");
+        std::string w = file + ": " + choice.problem + "; hashing " + top.subject + " [" +
+                        certificate_kind(top) +
+                        "] as --force asks: AMT accepts the provisioning server only if this "
+                        "is the root CA of the chain it presents";
         warnings.push_back(w);
         reporter.warning(w);
     }
-    if (certs.size() > 1)
-        reporter.note(file + ": holds " + std::to_string(certs.size()) +
-                      " certificates; the hash is of the first");
+    const CertificateInfo& cert = certs.certificates[chosen];
     sb::CertHash c;
     c.algorithm = sb::parse_hash_algorithm(alg);
     c.hash = digest(alg, cert.der);
@@ -160,7 +192,7 @@ std::vector<sb::Entry> setting_entries(const CreateSettings& s, Reporter& report
         entries.push_back(std::move(e));
     }
     for (const auto& spec : s.cert_hashes)
-        entries.push_back(cert_hash_from_file(spec, profile, reporter, warnings));
+        entries.push_back(cert_hash_from_file(spec, s, reporter, warnings));
     for (const auto& spec : s.cert_hash_values) entries.push_back(cert_hash_from_value(spec));
     for (const auto& spec : s.vars) entries.push_back(parse_raw_var(spec));
     return entries;

@@ -48,7 +48,8 @@ void add_create_options(CLI::App& sub, pv::CreateSettings& s, bool with_output) 
         ->default_str("all")
         ->group(file_group);
     sub.add_flag("--force", s.force,
-                 "Write the file even when the checker reports errors (each is still listed)")
+                 "Write the file even when the checker reports errors (each is still listed), "
+                 "and hash a --cert-hash file that holds no root CA")
         ->group(file_group);
 
     for (const auto& info : sb::catalog()) {
@@ -72,11 +73,16 @@ void add_create_options(CLI::App& sub, pv::CreateSettings& s, bool with_output) 
         }
     }
     sub.add_option("--cert-hash", s.cert_hashes,
-                   "2/8 user certificate hash of a certificate file (PEM or DER; the hash of its "
-                   "DER form). NAME defaults to its CN, shortened to fit; ALG sha1|sha256|sha384, "
-                   "default sha256. Repeatable")
+                   "2/8 user certificate hash of the self-signed root CA in a certificate file "
+                   "(PEM, a chain too; DER; PKCS#7 .p7b; PKCS#12 .pfx/.p12): the hash of its DER "
+                   "form. A file without a root CA is refused unless --force. NAME defaults to "
+                   "the CN, shortened to fit; ALG sha1|sha256|sha384, default sha256. Repeatable")
         ->type_name("FILE[:NAME][:ALG]")
         ->group(var_group);
+    sub.add_option("--cert-password-file", s.cert_password_file,
+                   "The password of the PKCS#12 (.pfx/.p12) files of --cert-hash")
+        ->type_name("FILE")
+        ->group(secret_group);
     sub.add_option("--cert-hash-value", s.cert_hash_values,
                    "2/8 user certificate hash given as hex. Repeatable")
         ->type_name("ALG:HEX[:NAME]")

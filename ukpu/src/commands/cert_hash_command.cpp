@@ -1,8 +1,7 @@
-// `ukpu cert-hash CERT...`: thumbprints of certificates, and whether each is the root CA whose
-// hash AMT needs.
+// `ukpu cert-hash CERT...`: thumbprints of the certificates of each file (PEM, DER, PKCS#7,
+// PKCS#12), what each is, and which one is the root CA whose hash AMT needs.
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,34 +17,35 @@ namespace sb = ukpu::setupbin;
 
 namespace {
 
-constexpr const char* leaf_warning =
-    "this looks like a leaf/intermediate certificate; AMT needs the hash of the root CA at the "
-    "top of the chain";
+constexpr const char* not_root_warning =
+    "not a self-signed root CA; AMT needs the hash of the root CA at the top of the chain the "
+    "provisioning server presents";
 
 struct CertHashOptions {
     std::vector<std::string> files;
+    std::string password_file;
 };
-
-std::string role(const provision::CertificateInfo& c) {
-    if (c.root_ca()) return "self-signed root CA";
-    if (c.ca) return "CA, not self-signed (intermediate)";
-    if (c.self_signed) return "self-signed, but not a CA";
-    return "leaf (not a CA)";
-}
 
 int run_cert_hash(const CertHashOptions& o, const GlobalOptions& g) {
     Json files = Json::array();
+    provision::CertificateReadOptions read;
+    read.password_file = o.password_file;
+    read.password_option = "--password-file";
     for (const auto& path : o.files) {
-        auto certs = provision::read_certificates(path);
+        const provision::CertificateFile file = provision::read_certificate_file(path, read);
+        const auto& certs = file.certificates;
+        const provision::RootChoice choice = provision::choose_root(certs);
+        for (const auto& n : file.notes) print_note(g, n);
         Json cj = Json::array();
-        std::optional<std::size_t> root;
-        for (std::size_t i = 0; i < certs.size(); ++i)
-            if (certs[i].root_ca()) root = i;
-        if (!g.json) std::cout << path << ":\n";
+        if (!g.json)
+            std::cout << path << ": " << file.format << ", " << certs.size()
+                      << (certs.size() == 1 ? " certificate" : " certificates") << "\n";
         for (std::size_t i = 0; i < certs.size(); ++i) {
             const auto& c = certs[i];
+            const bool root = choice.root && *choice.root == i;
             std::vector<std::string> warnings;
-            if (!c.root_ca()) warnings.push_back(leaf_warning);
+            if (!choice.root && !c.root_ca())
+                warnings.push_back(provision::certificate_kind(c) + ": " + not_root_warning);
             Json j = Json::object();
             j.set("index", static_cast<std::uint64_t>(i + 1));
             j.set("subject", c.subject);
@@ -56,38 +56,54 @@ int run_cert_hash(const CertHashOptions& o, const GlobalOptions& g) {
             j.set("sha384", sb::to_hex(c.sha384));
             j.set("self_signed", c.self_signed);
             j.set("ca", c.ca);
-            j.set("root", root && *root == i);
+            j.set("root", root);
             Json wj = Json::array();
             for (const auto& w : warnings) wj.push(w);
             j.set("warnings", wj);
+            j.set("kind", provision::certificate_kind(c));
+            j.set("issued_by",
+                  c.issued_by ? Json(static_cast<std::uint64_t>(*c.issued_by + 1)) : Json());
+            j.set("private_key", c.private_key);
             cj.push(j);
             if (!g.json) {
-                std::cout << "  certificate " << i + 1 << " of " << certs.size() << "\n"
+                std::cout << "  certificate " << i + 1 << " of " << certs.size()
+                          << (root ? ": the root CA whose hash AMT needs" : "")
+                          << (c.private_key ? " (the certificate of the private key)" : "") << "\n"
                           << "    subject: " << c.subject << "\n"
                           << "    issuer:  " << c.issuer << "\n"
-                          << "    kind:    " << role(c) << "\n"
+                          << "    kind:    " << provision::certificate_kind(c);
+                if (c.issued_by) std::cout << ", issued by certificate " << *c.issued_by + 1;
+                std::cout << "\n"
                           << "    SHA-1:   " << sb::to_hex(c.sha1) << "\n"
                           << "    SHA-256: " << sb::to_hex(c.sha256) << "\n"
                           << "    SHA-384: " << sb::to_hex(c.sha384) << "\n";
             }
-            for (const auto& w : warnings)
-                print_warning("WARNING: " + path + ": certificate " + std::to_string(i + 1) + " (" +
-                              c.subject + "): " + w);
         }
-        if (certs.size() > 1) {
-            if (root)
+        std::string problem;
+        if (choice.root) {
+            if (certs.size() > 1)
                 print_note(g, path + ": the root of this chain is certificate " +
-                                  std::to_string(*root + 1) + " (" + certs[*root].subject +
-                                  "): use its hash");
-            else
-                print_warning("WARNING: " + path +
-                              ": the chain holds no self-signed root CA; add the root "
-                              "certificate and use its hash");
+                                  std::to_string(*choice.root + 1) + " (" +
+                                  certs[*choice.root].subject + "): use its hash");
+        } else {
+            problem = choice.problem;
+            print_warning("WARNING: " + path + ": " + problem +
+                          (choice.ambiguous
+                               ? "; AMT needs the hash of the one root CA at the top of the chain "
+                                 "the provisioning server presents: pick it yourself"
+                               : "; none of these hashes is the one AMT needs: it needs the hash "
+                                 "of the root CA at the top of the chain the provisioning server "
+                                 "presents (add the root certificate and use its hash)"));
         }
+        Json roots = Json::array();
+        for (std::size_t r : choice.roots) roots.push(static_cast<std::uint64_t>(r + 1));
         Json fj = Json::object();
         fj.set("file", path);
         fj.set("certificates", cj);
-        fj.set("root", root ? Json(static_cast<std::uint64_t>(*root + 1)) : Json());
+        fj.set("root", choice.root ? Json(static_cast<std::uint64_t>(*choice.root + 1)) : Json());
+        fj.set("format", file.format);
+        fj.set("roots", roots);
+        fj.set("problem", problem.empty() ? Json() : Json(problem));
         files.push(fj);
     }
     if (g.json) {
@@ -104,12 +120,18 @@ int run_cert_hash(const CertHashOptions& o, const GlobalOptions& g) {
 Command add_cert_hash(CLI::App& app, const GlobalOptions& g) {
     auto o = std::make_shared<CertHashOptions>();
     CLI::App* sub = app.add_subcommand(
-        "cert-hash", "SHA-1/SHA-256/SHA-384 thumbprints of certificates (PEM, chains too, or DER)");
+        "cert-hash",
+        "SHA-1/SHA-256/SHA-384 thumbprints of certificates (PEM, chains too; DER; PKCS#7; "
+        "PKCS#12) and which one is the root CA whose hash AMT needs");
     sub->fallthrough();
     sub->add_option("CERT", o->files, "Certificate files")->required();
+    sub->add_option("--password-file,--cert-password-file", o->password_file,
+                    "The password of PKCS#12 (.pfx/.p12) files ('-' for stdin)")
+        ->type_name("FILE");
     sub->footer(
         "AMT needs the hash of the self-signed root CA at the top of the provisioning\n"
-        "certificate's chain; a WARNING names every certificate that is not one.\n"
+        "certificate's chain: the root of each file is named (the one its chains reach\n"
+        "from their leaf when it holds several), and a WARNING says when a file holds none.\n"
         "Exit codes: 0 done (warnings do not fail); 3 a certificate file is unreadable.");
     return {sub, [o, &g] { return run_cert_hash(*o, g); }};
 }

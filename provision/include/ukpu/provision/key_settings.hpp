@@ -22,11 +22,12 @@ struct CreateSettings {
     std::string firmware = "all";
     bool reusable = false;
     bool scramble = false;
-    bool force = false;
+    bool force = false;  // also: hash a certificate file that holds no root CA
     std::uint32_t records = 1;
     std::map<std::string, std::string> values;        // catalog key -> text, as given
     std::map<std::string, std::string> secret_files;  // catalog key -> path of its secret
     std::vector<std::string> cert_hashes;             // FILE[:NAME][:ALG]
+    std::string cert_password_file;                   // the password of PKCS#12 cert_hashes
     std::vector<std::string> cert_hash_values;        // ALG:HEX[:NAME]
     std::vector<std::string> vars;                    // MODULE:VARIABLE:TYPE:VALUE
     std::set<std::string> from_profile;               // the keys the profile set
