@@ -132,6 +132,16 @@ int used_flag(const KeyRecord& r) {
     return r.state == RecordState::consumed ? 1 : 0;
 }
 
+bool exportable(const KeyRecord& r) {
+    return r.file_state == KeyFileState::written && r.state != RecordState::generated;
+}
+
+ExportSelection select_for_export(std::vector<KeyRecord> records) {
+    ExportSelection out;
+    for (auto& r : records) (exportable(r) ? out.records : out.left_out).push_back(std::move(r));
+    return out;
+}
+
 std::string export_records(const std::vector<KeyRecord>& records, ExportFormat format,
                            PidForm form) {
     switch (format) {

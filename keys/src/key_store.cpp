@@ -79,7 +79,7 @@ void check_existing_store(const std::filesystem::path& path) {
 
 constexpr const char* record_columns =
     "r.id, r.batch_id, r.key_file_id, f.file_index, f.target, r.record_number, r.pid, r.pps, "
-    "r.current_password, r.new_password, r.state, r.created_at, r.updated_at";
+    "r.current_password, r.new_password, r.state, r.created_at, r.updated_at, f.state";
 
 KeyRecord record_from(const sql::Statement& s) {
     KeyRecord r;
@@ -96,6 +96,7 @@ KeyRecord record_from(const sql::Statement& s) {
     r.state = parse_record_state(s.text_at(10)).value_or(RecordState::generated);
     r.created_at = s.text_at(11);
     r.updated_at = s.text_at(12);
+    r.file_state = parse_key_file_state(s.text_at(13)).value_or(KeyFileState::pending);
     return r;
 }
 
@@ -117,12 +118,14 @@ KeyFileInfo file_from(const sql::Statement& s) {
         d.bus_path = s.text_at(11);
         f.device = std::move(d);
     }
+    if (!s.null_at(12)) f.volume_id = static_cast<std::uint32_t>(s.int_at(12));
+    f.state = parse_key_file_state(s.text_at(13)).value_or(KeyFileState::pending);
     return f;
 }
 
 constexpr const char* file_columns =
     "id, batch_id, file_index, target, sha256, first_record, last_record, device_serial, "
-    "device_vendor, device_model, device_size, device_bus_path";
+    "device_vendor, device_model, device_size, device_bus_path, volume_id, state";
 
 }  // namespace
 
@@ -146,6 +149,36 @@ std::optional<RecordState> parse_record_state(std::string_view text) {
     if (text == "consumed") return RecordState::consumed;
     if (text == "exported") return RecordState::exported;
     return std::nullopt;
+}
+
+const char* to_string(KeyFileState s) {
+    switch (s) {
+        case KeyFileState::pending:
+            return "pending";
+        case KeyFileState::written:
+            return "written";
+        case KeyFileState::failed:
+            return "failed";
+    }
+    return "pending";
+}
+
+std::optional<KeyFileState> parse_key_file_state(std::string_view text) {
+    if (text == "pending") return KeyFileState::pending;
+    if (text == "written") return KeyFileState::written;
+    if (text == "failed") return KeyFileState::failed;
+    return std::nullopt;
+}
+
+std::string batch_state(const BatchInfo& b) {
+    std::size_t written = 0, failed = 0;
+    for (const auto& f : b.files) {
+        if (f.state == KeyFileState::pending) return "pending";
+        if (f.state == KeyFileState::written) ++written;
+        if (f.state == KeyFileState::failed) ++failed;
+    }
+    if (failed == 0) return "written";
+    return written == 0 ? "failed" : "partly failed";
 }
 
 std::filesystem::path default_store_path() {
@@ -236,8 +269,8 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
     const std::int64_t batch_id = db_->last_insert_rowid();
     auto f = db_->prepare(
         "INSERT INTO key_files (batch_id, file_index, target, sha256, first_record, "
-        "last_record, device_serial, device_vendor, device_model, device_size, device_bus_path) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "last_record, device_serial, device_vendor, device_model, device_size, device_bus_path, "
+        "state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')");
     auto r = db_->prepare(std::string("INSERT INTO records (batch_id, key_file_id, "
                                       "record_number, pid, pps, current_password, new_password, "
                                       "state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
@@ -285,17 +318,55 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
 }
 
 void KeyStore::mark_written(std::int64_t batch_id) {
-    auto s = db_->prepare(std::string("UPDATE records SET state='on-key', updated_at=") + now_sql +
-                          " WHERE batch_id=? AND state='generated'");
-    s.bind(1, batch_id);
-    s.run();
+    sql::Transaction tx(*db_);
+    auto r = db_->prepare(std::string("UPDATE records SET state='on-key', updated_at=") + now_sql +
+                          " WHERE state='generated' AND key_file_id IN (SELECT id FROM key_files "
+                          "WHERE batch_id=? AND state='pending')");
+    r.bind(1, batch_id);
+    r.run();
+    auto f =
+        db_->prepare("UPDATE key_files SET state='written' WHERE batch_id=? AND state='pending'");
+    f.bind(1, batch_id);
+    f.run();
+    tx.commit();
 }
 
-void KeyStore::mark_file_written(std::int64_t key_file_id) {
-    auto s = db_->prepare(std::string("UPDATE records SET state='on-key', updated_at=") + now_sql +
+void KeyStore::mark_file_written(std::int64_t key_file_id, std::optional<std::uint32_t> volume_id) {
+    sql::Transaction tx(*db_);
+    auto r = db_->prepare(std::string("UPDATE records SET state='on-key', updated_at=") + now_sql +
                           " WHERE key_file_id=? AND state='generated'");
-    s.bind(1, key_file_id);
-    s.run();
+    r.bind(1, key_file_id);
+    r.run();
+    auto f = db_->prepare(
+        "UPDATE key_files SET state='written', volume_id=coalesce(?, volume_id) WHERE id=?");
+    if (volume_id)
+        f.bind(1, std::int64_t{*volume_id});
+    else
+        f.bind_null(1);
+    f.bind(2, key_file_id);
+    f.run();
+    tx.commit();
+}
+
+void KeyStore::mark_file_failed(std::int64_t key_file_id, std::optional<std::uint32_t> volume_id) {
+    auto f = db_->prepare(
+        "UPDATE key_files SET state='failed', volume_id=coalesce(?, volume_id) WHERE id=? AND "
+        "state='pending'");
+    if (volume_id)
+        f.bind(1, std::int64_t{*volume_id});
+    else
+        f.bind_null(1);
+    f.bind(2, key_file_id);
+    f.run();
+}
+
+std::vector<KeyFileInfo> KeyStore::key_files_with_volume_id(std::uint32_t volume_id) const {
+    auto s = db_->prepare(std::string("SELECT ") + file_columns +
+                          " FROM key_files WHERE volume_id=? ORDER BY id");
+    s.bind(1, std::int64_t{volume_id});
+    std::vector<KeyFileInfo> out;
+    while (s.step()) out.push_back(file_from(s));
+    return out;
 }
 
 std::vector<BatchInfo> KeyStore::batches() const {

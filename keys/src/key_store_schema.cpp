@@ -55,7 +55,24 @@ ALTER TABLE key_files ADD COLUMN device_bus_path TEXT;
 CREATE INDEX key_files_device ON key_files(device_serial);
 )sql";
 
-constexpr std::array<std::string_view, 2> migrations = {schema_v1, schema_v2};
+// Version 2 -> 3: whether each key file reached its file or stick (`pending` until it is
+// written, then `written` or `failed`: only written key files' records are exported), and the
+// volume id of the key ukpu wrote straight to a stick (what proves a key whose records are all
+// consumed; NULL for a file). A key file of an older store is `written` when a record of it left
+// `generated` (its file or stick was written), else `failed` (it never was); no older key file has
+// a volume id.
+constexpr std::string_view schema_v3 = R"sql(
+ALTER TABLE key_files ADD COLUMN volume_id INTEGER;
+ALTER TABLE key_files ADD COLUMN state TEXT NOT NULL DEFAULT 'pending'
+    CHECK (state IN ('pending', 'written', 'failed'));
+UPDATE key_files SET state = CASE
+    WHEN EXISTS (SELECT 1 FROM records r WHERE r.key_file_id = key_files.id
+                 AND r.state <> 'generated') THEN 'written'
+    ELSE 'failed' END;
+CREATE INDEX key_files_volume ON key_files(volume_id);
+)sql";
+
+constexpr std::array<std::string_view, 3> migrations = {schema_v1, schema_v2, schema_v3};
 
 }  // namespace
 

@@ -2,12 +2,24 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <memory>
+#include <set>
 
+#include "ukpu/base/error.hpp"
+#include "ukpu/base/files.hpp"
+#include "ukpu/base/hex.hpp"
+#include "ukpu/base/unique_fd.hpp"
 #include "ukpu/keys/batch_builder.hpp"
 #include "ukpu/keys/error.hpp"
 #include "ukpu/keys/key_store.hpp"
+#include "ukpu/keys/pidpps_generator.hpp"
 #include "ukpu/provision/error.hpp"
 #include "ukpu/provision/secret_file.hpp"
 #include "ukpu/provision/setupbin_builder.hpp"
@@ -126,6 +138,80 @@ std::vector<devices::DeviceInfo> checked_sticks(const Context& ctx, Reporter& re
     return sticks;
 }
 
+// The files of a batch, each written in full under a temporary name beside its path before the
+// batch is stored, and renamed into place only once it is: a batch whose files cannot all be
+// written is never stored, and no file of it is left behind.
+class StagedFiles {
+public:
+    // Writes each file to ".NAME.ukpu-XXXXXXXXXXXXXXXX" in its directory (mode 0600, fsync).
+    // Throws Error naming the path: refused when the path is there and not a regular file, io
+    // when a file cannot be written; the temporary files written so far are removed.
+    StagedFiles(const std::vector<std::string>& paths, const std::vector<keys::BuiltKeyFile>& files)
+        : paths_(paths) {
+        try {
+            for (std::size_t i = 0; i < paths.size(); ++i) stage(paths[i], files[i].bytes);
+        } catch (...) {
+            // The destructor does not run for an object whose constructor throws.
+            remove_temporaries();
+            throw;
+        }
+    }
+    ~StagedFiles() { remove_temporaries(); }
+    StagedFiles(const StagedFiles&) = delete;
+    StagedFiles& operator=(const StagedFiles&) = delete;
+
+    // Renames the next file into place (replacing what was there). Throws Error(io).
+    void commit_next() {
+        const std::size_t i = renamed_;
+        if (::rename(temps_[i].c_str(), paths_[i].c_str()) != 0)
+            throw Error(Status::io, paths_[i],
+                        std::string("cannot rename the temporary file into place: ") +
+                            std::strerror(errno));
+        ++renamed_;
+    }
+    std::size_t renamed() const { return renamed_; }
+    // Best effort, after the renames: makes them survive a power cut.
+    void sync_directories() const {
+        std::set<std::string> dirs;
+        for (const auto& p : paths_) {
+            const auto dir = std::filesystem::path(p).parent_path();
+            dirs.insert(dir.empty() ? "." : dir.string());
+        }
+        for (const auto& d : dirs) {
+            const base::UniqueFd fd(::open(d.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+            if (fd) (void)::fsync(fd.get());
+        }
+    }
+
+private:
+    void stage(const std::string& target, const std::vector<std::uint8_t>& bytes) {
+        const std::filesystem::path path(target);
+        struct stat st {};
+        if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+            throw Error(Status::refused, target,
+                        "exists and is not a regular file; refusing to replace it (nothing of "
+                        "the batch was written or stored)");
+        std::uint8_t random[8];
+        keys::random_bytes(random);
+        const std::filesystem::path temp =
+            path.parent_path() / ("." + path.filename().string() + ".ukpu-" + base::to_hex(random));
+        try {
+            base::write_file_atomic(temp, bytes, 0600);
+        } catch (const base::Error& e) {
+            throw Error(Status::io, target,
+                        e.message() + " (nothing of the batch was written or stored)");
+        }
+        temps_.push_back(temp.string());
+    }
+    void remove_temporaries() {
+        for (std::size_t i = renamed_; i < temps_.size(); ++i) ::unlink(temps_[i].c_str());
+    }
+
+    std::vector<std::string> paths_;
+    std::vector<std::string> temps_;
+    std::size_t renamed_ = 0;
+};
+
 // Lays each stick's own setup.bin out in the strict layout, then reads it back and verifies it.
 std::vector<KeyOutcome> write_batch_sticks(const Context& ctx, Reporter& reporter,
                                            const KeyBatchJob& job,
@@ -199,8 +285,12 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
     out.written = !job.dry_run;
     // A dry run changes nothing, the store included (not even created or migrated).
     out.store = store_path_of(job.store);
+    // An existing store is opened (and checked) before anything is written; a missing one is
+    // created only when the batch is stored, so that a batch that fails before leaves none.
     std::unique_ptr<keys::KeyStore> store;
-    if (!job.dry_run) store = std::make_unique<keys::KeyStore>(out.store);
+    std::error_code ec;
+    if (!job.dry_run && std::filesystem::exists(out.store, ec))
+        store = std::make_unique<keys::KeyStore>(out.store, keys::OpenMode::existing);
 
     std::vector<std::string> warnings;
     std::vector<sb::Entry> entries = setting_entries(s, reporter, warnings);
@@ -286,26 +376,63 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
     }
     if (job.dry_run) return out;
 
+    // Files: every one written under a temporary name first; a failure there stores nothing.
+    std::unique_ptr<StagedFiles> staged;
+    if (sticks.empty()) staged = std::make_unique<StagedFiles>(paths, files);
+    if (!store) store = std::make_unique<keys::KeyStore>(out.store, keys::OpenMode::create);
+    // Stored with its key files `pending` (never exported) until each reaches its file or stick.
     const keys::BatchInfo stored = store->add_batch(nb);
     out.batch_id = stored.id;
     for (std::size_t i = 0; i < files.size(); ++i) out.files[i].key_file_id = stored.files[i].id;
-    for (std::size_t i = 0; i < paths.size(); ++i) write_file_atomic(paths[i], files[i].bytes);
+    // Whatever ends the run from here, a key file not written is marked failed: shown as such by
+    // `keys list`, never exported.
+    auto mark_rest_failed = [&](std::size_t from) {
+        for (std::size_t i = from; i < stored.files.size(); ++i) {
+            try {
+                store->mark_file_failed(stored.files[i].id);
+            } catch (const keys::Error&) {
+                // Left `pending`: never exported either.
+            }
+        }
+    };
     if (sticks.empty()) {
+        try {
+            for (std::size_t i = 0; i < paths.size(); ++i) staged->commit_next();
+        } catch (const Error& e) {
+            // The files renamed so far are in place with their records; the others are not.
+            for (std::size_t i = 0; i < staged->renamed(); ++i)
+                store->mark_file_written(stored.files[i].id);
+            mark_rest_failed(staged->renamed());
+            throw Error(e.code(), e.location(),
+                        e.message() + "; batch " + std::to_string(out.batch_id) + ": " +
+                            std::to_string(paths.size() - staged->renamed()) +
+                            " key file(s) marked failed (never exported)");
+        }
+        staged->sync_directories();
         store->mark_written(out.batch_id);
         return out;
     }
-    std::vector<KeyOutcome> outcomes = write_batch_sticks(ctx, reporter, job, sticks, files);
+    std::vector<KeyOutcome> outcomes;
+    try {
+        outcomes = write_batch_sticks(ctx, reporter, job, sticks, files);
+    } catch (...) {
+        mark_rest_failed(0);
+        throw;
+    }
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
         BatchFile& bf = out.files[i];
         out.status = worse(out.status, outcomes[i].status);
-        if (outcomes[i].status == Status::ok)
+        if (outcomes[i].status == Status::ok) {
             store->mark_file_written(stored.files[i].id);
-        else
+        } else {
+            store->mark_file_failed(stored.files[i].id);
             bf.left_generated =
                 job.devices[i] + ": its " + std::to_string(files[i].records.size()) +
                 " record(s) stay 'generated' in batch " + std::to_string(out.batch_id) +
                 " (key file " + std::to_string(stored.files[i].id) +
-                "): no PC can have them; make that stick again with a new batch";
+                " marked failed): no PC can have them and they are never exported; make that "
+                "stick again with a new batch";
+        }
         bf.key = std::move(outcomes[i]);
     }
     return out;

@@ -143,6 +143,88 @@ TEST(KeyStore, AVersion1StoreIsMigratedKeepingItsRecords) {
               (std::vector<std::string>{"SER1", "3-2"}));
 }
 
+TEST(KeyStore, AVersion2StoreIsMigratedInPlace) {
+    test::TempDir dir;
+    const std::string path = dir.path("v2.db");
+    // A store as schema 2 left it: key file 1 written to a file, key file 2 to a stick that
+    // failed (its records never left 'generated').
+    const std::string v2 = std::string(store_migrations()[0]) + std::string(store_migrations()[1]);
+    const std::string record = "'0123456789ABCDEFGHJKLMNPQRSTUVWX', 'admin', 'N3w-Passw0rd!', ";
+    const std::string at = "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');\n";
+    test::write_text(
+        dir.path("v2.sql"),
+        v2 + "INSERT INTO batches VALUES (1, '2026-01-01T00:00:00Z', '0.1.0', '2.1', 2, '{}');\n" +
+            "INSERT INTO key_files VALUES (1, 1, 1, '/tmp/setup-1.bin', 'ab', 1, 1, NULL, NULL, "
+            "NULL, NULL, NULL);\n" +
+            "INSERT INTO key_files VALUES (2, 1, 2, '/dev/sdx', 'cd', 2, 2, 'SER1', 'SanDisk', "
+            "'Cruzer', 67108864, '3-2');\n" +
+            "INSERT INTO records VALUES (1, 1, 1, 1, 'ABCD1234', " + record + "'consumed', " + at +
+            "INSERT INTO records VALUES (2, 1, 2, 1, 'EFGH5678', " + record + "'generated', " + at +
+            "PRAGMA application_id=" + std::to_string(store_application_id) +
+            ";\nPRAGMA user_version=2;\n");
+    ASSERT_EQ(
+        capture("sqlite3 " + shell_quote(path) + " < " + shell_quote(dir.path("v2.sql"))).status,
+        0);
+    ::chmod(path.c_str(), 0600);
+    {
+        KeyStore store(path, OpenMode::existing);
+        EXPECT_EQ(store.schema_version(), 3);
+        const auto b = store.batch(1);
+        ASSERT_EQ(b.files.size(), 2u);
+        EXPECT_EQ(b.files[0].state, KeyFileState::written);
+        EXPECT_EQ(b.files[1].state, KeyFileState::failed);
+        EXPECT_FALSE(b.files[0].volume_id.has_value());
+        EXPECT_FALSE(b.files[1].volume_id.has_value());
+        EXPECT_EQ(batch_state(b), "partly failed");
+        // The records are kept; the failed stick's record is not exported.
+        const auto chosen = select_for_export(store.records());
+        ASSERT_EQ(chosen.records.size(), 1u);
+        EXPECT_EQ(chosen.records[0].pid, "ABCD1234");
+        ASSERT_EQ(chosen.left_out.size(), 1u);
+        EXPECT_EQ(chosen.left_out[0].pid, "EFGH5678");
+    }
+    EXPECT_EQ(sqlite_rows(path, "PRAGMA user_version")[0][0], "3");
+    EXPECT_EQ(sqlite_rows(path, "SELECT id, state, volume_id IS NULL FROM key_files ORDER BY id"),
+              (std::vector<std::vector<std::string>>{{"1", "written", "1"}, {"2", "failed", "1"}}));
+}
+
+TEST(KeyStore, ABatchIsUsableOnlyOnceItsKeyFilesAreWritten) {
+    test::TempDir dir;
+    KeyStore store(dir.path("keys.db"));
+    NewBatch nb = small_batch(3, "first");
+    NewKeyFile second = small_batch(2, "second").files[0];
+    nb.files.push_back(second);
+    const BatchInfo b = store.add_batch(nb);
+    // Stored, not written: pending, nothing exported.
+    EXPECT_EQ(batch_state(store.batch(b.id)), "pending");
+    for (const auto& f : store.batch(b.id).files) EXPECT_EQ(f.state, KeyFileState::pending);
+    EXPECT_TRUE(select_for_export(store.records()).records.empty());
+    EXPECT_EQ(store.mark_exported(std::nullopt), 0u);
+    // The first reaches its stick (with its volume id), the second fails.
+    store.mark_file_written(b.files[0].id, 0x1234ABCDu);
+    store.mark_file_failed(b.files[1].id);
+    const BatchInfo after = store.batch(b.id);
+    EXPECT_EQ(after.files[0].state, KeyFileState::written);
+    EXPECT_EQ(after.files[0].volume_id, 0x1234ABCDu);
+    EXPECT_EQ(after.files[1].state, KeyFileState::failed);
+    EXPECT_EQ(after.on_key, 3u);
+    EXPECT_EQ(after.generated, 2u);
+    EXPECT_EQ(batch_state(after), "partly failed");
+    const auto chosen = select_for_export(store.records());
+    EXPECT_EQ(chosen.records.size(), 3u);
+    EXPECT_EQ(chosen.left_out.size(), 2u);
+    ASSERT_EQ(store.key_files_with_volume_id(0x1234ABCDu).size(), 1u);
+    EXPECT_EQ(store.key_files_with_volume_id(0x1234ABCDu)[0].id, b.files[0].id);
+    // Marking failed never takes back a written key file.
+    store.mark_file_failed(b.files[0].id);
+    EXPECT_EQ(store.key_file(b.files[0].id).state, KeyFileState::written);
+    // A whole batch of files written at once.
+    const BatchInfo c = store.add_batch(small_batch(2, "third"));
+    store.mark_written(c.id);
+    EXPECT_EQ(batch_state(store.batch(c.id)), "written");
+    EXPECT_EQ(store.batch(c.id).on_key, 2u);
+}
+
 TEST(KeyStore, RefusesADatabaseThatIsNotUkpus) {
     test::TempDir dir;
     const std::string path = dir.path("other.db");

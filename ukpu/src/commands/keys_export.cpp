@@ -1,7 +1,7 @@
 // `ukpu keys export --format scs-csv|scs-sql|csv|json [--batch ID] -o FILE`: the server-side
 // records (they always hold secrets), written atomically with mode 0600. Records on a key become
 // `exported`.
-#include <algorithm>
+#include <map>
 
 #include <CLI/CLI.hpp>
 
@@ -28,14 +28,22 @@ int run_export(const ExportOptions& o, const GlobalOptions& g) {
         auto store = open_store(o.store);
         std::optional<std::int64_t> batch;
         if (o.batch != 0) batch = o.batch;
-        const auto records = store->records(batch);
-        const auto never_on_key = std::count_if(
-            records.begin(), records.end(),
-            [](const keys::KeyRecord& r) { return r.state == keys::RecordState::generated; });
-        if (never_on_key > 0)
-            print_warning(std::to_string(never_on_key) +
-                          " record(s) were never written to a key (state 'generated': a stick "
-                          "or file that failed); they are exported too, and no PC can hold them");
+        // Only records that reached a key: those of a key file that failed (or of a run that
+        // stopped before writing it) are on no key and left out.
+        const keys::ExportSelection chosen = keys::select_for_export(store->records(batch));
+        const auto& records = chosen.records;
+        if (!chosen.left_out.empty()) {
+            std::map<std::int64_t, std::pair<std::int64_t, keys::KeyFileState>> files;
+            for (const auto& r : chosen.left_out) files[r.key_file_id] = {r.batch_id, r.file_state};
+            std::string which;
+            for (const auto& [id, f] : files)
+                which += (which.empty() ? "" : ", ") + std::string("key file ") +
+                         std::to_string(id) + " of batch " + std::to_string(f.first) + " (" +
+                         keys::to_string(f.second) + ")";
+            print_warning(std::to_string(chosen.left_out.size()) +
+                          " record(s) left out: they were never written to a key (" + which +
+                          "), so no PC can hold them");
+        }
         const std::string text = keys::export_records(
             records, *format, o.plain ? keys::PidForm::plain : keys::PidForm::dashed);
         if (!g.dry_run) {
@@ -50,6 +58,7 @@ int run_export(const ExportOptions& o, const GlobalOptions& g) {
             doc.set("path", o.output);
             doc.set("format", keys::to_string(*format));
             doc.set("records", static_cast<std::uint64_t>(records.size()));
+            doc.set("left_out", static_cast<std::uint64_t>(chosen.left_out.size()));
             doc.set("written", !g.dry_run);
             print_json(doc);
         }
@@ -82,7 +91,9 @@ Command add_keys_export(CLI::App& keys, const GlobalOptions& g) {
     sub->footer(
         "Exports always hold the PPS and passwords: the file is created with mode 0600.\n"
         "scs-sql is portable SQL (CREATE TABLE IF NOT EXISTS, plain INSERTs) for SQLite and\n"
-        "PostgreSQL. used is 1 for records a PC consumed (see keys sync).\n"
+        "PostgreSQL. used is 1 for records a PC consumed (see keys sync). Records that never\n"
+        "reached a key (a stick or file that failed: keys list shows the batch as failed) are\n"
+        "left out, every format, with a warning saying how many and why.\n"
         "The store must exist: exporting never creates one (only keys generate does).\n"
         "Exit codes: 0 written; 2 bad option; 3 no such batch, no key store at that path\n"
         "(nothing is created), or not a ukpu key store; 4 a newer key store schema, or the\n"

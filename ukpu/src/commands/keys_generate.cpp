@@ -1,6 +1,6 @@
 // `ukpu keys generate -n N ...`: a PID/PPS batch into one setup.bin or, with --per-key, several
-// (setup-1.bin, setup-2.bin, ...), or straight onto sticks, recorded in the key store before the
-// files are written (provision::make_key_batch); this file is its options and its report.
+// (setup-1.bin, setup-2.bin, ...), or straight onto sticks, recorded in the key store
+// (provision::make_key_batch); this file is its options and its report.
 #include <CLI/CLI.hpp>
 
 #include "commands/keys_command.hpp"
@@ -60,6 +60,7 @@ int run_generate(GenerateState& st, const GlobalOptions& g) {
             if (file.stick) {
                 f.set("device", file.name);
                 f.set("serial", file.stick->serial);
+                f.set("state", file.left_generated.empty() ? "written" : "failed");
                 if (file.key) {
                     Json key = Json::object();
                     add_key_outcome(key, *file.key);
@@ -78,8 +79,8 @@ int run_generate(GenerateState& st, const GlobalOptions& g) {
     std::string head = !out.written ? "would write (dry run) "
                                     : "batch " + std::to_string(out.batch_id) +
                                           (code == exit_ok ? ": wrote "
-                                                           : ": stored (not every stick "
-                                                             "was written) ");
+                                                           : ": not every stick was written "
+                                                             "(its key file marked failed) ");
     print_note(g, head + std::to_string(out.records) + " record(s) in " +
                       std::to_string(out.files.size()) + " setup.bin " +
                       (sticks ? "key(s) on sticks" : "file(s)") + ", version " + out.file_version +
@@ -120,15 +121,19 @@ Command add_keys_generate(CLI::App& keys, const GlobalOptions& g) {
     sub->footer(
         "Every record gets a fresh PID and PPS (OpenSSL's random generator, Intel's checksum\n"
         "characters), the current MEBx password and a new one (--new-password-file, or a random\n"
-        "strong one per record). The batch is stored before the files are written; secrets are\n"
+        "strong one per record). The files are written under temporary names first, then the\n"
+        "batch is stored, then the files are renamed into place: a batch whose files cannot all\n"
+        "be written is not stored, and a store that did not exist is not created. Secrets are\n"
         "never printed. A modern MEBx rejects PID/PPS records: these keys are for older AMT.\n"
         "Exit codes: 0 written; 1 the checker found errors (nothing written); 2 a bad option;\n"
         "3 an unreadable secret, a new password the firmware would reject, a file that is not\n"
         "a ukpu key store; 4 a newer key store schema, a PID already stored, or a stick refused\n"
         "for safety; 5 I/O error; 130 interrupted.\n"
         "With --device, every stick is checked and confirmed first (the rules of `ukpu build`),\n"
-        "then the batch is stored, then the sticks are written at once, each read back and\n"
-        "verified; a stick that fails leaves its records 'generated' (on no key).");
+        "then the batch is stored (its key files pending), then the sticks are written at once,\n"
+        "each read back and verified; the key file of a stick that fails is marked failed: its\n"
+        "records stay 'generated' (on no key), keys list shows it and keys export leaves them "
+        "out.");
     return {sub, [st, &g] { return run_generate(*st, g); }};
 }
 

@@ -21,6 +21,13 @@ struct ListOptions {
     bool show_secrets = false;
 };
 
+// "1234-ABCD", as the volume serial is shown by other tools.
+std::string volume_id_text(std::uint32_t id) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04X-%04X", id >> 16, id & 0xffffu);
+    return buf;
+}
+
 Json file_json(const keys::KeyFileInfo& f) {
     Json j = Json::object();
     j.set("id", f.id);
@@ -40,6 +47,8 @@ Json file_json(const keys::KeyFileInfo& f) {
     } else {
         j.set("device", Json());
     }
+    j.set("volume_id", f.volume_id ? Json(volume_id_text(*f.volume_id)) : Json());
+    j.set("state", keys::to_string(f.state));
     return j;
 }
 
@@ -50,6 +59,7 @@ Json batch_json(const keys::BatchInfo& b) {
     j.set("ukpu_version", b.ukpu_version);
     j.set("version", b.file_version);
     j.set("records", b.record_count);
+    j.set("state", keys::batch_state(b));
     Json states = Json::object();
     states.set("generated", b.generated);
     states.set("on-key", b.on_key);
@@ -80,13 +90,22 @@ int run_list(const ListOptions& o, const GlobalOptions& g) {
                 print_json(doc);
                 return exit_ok;
             }
-            std::printf("%-6s %-20s %-7s %8s %8s %8s %8s %6s\n", "BATCH", "CREATED", "VERSION",
-                        "RECORDS", "ON-KEY", "CONSUMED", "EXPORTED", "FILES");
-            for (const auto& b : batches)
-                std::printf("%-6lld %-20s %-7s %8u %8u %8u %8u %6zu\n",
+            std::printf("%-6s %-20s %-7s %8s %8s %8s %8s %6s  %s\n", "BATCH", "CREATED", "VERSION",
+                        "RECORDS", "ON-KEY", "CONSUMED", "EXPORTED", "FILES", "STATE");
+            std::size_t not_written = 0;
+            for (const auto& b : batches) {
+                const std::string state = keys::batch_state(b);
+                if (state != "written") ++not_written;
+                std::printf("%-6lld %-20s %-7s %8u %8u %8u %8u %6zu  %s\n",
                             static_cast<long long>(b.id), b.created_at.c_str(),
                             b.file_version.c_str(), b.record_count, b.on_key, b.consumed,
-                            b.exported, b.files.size());
+                            b.exported, b.files.size(), state.c_str());
+            }
+            if (not_written > 0)
+                print_note(g, std::to_string(not_written) +
+                                  " batch(es) not written in full: the records of a failed (or "
+                                  "pending) key file are on no key and never exported; keys list "
+                                  "--batch ID shows which");
             print_note(g,
                        std::to_string(batches.size()) + " batch(es) in " + store->path().string());
             return exit_ok;
@@ -114,18 +133,25 @@ int run_list(const ListOptions& o, const GlobalOptions& g) {
             print_json(doc);
             return exit_ok;
         }
-        std::printf("batch %lld, created %s, version %s, %u records\n",
+        std::printf("batch %lld, created %s, version %s, %u records, %s\n",
                     static_cast<long long>(b.id), b.created_at.c_str(), b.file_version.c_str(),
-                    b.record_count);
+                    b.record_count, keys::batch_state(b).c_str());
         for (const auto& f : b.files) {
             std::string where = f.target;
             if (f.device)
                 where = "stick serial " + f.device->serial + " (" + f.device->vendor + " " +
                         f.device->model + ", " + devices::size_text(f.device->size) + ", was " +
                         f.target + " at USB " + f.device->bus_path + ")";
-            std::printf("key file %lld (#%u): %s records %u-%u sha256 %s\n",
+            std::string state = keys::to_string(f.state);
+            if (f.state == keys::KeyFileState::failed)
+                state = "FAILED: never written, its records are on no key and never exported";
+            else if (f.state == keys::KeyFileState::pending)
+                state = "PENDING: not written (a run that stopped); never exported";
+            std::printf("key file %lld (#%u): %s records %u-%u sha256 %s%s, %s\n",
                         static_cast<long long>(f.id), f.file_index, where.c_str(), f.first_record,
-                        f.last_record, f.sha256.c_str());
+                        f.last_record, f.sha256.c_str(),
+                        f.volume_id ? (" volume id " + volume_id_text(*f.volume_id)).c_str() : "",
+                        state.c_str());
         }
         std::printf("%-8s %-5s %-6s %-9s %-39s %-9s\n", "ID", "FILE", "RECORD", "PID", "PPS",
                     "STATE");

@@ -28,6 +28,17 @@ const char* to_string(ExportFormat f);
 // csti_pid_map.used: 1 once the record was consumed, else 0.
 int used_flag(const KeyRecord& r);
 
+// True for a record that reached a key: its key file was written and the record is no longer
+// `generated`. The others (a stick that failed, a run that stopped) are never exported.
+bool exportable(const KeyRecord& r);
+
+// The records to export and the ones left out, each in the order given.
+struct ExportSelection {
+    std::vector<KeyRecord> records;
+    std::vector<KeyRecord> left_out;
+};
+ExportSelection select_for_export(std::vector<KeyRecord> records);
+
 // The whole export as text.
 std::string export_records(const std::vector<KeyRecord>& records, ExportFormat format,
                            PidForm form = PidForm::dashed);

@@ -23,7 +23,7 @@ class Database;
 // "UKPU" in ASCII, the application_id of every key store.
 inline constexpr std::int32_t store_application_id = 0x554B5055;
 // The schema version this build writes and reads.
-inline constexpr std::int32_t store_schema_version = 2;
+inline constexpr std::int32_t store_schema_version = 3;
 
 // $XDG_DATA_HOME/ukpu/keys.db, else $HOME/.local/share/ukpu/keys.db. Throws Error(bad_argument)
 // when neither variable is set.
@@ -48,14 +48,24 @@ public:
     const std::filesystem::path& path() const { return path_; }
     std::int32_t schema_version() const;
 
-    // Adds a batch with every record in state `generated`, in one transaction. Throws
-    // Error(duplicate_pid) (nothing stored) when a PID is already in the store.
+    // Adds a batch in one transaction: its key files `pending`, every record `generated`; it is
+    // not exported until its key files are marked written. Throws Error(duplicate_pid) (nothing
+    // stored) when a PID is already in the store.
     BatchInfo add_batch(const NewBatch& batch);
-    // Records of `batch_id` still `generated` become `on_key` (after their files were written).
+    // The pending key files of `batch_id` become `written` and their records still `generated`
+    // `on_key`, in one transaction (after their files were written).
     void mark_written(std::int64_t batch_id);
-    // Records of one key file still `generated` become `on_key` (its stick was written and
-    // verified); the other files of the batch are left as they are.
-    void mark_file_written(std::int64_t key_file_id);
+    // One key file becomes `written` (its stick was written and verified, or sync read its key)
+    // and its records still `generated` `on_key`, in one transaction; `volume_id`, when given, is
+    // the volume id of the key it is on. The other files of the batch are left as they are.
+    void mark_file_written(std::int64_t key_file_id,
+                           std::optional<std::uint32_t> volume_id = std::nullopt);
+    // A pending key file whose file or stick was not written becomes `failed`: its records stay
+    // `generated` and are never exported. `volume_id`: the key's, when the stick got one.
+    void mark_file_failed(std::int64_t key_file_id,
+                          std::optional<std::uint32_t> volume_id = std::nullopt);
+    // The key files ukpu wrote to a key with this volume id, by id.
+    std::vector<KeyFileInfo> key_files_with_volume_id(std::uint32_t volume_id) const;
 
     std::vector<BatchInfo> batches() const;
     BatchInfo batch(std::int64_t id) const;  // Error(not_found)

@@ -16,6 +16,15 @@ enum class RecordState { generated, on_key, consumed, exported };
 const char* to_string(RecordState s);  // "generated", "on-key", "consumed", "exported"
 std::optional<RecordState> parse_record_state(std::string_view text);
 
+// Whether a key file reached its file or stick. pending: stored, not written yet (the run is
+// still writing, or stopped before it was done); written: on its file or stick; failed: its file
+// or stick was not written, so no PC can hold its records (they stay `generated`). Only the
+// records of written key files are exported.
+enum class KeyFileState { pending, written, failed };
+
+const char* to_string(KeyFileState s);  // "pending", "written", "failed"
+std::optional<KeyFileState> parse_key_file_state(std::string_view text);
+
 // The stick a key file was written to, as it identified itself when it was confirmed.
 struct StickIdentity {
     std::string serial;
@@ -36,6 +45,9 @@ struct KeyFileInfo {
     std::uint32_t first_record = 0;
     std::uint32_t last_record = 0;
     std::optional<StickIdentity> device;  // written straight to a stick
+    // The key's volume serial number as ukpu wrote it (straight to a stick); none for a file.
+    std::optional<std::uint32_t> volume_id;
+    KeyFileState state = KeyFileState::written;
 };
 
 struct BatchInfo {
@@ -50,6 +62,10 @@ struct BatchInfo {
     std::uint32_t generated = 0, on_key = 0, consumed = 0, exported = 0;
 };
 
+// The state of a batch from its key files: "written" (every one), "failed" (none written),
+// "pending" (one not written yet), else "partly failed".
+std::string batch_state(const BatchInfo& b);
+
 struct KeyRecord {
     std::int64_t id = 0;  // running index across the store: csti_pid_map.id
     std::int64_t batch_id = 0;
@@ -62,6 +78,7 @@ struct KeyRecord {
     std::string current_password;     // secret
     std::string new_password;         // secret
     RecordState state = RecordState::generated;
+    KeyFileState file_state = KeyFileState::written;  // its key file's
     std::string created_at;
     std::string updated_at;
 };

@@ -1,8 +1,8 @@
 // Making a PID/PPS key batch: fresh pairs (OpenSSL's random generator, Intel's checksum
-// characters), the setup.bin files that hold them (`per_key` records to a file), the batch in
-// the key store, then the files written (to paths, or straight onto sticks, one each, checked
-// against the safety rules and confirmed before anything is generated). The whole of `ukpu keys
-// generate`, for the command line and the window alike.
+// characters), the setup.bin files that hold them (`per_key` records to a file), written to
+// paths or straight onto sticks (one each, checked against the safety rules and confirmed before
+// anything is generated), and the batch in the key store, usable there only once its files or
+// sticks are written. The whole of `ukpu keys generate`, for the command line and the window.
 #pragma once
 
 #include <cstdint>
@@ -48,7 +48,8 @@ struct BatchFile {
     std::uint64_t size = 0;
     std::uint32_t first_record = 0;  // numbers within the batch, from 1
     std::uint32_t last_record = 0;
-    // Why its records stay 'generated' when its stick was not written well; else empty.
+    // Why its records stay 'generated' (its key file marked failed) when its stick was not
+    // written well; else empty.
     std::string left_generated;
 };
 
@@ -67,9 +68,14 @@ struct KeyBatchOutcome {
 
 // Checks the job (Error bad_argument naming the option for what is missing or contradictory),
 // checks and confirms the sticks, builds the batch, checks every file against the firmware
-// generations of `settings.firmware` (errors refuse the batch unless `settings.force`), stores
-// it in one transaction, writes the files or the sticks, and marks what was written. keys::Error
-// from the store passes through.
+// generations of `settings.firmware` (errors refuse the batch unless `settings.force`), then:
+// - files: writes each under a temporary name beside its path (a failure stores nothing, and a
+//   store that did not exist is not created), stores the batch in one transaction, renames the
+//   files into place and marks the batch written;
+// - sticks: stores the batch with its key files pending, writes the sticks, and marks each key
+//   file written or failed (its records stay 'generated', never exported).
+// A key file that never reached its file or stick is never left looking usable. keys::Error from
+// the store passes through.
 KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJob job);
 
 // The output names: the -o path itself, or with per_key "<stem>-<i><ext>" beside it.

@@ -1,0 +1,80 @@
+// `ukpu keys generate` with -o: a batch whose files could not all be written leaves the store as
+// it was (read with the sqlite3 tool), no file of the batch and no temporary file behind, and a
+// store that did not exist is not created.
+#include <algorithm>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "keys_test_util.hpp"
+#include "support/files.hpp"
+#include "support/run_ukpu.hpp"
+#include "support/temp_dir.hpp"
+
+namespace ukpu::keys {
+namespace {
+
+using keystest::sqlite_rows;
+using test::run_ukpu;
+
+std::string first_value(const std::string& db, const std::string& query) {
+    return sqlite_rows(db, query).at(0).at(0);
+}
+
+std::vector<std::string> names_in(const std::string& dir) {
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+        out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+TEST(KeysGenerate, ABatchThatNeverReachedItsFilesLeavesTheStoreAsItWas) {
+    test::TempDir dir;
+    const std::string db = dir.path("keys.db");
+    test::write_text(dir.path("cur.txt"), "admin\n");
+    auto generate = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = {"keys",
+                                         "generate",
+                                         "--current-password-file",
+                                         dir.path("cur.txt"),
+                                         "--random-new-password",
+                                         "--store",
+                                         db};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return run_ukpu(args);
+    };
+    auto r = generate({"-n", "3", "-o", dir.path("good.bin")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+
+    // No directory to write to: nothing stored.
+    r = generate({"-n", "500", "--per-key", "200", "-o", dir.path("missing-dir/setup.bin")});
+    EXPECT_EQ(r.exit_code, 5) << r.err;
+    EXPECT_EQ(first_value(db, "SELECT count(*) FROM batches"), "1");
+    EXPECT_EQ(first_value(db, "SELECT count(*) FROM key_files"), "1");
+    EXPECT_EQ(first_value(db, "SELECT count(*) FROM records"), "3");
+
+    // The second of two files cannot be written (a directory holds its name): the first is not
+    // left behind, nor any temporary file, and nothing is stored.
+    std::filesystem::create_directories(dir.path("out/setup-2.bin"));
+    r = generate({"-n", "4", "--per-key", "2", "-o", dir.path("out/setup.bin")});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_EQ(names_in(dir.path("out")), std::vector<std::string>{"setup-2.bin"});
+    EXPECT_EQ(first_value(db, "SELECT count(*) FROM records"), "3");
+
+    // The export holds the three records of the one batch that was written.
+    r = run_ukpu({"keys", "export", "--format", "scs-csv", "-o", dir.path("x.csv"), "--store", db});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto bytes = test::read_bytes(dir.path("x.csv"));
+    EXPECT_EQ(keystest::split(std::string(bytes.begin(), bytes.end()), '\n').size(), 3u + 2u);
+
+    // A store that did not exist is not created by a batch that failed.
+    r = run_ukpu({"keys", "generate", "-n", "2", "--current-password-file", dir.path("cur.txt"),
+                  "--random-new-password", "--store", dir.path("new.db"), "-o",
+                  dir.path("missing-dir/setup.bin")});
+    EXPECT_EQ(r.exit_code, 5) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir.path("new.db")));
+}
+
+}  // namespace
+}  // namespace ukpu::keys
