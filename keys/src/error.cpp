@@ -18,6 +18,8 @@ const char* to_string(ErrorCode code) {
             return "weak password";
         case ErrorCode::not_found:
             return "not found";
+        case ErrorCode::key_mismatch:
+            return "key does not match";
         case ErrorCode::io:
             return "I/O error";
     }

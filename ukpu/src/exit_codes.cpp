@@ -47,6 +47,7 @@ int exit_code(const keys::Error& e) {
             return exit_bad_input;
         case keys::ErrorCode::newer_schema:
         case keys::ErrorCode::duplicate_pid:
+        case keys::ErrorCode::key_mismatch:
             return exit_refused;
         case keys::ErrorCode::io:
             return exit_io;

@@ -7,6 +7,7 @@
 
 #include "commands/keys_command.hpp"
 #include "ukpu/devices/discovery.hpp"
+#include "ukpu/keys/key_sync.hpp"
 #include "ukpu/setupbin/pidpps.hpp"
 
 namespace ukpu::cli {
@@ -20,13 +21,6 @@ struct ListOptions {
     std::int64_t batch = 0;
     bool show_secrets = false;
 };
-
-// "1234-ABCD", as the volume serial is shown by other tools.
-std::string volume_id_text(std::uint32_t id) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04X-%04X", id >> 16, id & 0xffffu);
-    return buf;
-}
 
 Json file_json(const keys::KeyFileInfo& f) {
     Json j = Json::object();
@@ -47,7 +41,7 @@ Json file_json(const keys::KeyFileInfo& f) {
     } else {
         j.set("device", Json());
     }
-    j.set("volume_id", f.volume_id ? Json(volume_id_text(*f.volume_id)) : Json());
+    j.set("volume_id", f.volume_id ? Json(keys::volume_id_text(*f.volume_id)) : Json());
     j.set("state", keys::to_string(f.state));
     return j;
 }
@@ -147,11 +141,12 @@ int run_list(const ListOptions& o, const GlobalOptions& g) {
                 state = "FAILED: never written, its records are on no key and never exported";
             else if (f.state == keys::KeyFileState::pending)
                 state = "PENDING: not written (a run that stopped); never exported";
-            std::printf("key file %lld (#%u): %s records %u-%u sha256 %s%s, %s\n",
-                        static_cast<long long>(f.id), f.file_index, where.c_str(), f.first_record,
-                        f.last_record, f.sha256.c_str(),
-                        f.volume_id ? (" volume id " + volume_id_text(*f.volume_id)).c_str() : "",
-                        state.c_str());
+            std::printf(
+                "key file %lld (#%u): %s records %u-%u sha256 %s%s, %s\n",
+                static_cast<long long>(f.id), f.file_index, where.c_str(), f.first_record,
+                f.last_record, f.sha256.c_str(),
+                f.volume_id ? (" volume id " + keys::volume_id_text(*f.volume_id)).c_str() : "",
+                state.c_str());
         }
         std::printf("%-8s %-5s %-6s %-9s %-39s %-9s\n", "ID", "FILE", "RECORD", "PID", "PPS",
                     "STATE");

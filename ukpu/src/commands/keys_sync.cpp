@@ -20,51 +20,52 @@ struct SyncOptions {
 };
 
 int run_sync(const SyncOptions& o, const GlobalOptions& g) {
+    // The store first: a mistyped --store is refused before the key is read.
+    auto store = open_store(o.store);
     std::string source;
     std::vector<std::uint8_t> bytes;
+    keys::KeyIdentity identity;
     if (!o.setup_bin.empty()) {
+        // A bare setup.bin: its PIDs are all that can name its key file.
         source = o.setup_bin;
         bytes = read_input_file(o.setup_bin);
+    } else {
+        source = o.image.empty() ? o.device : o.image;
+        auto dev = provision::open_for_read(source, o.sector_size);
+        keys::KeyRead key = keys::read_key(*dev);
+        bytes = std::move(key.setup_bin);
+        identity.volume_id = key.volume_id;
     }
-    {
-        if (o.setup_bin.empty()) {
-            source = o.image.empty() ? o.device : o.image;
-            auto dev = provision::open_for_read(source, o.sector_size);
-            bytes = keys::read_setup_bin(*dev);
-        }
-        auto store = open_store(o.store);
-        std::optional<std::int64_t> hint;
-        if (o.key_file != 0) hint = o.key_file;
-        const keys::SyncResult r = keys::sync_consumed(*store, bytes, hint);
-        // A key file written straight to a stick: is this the stick the store recorded?
-        std::optional<devices::DeviceInfo> stick;
-        if (!o.device.empty()) stick = provision::identify_device(g.context, o.device);
-        if (stick && r.file.device && !r.file.device->serial.empty() &&
-            stick->serial != r.file.device->serial)
-            print_warning(source + ": the store recorded key file " + std::to_string(r.file.id) +
-                          " on the stick with serial " + r.file.device->serial +
-                          ", but this stick's serial is " +
-                          (stick->serial.empty() ? "unknown" : stick->serial) +
-                          " (a copy of the key?); its consumed records were marked all the same");
-        if (g.json) {
-            Json doc = Json::object();
-            doc.set("ok", true);
-            doc.set("source", source);
-            doc.set("batch", r.file.batch_id);
-            doc.set("key_file_id", r.file.id);
-            doc.set("key_file", r.file.target);
-            doc.set("consumed_on_key", r.consumed_on_key);
-            doc.set("newly_marked", r.newly_marked);
-            doc.set("device_serial", stick ? Json(stick->serial) : Json());
-            doc.set("recorded_serial", r.file.device ? Json(r.file.device->serial) : Json());
-            print_json(doc);
-        }
-        print_note(g, source + ": key file " + std::to_string(r.file.id) + " of batch " +
-                          std::to_string(r.file.batch_id) + " (" + r.file.target +
-                          "): " + std::to_string(r.consumed_on_key) + " record(s) consumed, " +
-                          std::to_string(r.newly_marked) + " newly marked in the store");
-        return exit_ok;
+    // A stick: its serial, compared with the one the store recorded.
+    std::optional<devices::DeviceInfo> stick;
+    if (!o.device.empty()) stick = provision::identify_device(g.context, o.device);
+    if (stick) identity.serial = stick->serial;
+    std::optional<std::int64_t> named;
+    if (o.key_file != 0) named = o.key_file;
+    const keys::SyncResult r = keys::sync_consumed(*store, bytes, named, identity);
+    for (const auto& w : r.warnings) print_warning(source + ": " + w);
+    if (g.json) {
+        Json doc = Json::object();
+        doc.set("ok", true);
+        doc.set("source", source);
+        doc.set("batch", r.file.batch_id);
+        doc.set("key_file_id", r.file.id);
+        doc.set("key_file", r.file.target);
+        doc.set("matched_by", r.matched_by);
+        doc.set("consumed_on_key", r.consumed_on_key);
+        doc.set("newly_marked", r.newly_marked);
+        doc.set("volume_id",
+                identity.volume_id ? Json(keys::volume_id_text(*identity.volume_id)) : Json());
+        doc.set("device_serial", stick ? Json(stick->serial) : Json());
+        doc.set("recorded_serial", r.file.device ? Json(r.file.device->serial) : Json());
+        print_json(doc);
     }
+    print_note(g, source + ": key file " + std::to_string(r.file.id) + " of batch " +
+                      std::to_string(r.file.batch_id) + " (" + r.file.target + "), matched by " +
+                      r.matched_by + ": " + std::to_string(r.consumed_on_key) +
+                      " record(s) consumed, " + std::to_string(r.newly_marked) +
+                      " newly marked in the store");
+    return exit_ok;
 }
 
 }  // namespace
@@ -79,8 +80,8 @@ Command add_keys_sync(CLI::App& keys, const GlobalOptions& g) {
     auto* device = sub->add_option("--device", o->device, "A block device (read only)");
     auto* file = sub->add_option("--setup-bin", o->setup_bin, "A setup.bin file");
     sub->add_option("--key-file", o->key_file,
-                    "The key file id (keys list --batch ID) for a key whose records are all "
-                    "consumed")
+                    "The key file id (keys list --batch ID) this key must be; refused when the "
+                    "key does not prove it")
         ->check(CLI::PositiveNumber);
     sub->add_option("--sector-size", o->sector_size, "Logical sector size of an image file")
         ->check(CLI::IsMember({512u, 1024u, 2048u, 4096u}))
@@ -90,12 +91,17 @@ Command add_keys_sync(CLI::App& keys, const GlobalOptions& g) {
             throw CLI::ValidationError("--image/--device/--setup-bin", "give exactly one of them");
     });
     sub->footer(
-        "The key is matched to its key file by the PIDs still on it; with --device, a key file\n"
-        "written straight to a stick (keys generate --device) is checked against the stick's\n"
-        "serial, with a warning when they differ. Exit codes: 0 synced;\n"
-        "3 unreadable key, PIDs not in the store or not matching it, no key store at that\n"
-        "path (nothing is created), not a ukpu key store;\n"
-        "4 a newer key store schema; 5 I/O error.");
+        "A key is matched to its key file by what survives on it: the PIDs still on it, and for\n"
+        "a key whose records are all consumed the identity ukpu recorded when it wrote the key:\n"
+        "its volume id (--device, --image) and, for a key written straight to a stick (keys\n"
+        "generate --device), the stick's serial (--device). A setup.bin file, or a key written\n"
+        "from a file, with no record left cannot be matched. --key-file names the key file the\n"
+        "key must be: one it does not prove is refused, nothing marked. A key matched by its\n"
+        "PIDs whose volume id or serial differs from the recorded one (a copy) is warned about.\n"
+        "Exit codes: 0 synced; 3 unreadable key, PIDs not in the store or not matching it, a\n"
+        "consumed key nothing names, no key store at that path (nothing is created), not a ukpu\n"
+        "key store; 4 the key does not match --key-file (nothing marked), a newer key store\n"
+        "schema; 5 I/O error.");
     return {sub, [o, &g] { return run_sync(*o, g); }};
 }
 

@@ -14,7 +14,8 @@ enum class ErrorCode {
     newer_schema,   // the key store was written by a newer ukpu
     duplicate_pid,  // a PID that the store already holds
     weak_password,  // a new MEBx password the firmware would reject
-    not_found,      // a batch or key file that the store does not hold
+    not_found,      // a batch, key file or store that is not there
+    key_mismatch,   // the key is not the key file named for it (refused, nothing marked)
     io,             // SQLite or the file system failed
 };
 
