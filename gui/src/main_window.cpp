@@ -367,16 +367,18 @@ void MainWindow::write_selected() {
         checked_and_confirmed(rows, policy, StickAction::write, tr("Nothing written"));
     if (disks.empty()) return;
     std::vector<pv::StickJob> jobs;
-    for (const auto& d : disks) jobs.push_back({d, d.path, source_->bytes});
+    for (const auto& d : disks) jobs.push_back({d, d.path, source_->bytes, {}});
+    // Judged by the generations chosen, as the file was checked.
+    const fat::VerifyOptions generations =
+        verify_options(firmware_choices()[static_cast<std::size_t>(firmware_->currentIndex())]);
     log(tr("Writing %n stick(s): %1", nullptr, static_cast<int>(jobs.size()))
             .arg(qs(source_->path)));
     start(rows, disks, StickAction::write, tr("writing"), tr("written and verified"),
-          [this, jobs = std::move(jobs)] {
+          [this, jobs = std::move(jobs), generations] {
               fat::KeyOptions ko;
               ko.timestamp = pv::key_timestamp();
-              ko.volume_id = pv::random_volume_id();
               std::vector<StickResult> results;
-              for (const auto& out : pv::write_sticks(ctx_, *reporter_, jobs, {}, ko))
+              for (const auto& out : pv::write_sticks(ctx_, *reporter_, jobs, {}, ko, generations))
                   results.push_back({out.target, out.status, out.message});
               return results;
           });

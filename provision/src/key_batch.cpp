@@ -219,12 +219,14 @@ std::vector<KeyOutcome> write_batch_sticks(const Context& ctx, Reporter& reporte
                                            const std::vector<keys::BuiltKeyFile>& files) {
     std::vector<StickJob> jobs;
     for (std::size_t i = 0; i < sticks.size(); ++i)
-        jobs.push_back(StickJob{sticks[i], job.devices[i], files[i].bytes});
+        jobs.push_back(StickJob{sticks[i], job.devices[i], files[i].bytes, {}});
+    // Each stick gets its own volume id, recorded in the store: with no record left on a key,
+    // it is what names its key file (keys sync).
+    assign_volume_ids(jobs);
     fat::KeyOptions ko;
     ko.timestamp = key_timestamp();
-    ko.volume_id = random_volume_id();
     try {
-        return write_sticks(ctx, reporter, jobs, {}, ko);
+        return write_sticks(ctx, reporter, jobs, {}, ko, verify_generations(job.settings.firmware));
     } catch (const Error& e) {
         // One stick: its failure is reported like the outcome of one of several.
         reporter.error(e.location().empty() ? e.message() : e.location() + ": " + e.message());
@@ -422,10 +424,12 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
         BatchFile& bf = out.files[i];
         out.status = worse(out.status, outcomes[i].status);
-        if (outcomes[i].status == Status::ok) {
-            store->mark_file_written(stored.files[i].id);
+        // Written and read back identical (usable by every generation asked for or not: its
+        // records are on the stick, where a PC can take them).
+        if (outcomes[i].key) {
+            store->mark_file_written(stored.files[i].id, outcomes[i].volume_id);
         } else {
-            store->mark_file_failed(stored.files[i].id);
+            store->mark_file_failed(stored.files[i].id, outcomes[i].volume_id);
             bf.left_generated =
                 job.devices[i] + ": its " + std::to_string(files[i].records.size()) +
                 " record(s) stay 'generated' in batch " + std::to_string(out.batch_id) +

@@ -247,6 +247,9 @@ std::vector<std::pair<std::string, std::string>> settings_files(const CreateSett
     for (const auto& spec : s.cert_hashes)
         files.emplace_back("--cert-hash",
                            resolve_profile_path(spec.substr(0, spec.find(':')), s.config));
+    if (!s.cert_password_file.empty() && s.cert_password_file != "-")
+        files.emplace_back("--cert-password-file",
+                           resolve_profile_path(s.cert_password_file, s.config));
     return files;
 }
 

@@ -8,8 +8,13 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 #include <thread>
 
+#include <algorithm>
+#include <cctype>
+
+#include "temporary_image.hpp"
 #include "ukpu/fatwriter/directory.hpp"
 #include "ukpu/fatwriter/partition.hpp"
 #include "ukpu/fatwriter/verify.hpp"
@@ -50,11 +55,21 @@ std::string stick_state(const std::string& target, std::uint64_t writes, std::ui
            target + "` shows its state";
 }
 
+// Why generation `fw` cannot use the key of `r`: its first error, else what its verdict says.
+std::string why_unusable(const fat::VerifyReport& r, setupbin::Firmware fw,
+                         const fat::GenerationResult& g) {
+    for (const setupbin::Firmware f : {fw, setupbin::Firmware::format})
+        for (const auto& p : r.problems)
+            if (p.firmware == f && p.severity == setupbin::Severity::error) return p.message;
+    if (!g.found) return "setup.bin is not found";
+    return "no record it would apply";
+}
+
 // After a key was written to `dev`: reads setup.bin back past the page cache and verifies the
-// key as the firmware would.
+// key as each generation of `generations` would read it.
 WrittenKey check_written_key(Reporter& reporter, const std::string& target, fat::BlockDevice& dev,
-                             const fat::KeyLayout& k, const fat::KeyOptions& ko,
-                             const std::vector<std::uint8_t>& setup) {
+                             const fat::KeyLayout& k, const std::vector<std::uint8_t>& setup,
+                             const fat::VerifyOptions& generations) {
     WrittenKey w;
     w.layout = k;
     w.io = dev.stats();
@@ -64,28 +79,44 @@ WrittenKey check_written_key(Reporter& reporter, const std::string& target, fat:
     dev.drop_cache();
     const auto back = read_back(dev);
     w.read_back_identical = back && *back == setup;
-    w.verify = fat::verify_key(dev);
+    w.verify = fat::verify_key(dev, generations);
     reporter.key_report(target, w.verify);
-    // The layout must be found by the generations it is made for; content problems were either
-    // absent or accepted with --force.
-    const bool legacy_layout = k.geometry.type == fat::FatType::fat16 && !ko.label_entry;
-    w.found = w.verify.uefi && w.verify.uefi->found;
-    if (legacy_layout) w.found = w.found && w.verify.legacy && w.verify.legacy->found;
+    // The verdict is the generations': neither --force nor the layout asked for changes it.
+    const struct {
+        const std::optional<fat::GenerationResult>& result;
+        bool asked;
+        setupbin::Firmware firmware;
+        const char* name;
+    } gens[] = {{w.verify.legacy, generations.legacy, setupbin::Firmware::legacy, "legacy BIOS"},
+                {w.verify.uefi, generations.uefi, setupbin::Firmware::uefi, "UEFI BIOS"},
+                {w.verify.mebx, generations.mebx, setupbin::Firmware::mebx, "modern MEBx"}};
+    for (const auto& g : gens) {
+        if (!g.asked) continue;
+        if (!g.result)
+            w.unusable.push_back(std::string(g.name) + ": not judged");
+        else if (!g.result->usable)
+            w.unusable.push_back(std::string(g.name) + ": " +
+                                 why_unusable(w.verify, g.firmware, *g.result));
+    }
     return w;
 }
 
 // The outcome of a key checked after its write; an Error when the bytes read back differ.
-KeyOutcome outcome_of(const std::string& target, WrittenKey w) {
+KeyOutcome outcome_of(const std::string& target, WrittenKey w, std::uint32_t volume_id) {
     KeyOutcome out;
     out.target = target;
-    const bool same = w.read_back_identical;
-    out.status = w.found ? Status::ok : Status::problems;
-    if (!w.found) out.message = "written, but not found by every firmware generation it is for";
-    out.key = std::move(w);
-    if (!same)
+    out.volume_id = volume_id;
+    if (!w.read_back_identical)
         throw Error(Status::io, target,
                     "reading setup.bin back did not give the bytes written: the device may be "
                     "failing");
+    out.status = w.usable() ? Status::ok : Status::problems;
+    if (!w.usable()) {
+        out.message = "written, but not usable by every firmware generation it is for: ";
+        for (std::size_t i = 0; i < w.unusable.size(); ++i)
+            out.message += (i ? "; " : "") + w.unusable[i];
+    }
+    out.key = std::move(w);
     return out;
 }
 
@@ -95,8 +126,10 @@ KeyOutcome outcome_of(const std::string& target, WrittenKey w) {
 std::unique_ptr<fat::BlockDevice> write_stick(const Context& ctx, Reporter& reporter,
                                               const StickJob& job,
                                               const std::vector<fat::KeyFile>& extras,
-                                              const fat::KeyOptions& ko, fat::KeyLayout& k,
+                                              const fat::KeyOptions& base, fat::KeyLayout& k,
                                               bool parallel) {
+    fat::KeyOptions ko = base;
+    if (job.volume_id) ko.volume_id = *job.volume_id;
     const devices::DeviceInfo& disk = job.disk;
     const std::string& target = job.target;
     if (!disk.mounts.empty()) unmount_device(ctx, reporter, disk);
@@ -143,8 +176,8 @@ struct Written {
 };
 
 // Reads one written stick back and verifies it.
-KeyOutcome finish_stick(Reporter& reporter, const StickJob& job, const fat::KeyOptions& ko,
-                        Written& w) {
+KeyOutcome finish_stick(Reporter& reporter, const StickJob& job,
+                        const fat::VerifyOptions& generations, Written& w) {
     if (w.error) std::rethrow_exception(w.error);
     if (stop_requested())
         throw Error(Status::interrupted, job.target,
@@ -152,8 +185,11 @@ KeyOutcome finish_stick(Reporter& reporter, const StickJob& job, const fat::KeyO
                     "was read back: run `ukpu verify --device " +
                         job.target + "` to check it");
     KeyOutcome out = outcome_of(
-        job.target, check_written_key(reporter, job.target, *w.device, w.layout, ko, job.setup));
+        job.target,
+        check_written_key(reporter, job.target, *w.device, w.layout, job.setup, generations),
+        job.volume_id.value_or(0));
     out.device = job.disk;
+    if (out.status == Status::problems) reporter.error(job.target + ": " + out.message);
     return out;
 }
 
@@ -191,57 +227,116 @@ std::uint32_t random_volume_id() {
            (static_cast<std::uint32_t>(b[2]) << 16) | (static_cast<std::uint32_t>(b[3]) << 24);
 }
 
-std::uint32_t volume_id_for(const std::string& given, const std::vector<std::uint8_t>& setup) {
+std::uint32_t volume_id_for(const std::string& given, const std::vector<std::uint8_t>& setup,
+                            std::size_t index) {
     if (!given.empty()) {
         char* end = nullptr;
         const unsigned long v = std::strtoul(given.c_str(), &end, 16);
-        if (*end != '\0' || given.size() > 8)
+        if (*end != '\0' || given.size() > 8 ||
+            !std::isxdigit(static_cast<unsigned char>(given[0])))
             throw Error(Status::bad_argument, "--volume-id", "'" + given + "' is not 8 hex digits");
         return static_cast<std::uint32_t>(v);
     }
     const char* e = std::getenv("SOURCE_DATE_EPOCH");
     if (!e || !*e) return random_volume_id();
+    // The first key of a run is derived as a single key always was, so that one image built
+    // again gives the same bytes.
     std::vector<std::uint8_t> seed(setup);
     seed.insert(seed.end(), e, e + std::char_traits<char>::length(e));
+    if (index > 0) {
+        const std::string tag = "#" + std::to_string(index);
+        seed.insert(seed.end(), tag.begin(), tag.end());
+    }
     const auto b = digest("sha256", seed);
     return static_cast<std::uint32_t>(b[0]) | (static_cast<std::uint32_t>(b[1]) << 8) |
            (static_cast<std::uint32_t>(b[2]) << 16) | (static_cast<std::uint32_t>(b[3]) << 24);
 }
 
-KeyOutcome make_key_image(Reporter& reporter, const ImageTarget& image,
+void assign_volume_ids(std::vector<StickJob>& jobs, const std::string& given) {
+    if (!given.empty() && jobs.size() > 1)
+        throw Error(Status::bad_argument, "--volume-id",
+                    "names the volume serial of one key; " + std::to_string(jobs.size()) +
+                        " sticks each get their own (leave --volume-id out)");
+    std::set<std::uint32_t> taken;
+    for (const auto& j : jobs)
+        if (j.volume_id) taken.insert(*j.volume_id);
+    if (taken.size() !=
+        static_cast<std::size_t>(
+            std::count_if(jobs.begin(), jobs.end(), [](const StickJob& j) { return j.volume_id; })))
+        throw Error(Status::bad_argument, "--volume-id", "two sticks were given one volume id");
+    std::size_t next = jobs.size();  // a later index for a derived id that collided
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        if (jobs[i].volume_id) continue;
+        std::uint32_t id = volume_id_for(given, jobs[i].setup, i);
+        while (taken.count(id)) id = volume_id_for({}, jobs[i].setup, next++);
+        taken.insert(id);
+        jobs[i].volume_id = id;
+    }
+}
+
+KeyOutcome make_key_image(const Context& ctx, Reporter& reporter, const ImageTarget& image,
                           const std::vector<std::uint8_t>& setup,
-                          const std::vector<fat::KeyFile>& extras, const fat::KeyOptions& base) {
+                          const std::vector<fat::KeyFile>& extras, const fat::KeyOptions& base,
+                          const fat::VerifyOptions& generations) {
     const std::string& target = image.path;
     fat::KeyOptions ko = base;
-    if (image.size % image.sector_size != 0)
-        throw Error(
-            Status::bad_argument, "--size",
-            "must be a multiple of the " + std::to_string(image.sector_size) + "-byte sector size");
-    std::unique_ptr<fat::BlockDevice> dev;
+    if (image.size == 0 || image.size % image.sector_size != 0)
+        throw Error(Status::bad_argument, "--size",
+                    "must be a positive multiple of the " + std::to_string(image.sector_size) +
+                        "-byte sector size");
     try {
         // Plan first: nothing is created for a layout that cannot be made.
         (void)fat::plan_key(image.size / image.sector_size, image.sector_size, setup.size(), extras,
                             ko);
-        dev = fat::ImageFile::create(target, image.size, image.sector_size, image.overwrite);
-    } catch (const fat::Error& e) {
-        const bool exists = e.code() == fat::ErrorCode::io && std::filesystem::exists(target);
-        throw Error(exists ? Status::refused : status_of(e), target,
-                    e.message() + (exists ? " (use --overwrite to replace it)" : ""));
-    }
-    ko.device_is_zeroed = true;
-    fat::KeyLayout k;
-    try {
-        k = fat::write_key(*dev, setup, extras, ko);
     } catch (const fat::Error& e) {
         throw Error(status_of(e), target, e.message());
     }
-    return outcome_of(target, check_written_key(reporter, target, *dev, k, ko, setup));
+    refuse_existing_image(target, image.overwrite);
+    // Made under a temporary name: no file at `target` until the image is complete.
+    TemporaryImage temp(target);
+    std::unique_ptr<fat::BlockDevice> file;
+    try {
+        file = fat::ImageFile::create(temp.path(), image.size, image.sector_size, true);
+    } catch (const fat::Error& e) {
+        throw Error(status_of(e), target, e.message() + "; nothing was left at " + target);
+    }
+    WatchedDevice::Hooks hooks;
+    hooks.interrupted = &stop_flag();
+    add_faults(hooks, ctx.faults);
+    WatchedDevice dev(std::move(file), std::move(hooks));
+    ko.device_is_zeroed = true;
+    fat::KeyLayout k;
+    {
+        WritePhase phase(reporter);  // a stop request ends the write at its next request
+        try {
+            k = fat::write_key(dev, setup, extras, ko);
+        } catch (const WriteInterrupted&) {
+            throw Error(Status::interrupted, target,
+                        "interrupted; the partly written image was removed and nothing was left "
+                        "at " +
+                            target);
+        } catch (const fat::Error& e) {
+            throw Error(status_of(e), target,
+                        e.message() +
+                            "; the partly written image was removed and nothing was "
+                            "left at " +
+                            target);
+        }
+    }
+    dev.stop_watching();
+    KeyOutcome out = outcome_of(
+        target, check_written_key(reporter, target, dev, k, setup, generations), ko.volume_id);
+    temp.commit(image.overwrite);
+    if (out.status == Status::problems) reporter.error(target + ": " + out.message);
+    return out;
 }
 
 std::vector<KeyOutcome> write_sticks(const Context& ctx, Reporter& reporter,
-                                     const std::vector<StickJob>& jobs,
+                                     std::vector<StickJob> jobs,
                                      const std::vector<fat::KeyFile>& extras,
-                                     const fat::KeyOptions& ko) {
+                                     const fat::KeyOptions& ko,
+                                     const fat::VerifyOptions& generations) {
+    assign_volume_ids(jobs);
     // From here on a stop request ends every write at its next safe point.
     WritePhase phase(reporter);
     std::vector<Written> written(jobs.size());
@@ -249,7 +344,7 @@ std::vector<KeyOutcome> write_sticks(const Context& ctx, Reporter& reporter,
         // One stick: its error is the command's error.
         written[0].device =
             write_stick(ctx, reporter, jobs[0], extras, ko, written[0].layout, false);
-        return {finish_stick(reporter, jobs[0], ko, written[0])};
+        return {finish_stick(reporter, jobs[0], generations, written[0])};
     }
     // Several sticks are written at once, one thread each; each is then read back and verified.
     std::vector<std::thread> writers;
@@ -267,11 +362,12 @@ std::vector<KeyOutcome> write_sticks(const Context& ctx, Reporter& reporter,
     std::vector<KeyOutcome> outcomes(jobs.size());
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         try {
-            outcomes[i] = finish_stick(reporter, jobs[i], ko, written[i]);
+            outcomes[i] = finish_stick(reporter, jobs[i], generations, written[i]);
         } catch (const Error& e) {
             reporter.error(e.location().empty() ? e.message() : e.location() + ": " + e.message());
             outcomes[i].target = jobs[i].target;
             outcomes[i].device = jobs[i].disk;
+            outcomes[i].volume_id = jobs[i].volume_id;
             outcomes[i].status = e.code();
             outcomes[i].message = e.message();
         }

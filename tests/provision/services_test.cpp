@@ -75,11 +75,11 @@ TEST(MakeKeyImage, WritesReadsBackAndReportsThroughTheReporter) {
     ko.timestamp = 1700000000;
     ko.volume_id = 0x12345678;
     const pv::ImageTarget image{t.path("k.img"), 32u << 20, 512, false};
-    const pv::KeyOutcome out = pv::make_key_image(r, image, built.bytes, {}, ko);
+    const pv::KeyOutcome out = pv::make_key_image(pv::Context{}, r, image, built.bytes, {}, ko, {});
     EXPECT_EQ(out.status, pv::Status::ok) << out.message;
     ASSERT_TRUE(out.key);
     EXPECT_TRUE(out.key->read_back_identical);
-    EXPECT_TRUE(out.key->found);
+    EXPECT_TRUE(out.key->usable());
     EXPECT_EQ(out.key->layout.geometry.type, fat::FatType::fat16);
     EXPECT_TRUE(r.noted("wrote " + t.path("k.img")));
     EXPECT_EQ(r.reports.size(), 1u);
@@ -88,7 +88,7 @@ TEST(MakeKeyImage, WritesReadsBackAndReportsThroughTheReporter) {
     EXPECT_TRUE(fat::verify_key(*dev).ok());
     // An existing image is refused, not replaced.
     try {
-        (void)pv::make_key_image(r, image, built.bytes, {}, ko);
+        (void)pv::make_key_image(pv::Context{}, r, image, built.bytes, {}, ko, {});
         FAIL() << "replaced";
     } catch (const pv::Error& e) {
         EXPECT_EQ(e.code(), pv::Status::refused);

@@ -145,7 +145,8 @@ int build_image(const BuildCliOptions& o, const GlobalOptions& g,
                 const fat::KeyOptions& ko, Json& doc) {
     TextReporter reporter(g);
     const pv::ImageTarget image{o.image, parse_size(o.size, "--size"), o.sector_size, o.overwrite};
-    const pv::KeyOutcome out = pv::make_key_image(reporter, image, setup, extras, ko);
+    const pv::KeyOutcome out = pv::make_key_image(g.context, reporter, image, setup, extras, ko,
+                                                  pv::verify_generations(o.settings.firmware));
     add_key_outcome(doc, out);
     return exit_code(out.status);
 }
@@ -154,6 +155,11 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
     if (!o.settings.config.empty()) apply_profile(*o.sub, o.settings);
     if (o.image.empty() == o.devices.empty())
         throw CliError(exit_usage, "build", "give --image FILE or --device DEV (not both)");
+    if (!o.volume_id.empty() && o.devices.size() > 1)
+        throw CliError(exit_usage, "--volume-id",
+                       "names the volume serial of one key; " + std::to_string(o.devices.size()) +
+                           " sticks each get their own (leave --volume-id out)");
+    const fat::VerifyOptions generations = pv::verify_generations(o.settings.firmware);
     // A stick must not hold what the build reads.
     for (auto& [what, path] : pv::settings_files(o.settings))
         o.policy.in_use.push_back({what, path});
@@ -211,9 +217,12 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
         reporter.confirm_sticks(disks, pv::StickAction::write);
         std::vector<pv::StickJob> jobs;
         for (std::size_t i = 0; i < disks.size(); ++i)
-            jobs.push_back(pv::StickJob{disks[i], o.devices[i], setup});
+            jobs.push_back(pv::StickJob{disks[i], o.devices[i], setup, {}});
+        // One key: its volume id is ko's (--volume-id, or derived); several each get their own.
+        if (jobs.size() == 1) jobs[0].volume_id = ko.volume_id;
         std::vector<StickLine> lines;
-        for (const auto& out : pv::write_sticks(g.context, reporter, jobs, extras, ko)) {
+        for (const auto& out :
+             pv::write_sticks(g.context, reporter, std::move(jobs), extras, ko, generations)) {
             const int c = exit_code(out.status);
             code = worse_exit(code, c);
             lines.push_back({out.target, out.device.value_or(devices::DeviceInfo{}), c});
@@ -247,7 +256,9 @@ Command add_build(CLI::App& app, const GlobalOptions& g) {
     sub->add_option("--setup-bin", o->setup_bin,
                     "The setup.bin to lay out (any name; written as SETUP.BIN)")
         ->group(tgroup);
-    sub->add_option("--fs", o->fs, "fat12, fat16 or fat32 (default: FAT16; FAT32 above 2 GiB; FAT12 only when asked)")
+    sub->add_option(
+           "--fs", o->fs,
+           "fat12, fat16 or fat32 (default: FAT16; FAT32 above 2 GiB; FAT12 only when asked)")
         ->check(CLI::IsMember({"fat12", "fat16", "fat32", "12", "16", "32"}))
         ->group(lgroup);
     sub->add_option("--layout", o->layout, "mbr (a partition at 1 MiB) or superfloppy")
@@ -280,7 +291,13 @@ Command add_build(CLI::App& app, const GlobalOptions& g) {
         "`ukpu setupbin create` (or a profile, --config), and must pass the firmware checker\n"
         "unless --force. Timestamps come from SOURCE_DATE_EPOCH when set: the same inputs, volume\n"
         "id and SOURCE_DATE_EPOCH give the same image byte for byte.\n"
-        "Exit codes: 0 written and verified; 1 refused by the checker or not verified; 2 usage;\n"
+        "Each stick gets its own volume serial number (--volume-id names one key's).\n"
+        "The key is judged by the generations of --firmware (all by default): exit 1 when one\n"
+        "of them cannot use the key written, saying which and why; --force and --fs change\n"
+        "what is written, never that verdict. An image is made under a temporary name and\n"
+        "renamed into place once it reads back identical: a failure leaves no file.\n"
+        "Exit codes: 0 written and verified; 1 refused by the checker or not usable by a\n"
+        "generation asked for; 2 usage;\n"
         "3 bad input; 4 refused for safety (a system disk, not USB, mounted, not confirmed,\n"
         "changed since confirmed, image exists); 5 I/O error; 130 interrupted (Ctrl-C stops\n"
         "after the current write request and says what state the stick is in).\n"

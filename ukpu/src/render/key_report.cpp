@@ -2,6 +2,7 @@
 
 #include "exit_codes.hpp"
 #include "render/verify_report.hpp"
+#include "ukpu/keys/key_sync.hpp"
 
 namespace ukpu::cli {
 
@@ -120,8 +121,12 @@ void add_key_outcome(Json& doc, const provision::KeyOutcome& out) {
         doc.set("written", true);
         doc.set("read_back_identical", out.key->read_back_identical);
         doc.set("verify", verify_json(out.key->verify));
-        doc.set("ok", out.key->found);
+        Json unusable = Json::array();
+        for (const auto& u : out.key->unusable) unusable.push(Json(u));
+        doc.set("unusable", unusable);
+        doc.set("ok", out.key->usable());
     }
+    if (out.volume_id) doc.set("volume_id", keys::volume_id_text(*out.volume_id));
     if (out.status != provision::Status::ok && out.status != provision::Status::problems)
         add_failure(doc, out.target, exit_code(out.status), out.message);
 }
