@@ -174,7 +174,9 @@ Discovery discover(SysfsTree tree, const std::vector<MountEntry>& mounts,
         else if (d.read_only)
             d.hidden_reason = "read-only";
         else if (d.transport == Transport::loop)
-            d.hidden_reason = "not USB (loop device: written only when named, as a test device)";
+            d.hidden_reason = "not USB (loop device" +
+                              (d.model.empty() ? "" : ", backed by " + d.model) +
+                              "): written only with --allow-non-usb and its name confirmed";
         else if (!d.usb)
             d.hidden_reason = std::string("not USB (") + to_string(d.transport) + ")";
         d.writable = d.hidden_reason.empty();

@@ -104,16 +104,59 @@ dv::Discovery discover_for(const Context& ctx, const std::string& path) {
 }
 
 bool yes_is_enough(const dv::DeviceInfo& d) {
-    return (d.usb && d.removable && d.size <= large_stick) || d.transport == dv::Transport::loop;
+    return d.usb && d.removable && d.size <= large_stick;
 }
 
 std::string why_name_needed(const dv::DeviceInfo& d) {
+    // The device library gives a loop device its backing file as its model, when sysfs says.
+    if (d.transport == dv::Transport::loop)
+        return "a loop device" + (d.model.empty() ? "" : " (backed by " + d.model + ")");
     if (d.usb && d.removable) return "larger than 128 GiB (an external disk rather than a stick?)";
     return "not a removable USB stick";
 }
 
 bool names_device(const std::string& answer, const dv::DeviceInfo& d) {
-    return !answer.empty() && (answer == d.name || answer == d.path);
+    return !answer.empty() && (answer == d.name || answer == d.path || answer == "/dev/" + d.name);
+}
+
+void check_confirm_values(const DeviceWritePolicy& policy,
+                          const std::vector<dv::DeviceInfo>& disks) {
+    for (const auto& value : policy.confirm) {
+        const bool named = std::any_of(disks.begin(), disks.end(), [&](const dv::DeviceInfo& d) {
+            return names_device(value, d);
+        });
+        if (named) continue;
+        std::string written;
+        for (const auto& d : disks) written += (written.empty() ? "" : ", ") + d.path;
+        throw Error(Status::bad_argument, "--confirm " + value,
+                    "names no device being written (" +
+                        (written.empty() ? std::string("none") : written) + "); nothing written");
+    }
+}
+
+Confirmation confirmation_of(const dv::DeviceInfo& d, const DeviceWritePolicy& policy, bool yes) {
+    for (const auto& value : policy.confirm)
+        if (names_device(value, d)) return Confirmation::by_confirm;
+    if (!yes_is_enough(d)) return Confirmation::ask_name;
+    return yes ? Confirmation::by_yes : Confirmation::ask_yes;
+}
+
+void require_confirmed(const dv::DeviceInfo& d, const DeviceWritePolicy& policy, bool yes) {
+    switch (confirmation_of(d, policy, yes)) {
+        case Confirmation::by_confirm:
+        case Confirmation::by_yes:
+            return;
+        case Confirmation::ask_yes:
+            throw Error(Status::refused, d.path,
+                        "not confirmed: every byte on it (" + d.identity() +
+                            ") may be overwritten; confirm with --yes");
+        case Confirmation::ask_name:
+            break;
+    }
+    throw Error(Status::refused, d.path,
+                "not confirmed: " + why_name_needed(d) + " (" + d.identity() +
+                    "), so --yes is not enough: type its name on a terminal, or pass --confirm " +
+                    d.name);
 }
 
 dv::DeviceInfo check_device_for_write(const Context& ctx, const std::string& path,
@@ -147,11 +190,17 @@ dv::DeviceInfo check_device_for_write(const Context& ctx, const std::string& pat
                     "system disk (" + d->system_reason + "): ukpu never writes it");
     if (d->size == 0) throw Error(Status::refused, path, d->hidden_reason);
     if (d->read_only) throw Error(Status::refused, path, "read-only");
-    if (!d->usb && d->transport != dv::Transport::loop && !policy.allow_non_usb)
+    if (!d->usb && !policy.allow_non_usb) {
+        // A loop device may be a VM disk or a backup image attached with losetup: say which.
+        const std::string what =
+            d->transport == dv::Transport::loop
+                ? "not USB: " + why_name_needed(*d) + ";"
+                : std::string("not USB (") + dv::to_string(d->transport) + "):";
         throw Error(Status::refused, path,
-                    std::string("not USB (") + dv::to_string(d->transport) +
-                        "): ukpu writes USB mass storage only; --allow-non-usb overrides this "
+                    what +
+                        " ukpu writes USB mass storage only; --allow-non-usb overrides this "
                         "and asks for the device name to be typed");
+    }
     if (!d->mounts.empty() && !allow_mounted && !policy.unmount)
         throw Error(Status::refused, path,
                     "mounted at " + mounts_text(d->mounts) +
@@ -208,6 +257,7 @@ std::vector<dv::DeviceInfo> check_sticks(const Context& ctx,
                 throw Error(Status::bad_argument, t, "names " + disk.name + " a second time");
         disks.push_back(std::move(disk));
     }
+    check_confirm_values(policy, disks);
     return disks;
 }
 

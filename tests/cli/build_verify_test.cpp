@@ -140,7 +140,7 @@ TEST(Build, RefusalsWriteNothing) {
     EXPECT_EQ(run_ukpu({"build", "--setup-bin", corpus("v4-pki-amt-test-ca.bin")}).exit_code, 2);
 }
 
-TEST(Build, DevicesMustBeLoopDevicesAndConfirmed) {
+TEST(Build, DevicesMustBeBlockDevicesAndConfirmed) {
     TempDir t;
     write_text(t.path("file"), "x");
     auto r = run_ukpu({"build", "--device", t.path("file"), "--setup-bin",
@@ -148,8 +148,9 @@ TEST(Build, DevicesMustBeLoopDevicesAndConfirmed) {
     EXPECT_EQ(r.exit_code, 4) << r.err;
     EXPECT_NE(r.err.find("not a block device"), std::string::npos) << r.err;
     if (::geteuid() != 0 || !have("losetup")) GTEST_SKIP() << "loop devices need root";
-    // A loop device is written only with --yes (no terminal here), then verified through the
-    // device path with 512- and 4096-byte logical sectors.
+    // A loop device is a disk that is not USB: written only with --allow-non-usb and its name
+    // (--confirm, no terminal here), then verified through the device path with 512- and
+    // 4096-byte logical sectors.
     for (const char* ss : {"512", "4096"}) {
         SCOPED_TRACE(ss);
         const std::string img = t.path(std::string("stick") + ss + ".img");
@@ -164,13 +165,55 @@ TEST(Build, DevicesMustBeLoopDevicesAndConfirmed) {
         r = run_ukpu({"build", "--device", loop, "--setup-bin", corpus("v4-pki-amt-test-ca.bin")});
         EXPECT_EQ(r.exit_code, 4) << r.err;  // not confirmed
         r = run_ukpu({"build", "--device", loop, "--setup-bin", corpus("v4-pki-amt-test-ca.bin"),
-                      "--yes", "--json"});
+                      "--allow-non-usb", "--confirm", loop, "--json"});
         EXPECT_EQ(r.exit_code, 0) << r.err;
         const Json doc = parse_json(r.out);
         EXPECT_EQ(doc.at("keys").at(0).at("layout").at("sector_size"), std::stod(ss));
         auto v = run_ukpu({"verify", "--device", loop});
         EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
     }
+}
+
+// A loop device may be an admin's VM disk or backup image attached with losetup: --yes alone
+// never writes it, and neither does --allow-non-usb without its name.
+TEST(Build, ALoopDeviceIsNotWrittenAfterYesAlone) {
+    if (::geteuid() != 0 || !have("losetup")) GTEST_SKIP() << "loop devices need root";
+    TempDir t;
+    const std::string img = t.path("vm-disk.img");
+    ASSERT_EQ(run_shell("head -c 1M /dev/urandom > " + img + " && truncate -s 64M " + img), 0);
+    const auto before = read_bytes(img);
+    std::string loop = shell_output("losetup -f --show " + img);
+    loop = loop.substr(0, loop.find('\n'));
+    ASSERT_EQ(loop.rfind("/dev/loop", 0), 0u) << loop;
+    struct Detach {
+        std::string dev;
+        ~Detach() { run_shell("losetup -d " + dev); }
+    } detach{loop};
+    const std::string backing = std::filesystem::canonical(img).string();
+    auto build = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = {"build", "--device", loop, "--setup-bin",
+                                         corpus("v4-pki-amt-test-ca.bin")};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return run_ukpu(args);
+    };
+    auto r = build({"--yes"});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find(loop + ": not USB: a loop device (backed by " + backing + ")"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("--allow-non-usb"), std::string::npos) << r.err;
+    r = build({"--allow-non-usb", "--yes"});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("not confirmed: a loop device (backed by " + backing + ")"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("--yes is not enough"), std::string::npos) << r.err;
+    // A --confirm naming another device is a usage error, even beside one naming this one.
+    r = build({"--allow-non-usb", "--confirm", loop, "--confirm", "/dev/sdz"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("--confirm /dev/sdz: names no device being written"), std::string::npos)
+        << r.err;
+    EXPECT_TRUE(read_bytes(img) == before) << "the loop device was written";
 }
 
 TEST(Verify, NamesTheDefectsOfAKeyMadeWithMkfsAndMtools) {

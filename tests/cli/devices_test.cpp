@@ -183,7 +183,6 @@ TEST(Devices, EveryUnsafeTargetIsRefusedWithItsReason) {
         {"/dev/sdb1", {"--yes"}, "a partition of sdb: give the whole disk /dev/sdb"},
         {"/dev/sda", {"--yes"}, "not USB (ata): ukpu writes USB mass storage only"},
         {"/dev/sda", {"--yes", "--allow-non-usb"}, "--yes is not enough"},
-        {"/dev/sda", {"--allow-non-usb", "--confirm", "sdb"}, "does not name this device"},
         {"/dev/sdc", {"--yes"}, "mounted at /media/user/KEY DISK (sdc1): close what uses it"},
         {"/dev/sdc", {"--yes", "--unmount"}, "could not unmount /media/user/KEY DISK (sdc1)"},
         {"/dev/sdd", {"--yes"}, "empty card reader (size 0)"},
@@ -194,6 +193,15 @@ TEST(Devices, EveryUnsafeTargetIsRefusedWithItsReason) {
         auto r = build_on(c.device, c.flags);
         EXPECT_EQ(r.exit_code, 4) << r.err;
         EXPECT_NE(r.err.find(c.reason), std::string::npos) << r.err;
+    }
+    // A --confirm that names no device being written is a usage error, before anything is asked.
+    for (const std::string other : {"sdb", "/dev/sdb"}) {
+        SCOPED_TRACE(other);
+        auto r = build_on("/dev/sda", {"--allow-non-usb", "--confirm", "sda", "--confirm", other});
+        EXPECT_EQ(r.exit_code, 2) << r.err;
+        EXPECT_NE(r.err.find("--confirm " + other + ": names no device being written (/dev/sda)"),
+                  std::string::npos)
+            << r.err;
     }
     // A removable USB "stick" of 1 TiB: more likely an external disk; its name must be typed.
     m.f.put(m.f.sysfs() + "/block/sdb/size", std::to_string(2ull << 30));

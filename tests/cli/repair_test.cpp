@@ -170,7 +170,7 @@ TEST(RepairCli, StrictConvertsFat32ForLegacyBioses) {
     EXPECT_TRUE(after == before) << snap::diff(before, after);
 }
 
-TEST(RepairCli, LoopDeviceNeedsYes) {
+TEST(RepairCli, LoopDeviceNeedsAllowNonUsbAndItsName) {
     SKIP_WITHOUT_TOOLS();
     TempDir dir;
     const auto img = make_key(dir);
@@ -180,7 +180,17 @@ TEST(RepairCli, LoopDeviceNeedsYes) {
     while (!loop.empty() && loop.back() == '\n') loop.pop_back();
     const auto refused = run_ukpu({"repair", "--device", loop, "--journal", dir.path("j")});
     EXPECT_EQ(refused.exit_code, 4) << refused.err;
-    const auto r = run_ukpu({"repair", "--device", loop, "--yes", "--journal", dir.path("j")});
+    // Not a USB stick: --yes is not enough, with or without --allow-non-usb.
+    for (const auto& flags : {std::vector<std::string>{"--yes"},
+                              std::vector<std::string>{"--yes", "--allow-non-usb"}}) {
+        std::vector<std::string> args = {"repair", "--device", loop, "--journal", dir.path("j")};
+        args.insert(args.end(), flags.begin(), flags.end());
+        const auto no = run_ukpu(args);
+        EXPECT_EQ(no.exit_code, 4) << no.err;
+        EXPECT_NE(no.err.find("a loop device (backed by "), std::string::npos) << no.err;
+    }
+    const auto r = run_ukpu({"repair", "--device", loop, "--allow-non-usb", "--confirm",
+                             loop.substr(5), "--journal", dir.path("j")});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     const auto v = run_ukpu({"verify", "--device", loop, "--firmware", "legacy,uefi"});
     EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
@@ -210,8 +220,8 @@ TEST(RepairCli, ThroughLoopDevicesOf512And4096ByteSectors) {
             ~Detach() { snap::shell("losetup -d " + dev); }
         } detach{loop};
         EXPECT_EQ(run_ukpu({"verify", "--device", loop, "--firmware", "legacy"}).exit_code, 1);
-        const auto r =
-            run_ukpu({"--json", "repair", "--device", loop, "--yes", "--journal", dir.path("j")});
+        const auto r = run_ukpu({"--json", "repair", "--device", loop, "--allow-non-usb",
+                                 "--confirm", loop, "--journal", dir.path("j")});
         ASSERT_EQ(r.exit_code, 0) << r.err;
         const auto doc = ukpu::test::parse_json(r.out);
         EXPECT_TRUE(doc.at("written").get<bool>());

@@ -54,7 +54,9 @@ void add_device_safety_options(CLI::App& sub, provision::DeviceWritePolicy& poli
                  "Unmount the stick's mounted partitions first (refused if that fails)")
         ->group(group);
     sub.add_option("--confirm", policy.confirm,
-                   "The device name, confirming in a script what would be typed on a terminal")
+                   "A device name (loop3 or /dev/loop3), confirming in a script what would be "
+                   "typed on a terminal (repeatable: one per device; each must name a device "
+                   "being written)")
         ->type_name("NAME")
         ->group(group);
 }

@@ -16,7 +16,7 @@ namespace ukpu::cli {
 // "64M", "64MiB", "2G", "512K", "1048576" (binary multiples). Throws CliError (exit_usage).
 std::uint64_t parse_size(const std::string& text, const std::string& option);
 
-// Adds --allow-non-usb, --unmount and --confirm to a command, in a "Safety" group.
+// Adds --allow-non-usb, --unmount and --confirm (repeatable) to a command, in a "Safety" group.
 void add_device_safety_options(CLI::App& sub, provision::DeviceWritePolicy& policy);
 
 // --image FILE or --device DEV (repeatable; one of the two is required) and --sector-size for

@@ -10,9 +10,10 @@
 namespace ukpu::cli {
 
 namespace dv = ukpu::devices;
+using provision::confirmation_of;
 using provision::names_device;
+using provision::require_confirmed;
 using provision::why_name_needed;
-using provision::yes_is_enough;
 
 namespace {
 
@@ -70,7 +71,10 @@ std::unique_ptr<provision::Progress> TextReporter::progress(const std::string& t
 void TextReporter::confirm_sticks(const std::vector<devices::DeviceInfo>& disks,
                                   provision::StickAction) {
     const provision::DeviceWritePolicy none;
-    for (const auto& disk : disks) confirm_device_write(g_, disk, policy_ ? *policy_ : none);
+    const provision::DeviceWritePolicy& policy = policy_ ? *policy_ : none;
+    // Before anything is asked: a --confirm value that names none of them is a usage error.
+    provision::check_confirm_values(policy, disks);
+    for (const auto& disk : disks) confirm_device_write(g_, disk, policy);
 }
 
 void TextReporter::writes_begin() {
@@ -84,30 +88,17 @@ void TextReporter::writes_end() {
 void confirm_device_write(const GlobalOptions& g, const dv::DeviceInfo& disk,
                           const provision::DeviceWritePolicy& policy) {
     const std::string who = disk.path + ": " + disk.identity();
-    if (names_device(policy.confirm, disk)) {
+    const provision::Confirmation how = confirmation_of(disk, policy, g.yes);
+    if (how == provision::Confirmation::by_confirm) {
         print_note(g, "writing " + who + " (confirmed with --confirm)");
         return;
     }
-    if (!policy.confirm.empty())
-        throw CliError(exit_refused, disk.path,
-                       "--confirm " + policy.confirm + " does not name this device (" + disk.name +
-                           "); nothing written");
-    const bool light = yes_is_enough(disk);
-    if (light && g.yes) {
+    if (how == provision::Confirmation::by_yes) {
         print_note(g, "writing " + who + " (confirmed with --yes)");
         return;
     }
-    if (!::isatty(STDIN_FILENO)) {
-        if (light)
-            throw CliError(exit_refused, disk.path,
-                           "every byte on it (" + disk.identity() +
-                               ") may be overwritten; confirm with --yes");
-        throw CliError(exit_refused, disk.path,
-                       why_name_needed(disk) + " (" + disk.identity() +
-                           "), so --yes is not enough: type its name on a terminal, or pass "
-                           "--confirm " +
-                           disk.name);
-    }
+    const bool light = how == provision::Confirmation::ask_yes;
+    if (!::isatty(STDIN_FILENO)) require_confirmed(disk, policy, g.yes);  // throws: refused
     std::cerr << "ukpu: " << who << '\n';
     if (!disk.mounts.empty()) std::cerr << "      mounted: " << mounts_text(disk.mounts) << '\n';
     std::cerr << "      every byte on it may be overwritten.\n";

@@ -1,7 +1,7 @@
 // The command line's provision::Reporter: notes on stderr (not with --quiet), warnings and errors
 // as "ukpu: warning: ..." and "ukpu: error: ...", progress lines, the verify report of a written
-// key, confirmations asked on the terminal (or given by --yes and --confirm NAME), and Ctrl-C
-// turned into a stop request while sticks are written.
+// key, confirmations asked on the terminal (or given by --yes and --confirm NAME, repeatable), and
+// Ctrl-C turned into a stop request while sticks are written.
 #pragma once
 
 #include <memory>
@@ -18,7 +18,7 @@ namespace ukpu::cli {
 
 class TextReporter final : public provision::Reporter {
 public:
-    // `policy` gives --confirm NAME; confirmations need it (nullptr: none given).
+    // `policy` gives the --confirm values; confirmations need it (nullptr: none given).
     explicit TextReporter(const GlobalOptions& g,
                           const provision::DeviceWritePolicy* policy = nullptr);
     ~TextReporter() override;
@@ -42,9 +42,10 @@ private:
     std::unique_ptr<InterruptGuard> guard_;
 };
 
-// Shows the identity and asks: --yes (or a typed "yes") for removable USB sticks and loop
-// devices; the device name typed on a terminal, or --confirm NAME, for anything else.
-// Refused (exit_refused) otherwise.
+// Shows the identity and asks: --yes (or a typed "yes") for removable USB sticks of a stick's
+// size; the device name typed on a terminal, or a --confirm value naming it, for anything else
+// (a loop device included). A --confirm value naming the disk confirms any disk. Refused
+// (exit_refused) otherwise.
 void confirm_device_write(const GlobalOptions& g, const devices::DeviceInfo& disk,
                           const provision::DeviceWritePolicy& policy);
 

@@ -1,6 +1,7 @@
 // The safety rules for writing a block device:
-// - USB mass storage only; loop devices count as test devices and are allowed too; any other
-//   disk needs allow_non_usb and its name typed to confirm (a plain yes is not enough);
+// - USB mass storage only; any other disk, a loop device included (it may be a VM disk or a
+//   backup image attached with losetup), needs allow_non_usb and its name typed to confirm, or
+//   named by a --confirm value (a plain yes is not enough);
 // - system disks (holding a mounted /, /boot, EFI, swap ..., through partitions, dm and md) and
 //   partitions are never written; read-only disks and empty card readers are refused; neither is
 //   a disk holding the program, the working directory or a file the command uses;
@@ -40,7 +41,9 @@ struct FileInUse {
 struct DeviceWritePolicy {
     bool allow_non_usb = false;  // --allow-non-usb
     bool unmount = false;        // --unmount
-    std::string confirm;         // --confirm NAME: the typed confirmation, for scripts
+    // --confirm NAME (repeatable): the typed confirmations, for scripts; each names a disk to
+    // write (loop3 or /dev/loop3), and every one must name one of the disks written.
+    std::vector<std::string> confirm;
     // Besides the ukpu program and the working directory, which are always checked.
     std::vector<FileInUse> in_use;
 };
@@ -60,7 +63,8 @@ devices::Discovery discover_for(const Context& ctx, const std::string& path);
 devices::DeviceInfo check_device_for_write(const Context& ctx, const std::string& path,
                                            const DeviceWritePolicy& policy, bool allow_mounted);
 
-// Every target checked (check_device_for_write), none named twice (Error bad_argument).
+// Every target checked (check_device_for_write), none named twice and every --confirm value
+// naming one of them (check_confirm_values; Error bad_argument).
 std::vector<devices::DeviceInfo> check_sticks(const Context& ctx,
                                               const std::vector<std::string>& targets,
                                               const DeviceWritePolicy& policy, bool allow_mounted);
@@ -73,13 +77,34 @@ std::optional<devices::DeviceInfo> identify_device(const Context& ctx, const std
 // first. Refused when one cannot be unmounted or something is still mounted.
 void unmount_device(const Context& ctx, Reporter& reporter, const devices::DeviceInfo& disk);
 
-// True for a removable USB stick of a stick's size (up to 128 GiB) or a loop device: a yes is
-// enough to confirm it. Anything else must be confirmed by typing its name.
+// True for a removable USB stick of a stick's size (up to 128 GiB): a yes is enough to confirm
+// it. Anything else, a loop device included, must be confirmed by typing its name.
 bool yes_is_enough(const devices::DeviceInfo& disk);
-// Why a disk's name must be typed: "not a removable USB stick", "larger than 128 GiB ...".
+// Why a disk's name must be typed: "a loop device (backed by /srv/vm.img)", "not a removable USB
+// stick", "larger than 128 GiB ...".
 std::string why_name_needed(const devices::DeviceInfo& disk);
-// Whether `answer` (typed, or --confirm) names the disk: its name or its path.
+// Whether `answer` (typed, or a --confirm value) names the disk: its name, its path as given or
+// /dev/ and its name.
 bool names_device(const std::string& answer, const devices::DeviceInfo& disk);
+
+// Every --confirm value of `policy` names one of `disks`, the disks about to be written:
+// Error(bad_argument) naming the first that names none of them.
+void check_confirm_values(const DeviceWritePolicy& policy,
+                          const std::vector<devices::DeviceInfo>& disks);
+
+// How a disk about to be written is confirmed.
+enum class Confirmation {
+    by_confirm,  // a --confirm value names it
+    by_yes,      // --yes was given and a yes is enough for it
+    ask_yes,     // not confirmed: a typed yes (or its name) will do
+    ask_name,    // not confirmed: its name must be typed (--yes is not enough)
+};
+// How `disk` is confirmed under `policy`; `yes`: --yes was given.
+Confirmation confirmation_of(const devices::DeviceInfo& disk, const DeviceWritePolicy& policy,
+                             bool yes);
+// For a disk nobody can be asked about (no terminal): returns when `policy` or `yes` confirms it
+// (confirmation_of), else Error(refused, "not confirmed") saying what would confirm it.
+void require_confirmed(const devices::DeviceInfo& disk, const DeviceWritePolicy& policy, bool yes);
 
 // Reads sysfs again and refuses when the disk at the confirmed device number is gone or its
 // name, size, model or serial changed.
