@@ -301,9 +301,9 @@ Command add_build(CLI::App& app, const GlobalOptions& g) {
         "3 bad input; 4 refused for safety (a system disk, not USB, mounted, not confirmed,\n"
         "changed since confirmed, image exists); 5 I/O error; 130 interrupted (Ctrl-C stops\n"
         "after the current write request and says what state the stick is in).\n"
-        "Devices: USB sticks (see `ukpu devices`) and loop devices (test devices) are written\n"
-        "after --yes or a typed yes; any other disk needs --allow-non-usb and its name typed\n"
-        "(or --confirm NAME); system disks never.");
+        "Devices: USB sticks (see `ukpu devices`) are written after --yes or a typed yes; any\n"
+        "other disk, loop devices included, needs --allow-non-usb and its name typed (or\n"
+        "--confirm NAME, once per device); system disks never.");
     return {sub, [o, &g] { return run_build(*o, g); }};
 }
 
