@@ -327,10 +327,12 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
         errors = errors || !r.ok();
         // Every file has the same shape: the first one's findings stand for all.
         if (i > 0 && r.ok()) continue;
-        for (const auto& p : r.problems) {
-            if (p.severity == sb::Severity::info && !reporter.verbose()) continue;
-            const std::string line = names[i] + ": " + p.str();
-            if (p.severity == sb::Severity::error)
+        // One line per kind of finding, with its records (every record with --verbose).
+        for (const auto& g : sb::group_problems(r.problems)) {
+            const sb::Severity severity = g.first.severity;
+            if (severity == sb::Severity::info && !reporter.verbose()) continue;
+            const std::string line = names[i] + ": " + g.str(reporter.verbose());
+            if (severity == sb::Severity::error)
                 reporter.error(line);
             else if (i == 0)
                 reporter.warning(line);

@@ -169,12 +169,15 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
     sb::CheckResult checked;
     const std::vector<std::uint8_t> setup = setup_bin_bytes(o, g, checked);
     const bool refused = !checked.ok() && !o.settings.force;
-    for (const auto& p : checked.problems) {
-        if (p.severity == sb::Severity::info && !g.verbose) continue;
-        if (p.severity == sb::Severity::error)
-            (refused ? print_error : print_warning)(problem_line(p));
+    // One line per kind of finding, with its records (every record with --verbose; --json
+    // carries every problem).
+    for (const auto& grp : sb::group_problems(checked.problems)) {
+        const sb::Severity severity = grp.first.severity;
+        if (severity == sb::Severity::info && !g.verbose) continue;
+        if (severity == sb::Severity::error)
+            (refused ? print_error : print_warning)(grp.str(g.verbose, false));
         else
-            print_warning(problem_line(p));
+            print_warning(grp.str(g.verbose, false));
     }
     Json doc = Json::object();
     Json sbj = Json::object();

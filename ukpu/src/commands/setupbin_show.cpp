@@ -224,10 +224,11 @@ int run_show(const ShowOptions& o, const GlobalOptions& g) {
     } else {
         std::cout << rep.text.str() << std::flush;
     }
-    for (const auto& p : rep.problems) {
-        if (p.severity == sb::Severity::error) continue;
-        if (p.severity == sb::Severity::info && !g.verbose) continue;
-        print_warning(o.file + ": " + problem_line(p));
+    for (const auto& grp : sb::group_problems(rep.problems)) {
+        const sb::Severity severity = grp.first.severity;
+        if (severity == sb::Severity::error) continue;
+        if (severity == sb::Severity::info && !g.verbose) continue;
+        print_warning(o.file + ": " + grp.str(g.verbose, false));
     }
     if (failed) {
         for (const auto& p : rep.problems)
