@@ -53,13 +53,14 @@ median_ms() {
     printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1000}'
 }
 
+# Loop devices are written only with --allow-non-usb and each named (--confirm).
 devices=""
-for l in "${loops[@]}"; do devices="$devices --device $l"; done
-parallel="$ukpu --quiet build $devices --setup-bin $setup_bin --yes"
+for l in "${loops[@]}"; do devices="$devices --device $l --confirm $l"; done
+parallel="$ukpu --quiet build $devices --setup-bin $setup_bin --allow-non-usb"
 one_by_one=""
 baseline=""
 for l in "${loops[@]}"; do
-    one_by_one="$one_by_one $ukpu --quiet build --device $l --setup-bin $setup_bin --yes &&"
+    one_by_one="$one_by_one $ukpu --quiet build --device $l --setup-bin $setup_bin --allow-non-usb --confirm $l &&"
     # The same key: an MBR partition at 1 MiB, FAT16, SETUP.BIN, then flushed to the device.
     baseline="$baseline echo start=2048,type=06 | sfdisk -q $l && mkfs.fat -F 16 --offset 2048 \
 -h 2048 $l \$((255 * 1024)) && mcopy -i $l@@1M $setup_bin ::SETUP.BIN && blockdev --flushbufs $l &&"

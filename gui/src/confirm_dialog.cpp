@@ -31,7 +31,9 @@ ConfirmDialog::ConfirmDialog(const std::vector<devices::DeviceInfo>& disks, bool
         }
         if (!provision::yes_is_enough(d)) {
             names << QString::fromStdString(d.name);
-            list += "<br>" + tr("not a removable USB stick of a stick's size: type its name");
+            list +=
+                "<br>" +
+                tr("%1: type its name").arg(QString::fromStdString(provision::why_name_needed(d)));
         }
         list += "</li>";
     }

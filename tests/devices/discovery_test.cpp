@@ -159,7 +159,7 @@ TEST(Discovery, ReadOnlyStickIsHidden) {
     EXPECT_EQ(get(discover_fake(f), "sdb").hidden_reason, "read-only");
 }
 
-TEST(Discovery, AttachedLoopDeviceIsListedAsATestDevice) {
+TEST(Discovery, AttachedLoopDeviceIsHiddenAsNotUsb) {
     FakeSystem f;
     f.build_standard_machine();
     f.put(f.sysfs() + "/block/loop0/size", "262144");
