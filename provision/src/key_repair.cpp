@@ -1,9 +1,12 @@
 #include "ukpu/provision/key_repair.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <thread>
 
 #include "ukpu/fatwriter/journal.hpp"
@@ -16,21 +19,56 @@ namespace ukpu::provision {
 
 namespace {
 
+// Eight hex digits of FNV-1a (32 bits) of `text`: tells two paths apart in a journal tag.
+std::string short_hash(std::string_view text) {
+    std::uint32_t h = 0x811c9dc5u;
+    for (const char c : text) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 0x01000193u;
+    }
+    char out[9];
+    std::snprintf(out, sizeof out, "%08X", h);
+    return out;
+}
+
+// "PREFIX-NAME-HASH": the file name (its first 40 characters, so that the hash is never cut
+// from the tag) and the hash of the whole path.
+std::string path_tag(const std::string& prefix, const std::filesystem::path& path) {
+    return prefix + "-" + path.filename().string().substr(0, 40) + "-" + short_hash(path.string());
+}
+
+// The options of one key's repair: `ro` with the key's own journal tag.
+fat::RepairOptions tagged(const fat::RepairOptions& ro, std::string tag) {
+    fat::RepairOptions out = ro;
+    out.journal_tag = std::move(tag);
+    return out;
+}
+
+// Where a stick must be for its pending journal to be found again.
+std::string same_place(const devices::DeviceInfo& disk) {
+    if (disk.usb && !disk.bus_path.empty())
+        return " with the stick in the same USB port (" + disk.bus_path + ")";
+    if (disk.transport == devices::Transport::loop && !disk.model.empty())
+        return " with " + disk.model + " attached as a loop device";
+    return "";
+}
+
 // What a stick holds after its repair stopped after `writes` write requests.
 std::string repair_state(const std::string& target, std::uint64_t writes,
-                         const fat::RepairOptions& ro) {
+                         const fat::RepairOptions& ro, const devices::DeviceInfo& disk) {
     if (writes == 0) return "nothing was written: " + target + " is unchanged";
     return "stopped after " + std::to_string(writes) +
            " write requests (flushed); the repair journal in " + ro.journal_dir.string() +
-           " holds every sector before and after: run the same `ukpu repair --device " + target +
-           "` again to finish it, or add --rollback to undo it";
+           " (named for this stick: " + fat::journal_tag_text(ro.journal_tag) +
+           ") holds every sector before and after: run the same `ukpu repair --device " + target +
+           "` again" + same_place(disk) + " to finish it, or add --rollback to undo it";
 }
 
 // The bytes a repair of `dev` will write (a pending journal applied first), for the progress;
 // 0 when it cannot be planned (the repair itself then says why).
 std::uint64_t planned_bytes(fat::BlockDevice& dev, const fat::RepairOptions& ro) {
     try {
-        auto preview = fat::preview_recovery(dev, ro.journal_dir, ro.roll_back);
+        auto preview = fat::preview_recovery(dev, ro);
         if (ro.roll_back) return 0;
         return fat::plan_repair(*preview, ro).sectors_to_write * dev.sector_size();
     } catch (const fat::Error&) {
@@ -100,10 +138,12 @@ RepairOutcome repair_opened_key(Reporter& reporter, const fat::RepairOptions& ro
 
 // Repairs one confirmed stick: unmounted when asked, opened exclusively with its identity
 // checked again before the first write, progress through the reporter, a stop at a safe point.
-RepairOutcome repair_stick(const Context& ctx, Reporter& reporter, const fat::RepairOptions& ro,
-                           const StickRepair& job, bool parallel) {
+RepairOutcome repair_stick(const Context& ctx, Reporter& reporter,
+                           const fat::RepairOptions& options, const StickRepair& job,
+                           bool parallel) {
     const devices::DeviceInfo& disk = job.disk;
     const std::string& target = job.target;
+    const fat::RepairOptions ro = tagged(options, stick_journal_tag(disk));
     if (!disk.mounts.empty()) unmount_device(ctx, reporter, disk);
     std::uint64_t total = 0;
     {
@@ -129,16 +169,32 @@ RepairOutcome repair_stick(const Context& ctx, Reporter& reporter, const fat::Re
     } catch (const WriteInterrupted& e) {
         progress->finish();
         throw Error(Status::interrupted, target,
-                    "interrupted; " + repair_state(target, e.writes_done(), ro));
+                    "interrupted; " + repair_state(target, e.writes_done(), ro, disk));
     } catch (const Error& e) {
         progress->finish();
         if (e.code() != Status::io || w.writes_done() == 0) throw;
         throw Error(e.code(), e.location(),
-                    e.message() + "; " + repair_state(target, w.writes_done(), ro));
+                    e.message() + "; " + repair_state(target, w.writes_done(), ro, disk));
     }
 }
 
 }  // namespace
+
+std::string stick_journal_tag(const devices::DeviceInfo& disk) {
+    if (disk.usb && !disk.bus_path.empty())
+        return "usb" + disk.bus_path + (disk.serial.empty() ? "" : "-" + disk.serial);
+    if (disk.transport == devices::Transport::loop && !disk.model.empty())
+        return path_tag("loop", disk.model);
+    return disk.name + (disk.serial.empty() ? "" : "-" + disk.serial);
+}
+
+std::string image_journal_tag(const std::filesystem::path& image) {
+    std::error_code ec;
+    std::filesystem::path p = std::filesystem::absolute(image, ec);
+    if (ec) p = image;
+    const std::filesystem::path canonical = std::filesystem::weakly_canonical(p, ec);
+    return path_tag("image", ec ? p.lexically_normal() : canonical);
+}
 
 std::filesystem::path default_journal_dir() {
     if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x)
@@ -180,19 +236,22 @@ void report_plan(Reporter& reporter, const fat::RepairPlan& p, const std::string
     for (const auto& n : p.notes) reporter.warning(n);
 }
 
-RepairPreview preview_repair(Reporter& reporter, const fat::RepairOptions& ro,
-                             const std::string& target, std::uint32_t sector_size) {
+RepairPreview preview_repair(Reporter& reporter, const fat::RepairOptions& options,
+                             const std::string& target, std::uint32_t sector_size,
+                             const devices::DeviceInfo* disk) {
+    const fat::RepairOptions ro =
+        tagged(options, disk ? stick_journal_tag(*disk) : image_journal_tag(target));
     auto dev = open_for_read(target, sector_size);
     try {
         RepairPreview out;
-        const fat::Recovery pending = fat::pending_state(*dev, ro.journal_dir);
+        const fat::Recovery pending = fat::pending_state(*dev, ro);
         if (pending.action != fat::RecoveryAction::none) {
             reporter.warning(target + ": a pending repair journal (" + pending.path.string() +
                              ") would be " + (ro.roll_back ? "rolled back" : "finished") +
                              " first; the plan below is of the key as it will be then");
             out.pending_journal = pending.path;
         }
-        auto preview = fat::preview_recovery(*dev, ro.journal_dir, ro.roll_back);
+        auto preview = fat::preview_recovery(*dev, ro);
         out.plan = fat::plan_repair(*preview, ro);
         report_plan(reporter, out.plan, target + ": dry run, nothing written; ");
         return out;
@@ -201,8 +260,10 @@ RepairPreview preview_repair(Reporter& reporter, const fat::RepairOptions& ro,
     }
 }
 
-RepairOutcome repair_image(const Context& ctx, Reporter& reporter, const fat::RepairOptions& ro,
-                           const std::string& path, std::uint32_t sector_size) {
+RepairOutcome repair_image(const Context& ctx, Reporter& reporter,
+                           const fat::RepairOptions& options, const std::string& path,
+                           std::uint32_t sector_size) {
+    const fat::RepairOptions ro = tagged(options, image_journal_tag(path));
     std::unique_ptr<fat::BlockDevice> dev;
     try {
         dev = fat::ImageFile::open(path, sector_size, true);
@@ -219,6 +280,17 @@ RepairOutcome repair_image(const Context& ctx, Reporter& reporter, const fat::Re
 std::vector<RepairOutcome> repair_sticks(const Context& ctx, Reporter& reporter,
                                          const std::vector<StickRepair>& jobs,
                                          const fat::RepairOptions& ro) {
+    // Two sticks of one identity (one backing file attached as two loop devices) would share a
+    // journal, and are one key written twice at once: refused before anything is written.
+    for (std::size_t i = 0; i < jobs.size(); ++i)
+        for (std::size_t k = 0; k < i; ++k)
+            if (fat::journal_tag_text(stick_journal_tag(jobs[i].disk)) ==
+                fat::journal_tag_text(stick_journal_tag(jobs[k].disk)))
+                throw Error(Status::bad_argument, jobs[i].target,
+                            "has the identity of " + jobs[k].target + " (" +
+                                stick_journal_tag(jobs[i].disk) +
+                                "): the same key cannot be repaired twice at once; nothing "
+                                "written");
     // From here on a stop request ends every repair at its next safe point.
     WritePhase phase(reporter);
     if (jobs.size() == 1) return {repair_stick(ctx, reporter, ro, jobs[0], false)};

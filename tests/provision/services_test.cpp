@@ -165,3 +165,143 @@ TEST(KeyBatch, MissingSettingsAreNamed) {
 
 }  // namespace
 }  // namespace ukpu::test
+
+// Each key's repair journal is named for that key (issue 11). Appended with its own includes.
+#include "ukpu/devices/discovery.hpp"
+#include "ukpu/fatwriter/journal.hpp"
+#include "ukpu/fatwriter/key_writer.hpp"
+#include "ukpu/provision/key_repair.hpp"
+
+namespace ukpu::test {
+// Its own namespace: the test sources are compiled as unity builds.
+namespace repair_journal_tag {
+
+namespace pv = ukpu::provision;
+
+devices::DeviceInfo usb_stick(const std::string& name, const std::string& serial,
+                              const std::string& port) {
+    devices::DeviceInfo d;
+    d.name = name;
+    d.path = "/dev/" + name;
+    d.transport = devices::Transport::usb;
+    d.usb = true;
+    d.serial = serial;
+    d.bus_path = port;
+    return d;
+}
+
+devices::DeviceInfo loop_device(const std::string& name, const std::string& backing_file) {
+    devices::DeviceInfo d;
+    d.name = name;
+    d.path = "/dev/" + name;
+    d.transport = devices::Transport::loop;
+    d.model = backing_file;  // what discovery puts there for a loop device
+    return d;
+}
+
+TEST(RepairJournalTag, TwoSticksPresentAtOnceNeverShareATag) {
+    // One model, one serial (cheap sticks share theirs): the port tells them apart.
+    const auto a = pv::stick_journal_tag(usb_stick("sdb", "4C530001", "3-1"));
+    const auto b = pv::stick_journal_tag(usb_stick("sdc", "4C530001", "3-2"));
+    EXPECT_EQ(a, "usb3-1-4C530001");
+    EXPECT_EQ(b, "usb3-2-4C530001");
+    EXPECT_EQ(pv::stick_journal_tag(usb_stick("sdb", "", "2-1.4")), "usb2-1.4");
+    // A serial too long for a journal name is cut, never the port.
+    const auto long_a =
+        fat::journal_tag_text(pv::stick_journal_tag(usb_stick("sdb", std::string(80, 'S'), "3-1")));
+    const auto long_b =
+        fat::journal_tag_text(pv::stick_journal_tag(usb_stick("sdc", std::string(80, 'S'), "3-2")));
+    EXPECT_NE(long_a, long_b);
+    EXPECT_EQ(long_a.rfind("usb3-1-", 0), 0u) << long_a;
+
+    // Loop devices: by their backing files, the same name in two folders told apart.
+    const auto la = pv::stick_journal_tag(loop_device("loop3", "/srv/one/stick.img"));
+    const auto lb = pv::stick_journal_tag(loop_device("loop4", "/srv/two/stick.img"));
+    EXPECT_EQ(la.rfind("loop-stick.img-", 0), 0u) << la;
+    EXPECT_EQ(la.size(), std::string("loop-stick.img-").size() + 8) << la;
+    EXPECT_NE(la, lb);
+    EXPECT_EQ(la, pv::stick_journal_tag(loop_device("loop7", "/srv/one/stick.img")));
+    // A long backing file name keeps the hash of its path.
+    const std::string long_name(100, 'n');
+    const auto l1 =
+        fat::journal_tag_text(pv::stick_journal_tag(loop_device("loop3", "/srv/one/" + long_name)));
+    const auto l2 =
+        fat::journal_tag_text(pv::stick_journal_tag(loop_device("loop4", "/srv/two/" + long_name)));
+    EXPECT_NE(l1, l2);
+    // Without a backing file, the device name; any other disk by name and serial.
+    EXPECT_EQ(pv::stick_journal_tag(loop_device("loop3", "")), "loop3");
+    devices::DeviceInfo sata;
+    sata.name = "sdb";
+    sata.transport = devices::Transport::ata;
+    sata.serial = "WD123";
+    EXPECT_EQ(pv::stick_journal_tag(sata), "sdb-WD123");
+}
+
+TEST(RepairJournalTag, ImagesByTheirPath) {
+    TempDir t;
+    const auto a = pv::image_journal_tag(t.path("one/key.img"));
+    const auto b = pv::image_journal_tag(t.path("two/key.img"));
+    EXPECT_EQ(a.rfind("image-key.img-", 0), 0u) << a;
+    EXPECT_NE(a, b);
+    EXPECT_EQ(a, pv::image_journal_tag(t.path("one/../one/key.img")));
+}
+
+// A pending journal of one image is seen, previewed and finished for that image only, never for
+// a byte copy of it elsewhere (same volume id and size).
+TEST(RepairJournalTag, AnImageFindsOnlyItsOwnPendingJournal) {
+    TempDir t;
+    const std::string a = t.path("a.img");
+    const std::string b = t.path("b.img");
+    const auto setup = read_bytes(corpus("v4-pki-amt-test-ca.bin"));
+    {
+        auto dev = fat::ImageFile::create(a, 16u << 20, 512, false);
+        fat::KeyOptions ko;
+        ko.volume_id = 0x0BADC0DE;
+        fat::write_key(*dev, setup, {}, ko);
+    }
+    std::filesystem::copy_file(a, b);
+    // A's repair stopped before its one write: the last sector, to become 0x5A.
+    fat::Journal j;
+    j.sector_size = 512;
+    j.device_sectors = (16u << 20) / 512;
+    j.volume_id = 0x0BADC0DE;
+    fat::JournalRecord rec;
+    rec.lba = j.device_sectors - 1;
+    rec.before.assign(512, 0);
+    {
+        auto dev = fat::ImageFile::open(a, 512, false);
+        dev->read(rec.lba, rec.before);
+    }
+    rec.after.assign(512, 0x5A);
+    j.records.push_back(rec);
+    fat::RepairOptions ro;
+    ro.journal_dir = t.path("journal");
+    const auto path = fat::journal_path(ro.journal_dir, j, pv::image_journal_tag(a));
+    fat::write_journal(path, j);
+
+    RecordingReporter r;
+    EXPECT_EQ(pv::preview_repair(r, ro, a, 512).pending_journal, path);
+    EXPECT_FALSE(pv::preview_repair(r, ro, b, 512).pending_journal);
+    // A stick's tag in the options changes nothing: an image is named by its path.
+    fat::RepairOptions other = ro;
+    other.journal_tag = "usb3-1-4C530001";
+    EXPECT_EQ(pv::preview_repair(r, other, a, 512).pending_journal, path);
+
+    const pv::RepairOutcome ob = pv::repair_image(pv::Context{}, r, ro, b, 512);
+    EXPECT_EQ(ob.status, pv::Status::ok) << ob.message;
+    EXPECT_EQ(ob.recovery.action, fat::RecoveryAction::none);
+    EXPECT_TRUE(std::filesystem::exists(path)) << "b took a's journal";
+    const pv::RepairOutcome oa = pv::repair_image(pv::Context{}, r, ro, a, 512);
+    EXPECT_EQ(oa.status, pv::Status::ok) << oa.message;
+    EXPECT_EQ(oa.recovery.action, fat::RecoveryAction::rolled_forward);
+    EXPECT_EQ(oa.recovery.path, path);
+    EXPECT_FALSE(std::filesystem::exists(path));
+    std::vector<std::uint8_t> last(512);
+    fat::ImageFile::open(a, 512, false)->read(rec.lba, last);
+    EXPECT_EQ(last, rec.after);
+    fat::ImageFile::open(b, 512, false)->read(rec.lba, last);
+    EXPECT_EQ(last, rec.before);
+}
+
+}  // namespace repair_journal_tag
+}  // namespace ukpu::test

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
@@ -52,13 +53,14 @@ fat::RepairOptions repair_options(const RepairCliOptions& o) {
     return ro;
 }
 
-// The plan, without writing: a pending journal is applied to a preview first.
+// The plan, without writing: a pending journal of this key (of the stick `disk`, or of the
+// image when it is null) is applied to a preview first.
 int plan_only(const RepairCliOptions& o, const GlobalOptions& g, const fat::RepairOptions& ro,
-              const std::string& target, Json& doc) {
+              const std::string& target, const devices::DeviceInfo* disk, Json& doc) {
     doc.set("target", target);
     doc.set("journal_dir", ro.journal_dir.string());
     TextReporter reporter(g);
-    const pv::RepairPreview p = pv::preview_repair(reporter, ro, target, o.sector_size);
+    const pv::RepairPreview p = pv::preview_repair(reporter, ro, target, o.sector_size, disk);
     doc.set("pending_journal", p.pending_journal ? Json(p.pending_journal->string()) : Json());
     doc.set("plan", plan_json(p.plan));
     doc.set("written", false);
@@ -79,12 +81,13 @@ int run_repair(RepairCliOptions& o, const GlobalOptions& g) {
         std::vector<Json> docs;
         for (const auto& t : targets) {
             Json doc = Json::object();
+            std::optional<devices::DeviceInfo> disk;
             if (o.image.empty()) {
                 // What the safety rules say, without unmounting or asking.
-                const auto disk = pv::check_device_for_write(g.context, t, o.policy, true);
-                doc.set("device", stick_json(disk));
+                disk = pv::check_device_for_write(g.context, t, o.policy, true);
+                doc.set("device", stick_json(*disk));
             }
-            code = worse_exit(code, plan_only(o, g, ro, t, doc));
+            code = worse_exit(code, plan_only(o, g, ro, t, disk ? &*disk : nullptr, doc));
             docs.push_back(std::move(doc));
         }
         if (g.json) {
