@@ -33,7 +33,7 @@ std::vector<std::uint8_t> build_from_profile(const std::string& path,
 
 }  // namespace
 
-KeySource load_key_source(const std::string& path, const std::set<sb::Firmware>& firmware) {
+KeySource load_key_source(const std::string& path, const std::optional<std::string>& firmware) {
     KeySource k;
     k.path = path;
     k.from_profile = path.size() > 5 && path.substr(path.size() - 5) == ".toml";
@@ -45,8 +45,9 @@ KeySource load_key_source(const std::string& path, const std::set<sb::Firmware>&
     for (const auto& p : parsed.problems)
         if (p.severity == sb::Severity::error)
             throw pv::Error(pv::Status::bad_input, path + ": " + p.where.str(), p.message);
+    k.judged = pv::judge_generations(firmware, k.bytes);
     sb::CheckOptions co;
-    co.firmware = firmware;
+    co.firmware = pv::check_generations(k.judged.generations);
     const sb::CheckResult checked = sb::check(parsed, co);
     std::size_t errors = 0;
     std::size_t warnings = 0;
@@ -63,6 +64,7 @@ KeySource load_key_source(const std::string& path, const std::set<sb::Firmware>&
                 std::to_string(h.records_consumed) + " consumed" +
                 (h.reusable() ? ", reusable" : "") + "; checker: " + std::to_string(errors) +
                 " error(s), " + std::to_string(warnings) + " warning(s)";
+    if (!k.judged.left_out.empty()) k.summary += "; " + k.judged.note();
     return k;
 }
 

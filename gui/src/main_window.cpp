@@ -16,6 +16,7 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include <optional>
 #include <set>
 
 #include "key_batch_box.hpp"
@@ -24,6 +25,7 @@
 #include "ukpu/fatwriter/verify.hpp"
 #include "ukpu/keys/error.hpp"
 #include "ukpu/provision/error.hpp"
+#include "ukpu/provision/generations.hpp"
 #include "ukpu/provision/key_batch.hpp"
 #include "ukpu/provision/key_repair.hpp"
 #include "ukpu/provision/stick_writer.hpp"
@@ -40,23 +42,17 @@ namespace {
 // The firmware choices: label, the generations checked and verified.
 struct FirmwareChoice {
     const char* label;
-    std::set<sb::Firmware> check;
+    std::optional<std::string> firmware;  // none: the generations the key's content is for
 };
 
 const std::vector<FirmwareChoice>& firmware_choices() {
     static const std::vector<FirmwareChoice> choices = {
-        {"Every generation (legacy BIOS, UEFI, modern MEBx)",
-         {sb::Firmware::legacy, sb::Firmware::uefi, sb::Firmware::mebx}},
-        {"Legacy BIOS and UEFI (PID/PPS keys for older AMT)",
-         {sb::Firmware::legacy, sb::Firmware::uefi}},
-        {"UEFI and modern MEBx", {sb::Firmware::uefi, sb::Firmware::mebx}},
+        {"The generations the key is for (PID/PPS keys: legacy BIOS and UEFI)", std::nullopt},
+        {"Every generation (legacy BIOS, UEFI, modern MEBx)", "all"},
+        {"Legacy BIOS and UEFI (PID/PPS keys for older AMT)", "legacy,uefi"},
+        {"UEFI and modern MEBx", "uefi,mebx"},
     };
     return choices;
-}
-
-fat::VerifyOptions verify_options(const FirmwareChoice& c) {
-    return {c.check.count(sb::Firmware::legacy) > 0, c.check.count(sb::Firmware::uefi) > 0,
-            c.check.count(sb::Firmware::mebx) > 0};
 }
 
 QString qs(const std::string& s) {
@@ -245,7 +241,7 @@ void MainWindow::choose_setup_bin() {
 bool MainWindow::load_setup_bin(const QString& path) {
     const auto& choice = firmware_choices()[static_cast<std::size_t>(firmware_->currentIndex())];
     try {
-        source_ = load_key_source(path.toStdString(), choice.check);
+        source_ = load_key_source(path.toStdString(), choice.firmware);
     } catch (const std::exception& e) {
         source_.reset();
         setup_path_->clear();
@@ -368,9 +364,8 @@ void MainWindow::write_selected() {
     if (disks.empty()) return;
     std::vector<pv::StickJob> jobs;
     for (const auto& d : disks) jobs.push_back({d, d.path, source_->bytes, {}});
-    // Judged by the generations chosen, as the file was checked.
-    const fat::VerifyOptions generations =
-        verify_options(firmware_choices()[static_cast<std::size_t>(firmware_->currentIndex())]);
+    // Judged by the generations the file was checked for.
+    const fat::VerifyOptions generations = source_->judged.generations;
     log(tr("Writing %n stick(s): %1", nullptr, static_cast<int>(jobs.size()))
             .arg(qs(source_->path)));
     start(rows, disks, StickAction::write, tr("writing"), tr("written and verified"),
@@ -530,12 +525,13 @@ void MainWindow::verify_selected() {
         return;
     }
     const auto& choice = firmware_choices()[static_cast<std::size_t>(firmware_->currentIndex())];
-    const fat::VerifyOptions vo = verify_options(choice);
     for (int row : rows) {
         const auto& d = table_->disks()[static_cast<std::size_t>(row)];
         try {
             auto dev = pv::open_for_read(d.path, 512);
-            const fat::VerifyReport r = fat::verify_key(*dev, vo);
+            pv::Judgement judged;
+            const fat::VerifyReport r = pv::verify_as_intended(*dev, choice.firmware, judged);
+            if (!judged.left_out.empty()) log(qs(d.path + ": " + judged.note()));
             log(qs(d.path + ":\n" + verify_text(r)));
             table_->set_state(row, r.ok() ? tr("usable") : tr("NOT usable"));
         } catch (const pv::Error& e) {

@@ -22,6 +22,7 @@
 #include "ukpu/keys/pidpps_generator.hpp"
 #include "ukpu/provision/error.hpp"
 #include "ukpu/provision/secret_file.hpp"
+#include "ukpu/provision/generations.hpp"
 #include "ukpu/provision/setupbin_builder.hpp"
 #include "ukpu/setupbin/check.hpp"
 #include "ukpu/setupbin/version.hpp"

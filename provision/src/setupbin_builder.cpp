@@ -226,41 +226,6 @@ sb::CheckOptions check_options(const CreateSettings& s) {
     return co;
 }
 
-fat::VerifyOptions verify_generations(const std::string& firmware) {
-    fat::VerifyOptions o;
-    o.legacy = o.uefi = o.mebx = false;
-    std::size_t start = 0;
-    while (start <= firmware.size()) {
-        std::size_t end = firmware.find(',', start);
-        if (end == std::string::npos) end = firmware.size();
-        const std::string w = firmware.substr(start, end - start);
-        if (w == "all")
-            o.legacy = o.uefi = o.mebx = true;
-        else if (w == "legacy")
-            o.legacy = true;
-        else if (w == "uefi")
-            o.uefi = true;
-        else if (w == "mebx")
-            o.mebx = true;
-        else
-            throw Error(Status::bad_argument, "--firmware",
-                        "'" + w + "' is not legacy, uefi, mebx or all");
-        start = end + 1;
-    }
-    return o;
-}
-
-std::string generations_text(const fat::VerifyOptions& o) {
-    std::string t;
-    auto add = [&t](bool on, const char* name) {
-        if (on) t += (t.empty() ? "" : ", ") + std::string(name);
-    };
-    add(o.legacy, "legacy BIOS");
-    add(o.uefi, "UEFI BIOS");
-    add(o.mebx, "modern MEBx");
-    return t;
-}
-
 BuiltSetupBin build_setupbin(const CreateSettings& s, Reporter& reporter) {
     BuiltSetupBin out;
     const sb::BuildOptions bo = build_options(s);

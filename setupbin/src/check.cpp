@@ -109,6 +109,25 @@ CheckResult check(std::span<const std::uint8_t> data, const CheckOptions& option
     return check(parse_lenient(data), options);
 }
 
+Audience intended_generations(const SetupBin& file) {
+    Audience a;
+    for (const auto& r : file.records)
+        for (const auto& e : r.entries)
+            if (e.module == 2 && (e.variable == 1 || e.variable == 2)) {
+                a.generations.erase(Firmware::mebx);
+                a.left_out.emplace_back(Firmware::mebx,
+                                        "the key holds PID/PPS (PSK) records, which a modern "
+                                        "MEBx rejects by design; PSK keys are for legacy BIOSes "
+                                        "and UEFI BIOSes");
+                return a;
+            }
+    return a;
+}
+
+Audience intended_generations(std::span<const std::uint8_t> data) {
+    return intended_generations(parse_lenient(data).file);
+}
+
 CheckResult check(const ParseResult& parsed, const CheckOptions& options) {
     detail::Context c(parsed);
     c.out = parsed.problems;

@@ -16,6 +16,7 @@
 #include "support/temp_dir.hpp"
 #include "ukpu/fatwriter/block_device.hpp"
 #include "ukpu/fatwriter/verify.hpp"
+#include "ukpu/provision/generations.hpp"
 #include "ukpu/provision/setupbin_builder.hpp"
 #include "ukpu/provision/stick_writer.hpp"
 #include "ukpu/provision/stop.hpp"

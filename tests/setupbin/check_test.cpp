@@ -548,3 +548,28 @@ TEST(Check, RecordsAreNumberedAndLocatedInLaterRecords) {
 
 }  // namespace
 }  // namespace ukpu::setupbin
+
+namespace ukpu::setupbin {
+namespace {
+
+TEST(IntendedGenerations, APskKeyIsForLegacyAndUefiOnly) {
+    const Bytes psk = file_of(with({text(2, 1, "ABCD1234"), text(2, 2, std::string(32, 'Q'))}),
+                              FormatVersion::v2_1);
+    const Audience a = intended_generations(std::span<const std::uint8_t>(psk));
+    EXPECT_EQ(a.generations, (std::set<Firmware>{Firmware::legacy, Firmware::uefi}));
+    ASSERT_EQ(a.left_out.size(), 1u);
+    EXPECT_EQ(a.left_out[0].first, Firmware::mebx);
+    EXPECT_NE(a.left_out[0].second.find("PID/PPS"), std::string::npos);
+}
+
+TEST(IntendedGenerations, APkiKeyOrAnUnreadableFileIsForEveryGeneration) {
+    const Bytes pki = read_corpus("v4-pki-amt-test-ca.bin");
+    EXPECT_EQ(intended_generations(std::span<const std::uint8_t>(pki)).generations.size(), 3u);
+    const Bytes junk(100, 0x42);
+    const Audience a = intended_generations(std::span<const std::uint8_t>(junk));
+    EXPECT_EQ(a.generations.size(), 3u);
+    EXPECT_TRUE(a.left_out.empty());
+}
+
+}  // namespace
+}  // namespace ukpu::setupbin

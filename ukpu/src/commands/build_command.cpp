@@ -18,6 +18,7 @@
 #include "ukpu/fatwriter/partition.hpp"
 #include "ukpu/provision/cert_hash.hpp"
 #include "ukpu/provision/device_safety.hpp"
+#include "ukpu/provision/generations.hpp"
 #include "ukpu/provision/setupbin_builder.hpp"
 #include "ukpu/provision/stick_writer.hpp"
 #include "ukpu/setupbin/parse.hpp"
@@ -142,11 +143,11 @@ int plan_one(const BuildCliOptions& o, const GlobalOptions& g, const std::string
 // Builds an image file, then reads it back and verifies it.
 int build_image(const BuildCliOptions& o, const GlobalOptions& g,
                 const std::vector<std::uint8_t>& setup, const std::vector<fat::KeyFile>& extras,
-                const fat::KeyOptions& ko, Json& doc) {
+                const fat::KeyOptions& ko, const fat::VerifyOptions& generations, Json& doc) {
     TextReporter reporter(g);
     const pv::ImageTarget image{o.image, parse_size(o.size, "--size"), o.sector_size, o.overwrite};
-    const pv::KeyOutcome out = pv::make_key_image(g.context, reporter, image, setup, extras, ko,
-                                                  pv::verify_generations(o.settings.firmware));
+    const pv::KeyOutcome out =
+        pv::make_key_image(g.context, reporter, image, setup, extras, ko, generations);
     add_key_outcome(doc, out);
     return exit_code(out.status);
 }
@@ -159,7 +160,6 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
         throw CliError(exit_usage, "--volume-id",
                        "names the volume serial of one key; " + std::to_string(o.devices.size()) +
                            " sticks each get their own (leave --volume-id out)");
-    const fat::VerifyOptions generations = pv::verify_generations(o.settings.firmware);
     // A stick must not hold what the build reads.
     for (auto& [what, path] : pv::settings_files(o.settings))
         o.policy.in_use.push_back({what, path});
@@ -168,6 +168,18 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
 
     sb::CheckResult checked;
     const std::vector<std::uint8_t> setup = setup_bin_bytes(o, g, checked);
+    // Judged by the generations named with --firmware, else by those the content is for (said
+    // once); the checker then asks the same generations.
+    const bool firmware_given =
+        o.sub->get_option("--firmware")->count() > 0 || o.settings.from_profile.count("firmware");
+    const pv::Judgement judged = pv::judge_generations(
+        firmware_given ? std::optional<std::string>(o.settings.firmware) : std::nullopt, setup);
+    if (judged.by_content && !judged.left_out.empty()) {
+        o.settings.firmware = pv::firmware_list(judged.generations);
+        checked = sb::check(setup, pv::check_options(o.settings));
+        print_note(g, judged.note());
+    }
+    const fat::VerifyOptions generations = judged.generations;
     const bool refused = !checked.ok() && !o.settings.force;
     // One line per kind of finding, with its records (every record with --verbose; --json
     // carries every problem).
@@ -199,7 +211,7 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
     const fat::KeyOptions ko = key_options(o, setup);
     if (!o.image.empty()) {
         const int code = g.dry_run ? plan_one(o, g, o.image, true, setup, extras, ko, doc)
-                                   : build_image(o, g, setup, extras, ko, doc);
+                                   : build_image(o, g, setup, extras, ko, generations, doc);
         if (g.json) print_json(doc);
         return code;
     }

@@ -2,6 +2,7 @@
 // generation reads it; exit 0 only when every generation asked for finds a usable record.
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
@@ -11,6 +12,7 @@
 #include "render/key_report.hpp"
 #include "render/verify_report.hpp"
 #include "ukpu/provision/device_safety.hpp"
+#include "ukpu/provision/generations.hpp"
 
 namespace ukpu::cli {
 
@@ -19,22 +21,28 @@ namespace {
 struct VerifyCliOptions {
     std::string image;
     std::vector<std::string> devices;
-    std::string firmware = "all";
+    std::optional<std::string> firmware;  // none: the generations the key's content is for
     std::uint32_t sector_size = 512;
 };
 
 // Verifies one key; its report goes to stdout (text) or into `doc`.
 int verify_one(const std::string& target, const VerifyCliOptions& o, const GlobalOptions& g,
-               const fat::VerifyOptions& vo, Json& doc) {
+               Json& doc) {
     auto dev = provision::open_for_read(target, o.sector_size);
     fat::VerifyReport r;
+    provision::Judgement judged;
     try {
-        r = fat::verify_key(*dev, vo);
+        r = provision::verify_as_intended(*dev, o.firmware, judged);
     } catch (const fat::Error& e) {
         throw CliError(exit_code(e), target, e.message());
     }
     doc = verify_json(r);
     doc.set("target", target);
+    doc.set("firmware", provision::firmware_list(judged.generations));
+    Json left = Json::array();
+    for (const auto& l : judged.left_out) left.push(Json(l));
+    doc.set("left_out", left);
+    if (!judged.left_out.empty()) print_note(g, target + ": " + judged.note());
     if (!g.json) {
         print_verify(std::cout, r, g);
         std::cout << target << ": "
@@ -44,10 +52,10 @@ int verify_one(const std::string& target, const VerifyCliOptions& o, const Globa
 }
 
 int run_verify(const VerifyCliOptions& o, const GlobalOptions& g) {
-    const fat::VerifyOptions vo = parse_generations(o.firmware);
+    if (o.firmware) (void)provision::verify_generations(*o.firmware);  // a usage error up front
     if (!o.image.empty() || o.devices.size() == 1) {
         Json doc;
-        const int code = verify_one(o.image.empty() ? o.devices[0] : o.image, o, g, vo, doc);
+        const int code = verify_one(o.image.empty() ? o.devices[0] : o.image, o, g, doc);
         if (g.json) print_json(doc);
         return code;
     }
@@ -60,7 +68,7 @@ int run_verify(const VerifyCliOptions& o, const GlobalOptions& g) {
         Json doc = Json::object();
         int c;
         try {
-            c = verify_one(d, o, g, vo, doc);
+            c = verify_one(d, o, g, doc);
         } catch (const CliError& e) {
             c = e.code();
             print_error(e.location().empty() ? e.message() : e.location() + ": " + e.message());
@@ -99,12 +107,16 @@ Command add_verify(CLI::App& app, const GlobalOptions& g) {
     add_key_target_options(*sub, o->image, o->devices, o->sector_size,
                            "A block device, read only (repeatable: several sticks one after "
                            "another, then a summary)");
-    sub->add_option("--firmware", o->firmware, "legacy, uefi, mebx, all, or a comma-separated list")
-        ->default_str("all");
+    sub->add_option("--firmware", o->firmware,
+                    "legacy, uefi, mebx, all, or a comma-separated list (default: the generations "
+                    "the key's content is for)");
     sub->footer(
         "legacy: old BIOSes reading the stick with raw sector I/O (FAT16, SETUP.BIN first in the\n"
         "root, contiguous); uefi: UEFI BIOSes opening \\setup.bin through their FAT driver;\n"
         "mebx: the UEFI path with the modern MEBx content rules.\n"
+        "Without --firmware a key is judged by the generations its content is for: a PID/PPS\n"
+        "(PSK) key by legacy and UEFI BIOSes, since a modern MEBx rejects PSK by design (said\n"
+        "once); --firmware all, or named generations, is a demand.\n"
         "Several --device sticks: each one's report, then how many are usable, naming the\n"
         "others by device, serial and USB port; --json prints {\"ok\": ..., \"keys\": [...]}.\n"
         "Exit codes: 0 every generation asked for finds a usable record (on every stick); 1 not;\n"

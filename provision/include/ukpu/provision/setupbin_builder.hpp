@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "ukpu/fatwriter/verify.hpp"
 #include "ukpu/provision/key_settings.hpp"
 #include "ukpu/provision/reporter.hpp"
 #include "ukpu/setupbin/check.hpp"
@@ -27,12 +26,6 @@ std::vector<setupbin::Entry> setting_entries(const CreateSettings& s, Reporter& 
                                              std::vector<std::string>& warnings);
 setupbin::BuildOptions build_options(const CreateSettings& s);
 setupbin::CheckOptions check_options(const CreateSettings& s);
-// The generations a written key is judged by: those of `firmware` ("all", or a comma-separated
-// list of legacy, uefi, mebx). A key is usable only when each of them would apply its next
-// record. Throws Error(bad_argument) naming --firmware for another word.
-fat::VerifyOptions verify_generations(const std::string& firmware);
-// "legacy BIOS, UEFI BIOS": the generations of `o`, as a user reads them.
-std::string generations_text(const fat::VerifyOptions& o);
 
 // `s.records` identical records, built canonically and checked.
 BuiltSetupBin build_setupbin(const CreateSettings& s, Reporter& reporter);
