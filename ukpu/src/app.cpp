@@ -3,6 +3,7 @@
 #include <csignal>
 #include <exception>
 #include <iostream>
+#include <string>
 #include <vector>
 
 #include <unistd.h>
@@ -69,6 +70,10 @@ int run(int argc, char** argv, const provision::Context& context) {
     CLI::App app{"ukpu builds, checks and repairs Intel AMT one-touch USB provisioning keys",
                  "ukpu"};
     app.require_subcommand(1);
+    // Before the subcommands: `setupbin create`, `build` and `keys generate` have a --version of
+    // their own (the file format), which wins after their command words.
+    app.set_version_flag("--version", std::string("ukpu ") + UKPU_VERSION,
+                         "Print the version of ukpu and exit");
     add_global_flags(app, g);
     app.footer(
         "Global options are accepted before or after the command words.\n"
@@ -96,6 +101,8 @@ int run(int argc, char** argv, const provision::Context& context) {
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         print_error(e.what());

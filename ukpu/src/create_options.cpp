@@ -18,16 +18,41 @@ namespace ukpu::cli {
 namespace sb = ukpu::setupbin;
 namespace pv = ukpu::provision;
 
+namespace {
+
+// "1, 2 or 2.1".
+std::string listed(const std::vector<std::string>& words) {
+    std::string text;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        if (i > 0) text += i + 1 == words.size() ? " or " : ", ";
+        text += words[i];
+    }
+    return text;
+}
+
+}  // namespace
+
 void add_create_options(CLI::App& sub, pv::CreateSettings& s, bool with_output) {
+    CreateOptionSet set;
+    set.output = with_output;
+    add_create_options(sub, s, set);
+}
+
+void add_create_options(CLI::App& sub, pv::CreateSettings& s, const CreateOptionSet& set) {
     const std::string file_group = "File";
     const std::string var_group = "Variables (names or numbers)";
     const std::string secret_group = "Secrets (read from files, '-' for stdin)";
-    if (with_output)
+    if (set.output)
         sub.add_option("-o,--output", s.output,
                        "The setup.bin file to write (mode 0600, atomically)")
             ->group(file_group);
-    sub.add_option("--version", s.version, "File format version: 1, 2, 2.1, 3 or 4")
-        ->check(CLI::IsMember({"1", "1.0", "2", "2.0", "2.1", "3", "3.0", "4", "4.0"}))
+    std::vector<std::string> versions;
+    for (const auto& v : set.versions) {
+        versions.push_back(v);
+        if (v.find('.') == std::string::npos) versions.push_back(v + ".0");
+    }
+    sub.add_option("--version", s.version, "File format version: " + listed(set.versions))
+        ->check(CLI::IsMember(versions))
         ->default_str("4")
         ->group(file_group);
     sub.add_flag("--reusable", s.reusable,
@@ -35,10 +60,11 @@ void add_create_options(CLI::App& sub, pv::CreateSettings& s, bool with_output) 
         ->group(file_group);
     sub.add_flag("--scramble", s.scramble, "Scramble every record body (+0x11 per byte)")
         ->group(file_group);
-    sub.add_option("--records", s.records, "Number of identical records")
-        ->check(CLI::Range(1u, 1000000u))
-        ->default_str("1")
-        ->group(file_group);
+    if (set.records)
+        sub.add_option("--records", s.records, "Number of identical records")
+            ->check(CLI::Range(1u, 1000000u))
+            ->default_str("1")
+            ->group(file_group);
     sub.add_option("--firmware", s.firmware,
                    "The firmware generations whose rules the new file must pass: all, or a "
                    "comma-separated list of legacy, uefi, mebx")
@@ -60,6 +86,7 @@ void add_create_options(CLI::App& sub, pv::CreateSettings& s, bool with_output) 
         if (info.mebx == sb::MebxHandling::aborts) desc += "; a modern MEBx aborts on it";
         desc += ")";
         if (info.type == sb::ValueType::cert_hash) continue;  // --cert-hash, below
+        if (set.without.count(key)) continue;
         if (info.secret) {
             s.secret_files[key];
             sub.add_option("--" + key + "-file", s.secret_files[key], desc)

@@ -3,6 +3,10 @@
 // TOML profiles (--config) that can set every one.
 #pragma once
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "cli_fwd.hpp"
 
 #include "context.hpp"
@@ -10,8 +14,23 @@
 
 namespace ukpu::cli {
 
-// Adds every create option to `sub`, bound to `s` (which must outlive the parse); -o/--output
-// only `with_output`.
+// Which of the create options a command takes. A command whose service makes some settings
+// itself (`keys generate`: the PID, the PPS, one record per PID) leaves their options out, so
+// that its help lists only what it accepts.
+struct CreateOptionSet {
+    bool output = true;   // -o/--output
+    bool records = true;  // --records
+    // The setup.bin versions --version accepts, as named in its help ("1", "2", "2.1", ...);
+    // "N.0" is accepted for each whole N.
+    std::vector<std::string> versions = {"1", "2", "2.1", "3", "4"};
+    // Catalog variables left out, by key ("pid"; "pps" for --pps-file).
+    std::set<std::string> without;
+};
+
+// Adds the create options of `set` to `sub`, bound to `s` (which must outlive the parse).
+void add_create_options(CLI::App& sub, provision::CreateSettings& s, const CreateOptionSet& set);
+
+// Adds every create option; -o/--output only `with_output`.
 void add_create_options(CLI::App& sub, provision::CreateSettings& s, bool with_output = true);
 
 // Applies the profile `s.config` under the command line: the settings of a setup.bin (through

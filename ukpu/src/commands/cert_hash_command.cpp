@@ -108,6 +108,8 @@ int run_cert_hash(const CertHashOptions& o, const GlobalOptions& g) {
     }
     if (g.json) {
         Json doc = Json::object();
+        // Like every command's document: ok mirrors the exit code (warnings do not fail).
+        doc.set("ok", true);
         doc.set("files", files);
         print_json(doc);
     }

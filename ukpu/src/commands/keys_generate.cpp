@@ -26,8 +26,10 @@ int run_generate(GenerateState& st, const GlobalOptions& g) {
     pv::KeyBatchJob& job = st.job;
     pv::CreateSettings& s = job.settings;
     if (!s.config.empty()) apply_profile(*st.sub, s);
-    if (st.sub->get_option("--records")->count() > 0 || s.from_profile.count("records"))
-        throw CliError(exit_usage, "--records", "a batch has -n records; --records is for create");
+    // --records is not an option of this command; a profile may still name it.
+    if (s.from_profile.count("records"))
+        throw CliError(exit_usage, s.config + ": records",
+                       "a batch has -n records; records is for setupbin create");
     job.dry_run = g.dry_run;
 
     TextReporter reporter(g, &job.policy);
@@ -115,7 +117,14 @@ Command add_keys_generate(CLI::App& keys, const GlobalOptions& g) {
                     "setup.bin, see --per-key); the store records each stick's serial")
         ->group("Sticks");
     add_device_safety_options(*sub, st->job.policy);
-    add_create_options(*sub, st->job.settings);
+    // The batch makes every PID and PPS and one record per PID, and PID/PPS records belong to
+    // setup.bin versions 1 to 2.1 (provision::make_key_batch refuses any other): no --pid,
+    // --pps-file or --records, and --version takes only those.
+    CreateOptionSet options;
+    options.records = false;
+    options.versions = {"1", "2", "2.1"};
+    options.without = {"pid", "pps"};
+    add_create_options(*sub, st->job.settings, options);
     sub->get_option("--version")->default_str("2.1");
     sub->get_option("--firmware")->default_str("legacy,uefi");
     sub->footer(

@@ -1,4 +1,4 @@
-// `ukpu setupbin check FILE [--firmware legacy|uefi|mebx|all]`: the format and firmware rules.
+// `ukpu setupbin check FILE [--firmware all|legacy,uefi,mebx]`: the format and firmware rules.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -7,6 +7,8 @@
 
 #include "commands/commands.hpp"
 #include "render/problem_json.hpp"
+#include "ukpu/provision/profile.hpp"
+#include "ukpu/provision/setupbin_builder.hpp"
 #include "ukpu/setupbin/check.hpp"
 
 namespace ukpu::cli {
@@ -37,15 +39,16 @@ std::string verdict_text(const char* name, const sb::GenerationVerdict& v) {
 }
 
 int run_check(const CheckCliOptions& o, const GlobalOptions& g) {
-    sb::CheckOptions co;
-    if (o.firmware != "all") co.firmware = {sb::parse_firmware(o.firmware)};
+    provision::CreateSettings generations;
+    generations.firmware = o.firmware;
+    const sb::CheckOptions co = provision::check_options(generations);
     auto data = read_input_file(o.file);
     sb::CheckResult r = sb::check(data, co);
 
     if (g.json) {
         Json doc = Json::object();
-        doc.set("file", o.file);
         doc.set("ok", r.ok());
+        doc.set("file", o.file);
         doc.set("problems", problems_json(r.problems));
         Json gens = Json::object();
         if (r.legacy) gens.set("legacy", verdict_json(*r.legacy));
@@ -83,8 +86,11 @@ Command add_setupbin_check(CLI::App& setupbin, const GlobalOptions& g) {
     sub->fallthrough();
     sub->add_option("FILE", o->file, "The setup.bin file")->required();
     sub->add_option("--firmware", o->firmware,
-                    "Which firmware generation to check (the format is always checked)")
-        ->check(CLI::IsMember({"legacy", "uefi", "mebx", "all"}))
+                    "The firmware generations to check: all, or a comma-separated list of "
+                    "legacy, uefi, mebx (the format is always checked)")
+        ->check(CLI::Validator(
+            [](std::string& v) -> std::string { return provision::firmware_list_problem(v); },
+            "GENERATIONS"))
         ->default_str("all");
     sub->footer(
         "Exit codes: 0 no errors (warnings may be listed); 1 errors found, each listed with\n"
