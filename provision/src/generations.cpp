@@ -107,6 +107,41 @@ Judgement judge_generations(const std::optional<std::string>& firmware,
     return j;
 }
 
+namespace {
+
+// Why generation `fw` cannot use the key of `r`: its first error, else what its verdict says.
+std::string why_unusable(const fat::VerifyReport& r, sb::Firmware fw,
+                         const fat::GenerationResult& g) {
+    for (const sb::Firmware f : {fw, sb::Firmware::format})
+        for (const auto& p : r.problems)
+            if (p.firmware == f && p.severity == sb::Severity::error) return p.message;
+    if (!g.found) return "setup.bin is not found";
+    return "no record it would apply";
+}
+
+}  // namespace
+
+std::vector<std::string> unusable_generations(const fat::VerifyReport& r,
+                                              const fat::VerifyOptions& asked) {
+    std::vector<std::string> out;
+    const struct {
+        const std::optional<fat::GenerationResult>& result;
+        bool asked;
+        sb::Firmware firmware;
+    } gens[] = {{r.legacy, asked.legacy, sb::Firmware::legacy},
+                {r.uefi, asked.uefi, sb::Firmware::uefi},
+                {r.mebx, asked.mebx, sb::Firmware::mebx}};
+    for (const auto& g : gens) {
+        if (!g.asked) continue;
+        if (!g.result)
+            out.push_back(std::string(name_of(g.firmware)) + ": not judged");
+        else if (!g.result->usable)
+            out.push_back(std::string(name_of(g.firmware)) + ": " +
+                          why_unusable(r, g.firmware, *g.result));
+    }
+    return out;
+}
+
 std::optional<std::vector<std::uint8_t>> read_key_setup_bin(fat::BlockDevice& dev) {
     try {
         const auto where = fat::locate_volume(dev);

@@ -12,6 +12,7 @@
 #include "ukpu/fatwriter/journal.hpp"
 #include "ukpu/fatwriter/verify.hpp"
 #include "ukpu/provision/device_safety.hpp"
+#include "ukpu/provision/generations.hpp"
 #include "ukpu/provision/stop.hpp"
 #include "ukpu/provision/watched_device.hpp"
 
@@ -79,7 +80,8 @@ std::uint64_t planned_bytes(fat::BlockDevice& dev, const fat::RepairOptions& ro)
 // Repairs the key on `dev` (a pending journal finished or, with roll_back, undone first), then
 // reads it back past the page cache as the firmware would.
 RepairOutcome repair_opened_key(Reporter& reporter, const fat::RepairOptions& ro,
-                                const std::string& target, fat::BlockDevice& dev) {
+                                const std::string& target, fat::BlockDevice& dev,
+                                const std::optional<std::string>& firmware) {
     RepairOutcome out;
     out.target = target;
     out.journal_dir = ro.journal_dir;
@@ -115,14 +117,15 @@ RepairOutcome repair_opened_key(Reporter& reporter, const fat::RepairOptions& ro
                         (res.written ? "written in full and flushed" : "planned") +
                         ", before it was read back: run `ukpu verify --device " + target +
                         "` to check it");
-    // Read back past the page cache, as the firmware would.
+    // Read back past the page cache, as the firmware would, by the generations asked for (or
+    // those the key's content is for): the verdict is theirs, whatever the repair chose to do.
     dev.drop_cache();
-    fat::VerifyOptions vo;
-    vo.legacy = res.plan.strict_conversion || res.plan.fat_type == fat::FatType::fat16;
-    vo.mebx = false;
-    out.verify = fat::verify_key(dev, vo);
+    Judgement judged;
+    out.verify = verify_as_intended(dev, firmware, judged);
     const fat::VerifyReport& r = *out.verify;
-    out.found = r.uefi && r.uefi->found && (!vo.legacy || (r.legacy && r.legacy->found));
+    const std::vector<std::string> unusable = unusable_generations(r, judged.generations);
+    out.found = unusable.empty();
+    if (!judged.left_out.empty()) reporter.note(target + ": " + judged.note());
     if (res.written)
         reporter.note(target + ": repaired (" + std::to_string(res.io.write_calls) +
                       " write requests, " + std::to_string(res.io.bytes_written) +
@@ -131,7 +134,11 @@ RepairOutcome repair_opened_key(Reporter& reporter, const fat::RepairOptions& ro
     if (!out.found) {
         reporter.key_report(target, r);
         out.status = Status::problems;
-        out.message = "repaired, but not found by every firmware generation it is for";
+        out.message = std::string(res.written ? "repaired" : "nothing repaired") +
+                      ", but not usable by every firmware generation it is for: ";
+        for (std::size_t i = 0; i < unusable.size(); ++i)
+            out.message += (i ? "; " : "") + unusable[i];
+        reporter.error(target + ": " + out.message);
     }
     return out;
 }
@@ -140,7 +147,7 @@ RepairOutcome repair_opened_key(Reporter& reporter, const fat::RepairOptions& ro
 // checked again before the first write, progress through the reporter, a stop at a safe point.
 RepairOutcome repair_stick(const Context& ctx, Reporter& reporter,
                            const fat::RepairOptions& options, const StickRepair& job,
-                           bool parallel) {
+                           const std::optional<std::string>& firmware, bool parallel) {
     const devices::DeviceInfo& disk = job.disk;
     const std::string& target = job.target;
     const fat::RepairOptions ro = tagged(options, stick_journal_tag(disk));
@@ -161,7 +168,7 @@ RepairOutcome repair_stick(const Context& ctx, Reporter& reporter,
     WatchedDevice& w = *watched;
     std::unique_ptr<fat::BlockDevice> dev = slowed(std::move(watched), ctx.faults);
     try {
-        RepairOutcome out = repair_opened_key(reporter, ro, target, *dev);
+        RepairOutcome out = repair_opened_key(reporter, ro, target, *dev, firmware);
         out.device = disk;
         progress->finish();
         w.stop_watching();
@@ -262,7 +269,7 @@ RepairPreview preview_repair(Reporter& reporter, const fat::RepairOptions& optio
 
 RepairOutcome repair_image(const Context& ctx, Reporter& reporter,
                            const fat::RepairOptions& options, const std::string& path,
-                           std::uint32_t sector_size) {
+                           std::uint32_t sector_size, const std::optional<std::string>& firmware) {
     const fat::RepairOptions ro = tagged(options, image_journal_tag(path));
     std::unique_ptr<fat::BlockDevice> dev;
     try {
@@ -274,12 +281,13 @@ RepairOutcome repair_image(const Context& ctx, Reporter& reporter,
                     path, e.message());
     }
     dev = slowed(std::move(dev), ctx.faults);
-    return repair_opened_key(reporter, ro, path, *dev);
+    return repair_opened_key(reporter, ro, path, *dev, firmware);
 }
 
 std::vector<RepairOutcome> repair_sticks(const Context& ctx, Reporter& reporter,
                                          const std::vector<StickRepair>& jobs,
-                                         const fat::RepairOptions& ro) {
+                                         const fat::RepairOptions& ro,
+                                         const std::optional<std::string>& firmware) {
     // Two sticks of one identity (one backing file attached as two loop devices) would share a
     // journal, and are one key written twice at once: refused before anything is written.
     for (std::size_t i = 0; i < jobs.size(); ++i)
@@ -293,7 +301,7 @@ std::vector<RepairOutcome> repair_sticks(const Context& ctx, Reporter& reporter,
                                 "written");
     // From here on a stop request ends every repair at its next safe point.
     WritePhase phase(reporter);
-    if (jobs.size() == 1) return {repair_stick(ctx, reporter, ro, jobs[0], false)};
+    if (jobs.size() == 1) return {repair_stick(ctx, reporter, ro, jobs[0], firmware, false)};
     std::vector<RepairOutcome> outcomes(jobs.size());
     std::vector<std::thread> workers;
     for (std::size_t i = 0; i < jobs.size(); ++i)
@@ -310,7 +318,7 @@ std::vector<RepairOutcome> repair_sticks(const Context& ctx, Reporter& reporter,
                 out.message = e.message();
             };
             try {
-                out = repair_stick(ctx, reporter, ro, jobs[i], true);
+                out = repair_stick(ctx, reporter, ro, jobs[i], firmware, true);
             } catch (const Error& e) {
                 failed(e);
             } catch (const std::exception& e) {

@@ -22,26 +22,13 @@
 #include "ukpu/provision/cert_hash.hpp"
 #include "ukpu/provision/device_safety.hpp"
 #include "ukpu/provision/error.hpp"
+#include "ukpu/provision/generations.hpp"
 #include "ukpu/provision/stop.hpp"
 #include "ukpu/provision/watched_device.hpp"
 
 namespace ukpu::provision {
 
 namespace {
-
-// setup.bin as a UEFI FAT driver reads it back, or nothing when it cannot be found.
-std::optional<std::vector<std::uint8_t>> read_back(fat::BlockDevice& dev) {
-    try {
-        const auto where = fat::locate_volume(dev);
-        auto view = fat::open_volume_view(dev, where);
-        fat::Volume vol(*view);
-        const auto slot = fat::lookup(vol, "\\setup.bin");
-        if (!slot) return std::nullopt;
-        return vol.read_file(slot->first_cluster, slot->size);
-    } catch (const fat::Error&) {
-        return std::nullopt;
-    }
-}
 
 // What a stick holds after a write stopped after `writes` requests. write_key clears the old
 // signatures first and writes the boot sector and the partition table last.
@@ -53,16 +40,6 @@ std::string stick_state(const std::string& target, std::uint64_t writes, std::ui
            "and partition table were not written. Run the same command again to make the key; "
            "`ukpu verify --device " +
            target + "` shows its state";
-}
-
-// Why generation `fw` cannot use the key of `r`: its first error, else what its verdict says.
-std::string why_unusable(const fat::VerifyReport& r, setupbin::Firmware fw,
-                         const fat::GenerationResult& g) {
-    for (const setupbin::Firmware f : {fw, setupbin::Firmware::format})
-        for (const auto& p : r.problems)
-            if (p.firmware == f && p.severity == setupbin::Severity::error) return p.message;
-    if (!g.found) return "setup.bin is not found";
-    return "no record it would apply";
 }
 
 // After a key was written to `dev`: reads setup.bin back past the page cache and verifies the
@@ -77,27 +54,12 @@ WrittenKey check_written_key(Reporter& reporter, const std::string& target, fat:
                   std::to_string(w.io.write_calls) + " write requests, " +
                   size_text(w.io.bytes_written) + ")");
     dev.drop_cache();
-    const auto back = read_back(dev);
+    const auto back = read_key_setup_bin(dev);
     w.read_back_identical = back && *back == setup;
     w.verify = fat::verify_key(dev, generations);
     reporter.key_report(target, w.verify);
     // The verdict is the generations': neither --force nor the layout asked for changes it.
-    const struct {
-        const std::optional<fat::GenerationResult>& result;
-        bool asked;
-        setupbin::Firmware firmware;
-        const char* name;
-    } gens[] = {{w.verify.legacy, generations.legacy, setupbin::Firmware::legacy, "legacy BIOS"},
-                {w.verify.uefi, generations.uefi, setupbin::Firmware::uefi, "UEFI BIOS"},
-                {w.verify.mebx, generations.mebx, setupbin::Firmware::mebx, "modern MEBx"}};
-    for (const auto& g : gens) {
-        if (!g.asked) continue;
-        if (!g.result)
-            w.unusable.push_back(std::string(g.name) + ": not judged");
-        else if (!g.result->usable)
-            w.unusable.push_back(std::string(g.name) + ": " +
-                                 why_unusable(w.verify, g.firmware, *g.result));
-    }
+    w.unusable = unusable_generations(w.verify, generations);
     return w;
 }
 

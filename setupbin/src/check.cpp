@@ -111,16 +111,22 @@ CheckResult check(std::span<const std::uint8_t> data, const CheckOptions& option
 
 Audience intended_generations(const SetupBin& file) {
     Audience a;
+    bool psk = false, manual = false;
     for (const auto& r : file.records)
-        for (const auto& e : r.entries)
-            if (e.module == 2 && (e.variable == 1 || e.variable == 2)) {
-                a.generations.erase(Firmware::mebx);
-                a.left_out.emplace_back(Firmware::mebx,
-                                        "the key holds PID/PPS (PSK) records, which a modern "
-                                        "MEBx rejects by design; PSK keys are for legacy BIOSes "
-                                        "and UEFI BIOSes");
-                return a;
-            }
+        for (const auto& e : r.entries) {
+            psk = psk || (e.module == 2 && (e.variable == 1 || e.variable == 2));
+            manual = manual || (e.module == 2 && e.variable == 29 && e.value.size() == 1 &&
+                                e.value[0] == 1);
+        }
+    if (psk || manual) {
+        a.generations.erase(Firmware::mebx);
+        a.left_out.emplace_back(
+            Firmware::mebx,
+            psk ? "the key holds PID/PPS (PSK) records, which a modern MEBx rejects by design; "
+                  "PSK keys are for legacy BIOSes and UEFI BIOSes"
+                : "the key asks for manual setup and configuration (2/29 = 1), which a modern "
+                  "MEBx does not support by design; such keys are for older AMT");
+    }
     return a;
 }
 

@@ -85,5 +85,25 @@ TEST(Generations, APkiKeyIsJudgedByEveryGeneration) {
     EXPECT_EQ(parse_json(r.out).at("firmware"), "all");
 }
 
+TEST(Generations, RepairIsJudgedByTheGenerationsNotByWhatItChoseToDo) {
+    TempDir t;
+    const std::string img = t.path("k32.img");
+    // FAT32 asked for: written, but legacy BIOSes read only FAT16.
+    auto r = run_ukpu({"build", "--image", img, "--size", "64M", "--fs", "fat32", "--setup-bin",
+                       corpus("v4-pki-amt-test-ca.bin")});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    // repair without --strict keeps FAT32: still not usable by legacy BIOSes, exit 1 saying so.
+    r = run_ukpu({"repair", "--image", img, "--journal", t.path("j")});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("legacy BIOS: "), std::string::npos) << r.err;
+    // Asked for UEFI only, the same key passes.
+    r = run_ukpu({"repair", "--image", img, "--journal", t.path("j"), "--firmware", "uefi,mebx"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    // --strict converts it to FAT16: usable by every generation.
+    r = run_ukpu({"repair", "--image", img, "--journal", t.path("j"), "--strict"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(run_ukpu({"verify", "--image", img, "--firmware", "all"}).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace ukpu::test::generations

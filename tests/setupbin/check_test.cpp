@@ -562,6 +562,14 @@ TEST(IntendedGenerations, APskKeyIsForLegacyAndUefiOnly) {
     EXPECT_NE(a.left_out[0].second.find("PID/PPS"), std::string::npos);
 }
 
+TEST(IntendedGenerations, AManualSetupKeyIsForOlderAmt) {
+    const Bytes acu = read_corpus("acu-12.1-default.bin");
+    const Audience a = intended_generations(std::span<const std::uint8_t>(acu));
+    EXPECT_EQ(a.generations, (std::set<Firmware>{Firmware::legacy, Firmware::uefi}));
+    ASSERT_EQ(a.left_out.size(), 1u);
+    EXPECT_NE(a.left_out[0].second.find("2/29"), std::string::npos);
+}
+
 TEST(IntendedGenerations, APkiKeyOrAnUnreadableFileIsForEveryGeneration) {
     const Bytes pki = read_corpus("v4-pki-amt-test-ca.bin");
     EXPECT_EQ(intended_generations(std::span<const std::uint8_t>(pki)).generations.size(), 3u);

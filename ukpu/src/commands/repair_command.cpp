@@ -17,6 +17,7 @@
 #include "ukpu/fatwriter/repair.hpp"
 #include "ukpu/provision/device_safety.hpp"
 #include "ukpu/provision/key_repair.hpp"
+#include "ukpu/provision/profile.hpp"
 
 namespace ukpu::cli {
 
@@ -33,6 +34,7 @@ struct RepairCliOptions {
     bool rollback = false;
     pv::DeviceWritePolicy policy;
     std::uint32_t sector_size = 512;
+    std::optional<std::string> firmware;  // none: the generations the key's content is for
 };
 
 // The document of several sticks: each one's, and whether all went well.
@@ -105,7 +107,7 @@ int run_repair(RepairCliOptions& o, const GlobalOptions& g) {
     if (!o.image.empty()) {
         TextReporter reporter(g);
         const pv::RepairOutcome out =
-            pv::repair_image(g.context, reporter, ro, o.image, o.sector_size);
+            pv::repair_image(g.context, reporter, ro, o.image, o.sector_size, o.firmware);
         Json doc = Json::object();
         add_repair_outcome(doc, out);
         if (g.json) print_json(doc);
@@ -122,7 +124,7 @@ int run_repair(RepairCliOptions& o, const GlobalOptions& g) {
     std::vector<pv::StickRepair> jobs;
     for (std::size_t i = 0; i < disks.size(); ++i) jobs.push_back({disks[i], o.devices[i]});
     const std::vector<pv::RepairOutcome> outcomes =
-        pv::repair_sticks(g.context, reporter, jobs, ro);
+        pv::repair_sticks(g.context, reporter, jobs, ro, o.firmware);
     if (outcomes.size() == 1) {
         Json doc = Json::object();
         add_repair_outcome(doc, outcomes[0]);
@@ -161,6 +163,12 @@ Command add_repair(CLI::App& app, const GlobalOptions& g) {
     sub->add_option("--journal", o->journal,
                     "Journal directory (default $XDG_STATE_HOME/ukpu/journal or "
                     "~/.local/state/ukpu/journal)");
+    sub->add_option("--firmware", o->firmware,
+                    "The generations the repaired key is judged by: legacy, uefi, mebx, all, or a "
+                    "comma-separated list (default: those the key's content is for)")
+        ->check(CLI::Validator(
+            [](std::string& v) -> std::string { return pv::firmware_list_problem(v); },
+            "GENERATIONS"));
     sub->add_flag("--rollback", o->rollback,
                   "Undo an interrupted repair from its journal instead of finishing it");
     add_device_safety_options(*sub, o->policy);
@@ -170,7 +178,11 @@ Command add_repair(CLI::App& app, const GlobalOptions& g) {
         "Several --device sticks are checked and confirmed first, then repaired at once (each\n"
         "with its own journal), each read back and verified; --json then prints\n"
         "{\"ok\": ..., \"repairs\": [...]}, one document per stick.\n"
-        "Exit codes: 0 repaired or nothing to do; 1 cannot be repaired as asked; 2 usage;\n"
+        "The repaired key is read back and judged by the generations of --firmware (by default\n"
+        "those its content is for): exit 1 when one of them cannot use it, saying which and why\n"
+        "(a FAT32 key repaired without --strict stays unreadable to legacy BIOSes).\n"
+        "Exit codes: 0 repaired or nothing to do, and usable; 1 cannot be repaired as asked, or\n"
+        "not usable by a generation asked for; 2 usage;\n"
         "3 unreadable or inconsistent key; 4 refused for safety; 5 I/O error; 130 interrupted\n"
         "(Ctrl-C stops after the current write request; the next run finishes the repair).");
     return {sub, [o, &g] { return run_repair(*o, g); }};

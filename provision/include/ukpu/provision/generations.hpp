@@ -42,6 +42,11 @@ struct Judgement {
 Judgement judge_generations(const std::optional<std::string>& firmware,
                             std::span<const std::uint8_t> setup);
 
+// Each generation of `asked` that cannot use the key of `r`, with why: "legacy BIOS: the volume
+// is FAT12; legacy BIOSes read only FAT16". Empty when each would apply its next record.
+std::vector<std::string> unusable_generations(const fat::VerifyReport& r,
+                                              const fat::VerifyOptions& asked);
+
 // \setup.bin of the key on `dev` as a UEFI FAT driver reads it; nothing when it cannot be found.
 std::optional<std::vector<std::uint8_t>> read_key_setup_bin(fat::BlockDevice& dev);
 

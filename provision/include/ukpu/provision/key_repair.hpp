@@ -63,8 +63,8 @@ struct RepairOutcome {
     std::string target;
     std::optional<devices::DeviceInfo> device;  // the stick, when one was repaired
     std::filesystem::path journal_dir;
-    // ok: repaired (or nothing to do) and found; problems: a generation the key is for would
-    // still not find it; anything else: the failure, said in `message`.
+    // ok: repaired (or nothing to do) and usable by every generation it is judged by; problems:
+    // one of them cannot use it (which and why in `message`); anything else: the failure.
     Status status = Status::ok;
     std::string message;
     bool repaired = false;  // the repair ran (the fields below are known)
@@ -93,8 +93,11 @@ RepairPreview preview_repair(Reporter& reporter, const fat::RepairOptions& ro,
 void report_plan(Reporter& reporter, const fat::RepairPlan& p, const std::string& lead);
 
 // Repairs an image file in place, journaled under image_journal_tag(path). Throws Error.
+// The key is then judged by `firmware` (a --firmware list) when given, else by the generations
+// its content is for (generations.hpp): problems when one of them cannot use it.
 RepairOutcome repair_image(const Context& ctx, Reporter& reporter, const fat::RepairOptions& ro,
-                           const std::string& path, std::uint32_t sector_size);
+                           const std::string& path, std::uint32_t sector_size,
+                           const std::optional<std::string>& firmware = std::nullopt);
 
 // One stick to repair: checked and confirmed, the name it was given.
 struct StickRepair {
@@ -109,6 +112,7 @@ struct StickRepair {
 // bad_argument, before anything is written.
 std::vector<RepairOutcome> repair_sticks(const Context& ctx, Reporter& reporter,
                                          const std::vector<StickRepair>& jobs,
-                                         const fat::RepairOptions& ro);
+                                         const fat::RepairOptions& ro,
+                                         const std::optional<std::string>& firmware = std::nullopt);
 
 }  // namespace ukpu::provision

@@ -33,9 +33,9 @@ struct CheckResult {
 };
 
 // The generations a file's content is made for, and why any is left out. A file with PID/PPS
-// (PSK, 2/1 and 2/2) records is for legacy BIOSes and UEFI BIOSes: a modern MEBx rejects those
-// records by design, so judging such a key by it reports nothing the admin can change. Every
-// other file, and one that does not parse, is for every generation.
+// (PSK, 2/1 and 2/2) records, or asking for manual setup (2/29 = 1), is for legacy BIOSes and
+// UEFI BIOSes: a modern MEBx rejects both by design, so judging such a key by it reports nothing
+// the admin can change. Every other file, and one that does not parse, is for every generation.
 struct Audience {
     std::set<Firmware> generations{Firmware::legacy, Firmware::uefi, Firmware::mebx};
     std::vector<std::pair<Firmware, std::string>> left_out;  // each with why
