@@ -112,7 +112,8 @@ Error mismatch(std::int64_t named, const std::string& why) {
 }  // namespace
 
 SyncResult sync_consumed(KeyStore& store, std::span<const std::uint8_t> setup_bin,
-                         std::optional<std::int64_t> key_file_id, const KeyIdentity& identity) {
+                         std::optional<std::int64_t> key_file_id, const KeyIdentity& identity,
+                         bool dry_run) {
     const KeyConsumption k = read_consumption(setup_bin);
     if (key_file_id) (void)store.key_file(*key_file_id);  // Error(not_found) for an unknown id
     SyncResult result;
@@ -215,12 +216,22 @@ SyncResult sync_consumed(KeyStore& store, std::span<const std::uint8_t> setup_bi
                                   " (a copy of the key?); its consumed records were marked all "
                                   "the same");
     if (f.state != KeyFileState::written) {
-        result.warnings.push_back("the store had " + file_name(f.id) + " as " + to_string(f.state) +
-                                  " (never written), but this key holds it: it is marked written");
-        store.mark_file_written(f.id);
-        result.file = store.key_file(f.id);
+        result.warnings.push_back(
+            "the store had " + file_name(f.id) + " as " + to_string(f.state) +
+            " (never written), but this key holds it: it " +
+            (dry_run ? std::string("would be marked written") : std::string("is marked written")));
+        if (!dry_run) {
+            store.mark_file_written(f.id);
+            result.file = store.key_file(f.id);
+        }
     }
     result.consumed_on_key = static_cast<std::uint32_t>(k.consumed.size());
+    if (dry_run) {
+        for (const auto& rec : store.records_of_file(*found))
+            if (k.consumed.count(rec.record_number) && rec.state != RecordState::consumed)
+                ++result.newly_marked;
+        return result;
+    }
     result.newly_marked = store.mark_consumed(*found, k.consumed);
     return result;
 }

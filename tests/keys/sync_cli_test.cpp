@@ -68,6 +68,12 @@ TEST(KeysSync, MarksExactlyTheConsumedRecords) {
 
     // Key 2 as an image after 4 PCs took a record each.
     write_image(dir.path("key2.img"), consumed_copy(dir.path("setup-2.bin"), 4));
+    // A dry run says what it would mark and changes nothing.
+    r = run_ukpu(
+        {"--json", "--dry-run", "keys", "sync", "--image", dir.path("key2.img"), "--store", db});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("\"newly_marked\": 4"), std::string::npos) << r.out;
+    EXPECT_TRUE(consumed_in(db).empty());
     r = run_ukpu({"--json", "keys", "sync", "--image", dir.path("key2.img"), "--store", db});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("\"newly_marked\": 4"), std::string::npos) << r.out;

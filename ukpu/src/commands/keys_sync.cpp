@@ -42,7 +42,7 @@ int run_sync(const SyncOptions& o, const GlobalOptions& g) {
     if (stick) identity.serial = stick->serial;
     std::optional<std::int64_t> named;
     if (o.key_file != 0) named = o.key_file;
-    const keys::SyncResult r = keys::sync_consumed(*store, bytes, named, identity);
+    const keys::SyncResult r = keys::sync_consumed(*store, bytes, named, identity, g.dry_run);
     for (const auto& w : r.warnings) print_warning(source + ": " + w);
     if (g.json) {
         Json doc = Json::object();
@@ -54,6 +54,7 @@ int run_sync(const SyncOptions& o, const GlobalOptions& g) {
         doc.set("matched_by", r.matched_by);
         doc.set("consumed_on_key", r.consumed_on_key);
         doc.set("newly_marked", r.newly_marked);
+        doc.set("dry_run", g.dry_run);
         doc.set("volume_id",
                 identity.volume_id ? Json(keys::volume_id_text(*identity.volume_id)) : Json());
         doc.set("device_serial", stick ? Json(stick->serial) : Json());
@@ -64,7 +65,8 @@ int run_sync(const SyncOptions& o, const GlobalOptions& g) {
                       std::to_string(r.file.batch_id) + " (" + r.file.target + "), matched by " +
                       r.matched_by + ": " + std::to_string(r.consumed_on_key) +
                       " record(s) consumed, " + std::to_string(r.newly_marked) +
-                      " newly marked in the store");
+                      (g.dry_run ? " would be newly marked in the store (dry run: nothing changed)"
+                                 : " newly marked in the store"));
     return exit_ok;
 }
 

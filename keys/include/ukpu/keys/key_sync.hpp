@@ -71,8 +71,10 @@ std::string volume_id_text(std::uint32_t volume_id);
 // key_mismatch when `key_file_id` is not the key file the key proves (nothing marked);
 // bad_input for PIDs not in the store, a key that does not match the store's records, a
 // consumed key that nothing names; not_found.
+// With `dry_run`, the key is matched and counted the same way and nothing is changed:
+// newly_marked says how many records would be marked.
 SyncResult sync_consumed(KeyStore& store, std::span<const std::uint8_t> setup_bin,
                          std::optional<std::int64_t> key_file_id = {},
-                         const KeyIdentity& identity = {});
+                         const KeyIdentity& identity = {}, bool dry_run = false);
 
 }  // namespace ukpu::keys
