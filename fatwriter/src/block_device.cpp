@@ -12,6 +12,7 @@
 
 #include "ukpu/base/unique_fd.hpp"
 #include "ukpu/fatwriter/error.hpp"
+#include "ukpu/fatwriter/partition.hpp"
 
 namespace ukpu::fat {
 
@@ -110,6 +111,10 @@ std::unique_ptr<ImageFile> ImageFile::create(const std::filesystem::path& path,
 
 std::unique_ptr<ImageFile> ImageFile::open(const std::filesystem::path& path,
                                            std::uint32_t sector_size, bool writable) {
+    if (sector_size == 0) {
+        auto probe = open(path, 512, false);
+        sector_size = sector_size_of_image(*probe).value_or(512);
+    }
     check_sector_size(sector_size);
     base::UniqueFd fd(::open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC));
     if (!fd) throw io_error("cannot open image", path, errno);

@@ -66,9 +66,12 @@ void add_key_target_options(CLI::App& sub, std::string& image, std::vector<std::
     auto* image_opt = sub.add_option("--image", image, "A key image file");
     auto* device_opt = sub.add_option("--device", devices, device_help);
     image_opt->excludes(device_opt);
-    sub.add_option("--sector-size", sector_size, "Logical sector size of an image file")
+    sector_size = 0;  // read from the image
+    sub.add_option("--sector-size", sector_size,
+                   "Logical sector size of an image file, overriding what its boot sector and "
+                   "partition table say")
         ->check(CLI::IsMember({512u, 1024u, 2048u, 4096u}))
-        ->default_str("512");
+        ->default_str("from the image");
     sub.callback([image_opt, device_opt] {
         if (image_opt->count() == 0 && device_opt->count() == 0)
             throw CLI::ValidationError("--image/--device", "give --image FILE or --device DEV");

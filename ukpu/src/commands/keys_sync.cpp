@@ -16,7 +16,7 @@ struct SyncOptions {
     std::string device;
     std::string setup_bin;
     std::int64_t key_file = 0;
-    std::uint32_t sector_size = 512;
+    std::uint32_t sector_size = 0;  // an image: read from it unless given
 };
 
 int run_sync(const SyncOptions& o, const GlobalOptions& g) {
@@ -85,9 +85,11 @@ Command add_keys_sync(CLI::App& keys, const GlobalOptions& g) {
                     "The key file id (keys list --batch ID) this key must be; refused when the "
                     "key does not prove it")
         ->check(CLI::PositiveNumber);
-    sub->add_option("--sector-size", o->sector_size, "Logical sector size of an image file")
+    sub->add_option("--sector-size", o->sector_size,
+                    "Logical sector size of an image file, overriding what its boot sector and "
+                    "partition table say")
         ->check(CLI::IsMember({512u, 1024u, 2048u, 4096u}))
-        ->default_str("512");
+        ->default_str("from the image");
     sub->callback([image, device, file] {
         if (image->count() + device->count() + file->count() != 1)
             throw CLI::ValidationError("--image/--device/--setup-bin", "give exactly one of them");

@@ -33,7 +33,7 @@ struct RepairCliOptions {
     bool strict = false;
     bool rollback = false;
     pv::DeviceWritePolicy policy;
-    std::uint32_t sector_size = 512;
+    std::uint32_t sector_size = 0;        // an image: read from it unless given
     std::optional<std::string> firmware;  // none: the generations the key's content is for
 };
 

@@ -22,7 +22,7 @@ struct VerifyCliOptions {
     std::string image;
     std::vector<std::string> devices;
     std::optional<std::string> firmware;  // none: the generations the key's content is for
-    std::uint32_t sector_size = 512;
+    std::uint32_t sector_size = 0;        // an image: read from it unless given
 };
 
 // Verifies one key; its report goes to stdout (text) or into `doc`.

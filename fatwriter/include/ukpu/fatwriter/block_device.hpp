@@ -56,6 +56,7 @@ public:
     static std::unique_ptr<ImageFile> create(const std::filesystem::path& path,
                                              std::uint64_t size_bytes, std::uint32_t sector_size,
                                              bool overwrite);
+    // `sector_size` 0: the size the image was made with (sector_size_of_image), else 512.
     static std::unique_ptr<ImageFile> open(const std::filesystem::path& path,
                                            std::uint32_t sector_size, bool writable);
     ~ImageFile() override;

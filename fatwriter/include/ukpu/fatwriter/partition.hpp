@@ -37,6 +37,12 @@ bool is_fat_partition_type(std::uint8_t type);
 // instruction, bytes per sector, sectors per cluster, reserved sectors, FAT count and media byte.
 bool looks_like_boot_sector(std::span<const std::uint8_t> sector);
 
+// The sector size an image file was made with, read from the image (`image` opened in 512-byte
+// sectors): a superfloppy's boot sector (BPB_BytsPerSec); for an MBR, the size under which its
+// first FAT partition's start points at a boot sector declaring that size; for GPT, the size
+// under which sector 1 holds its header. Nothing when the image does not say.
+std::optional<std::uint32_t> sector_size_of_image(BlockDevice& image);
+
 // Reads sector 0 and decides where the FAT volume is. Throws Error: bad_mbr (no boot sector and
 // no sane partition table, an entry outside the device, no FAT partition among several),
 // unsupported (GPT).
