@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
+#include <string_view>
+#include <utility>
 
 #include "repair/repair_build.hpp"
 #include "repair/repair_scan.hpp"
@@ -30,14 +33,22 @@ constexpr std::array<std::uint8_t, 11> setup_bin_83 = {'S', 'E', 'T', 'U', 'P', 
                                                        ' ', ' ', 'B', 'I', 'N'};
 constexpr std::uint32_t max_renamed_candidates = 64;
 
+// The fixes that are commands (fix_text names the key in them), then the advice.
 const std::string fix_repair = "run `ukpu repair`";
 const std::string fix_repair_strict = "run `ukpu repair --strict`";
-const std::string fix_rebuild = "rebuild the file";
-const std::string fix_records = "rebuild the file with fresh records";
-const std::string fix_build = "build the key with `ukpu build`";
 const std::string fix_fsck = "run `fsck.fat -a` on the key first, then `ukpu repair`";
 const std::string fix_fsck_strict =
     "run `fsck.fat -a` on the key first, then `ukpu repair --strict`";
+const std::string fix_rebuild =
+    "rebuild the file (`ukpu setupbin create`, or `ukpu setupbin edit` of a copy) and write the "
+    "key again with `ukpu build`: repair keeps setup.bin's bytes as they are";
+const std::string fix_records =
+    "rebuild the file with fresh records (`ukpu keys generate`) and write the key again with "
+    "`ukpu build`: no command brings consumed records back";
+const std::string fix_build = "build the key with `ukpu build` (it erases the stick)";
+const std::string fix_not_found =
+    "build the key with `ukpu build` (it erases the stick), or copy setup.bin onto the key: "
+    "`ukpu repair` then makes it findable";
 
 std::string hex(std::uint64_t v) {
     char buf[24];
@@ -63,6 +74,33 @@ bool looks_like_setup_bin(std::span<const std::uint8_t> head, std::uint32_t file
     return size && *size == file_size && bytes::get_u16(head, hdr::chunk_count) != 0;
 }
 
+// How a command names the key on `dev` (its sector size added by the verifier): "image file PATH"
+// and "block device PATH" are what ImageFile and LinuxBlockDevice (and every device wrapping one)
+// describe themselves as.
+std::vector<std::string> target_of(const BlockDevice& dev) {
+    const std::string d = dev.describe();
+    for (const auto& [prefix, option] :
+         {std::pair<std::string, std::string>{"image file ", "--image"},
+          {"block device ", "--device"}}) {
+        if (d.size() <= prefix.size() || d.compare(0, prefix.size(), prefix) != 0) continue;
+        return {option, d.substr(prefix.size())};
+    }
+    return {};
+}
+
+// `word` as a POSIX shell reads it back as one word: as it is when it needs no quoting, else in
+// single quotes.
+std::string shell_word(const std::string& word) {
+    const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) ||
+               std::string_view("_./:@%+=,-").find(c) != std::string_view::npos;
+    });
+    if (plain) return word;
+    std::string out = "'";
+    for (const char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
 class Verifier {
 public:
     Verifier(BlockDevice& dev, const VerifyOptions& opt) : dev_(dev), opt_(opt) {}
@@ -71,6 +109,15 @@ public:
         if (opt_.legacy) report_.legacy = GenerationResult{};
         if (opt_.uefi) report_.uefi = GenerationResult{};
         if (opt_.mebx) report_.mebx = GenerationResult{};
+        report_.target = target_of(dev_);
+        // An image read in sectors that are not 512 bytes, or not its boot sector's: repair must
+        // read it in the same sectors to see what verify saw.
+        const bool image = !report_.target.empty() && report_.target[0] == "--image";
+        const auto sectors = [&] {
+            report_.target.insert(report_.target.end(),
+                                  {"--sector-size", std::to_string(dev_.sector_size())});
+        };
+        if (image && dev_.sector_size() != 512) sectors();
         VolumeLocation loc;
         try {
             loc = locate_volume(dev_);
@@ -81,11 +128,13 @@ public:
         }
         report_.scheme = loc.scheme;
         report_.volume_first_sector = loc.first_sector;
+        if (loc.chosen) report_.partition = loc.partitions.at(*loc.chosen).index + 1;
         try {
             // As a UEFI FAT driver reads it: in the boot sector's sector size.
             const auto view = open_volume_view(dev_, loc);
             Volume vol(*view);
             report_.bytes_per_sector = vol.geometry().bytes_per_sector;
+            if (image && dev_.sector_size() == 512 && *report_.bytes_per_sector != 512) sectors();
             report_.fat_type = vol.type();
             report_.label = vol.label();
             examine(vol);
@@ -253,10 +302,12 @@ private:
             layout_ok = false;
             if (entry->kind == SlotKind::directory) return;
         }
+        bool fragmented = false;
         if (entry->size > 0) {
             try {
                 const auto runs = vol.runs(entry->first_cluster);
-                if (runs.size() > 1) {
+                fragmented = runs.size() > 1;
+                if (fragmented) {
                     std::string text;
                     for (const auto& r : runs)
                         text += " <" + std::to_string(r.first) + "-" + std::to_string(r.last) + ">";
@@ -280,7 +331,18 @@ private:
                             ", not at the first data cluster " + std::to_string(first_free),
                         fix_repair, entry->first_cluster);
         }
-        content(vol.read_raw(entry->first_cluster, entry->size), Firmware::legacy, g, layout_ok);
+        auto data = vol.read_raw(entry->first_cluster, entry->size);
+        // A fragmented file read as one run holds other files' bytes: the fragmented problem says
+        // why the BIOS fails, and the content problems are those of the file's own bytes (which
+        // repair keeps), not of that mix, which repair makes go away.
+        if (fragmented) {
+            try {
+                data = vol.read_file(entry->first_cluster, entry->size);
+            } catch (const Error& e) {
+                if (e.code() == ErrorCode::io) throw;
+            }
+        }
+        content(data, Firmware::legacy, g, layout_ok);
     }
 
     void uefi(const Volume& vol, const std::vector<DirSlot>& root) {
@@ -351,12 +413,16 @@ private:
                 continue;
             }
         }
-        if (!named) problem(fw, Severity::error, Defect::not_found, nullptr, what, fix_build);
+        if (!named) problem(fw, Severity::error, Defect::not_found, nullptr, what, fix_not_found);
     }
 
-    // Advice to run `ukpu repair` only where repair would take the key: after a broken chain
-    // the fsck.fat step comes first; when repair would refuse for another reason, the advice
-    // says why. Asks repair's planner (nothing written) unless told not to.
+    // Advice to run `ukpu repair` only where repair would take the key, and what one run of it
+    // mends: where legacy BIOSes need `--strict` (FAT12, FAT32, foreign sectors), every layout
+    // fix is `--strict`, as the conversion mends them all and a plain repair would leave the key
+    // as legacy BIOSes cannot read it; a plain repair the planner refuses gives way to
+    // `--strict` when that would take the key. After a broken chain the fsck.fat step comes
+    // first; when repair would refuse for another reason, the advice says why. Asks repair's
+    // planner (nothing written) unless told not to.
     void advise() {
         bool plain = false, strict = false;
         for (const auto& p : report_.problems) {
@@ -366,8 +432,10 @@ private:
         if (!plain && !strict) return;
         bool broken = report_.has(Defect::broken_chain);
         std::optional<std::string> refused[2];  // plain, strict
-        for (const bool s : {false, true}) {
-            if (broken || !opt_.repair_advice || !(s ? strict : plain)) continue;
+        bool asked[2] = {false, false};
+        auto ask = [&](bool s) {
+            if (broken || !opt_.repair_advice) return;
+            asked[s] = true;
             RepairOptions ro;
             ro.strict = s;
             try {
@@ -381,15 +449,35 @@ private:
                     refused[s] = e.message();
                 }
             }
+        };
+        if (plain) ask(false);
+        if (strict || refused[0]) ask(true);
+        if (broken && strict && opt_.repair_advice) {
+            // The planner reads no key with a broken chain; what it would say of the stick's
+            // size it says without reading the volume.
+            try {
+                check_strict_fits(dev_);
+            } catch (const Error& e) {
+                if (e.code() == ErrorCode::io) throw;
+                refused[1] = e.message();
+            }
         }
+        // One run of `--strict` mends every layout defect when the key needs it, or when only it
+        // would take the key.
+        const bool all_strict = !refused[1] && (strict || (asked[1] && refused[0]));
         for (auto& p : report_.problems) {
+            if (p.fix == fix_fsck && all_strict) p.fix = fix_fsck_strict;
             const bool s = p.fix == fix_repair_strict;
             if (!s && p.fix != fix_repair) continue;
-            if (broken)
-                p.fix = s ? fix_fsck_strict : fix_fsck;
-            else if (refused[s])
-                p.fix = std::string("`ukpu repair") + (s ? " --strict" : "") +
-                        "` refuses this key: " + *refused[s];
+            if (s && refused[1]) {
+                p.fix = "`ukpu repair --strict` refuses this key: " + *refused[1];
+            } else if (broken) {
+                p.fix = s || all_strict ? fix_fsck_strict : fix_fsck;
+            } else if (s || all_strict) {
+                p.fix = fix_repair_strict;
+            } else if (refused[0]) {
+                p.fix = "`ukpu repair` refuses this key: " + *refused[0];
+            }
         }
     }
 
@@ -501,6 +589,37 @@ const char* to_string(Defect d) {
             break;
     }
     return "content";
+}
+
+std::string fix_text(const VerifyProblem& p, const VerifyReport& r) {
+    const bool strict = p.fix == fix_repair_strict || p.fix == fix_fsck_strict;
+    const bool fsck = p.fix == fix_fsck || p.fix == fix_fsck_strict;
+    if (!strict && !fsck && p.fix != fix_repair) return p.fix;
+    const std::string repair = strict ? "ukpu repair --strict" : "ukpu repair";
+    if (r.target.size() < 2)
+        return std::string(fsck ? "mend the FAT with `fsck.fat -a` on the key's FAT volume "
+                                  "first, then repair"
+                                : "repair") +
+               " the key with `" + repair + "` and its --image FILE or --device DEV";
+    std::string args;
+    for (const auto& a : r.target) args += " " + shell_word(a);
+    const std::string command = "`" + repair + args + "`";
+    if (!fsck) return "run " + command;
+    // fsck.fat mends the volume: the image or device itself, or the partition's own device node
+    // (sdb1, loop0p1, mmcblk0p1); it reads no partition table, so not a partition of an image.
+    const std::string& path = r.target[1];
+    std::optional<std::string> volume;
+    if (!r.partition)
+        volume = path;
+    else if (r.target[0] == "--device")
+        volume = path + (std::isdigit(static_cast<unsigned char>(path.back())) ? "p" : "") +
+                 std::to_string(*r.partition);
+    if (volume) return "run `fsck.fat -a " + shell_word(*volume) + "`, then " + command;
+    return "mend the FAT first: fsck.fat reads no partition table, so attach the image with "
+           "`losetup -fP --show " +
+           shell_word(path) + "`, mend partition " + std::to_string(*r.partition) +
+           " of the loop device it prints with `fsck.fat -a` and detach it with `losetup -d`; " +
+           command + " then takes the key";
 }
 
 std::string VerifyProblem::where() const {

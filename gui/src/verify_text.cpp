@@ -29,7 +29,7 @@ std::string verify_text(const fat::VerifyReport& r, bool with_info) {
                            sb::to_string(p.firmware) + "] " + fat::to_string(p.defect);
         if (const std::string w = p.where(); !w.empty()) line += " (" + w + ")";
         line += ": " + p.message;
-        if (!p.fix.empty()) line += "; fix: " + p.fix;
+        if (!p.fix.empty()) line += "; fix: " + fat::fix_text(p, r);
         lines.push_back(std::move(line));
     }
     if (r.fat_type) {

@@ -129,14 +129,30 @@ Built build(BlockDevice& dev, const RepairOptions& o, bool checks_only = false) 
     else
         build_in_place(ov, where, vol, scan, setup, b.plan);
     if (checks_only) return b;
-    if (vol.type() != FatType::fat16 && !convert)
-        b.plan.notes.push_back(std::string("the key is ") + to_string(vol.type()) +
-                               ": legacy BIOSes read only FAT16; --strict converts it");
-    if (foreign_sectors && !convert)
-        b.plan.notes.push_back("the boot sector says " + std::to_string(bps) +
-                               "-byte sectors on a device of " + std::to_string(dev.sector_size()) +
-                               "-byte blocks: UEFI reads it, legacy BIOSes do not; --strict "
-                               "rewrites it in the device's sector size");
+    if ((vol.type() != FatType::fat16 || foreign_sectors) && !convert) {
+        // Whether --strict would convert it is the planner's word, not a promise.
+        std::optional<std::string> refused;
+        RepairOptions so = o;
+        so.strict = true;
+        try {
+            (void)build(dev, so, true);
+        } catch (const Error& e) {
+            if (e.code() == ErrorCode::io) throw;
+            refused = e.message();
+        }
+        if (vol.type() != FatType::fat16)
+            b.plan.notes.push_back(std::string("the key is ") + to_string(vol.type()) +
+                                   ": legacy BIOSes read only FAT16; " +
+                                   (refused ? "--strict cannot convert it: " + *refused
+                                            : std::string("--strict converts it")));
+        if (foreign_sectors)
+            b.plan.notes.push_back(
+                "the boot sector says " + std::to_string(bps) + "-byte sectors on a device of " +
+                std::to_string(dev.sector_size()) +
+                "-byte blocks: UEFI reads it, legacy BIOSes do not; " +
+                (refused ? "--strict cannot rewrite it: " + *refused
+                         : std::string("--strict rewrites it in the device's sector size")));
+    }
     b.records = ov.changes();
     for (const auto& r : b.records) b.plan.sectors_to_write += r.after.size() / dev.sector_size();
     b.plan.nothing_to_do = b.records.empty();

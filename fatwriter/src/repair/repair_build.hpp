@@ -41,6 +41,11 @@ void build_in_place(OverlayDevice& overlay, const VolumeLocation& where, const V
 void build_strict(OverlayDevice& overlay, const Volume& volume, const ScannedVolume& scan,
                   const SetupFile& setup, RepairPlan& plan, bool checks_only = false);
 
+// Throws Error(no_space) when the device is too small for the strict layout (FAT16 with the
+// partition at 1 MiB), whatever it holds: what the strict conversion refuses first, known without
+// reading the volume.
+void check_strict_fits(const BlockDevice& device);
+
 // Throws what plan_repair throws for this key and these options, without building the strict
 // copy of every file or checking the result: how verify learns whether `ukpu repair` would
 // refuse the key it advises it for. Writes nothing.

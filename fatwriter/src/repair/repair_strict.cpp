@@ -39,6 +39,22 @@ std::string label_of(const Volume& vol) {
 
 }  // namespace
 
+void check_strict_fits(const BlockDevice& dev) {
+    // The strict layout is FAT16 at 1 MiB: a stick too small for it stays as it is.
+    const KeyOptions ko;
+    GeometryRequest fat16;
+    fat16.sector_size = dev.sector_size();
+    const std::uint64_t min_device =
+        ko.partition_offset / dev.sector_size() + min_volume_sectors(fat16, FatType::fat16);
+    if (dev.sector_count() < min_device)
+        throw Error(ErrorCode::no_space,
+                    "the key cannot take the strict layout: FAT16 with the partition at " +
+                        std::to_string(ko.partition_offset / 1024) +
+                        " KiB needs a stick of at least " +
+                        std::to_string((min_device * dev.sector_size() + 1023) / 1024) +
+                        " KiB; this one has " + std::to_string(dev.size_bytes() / 1024) + " KiB");
+}
+
 void build_strict(OverlayDevice& ov, const Volume& vol, const ScannedVolume& scan,
                   const SetupFile& setup, RepairPlan& plan, bool checks_only) {
     const ScannedEntry& S = scan.entries[setup.entry];
@@ -47,18 +63,7 @@ void build_strict(OverlayDevice& ov, const Volume& vol, const ScannedVolume& sca
     ko.volume_id = vol.volume_id().value_or(0);
     ko.label = label_of(vol);
     KeyLayout k;
-    // The strict layout is FAT16 at 1 MiB: a stick too small for it stays as it is.
-    GeometryRequest fat16;
-    fat16.sector_size = ov.sector_size();
-    const std::uint64_t min_device =
-        ko.partition_offset / ov.sector_size() + min_volume_sectors(fat16, FatType::fat16);
-    if (ov.sector_count() < min_device)
-        throw Error(ErrorCode::no_space,
-                    "the key cannot take the strict layout: FAT16 with the partition at " +
-                        std::to_string(ko.partition_offset / 1024) +
-                        " KiB needs a stick of at least " +
-                        std::to_string((min_device * ov.sector_size() + 1023) / 1024) +
-                        " KiB; this one has " + std::to_string(ov.size_bytes() / 1024) + " KiB");
+    check_strict_fits(ov);
     try {
         (void)plan_key(ov.sector_count(), ov.sector_size(), setup.data.size(), {}, ko);
     } catch (const Error& e) {

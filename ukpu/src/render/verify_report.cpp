@@ -1,5 +1,6 @@
 #include "render/verify_report.hpp"
 
+#include <filesystem>
 #include <ostream>
 
 namespace ukpu::cli {
@@ -13,6 +14,24 @@ Json opt(const std::optional<std::uint32_t>& v) {
 }
 Json opt64(const std::optional<std::uint64_t>& v) {
     return v ? Json(*v) : Json();
+}
+
+// The report with the key named as the user named it. `build --image K` writes and verifies the
+// image under provision's temporary name ".K.ukpu-XXXXXX" beside K and renames it to K once it
+// reads back identical: a fix names K, the file that is there afterwards.
+const fat::VerifyReport& named(const fat::VerifyReport& r, fat::VerifyReport& copy) {
+    if (r.target.size() < 2 || r.target[0] != "--image") return r;
+    const std::filesystem::path path(r.target[1]);
+    const std::string name = path.filename().string();
+    const std::string mark = ".ukpu-";
+    constexpr std::size_t suffix = 6;  // mkstemp's XXXXXX
+    if (name.size() < 1 + 1 + mark.size() + suffix || name[0] != '.' ||
+        name.compare(name.size() - suffix - mark.size(), mark.size(), mark) != 0)
+        return r;
+    copy = r;
+    copy.target[1] =
+        (path.parent_path() / name.substr(1, name.size() - 1 - mark.size() - suffix)).string();
+    return copy;
 }
 
 Json generation_json(const fat::GenerationResult& g) {
@@ -38,7 +57,9 @@ std::string generation_line(const char* name, const fat::GenerationResult& g) {
 
 }  // namespace
 
-Json verify_json(const fat::VerifyReport& r) {
+Json verify_json(const fat::VerifyReport& report) {
+    fat::VerifyReport copy;
+    const fat::VerifyReport& r = named(report, copy);
     Json doc = Json::object();
     doc.set("ok", r.ok());
     Json layout = Json::object();
@@ -63,14 +84,16 @@ Json verify_json(const fat::VerifyReport& r) {
         j.set("cluster", opt(p.cluster));
         j.set("offset", opt64(p.offset));
         j.set("message", p.message);
-        j.set("fix", p.fix);
+        j.set("fix", fat::fix_text(p, r));
         ps.push(std::move(j));
     }
     doc.set("problems", ps);
     return doc;
 }
 
-void print_verify(std::ostream& out, const fat::VerifyReport& r, const GlobalOptions& g) {
+void print_verify(std::ostream& out, const fat::VerifyReport& report, const GlobalOptions& g) {
+    fat::VerifyReport copy;
+    const fat::VerifyReport& r = named(report, copy);
     for (const auto& p : r.problems) {
         if (p.severity == sb::Severity::info && !g.verbose) continue;
         std::string line = std::string(sb::to_string(p.severity)) + " [" +
@@ -78,7 +101,7 @@ void print_verify(std::ostream& out, const fat::VerifyReport& r, const GlobalOpt
         const std::string w = p.where();
         if (!w.empty()) line += " (" + w + ")";
         line += ": " + p.message;
-        if (!p.fix.empty()) line += " -- fix: " + p.fix;
+        if (!p.fix.empty()) line += " -- fix: " + fat::fix_text(p, r);
         out << line << '\n';
     }
     if (g.quiet) return;

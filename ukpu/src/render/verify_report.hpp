@@ -11,11 +11,11 @@ namespace ukpu::cli {
 
 // {"ok", "layout": {...}, "generations": {"legacy": {"found", "next_record", "usable", "path"},
 // ...}, "problems": [{"firmware", "severity", "defect", "where", "slot", "cluster", "offset",
-// "message", "fix"}]}
+// "message", "fix"}]}; "fix" is fat::fix_text, the key named in its commands.
 Json verify_json(const fat::VerifyReport& r);
 
-// Problems, one per line, then one verdict line per generation, on stderr (or stdout for verify
-// in human mode: `out`).
+// Problems, one per line with their fix (fat::fix_text), then one verdict line per generation,
+// on stderr (or stdout for verify in human mode: `out`).
 void print_verify(std::ostream& out, const fat::VerifyReport& r, const GlobalOptions& g);
 
 // Parses "legacy", "uefi", "mebx", "all" or a comma-separated list. Throws CliError.

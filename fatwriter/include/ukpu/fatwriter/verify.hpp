@@ -17,9 +17,12 @@
 
 namespace ukpu::fat {
 
-// Each defect verify can name. Layout defects are fixed by `ukpu repair`; broken chains by
-// `fsck.fat -a` first; content defects need the file rebuilt. verify never advises `ukpu repair`
-// alone for a key repair would refuse.
+// Each defect verify can name. Layout defects are fixed by `ukpu repair` (`--strict` where
+// legacy BIOSes need the volume converted: FAT12, FAT32, sectors that are not the device's
+// blocks; then every layout fix is `--strict`, as that one run mends them all); broken chains by
+// `fsck.fat -a` first; content defects need the file rebuilt, which no command does alone.
+// verify never advises `ukpu repair` (or `--strict`) for a key repair would refuse or leave as
+// it is: it asks repair's planner and says why instead.
 enum class Defect {
     unreadable,          // no partition table / boot sector, or a broken FAT or directory
     label_entry_first,   // a volume-label entry precedes SETUP.BIN in the root
@@ -57,7 +60,11 @@ struct VerifyProblem {
     std::optional<std::uint32_t> cluster;  // data cluster
     std::optional<std::uint64_t> offset;   // byte offset on the device, or in the file (content)
     std::string message;
-    std::string fix;  // "run `ukpu repair`", "rebuild the file", ...
+    // What removes the problem, without naming the key: "run `ukpu repair`", "run `fsck.fat -a`
+    // on the key first, then `ukpu repair`", "rebuild the file ...". A fix that is a command
+    // reads "run `CMD`" or "run `CMD`, then `CMD`"; front ends print fix_text(), which names the
+    // key in those commands. Any other fix is advice and never starts with "run".
+    std::string fix;
 
     std::string where() const;  // "slot 0, cluster 2, offset 0x100000"
 };
@@ -89,6 +96,14 @@ struct VerifyReport {
     std::string label;
     std::optional<GenerationResult> legacy, uefi, mebx;
     std::vector<VerifyProblem> problems;
+    // How a command names the key read, to complete the commands of the fixes: {"--image",
+    // PATH} (with {"--sector-size", N} for an image read in other than 512-byte sectors, or in
+    // sectors other than its boot sector's) or {"--device", PATH}, from the device's describe();
+    // empty when the device does not say (planned changes). A front end that knows the key by
+    // another name sets it before printing.
+    std::vector<std::string> target;
+    // The MBR entry (1..4) holding the volume read: the partition fsck.fat is run on.
+    std::optional<std::uint32_t> partition;
 
     // True when every generation asked for finds a usable record.
     bool ok() const;
@@ -98,5 +113,13 @@ struct VerifyReport {
 // Never throws for a malformed key: what cannot be read becomes a problem. Throws Error(io) for
 // a device that cannot be read at all.
 VerifyReport verify_key(BlockDevice& device, const VerifyOptions& options = {});
+
+// `p.fix` as a front end prints it, with the key of `r.target` in its commands:
+// "run `ukpu repair --image key.img`", "run `fsck.fat -a /dev/sdb1`, then `ukpu repair --device
+// /dev/sdb`" (paths quoted for a shell where they need it). Every command of a fix that starts
+// with "run", run in order as printed, removes the problem. Where a command cannot be completed
+// (no target; fsck.fat on a partitioned image, which it cannot open) the fix is said as advice
+// that does not start with "run"; advice stays as it is.
+std::string fix_text(const VerifyProblem& p, const VerifyReport& r);
 
 }  // namespace ukpu::fat
