@@ -21,8 +21,8 @@
 #include "ukpu/keys/key_store.hpp"
 #include "ukpu/keys/pidpps_generator.hpp"
 #include "ukpu/provision/error.hpp"
-#include "ukpu/provision/secret_file.hpp"
 #include "ukpu/provision/generations.hpp"
+#include "ukpu/provision/secret_file.hpp"
 #include "ukpu/provision/setupbin_builder.hpp"
 #include "ukpu/setupbin/check.hpp"
 #include "ukpu/setupbin/version.hpp"
@@ -295,6 +295,9 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
     if (!job.dry_run && std::filesystem::exists(out.store, ec))
         store = std::make_unique<keys::KeyStore>(out.store, keys::OpenMode::existing);
 
+    reporter.warning(
+        "PID/PPS (PSK) records are for older AMT: a modern MEBx does not know 2/1 and 2/2 and "
+        "aborts the record; use PKI keys for current PCs");
     std::vector<std::string> warnings;
     std::vector<sb::Entry> entries = setting_entries(s, reporter, warnings);
     keys::BatchRequest req;
@@ -310,9 +313,6 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
             req.common_entries.push_back(std::move(e));
     }
     if (req.new_password) keys::check_new_password(*req.new_password, "--new-password-file");
-    reporter.warning(
-        "PID/PPS (PSK) records are for older AMT: a modern MEBx does not know 2/1 and 2/2 and "
-        "aborts the record; use PKI keys for current PCs");
 
     std::vector<keys::BuiltKeyFile> files = keys::build_batch(req);
     const auto paths = s.output.empty()

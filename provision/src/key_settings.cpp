@@ -147,6 +147,9 @@ std::vector<std::uint8_t> encode_setting(const sb::VariableInfo& info, const std
             case sb::ValueType::string:
                 if (info.key == "pid") return sb::encode_string(sb::normalize_pid(text));
                 if (info.key == "pps") return sb::encode_string(sb::normalize_pps(text));
+                // A DNS name or host name the firmware would take but DNS would not.
+                if (auto p = sb::text_problem(info.text, text, info.max_length); !p.empty())
+                    throw Error(Status::bad_argument, option, p);
                 return sb::encode_string(text);
             case sb::ValueType::u8:
             case sb::ValueType::u16:

@@ -12,8 +12,81 @@
 #include "ukpu/base/error.hpp"
 #include "ukpu/base/files.hpp"
 #include "ukpu/provision/error.hpp"
+#include "ukpu/provision/reporter.hpp"
 
 namespace ukpu::provision {
+
+namespace {
+
+// `path` as a shell word: as is when it holds nothing the shell would take apart.
+std::string shell_word(const std::string& path) {
+    const bool plain = !path.empty() && path.find_first_not_of(
+                                            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                            "0123456789/._-+,:@%=") == std::string::npos;
+    if (plain) return path;
+    std::string out = "'";
+    for (char c : path) {
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
+    }
+    return out + "'";
+}
+
+// What group and others may do with a regular file of mode `mode`, or "" when nothing.
+std::string exposure(mode_t mode) {
+    const bool readable = (mode & (S_IRGRP | S_IROTH)) != 0;
+    const bool writable = (mode & (S_IWGRP | S_IWOTH)) != 0;
+    if (readable && writable) return "readable and writable";
+    if (readable) return "readable";
+    if (writable) return "writable";
+    return {};
+}
+
+std::string mode_text(mode_t mode) {
+    static const char digits[] = "01234567";
+    const unsigned m = static_cast<unsigned>(mode) & 07777u;
+    std::string out;
+    for (int shift = 9; shift >= 0; shift -= 3) out += digits[(m >> shift) & 7u];
+    return out;
+}
+
+// The warning for `st` of `path`, or "".
+std::string warning_of(const std::string& path, const struct stat& st) {
+    if (!S_ISREG(st.st_mode)) return {};
+    const std::string how = exposure(st.st_mode);
+    if (how.empty()) return {};
+    return path + " is " + how + " by others (mode " + mode_text(st.st_mode) + "); chmod 600 " +
+           shell_word(path);
+}
+
+}  // namespace
+
+std::string secret_file_warning(const std::string& path) {
+    struct stat st {};
+    if (path.empty() || path == "-" || ::stat(path.c_str(), &st) != 0) return {};
+    return warning_of(path, st);
+}
+
+std::string SecretReader::read(const std::string& path, const std::string& what) {
+    std::string content = read_secret(path, what);
+    check(path);
+    return content;
+}
+
+void SecretReader::check(const std::string& path) {
+    struct stat st {};
+    if (path.empty() || path == "-" || ::stat(path.c_str(), &st) != 0) return;
+    const std::string w = warning_of(path, st);
+    if (w.empty()) return;
+    if (!warned_
+             .emplace(static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino))
+             .second)
+        return;
+    if (warnings_ != nullptr) warnings_->push_back(w);
+    reporter_.warning(w);
+}
 
 std::vector<std::uint8_t> read_input_file(const std::string& path) {
     struct stat st {};

@@ -59,7 +59,7 @@ sb::Entry cert_entry(const sb::CertHash& c) {
 // the provisioning server presents. A file without one is refused unless `force`; then the top
 // of its chain is hashed, with a warning.
 sb::Entry cert_hash_from_file(const std::string& spec, const CreateSettings& s, Reporter& reporter,
-                              std::vector<std::string>& warnings) {
+                              std::vector<std::string>& warnings, SecretReader& secrets) {
     const std::string& profile = s.config;
     const std::string option = "--cert-hash " + spec;
     auto parts = split_colons(spec);
@@ -86,6 +86,7 @@ sb::Entry cert_hash_from_file(const std::string& spec, const CreateSettings& s, 
     if (!s.cert_password_file.empty())
         read.password_file = resolve_profile_path(s.cert_password_file, profile);
     const CertificateFile certs = read_certificate_file(file, read);
+    if (certs.format == "PKCS#12") secrets.check(read.password_file);  // it was read
     for (const auto& n : certs.notes) reporter.note(n);
     const RootChoice choice = choose_root(certs.certificates);
     const std::size_t n = certs.certificates.size();
@@ -169,6 +170,11 @@ sb::Entry cert_hash_from_value(const std::string& spec) {
 std::vector<sb::Entry> setting_entries(const CreateSettings& s, Reporter& reporter,
                                        std::vector<std::string>& warnings) {
     const std::string profile = s.config;
+    SecretReader secrets(reporter, &warnings);
+    // A value from the profile is named as the profile names it ("p.toml: hostname").
+    auto named = [&](const std::string& k) {
+        return s.from_profile.count(k) ? profile + ": " + k : "--" + k;
+    };
     std::vector<sb::Entry> entries;
     for (const auto& info : sb::catalog()) {
         std::string key(info.key);
@@ -177,12 +183,12 @@ std::vector<sb::Entry> setting_entries(const CreateSettings& s, Reporter& report
         if (info.secret) {
             auto it = s.secret_files.find(key);
             if (it == s.secret_files.end() || it->second.empty()) continue;
-            option = "--" + key + "-file";
-            text = read_secret(resolve_profile_path(it->second, profile), option);
+            option = named(key + "-file");
+            text = secrets.read(resolve_profile_path(it->second, profile), option);
         } else {
             auto it = s.values.find(key);
             if (it == s.values.end() || it->second.empty()) continue;
-            option = "--" + key;
+            option = named(key);
             text = it->second;
         }
         sb::Entry e;
@@ -192,7 +198,7 @@ std::vector<sb::Entry> setting_entries(const CreateSettings& s, Reporter& report
         entries.push_back(std::move(e));
     }
     for (const auto& spec : s.cert_hashes)
-        entries.push_back(cert_hash_from_file(spec, s, reporter, warnings));
+        entries.push_back(cert_hash_from_file(spec, s, reporter, warnings, secrets));
     for (const auto& spec : s.cert_hash_values) entries.push_back(cert_hash_from_value(spec));
     for (const auto& spec : s.vars) entries.push_back(parse_raw_var(spec));
     return entries;

@@ -10,6 +10,7 @@ namespace {
 using V = FormatVersion;
 using M = MebxHandling;
 using T = ValueType;
+using K = TextKind;
 
 constexpr ValueName manageability_names[] = {{0, "none"}, {1, "amt"}};
 constexpr ValueName local_update_names[] = {
@@ -55,9 +56,9 @@ constexpr VariableInfo table[] = {
     {2, 2, "Provisioning Preshared Key (PPS)", "pps", T::string, 32, 32, 32, none, false, V::v1_0, M::aborts, true,
      "PSK pass phrase; the modern MEBx no longer knows it and aborts the record"},
     {2, 3, "PKI DNS Suffix", "pki-dns-suffix", T::string, 1, 255, 256, none, false, V::v2_0, M::applied, false,
-     "DNS suffix for PKI provisioning; keep it at most 224 bytes for the ME buffer"},
+     "DNS suffix for PKI provisioning; keep it at most 224 bytes for the ME buffer", K::dns_name},
     {2, 4, "Configuration Server FQDN", "config-server-fqdn", T::string, 1, 255, 256, none, false, V::v2_0, M::applied, false,
-     "sent with the provisioning server address and port after parsing"},
+     "sent with the provisioning server address and port after parsing", K::dns_name},
     {2, 5, "Remote Configuration Enabled", "remote-config", T::u8, 1, 1, 1, off_on_names, false, V::v2_0, M::applied, false,
      "remote configuration (RCFG); skipped when the privacy level is Extreme"},
     {2, 6, "Pre-Installed Certificates Enabled", "preinstalled-certs", T::u8, 1, 1, 1, off_on_names, false, V::v2_0, M::applied, false,
@@ -69,9 +70,9 @@ constexpr VariableInfo table[] = {
     {2, 10, "SOL/IDER Redirection Configuration", "sol-ider", T::u8, 1, 1, 1, sol_ider_bits, true, V::v2_0, M::applied, false,
      "bit 0 SOL, bit 1 IDE-R, bit 2 legacy username/password authentication (deprecated)"},
     {2, 11, "Hostname", "hostname", T::string, 1, 63, 64, none, false, V::v2_1, M::applied, false,
-     "combined with the domain into the FQDN"},
+     "combined with the domain into the FQDN", K::host_name},
     {2, 12, "Domain Name", "domain", T::string, 1, 255, 256, none, false, V::v2_1, M::applied, false,
-     "combined with the hostname into the FQDN"},
+     "combined with the hostname into the FQDN", K::dns_name},
     {2, 13, "DHCP", "dhcp", T::u8, 1, 1, 1, dhcp_names, false, V::v2_1, M::applied, false,
      "1 static address, 2 DHCP; sent with the static IPv4 parameters"},
     {2, 14, "Secure Firmware Update", "secure-fw-update", T::u8, 1, 1, 1, disabled_enabled_names, false, V::v2_1, M::aborts, false,
@@ -145,6 +146,18 @@ const char* to_string(ValueType t) {
             return "cert-hash";
         case ValueType::binary:
             return "binary";
+    }
+    return "unknown";
+}
+
+const char* to_string(TextKind k) {
+    switch (k) {
+        case TextKind::text:
+            return "text";
+        case TextKind::dns_name:
+            return "dns-name";
+        case TextKind::host_name:
+            return "host-name";
     }
     return "unknown";
 }

@@ -135,8 +135,27 @@ void check_record(Context& c, const RecordAt& r) {
                 c.add(Firmware::format, Severity::error, ErrorCode::rule, r, e,
                       "the record adds more than 3 user-defined certificate hashes; at most 3 "
                       "may exist");
+        } else if (e.info->type == ValueType::string && e.info->text != TextKind::text &&
+                   !value.empty()) {
+            // The length is checked above (and per generation); here the name itself. The
+            // firmware checks only lengths (spec 4.2), so a bad name is taken as written and
+            // then cannot be looked up or matched: a warning, not an error.
+            if (auto p = text_problem(e.info->text, value); !p.empty())
+                c.add(Firmware::format, Severity::warning, ErrorCode::bad_value, r, e,
+                      p + "; the firmware checks only the length and takes the name as "
+                          "written, and a name DNS does not allow cannot be looked up or matched");
         }
     }
+
+    // 2/19 with DHCP enabled: the MEBx sends 2/13 and 2/19 in one TCP/IP parameters message,
+    // whose mode is DHCP, so the static values are not the settings AMT ends up with.
+    const EntryAt* dhcp = r.find(2, 13);
+    if (const EntryAt* ipv4 = r.find(2, 19); ipv4 && dhcp && int_value(*dhcp) == 2u)
+        c.add(Firmware::format, Severity::warning, ErrorCode::rule, r, *ipv4,
+              "static IPv4 parameters (2/19: address, mask, gateway, DNS) are given while DHCP "
+              "is enabled (2/13 DHCP = 2): the MEBx sends both in one TCP/IP message whose mode "
+              "is DHCP, so the static values are not used; set 2/13 = 1 (static) to use them, or "
+              "leave 2/19 out");
 
     if (pid && !pps)
         c.add(Firmware::format, Severity::error, ErrorCode::rule, r, *pid,

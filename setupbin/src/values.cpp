@@ -104,6 +104,40 @@ void write_ip(std::span<std::uint8_t> out, std::size_t off, const IpAddress& ip,
     std::copy(b.begin(), b.end(), out.begin() + static_cast<std::ptrdiff_t>(off));
 }
 
+// --- names ---
+
+constexpr std::size_t max_label = 63;  // RFC 1035 2.3.4
+
+bool letter_or_digit(char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// A character as a message shows it: "'_'", or "the byte 0x1f" when it does not print.
+std::string shown(char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c < 0x7f) return std::string("'") + ch + "'";
+    static const char digits[] = "0123456789abcdef";
+    return std::string("the byte 0x") + digits[c >> 4] + digits[c & 0xf];
+}
+
+// A value in quotes, every byte that does not print as \xNN.
+std::string quoted(std::string_view s) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out = "'";
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c >= 0x20 && c < 0x7f) {
+            out += ch;
+        } else {
+            out += "\\x";
+            out += digits[c >> 4];
+            out += digits[c & 0xf];
+        }
+    }
+    return out + "'";
+}
+
 IpAddress prefix_mask(std::uint32_t prefix) {
     IpAddress m;
     const std::uint32_t bits = prefix == 0 ? 0 : 0xffffffffu << (32 - prefix);
@@ -161,6 +195,73 @@ Bytes encode_uint(std::uint32_t value, std::size_t size) {
     }
     throw Error(ErrorCode::bad_argument, "value " + std::to_string(value) + " does not fit in " +
                                              std::to_string(size) + " byte(s)");
+}
+
+// --- names ---
+
+std::string dns_name_problem(std::string_view name, std::size_t max_length) {
+    const std::string q = quoted(name);
+    if (name.empty()) return q + ": the name is empty";
+    for (char c : name)
+        if (!letter_or_digit(c) && c != '-' && c != '.')
+            return q + ": " + shown(c) +
+                   " is not allowed in a DNS name (letters, digits, hyphens; dots between labels)";
+    if (name.front() == '.') return q + ": starts with a dot (an empty label)";
+    if (name.back() == '.') return q + ": ends with a dot; give the name without it";
+    if (name.find("..") != std::string_view::npos) return q + ": has an empty label ('..')";
+    std::size_t start = 0;
+    while (start < name.size()) {
+        std::size_t end = name.find('.', start);
+        if (end == std::string_view::npos) end = name.size();
+        const std::string_view label = name.substr(start, end - start);
+        const std::string which = label.size() == name.size() ? std::string("its one label")
+                                                              : "the label " + quoted(label);
+        if (label.size() > max_label)
+            return q + ": " + which + " is " + std::to_string(label.size()) +
+                   " characters; a label holds at most 63";
+        if (label.front() == '-') return q + ": " + which + " starts with a hyphen";
+        if (label.back() == '-') return q + ": " + which + " ends with a hyphen";
+        start = end + 1;
+    }
+    if (max_length != 0 && name.size() > max_length)
+        return q + " is " + std::to_string(name.size()) + " characters; at most " +
+               std::to_string(max_length) + " fit";
+    return {};
+}
+
+std::string host_name_problem(std::string_view name, std::size_t max_length) {
+    const std::string q = quoted(name);
+    if (name.empty()) return q + ": the host name is empty";
+    for (char c : name) {
+        if (c == '.')
+            return q +
+                   ": '.' is not allowed in a host name (one label: letters, digits, hyphens; "
+                   "the domain is a setting of its own)";
+        if (!letter_or_digit(c) && c != '-')
+            return q + ": " + shown(c) +
+                   " is not allowed in a host name (letters, digits, hyphens)";
+    }
+    if (name.front() == '-') return q + ": a host name must not start with a hyphen";
+    if (name.back() == '-') return q + ": a host name must not end with a hyphen";
+    if (max_length != 0) {
+        const std::size_t limit = std::min(max_length, max_label);
+        if (name.size() > limit)
+            return q + " is " + std::to_string(name.size()) +
+                   " characters; a host name holds at most " + std::to_string(limit);
+    }
+    return {};
+}
+
+std::string text_problem(TextKind kind, std::string_view value, std::size_t max_length) {
+    switch (kind) {
+        case TextKind::text:
+            return {};
+        case TextKind::dns_name:
+            return dns_name_problem(value, max_length);
+        case TextKind::host_name:
+            return host_name_problem(value, max_length);
+    }
+    return {};
 }
 
 // --- IP addresses ---

@@ -581,3 +581,69 @@ TEST(IntendedGenerations, APkiKeyOrAnUnreadableFileIsForEveryGeneration) {
 
 }  // namespace
 }  // namespace ukpu::setupbin
+
+// --- names DNS does not allow, static IPv4 with DHCP enabled ---
+
+namespace ukpu::setupbin::check_input {
+namespace {
+
+struct BadName {
+    Entry e;
+    std::string field;
+    std::string problem;  // a part of the message
+};
+
+TEST(CheckFormat, NamesDnsDoesNotAllowAreWarnedAbout) {
+    const BadName cases[] = {
+        {text(2, 3, "contoso..com"), "entry 2/3 PKI DNS Suffix", "has an empty label"},
+        {text(2, 4, "not a fqdn!!"), "entry 2/4 Configuration Server FQDN",
+         "' ' is not allowed in a DNS name"},
+        {text(2, 11, "pc_01"), "entry 2/11 Hostname", "'pc_01': '_' is not allowed in a host name"},
+        {text(2, 11, "pc.example.com"), "entry 2/11 Hostname", "'.' is not allowed"},
+        {text(2, 12, "example.com."), "entry 2/12 Domain Name", "ends with a dot"},
+        {text(2, 12, "-corp.example.com"), "entry 2/12 Domain Name", "starts with a hyphen"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.field);
+        const auto es = with({c.e});
+        const CheckResult r = check(file_of(es), all);
+        expect_only(r, {Firmware::format, Severity::warning, 1, c.field, offset_of(es, 2)});
+        if (r.problems.empty()) continue;
+        EXPECT_EQ(r.problems[0].code, ErrorCode::bad_value);
+        EXPECT_NE(r.problems[0].message.find(c.problem), std::string::npos)
+            << r.problems[0].message;
+        // The firmware checks only the length: the record is still applied.
+        EXPECT_TRUE(r.ok());
+        EXPECT_TRUE(r.mebx->usable);
+    }
+}
+
+TEST(CheckFormat, ValidNamesGiveNothing) {
+    const auto es = with({text(2, 3, "amt.example.com"), text(2, 4, "prov-01.example.com"),
+                          text(2, 11, "pc-01"), text(2, 12, "corp.example.com")});
+    const CheckResult r = check(file_of(es), all);
+    EXPECT_TRUE(r.problems.empty()) << dump(r.problems);
+    // An empty hostname is left to the length rules (the MEBx takes 0 to 64 bytes).
+    EXPECT_TRUE(check(file_of(with({text(2, 11, "")})), only({Firmware::mebx})).problems.empty());
+}
+
+TEST(CheckFormat, StaticIpv4WithDhcpEnabledIsWarnedAbout) {
+    const auto es = with({u8(2, 13, 2), entry(2, 19, Bytes(20, 1))});
+    const CheckResult r = check(file_of(es), all);
+    expect_only(r, {Firmware::format, Severity::warning, 1, "entry 2/19 Static IPv4 Parameters",
+                    offset_of(es, 3)});
+    if (!r.problems.empty()) {
+        const std::string& m = r.problems[0].message;
+        EXPECT_NE(m.find("2/13"), std::string::npos) << m;
+        EXPECT_NE(m.find("2/19"), std::string::npos) << m;
+        EXPECT_NE(m.find("DHCP"), std::string::npos) << m;
+    }
+    EXPECT_TRUE(r.ok());
+    // Static (2/13 = 1), or DHCP without static values: nothing.
+    EXPECT_TRUE(
+        check(file_of(with({u8(2, 13, 1), entry(2, 19, Bytes(20, 1))})), all).problems.empty());
+    EXPECT_TRUE(check(file_of(with({u8(2, 13, 2)})), all).problems.empty());
+}
+
+}  // namespace
+}  // namespace ukpu::setupbin::check_input

@@ -161,5 +161,101 @@ TEST(Values, Hex) {
     EXPECT_EQ(thrown([] { from_hex("zz"); }).code(), ErrorCode::bad_argument);
 }
 
+// --- names: 2/3, 2/4, 2/12 are DNS names, 2/11 a host name ---
+
+struct NameCase {
+    std::string name;
+    std::string problem;  // a part of the message; "" when the name is valid
+};
+
+TEST(Values, TheCatalogSaysWhichStringsAreNames) {
+    EXPECT_EQ(find_variable(2, 3)->text, TextKind::dns_name);
+    EXPECT_EQ(find_variable(2, 4)->text, TextKind::dns_name);
+    EXPECT_EQ(find_variable(2, 12)->text, TextKind::dns_name);
+    EXPECT_EQ(find_variable(2, 11)->text, TextKind::host_name);
+    EXPECT_EQ(find_variable(1, 1)->text, TextKind::text);
+    EXPECT_EQ(find_variable(2, 31)->text, TextKind::text);
+    EXPECT_STREQ(to_string(TextKind::host_name), "host-name");
+}
+
+TEST(Values, DnsNames) {
+    const std::string l63(63, 'a');
+    const std::string l64(64, 'a');
+    const NameCase cases[] = {
+        {"example.com", ""},
+        {"amt-provisioning.test.com", ""},
+        {"AMT.Example.COM", ""},
+        {"a", ""},
+        {"123.example.com", ""},
+        {"xn--bcher-kva.example", ""},
+        {l63 + ".com", ""},
+        {l63 + "." + l63 + "." + l63 + "." + l63, ""},  // 255: the limit
+        {"not a fqdn!!", "' ' is not allowed in a DNS name"},
+        {"pc_01.example.com", "'_' is not allowed in a DNS name"},
+        {"contoso..com", "has an empty label ('..')"},
+        {".contoso.com", "starts with a dot"},
+        {"contoso.com.", "ends with a dot"},
+        {"-amt.example.com", "the label '-amt' starts with a hyphen"},
+        {"amt-.example.com", "the label 'amt-' ends with a hyphen"},
+        {"amt.-x.com", "the label '-x' starts with a hyphen"},
+        {l64 + ".com", "is 64 characters; a label holds at most 63"},
+        {l64, "its one label is 64 characters"},
+        {l63 + "." + l63 + "." + l63 + "." + l63 + "a", "at most 63"},
+        {l63 + "." + l63 + "." + l63 + "." + l63 + ".a", "is 257 characters; at most 255 fit"},
+        {"", "empty"},
+        {std::string("ex\x01mple.com"), "the byte 0x01 is not allowed"},
+        {"b\xc3\xbc"
+         "cher.example",
+         "the byte 0xc3 is not allowed"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        const std::string p = dns_name_problem(c.name, 255);
+        if (c.problem.empty()) {
+            EXPECT_EQ(p, "");
+        } else {
+            EXPECT_NE(p.find(c.problem), std::string::npos) << p;
+            EXPECT_EQ(text_problem(TextKind::dns_name, c.name, 255), p);
+        }
+    }
+    // The value is quoted at the start, a byte that does not print as \xNN.
+    EXPECT_EQ(dns_name_problem("contoso..com"), "'contoso..com': has an empty label ('..')");
+    EXPECT_EQ(dns_name_problem(std::string("a\x01")).rfind("'a\\x01': ", 0), 0u);
+    // Without a limit the total length is not checked, a label's still is.
+    EXPECT_EQ(dns_name_problem(l63 + "." + l63 + "." + l63 + "." + l63 + ".a"), "");
+    EXPECT_NE(dns_name_problem(l64), "");
+    EXPECT_EQ(text_problem(TextKind::text, "not a fqdn!!"), "");
+}
+
+TEST(Values, HostNames) {
+    const NameCase cases[] = {
+        {"pc-01", ""},
+        {"PC01", ""},
+        {"7", ""},
+        {std::string(63, 'h'), ""},
+        {"pc_01", "'pc_01': '_' is not allowed in a host name (letters, digits, hyphens)"},
+        {"pc.example.com", "'.' is not allowed in a host name"},
+        {"pc 01", "' ' is not allowed in a host name"},
+        {"-pc", "must not start with a hyphen"},
+        {"pc-", "must not end with a hyphen"},
+        {std::string(64, 'h'), "is 64 characters; a host name holds at most 63"},
+        {"", "empty"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        const std::string p = host_name_problem(c.name, 63);
+        if (c.problem.empty()) {
+            EXPECT_EQ(p, "");
+        } else {
+            EXPECT_NE(p.find(c.problem), std::string::npos) << p;
+            EXPECT_EQ(text_problem(TextKind::host_name, c.name, 63), p);
+        }
+    }
+    // The MEBx takes 64 bytes; a host name is still one label of at most 63.
+    EXPECT_NE(host_name_problem(std::string(64, 'h'), 64), "");
+    // Without a limit the length is left to the length rules.
+    EXPECT_EQ(host_name_problem(std::string(64, 'h')), "");
+}
+
 }  // namespace
 }  // namespace ukpu::setupbin

@@ -45,7 +45,8 @@ std::vector<std::pair<std::string, std::string>> settings_files(const CreateSett
 std::string resolve_profile_path(const std::string& path, const std::string& profile);
 
 // The value bytes of catalog variable `info` from the text of option `option`. Throws Error
-// (bad_argument) naming the option when the text does not fit the variable's type.
+// (bad_argument) naming the option when the text does not fit the variable's type, or is not the
+// DNS name or host name its catalog kind asks for (setupbin::text_problem, within its length).
 std::vector<std::uint8_t> encode_setting(const setupbin::VariableInfo& info,
                                          const std::string& text, const std::string& option);
 

@@ -12,7 +12,7 @@
 namespace ukpu::setupbin {
 
 enum class ValueType {
-    string,       // raw ASCII, no NUL, length = VariableLength
+    string,  // raw ASCII, no NUL, length = VariableLength
     u8,
     u16,
     u32,
@@ -26,11 +26,21 @@ enum class ValueType {
 
 const char* to_string(ValueType t);
 
+// What a string variable holds beyond its length: any text, or a name that DNS must accept. The
+// encoders refuse a value that is not such a name; the checker warns about one in a file.
+enum class TextKind {
+    text,       // any ASCII
+    dns_name,   // dot-separated labels: PKI DNS suffix, configuration server FQDN, domain
+    host_name,  // one label: the hostname (2/11), joined with the domain (2/12) as "host.domain"
+};
+
+const char* to_string(TextKind k);
+
 // What the modern MEBx (CSME 12+ reference code) does with a variable.
 enum class MebxHandling {
-    applied,         // validated and applied
-    skipped,         // silently skipped (2/24 Dynamic DNS)
-    aborts,          // an id it does not know: the whole record fails and is not consumed
+    applied,  // validated and applied
+    skipped,  // silently skipped (2/24 Dynamic DNS)
+    aborts,   // an id it does not know: the whole record fails and is not consumed
 };
 
 // One allowed value of an enumerated variable, with a name usable on the command line.
@@ -42,18 +52,19 @@ struct ValueName {
 struct VariableInfo {
     std::uint16_t module;
     std::uint16_t variable;
-    std::string_view name;         // "Current MEBx Password"
-    std::string_view key;          // "current-password": the create option / profile key
+    std::string_view name;  // "Current MEBx Password"
+    std::string_view key;   // "current-password": the create option / profile key
     ValueType type;
-    std::uint16_t min_length;      // inclusive, bytes
-    std::uint16_t max_length;      // inclusive, bytes (the format/JS limit)
-    std::uint16_t mebx_max_length; // the modern MEBx's own limit (may differ from max_length)
+    std::uint16_t min_length;           // inclusive, bytes
+    std::uint16_t max_length;           // inclusive, bytes (the format/JS limit)
+    std::uint16_t mebx_max_length;      // the modern MEBx's own limit (may differ from max_length)
     std::span<const ValueName> values;  // enumerated values; empty when any value fits the type
-    bool bitmask;                  // values are bits that combine (2/10)
-    FormatVersion since;           // first file version that defines it
+    bool bitmask;                       // values are bits that combine (2/10)
+    FormatVersion since;                // first file version that defines it
     MebxHandling mebx;
-    bool secret;                   // passwords, PPS: masked in output unless asked
-    std::string_view note;         // one line on what firmware does with it
+    bool secret;                     // passwords, PPS: masked in output unless asked
+    std::string_view note;           // one line on what firmware does with it
+    TextKind text = TextKind::text;  // for a string: a DNS name or a host name
 };
 
 std::span<const VariableInfo> catalog();

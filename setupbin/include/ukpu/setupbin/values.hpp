@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ukpu/setupbin/catalog.hpp"
 #include "ukpu/setupbin/guid.hpp"
 
 namespace ukpu::setupbin {
@@ -21,6 +22,19 @@ std::string decode_string(std::span<const std::uint8_t> v);
 Bytes encode_string(std::string_view s);
 std::uint32_t decode_uint(std::span<const std::uint8_t> v, std::size_t size);  // size 1, 2 or 4
 Bytes encode_uint(std::uint32_t value, std::size_t size);
+
+// --- names: DNS names (2/3, 2/4, 2/12) and the host name (2/11) ---
+// A DNS name is dot-separated labels; a host name is one label (RFC 952/1123). A label is 1 to 63
+// letters, digits and hyphens, neither starting nor ending with a hyphen. No empty label: no
+// "..", no leading dot, and no trailing dot either (the firmware joins "host.domain" and takes the
+// names as text, so a rooted "example.com." is not the "example.com" of a certificate or DHCP).
+// Each returns why `name` is not such a name ("'pc_01': '_' is not allowed in a host name
+// (letters, digits, hyphens)"), or "" when it is. `max_length` is the variable's limit on the
+// whole name; 0 leaves the total length unchecked (for a host name, its one label's too).
+std::string dns_name_problem(std::string_view name, std::size_t max_length = 0);
+std::string host_name_problem(std::string_view name, std::size_t max_length = 0);
+// By the catalog's kind of a string variable: "" for TextKind::text.
+std::string text_problem(TextKind kind, std::string_view value, std::size_t max_length = 0);
 
 // --- IP addresses as the firmware stores them: the address bytes in reversed order ---
 struct IpAddress {
@@ -46,7 +60,7 @@ Bytes encode_static_ipv4(const StaticIpv4& s);
 
 // --- 2/22 IPv6 settings block, 84 bytes ---
 struct Ipv6Settings {
-    std::uint8_t interface_index = 0;   // 0 wired, 1 wireless
+    std::uint8_t interface_index = 0;  // 0 wired, 1 wireless
     std::uint8_t enabled = 0;
     std::uint8_t interface_id_type = 0;
     std::array<std::uint8_t, 17> interface_id{};
@@ -60,8 +74,8 @@ Bytes encode_ipv6(const Ipv6Settings& s);
 
 // --- 2/8 user-defined certificate hash ---
 enum class HashAlgorithm : std::uint8_t { sha1 = 1, sha256 = 2, sha384 = 3 };
-std::size_t hash_length(HashAlgorithm a);          // 20, 32, 48
-const char* to_string(HashAlgorithm a);            // "sha1", "sha256", "sha384"
+std::size_t hash_length(HashAlgorithm a);                   // 20, 32, 48
+const char* to_string(HashAlgorithm a);                     // "sha1", "sha256", "sha384"
 HashAlgorithm parse_hash_algorithm(std::string_view text);  // throws bad_argument
 
 struct CertHash {
@@ -74,7 +88,7 @@ CertHash decode_cert_hash(std::span<const std::uint8_t> v);
 Bytes encode_cert_hash(const CertHash& c);
 
 // --- hex helpers ---
-std::string to_hex(std::span<const std::uint8_t> v);   // lower case, no separators
-Bytes from_hex(std::string_view text);                 // accepts ':' and ' ' separators
+std::string to_hex(std::span<const std::uint8_t> v);  // lower case, no separators
+Bytes from_hex(std::string_view text);                // accepts ':' and ' ' separators
 
 }  // namespace ukpu::setupbin
