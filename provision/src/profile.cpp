@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "ukpu/provision/error.hpp"
+#include "ukpu/provision/generations.hpp"
 #include "ukpu/setupbin/catalog.hpp"
 
 namespace ukpu::provision {
@@ -47,14 +48,10 @@ const std::vector<std::string>& version_names() {
 }  // namespace
 
 std::string firmware_list_problem(const std::string& text) {
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        std::size_t end = text.find(',', start);
-        if (end == std::string::npos) end = text.size();
-        const std::string w = text.substr(start, end - start);
-        if (w != "legacy" && w != "uefi" && w != "mebx" && w != "all")
-            return "'" + w + "' is not legacy, uefi, mebx or all";
-        start = end + 1;
+    try {
+        (void)verify_generations(text);
+    } catch (const Error& e) {
+        return e.message();
     }
     return {};
 }

@@ -7,6 +7,7 @@
 
 #include "ukpu/provision/cert_hash.hpp"
 #include "ukpu/provision/error.hpp"
+#include "ukpu/provision/generations.hpp"
 #include "ukpu/provision/secret_file.hpp"
 #include "ukpu/setupbin/error.hpp"
 #include "ukpu/setupbin/values.hpp"
@@ -218,17 +219,7 @@ sb::BuildOptions build_options(const CreateSettings& s) {
 
 sb::CheckOptions check_options(const CreateSettings& s) {
     sb::CheckOptions co;
-    if (s.firmware == "all") return co;
-    co.firmware.clear();
-    std::size_t start = 0;
-    while (start <= s.firmware.size()) {
-        std::size_t end = s.firmware.find(',', start);
-        if (end == std::string::npos) end = s.firmware.size();
-        const std::string w = s.firmware.substr(start, end - start);
-        if (w == "all") return sb::CheckOptions{};
-        co.firmware.insert(sb::parse_firmware(w));
-        start = end + 1;
-    }
+    co.firmware = check_generations(verify_generations(s.firmware));
     return co;
 }
 

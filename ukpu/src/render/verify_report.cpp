@@ -118,27 +118,4 @@ void print_verify(std::ostream& out, const fat::VerifyReport& report, const Glob
     out << std::flush;
 }
 
-fat::VerifyOptions parse_generations(const std::string& text) {
-    fat::VerifyOptions o{false, false, false};
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        std::size_t end = text.find(',', start);
-        if (end == std::string::npos) end = text.size();
-        const std::string w = text.substr(start, end - start);
-        if (w == "all")
-            o = fat::VerifyOptions{};
-        else if (w == "legacy")
-            o.legacy = true;
-        else if (w == "uefi")
-            o.uefi = true;
-        else if (w == "mebx")
-            o.mebx = true;
-        else
-            throw CliError(exit_usage, "--firmware",
-                           "'" + w + "' is not legacy, uefi, mebx or all");
-        start = end + 1;
-    }
-    return o;
-}
-
 }  // namespace ukpu::cli

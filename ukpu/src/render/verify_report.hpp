@@ -18,7 +18,4 @@ Json verify_json(const fat::VerifyReport& r);
 // on stderr (or stdout for verify in human mode: `out`).
 void print_verify(std::ostream& out, const fat::VerifyReport& r, const GlobalOptions& g);
 
-// Parses "legacy", "uefi", "mebx", "all" or a comma-separated list. Throws CliError.
-fat::VerifyOptions parse_generations(const std::string& text);
-
 }  // namespace ukpu::cli
