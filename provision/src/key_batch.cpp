@@ -221,9 +221,8 @@ std::vector<KeyOutcome> write_batch_sticks(const Context& ctx, Reporter& reporte
     std::vector<StickJob> jobs;
     for (std::size_t i = 0; i < sticks.size(); ++i)
         jobs.push_back(StickJob{sticks[i], job.devices[i], files[i].bytes, {}});
-    // Each stick gets its own volume id, recorded in the store: with no record left on a key,
-    // it is what names its key file (keys sync).
-    assign_volume_ids(jobs);
+    // write_sticks gives each stick its own volume id; the outcomes carry it into the store, where
+    // it names a key with no record left (keys sync).
     fat::KeyOptions ko;
     ko.timestamp = key_timestamp();
     try {
