@@ -12,6 +12,8 @@ const char* to_string(ErrorCode code) {
             return "stat";
         case ErrorCode::not_regular:
             return "not-regular";
+        case ErrorCode::exists:
+            return "exists";
         case ErrorCode::set_mode:
             return "set-mode";
         case ErrorCode::read:

@@ -49,11 +49,15 @@ private:
 
 }  // namespace
 
-void write_file_atomic(const fs::path& path, std::span<const std::uint8_t> data, mode_t mode) {
+void write_file_atomic(const fs::path& path, std::span<const std::uint8_t> data, mode_t mode,
+                       bool replace) {
     struct stat st {};
-    if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
-        throw Error(ErrorCode::not_regular,
-                    "exists and is not a regular file; refusing to replace it", path);
+    if (::lstat(path.c_str(), &st) == 0) {
+        if (!S_ISREG(st.st_mode))
+            throw Error(ErrorCode::not_regular,
+                        "exists and is not a regular file; refusing to replace it", path);
+        if (!replace) throw Error(ErrorCode::exists, "already exists", path);
+    }
     fs::path dir = path.parent_path();
     if (dir.empty()) dir = ".";
     const std::string pattern = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
@@ -77,8 +81,21 @@ void write_file_atomic(const fs::path& path, std::span<const std::uint8_t> data,
     }
     if (::fsync(fd.get()) != 0) fail(ErrorCode::sync, "fsync failed", tmp);
     if (::close(fd.release()) != 0) fail(ErrorCode::close, "close failed", tmp);
-    if (::rename(tmp.c_str(), path.c_str()) != 0)
+    int rc;
+    if (replace) {
+        rc = ::rename(tmp.c_str(), path.c_str());
+    } else {
+        rc = ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE);
+        if (rc != 0 && (errno == EINVAL || errno == ENOSYS)) {
+            // A file system without RENAME_NOREPLACE: link() refuses an existing name too.
+            rc = ::link(tmp.c_str(), path.c_str());
+            if (rc == 0) ::unlink(tmp.c_str());
+        }
+    }
+    if (rc != 0) {
+        if (!replace && errno == EEXIST) throw Error(ErrorCode::exists, "already exists", path);
         fail(ErrorCode::rename, "cannot rename the temporary file", path);
+    }
     guard.keep();
     // Best effort: the rename is done; this makes it survive a power cut.
     const UniqueFd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));

@@ -2,6 +2,7 @@
 // the record computed from the header counts (no scan), taken only if it is a valid data record;
 // UEFI code also requires the exact file size.
 #include "check_context.hpp"
+#include "ukpu/base/counted.hpp"
 #include "ukpu/setupbin/format.hpp"
 
 namespace ukpu::setupbin::detail {
@@ -20,9 +21,8 @@ Selection select_record(Context& c, Firmware fw) {
         const bool longer = size > expected;
         const std::uint64_t diff = longer ? size - expected : expected - size;
         c.add(fw, Severity::error, ErrorCode::count_mismatch, std::nullopt, size, "file size",
-              "the file is " + std::to_string(size) + " bytes, " + std::to_string(diff) +
-                  " byte(s) " + (longer ? "more" : "fewer") + " than the " +
-                  std::to_string(expected) +
+              "the file is " + std::to_string(size) + " bytes, " + base::counted(diff, "byte") +
+                  " " + (longer ? "more" : "fewer") + " than the " + std::to_string(expected) +
                   " that 512 * (RecordChunkCount + DataRecordCount * DataRecordChunkCount) gives; "
                   "UEFI BIOS code rejects a file whose size is not exact" +
                   (longer ? " (trailing bytes or cluster padding cause this)" : ""));

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "check_context.hpp"
+#include "ukpu/base/counted.hpp"
 #include "ukpu/setupbin/error.hpp"
 #include "ukpu/setupbin/password.hpp"
 #include "ukpu/setupbin/pidpps.hpp"
@@ -52,7 +53,7 @@ bool check_length(Context& c, const RecordAt& r, const EntryAt& e) {
         if (len == want) return true;
         c.add(Firmware::format, Severity::error, ErrorCode::bad_length, r, e,
               std::string("a ") + to_string(info.type) + " value must be exactly " +
-                  std::to_string(want) + " byte(s), found " + std::to_string(len) +
+                  base::counted(want, "byte") + ", found " + std::to_string(len) +
                   "; firmware rejects the entry");
         return false;
     }
@@ -127,7 +128,7 @@ void check_record(Context& c, const RecordAt& r) {
                       p + "; the firmware checks PPS checksums and rejects the record");
         } else if (e.is(1, 2)) {
             if (auto ps = new_password_problems(value); !ps.empty())
-                c.add(Firmware::format, Severity::error, ErrorCode::bad_value, r, e,
+                c.add(Firmware::format, Severity::error, ErrorCode::password_policy, r, e,
                       "the new MEBx password is not strong enough: " + join(ps) +
                           "; the ME rejects it when it is applied and the whole record fails");
         } else if (e.is(2, 8)) {

@@ -2,6 +2,7 @@
 // DataRecordsConsumed*DataRecordChunkCount*512. Only the raw header and record fields the firmware
 // reads are used.
 #include "ukpu/setupbin/consume.hpp"
+#include "ukpu/base/counted.hpp"
 
 #include <algorithm>
 #include <string>
@@ -31,7 +32,7 @@ std::optional<Slot> locate(std::span<const std::uint8_t> file) {
     using namespace ukpu::bytes;
     if (file.size() < format::chunk_size)
         throw Error(ErrorCode::truncated,
-                    "the file is " + std::to_string(file.size()) +
+                    "truncated: the file is " + std::to_string(file.size()) +
                         " bytes long, shorter than the 512-byte file header",
                     Location{.offset = file.size(), .field = "file header"});
     const std::uint16_t header_chunks = get_u16(file, fh::chunk_count);
@@ -77,7 +78,8 @@ ConsumeResult consume_next(std::span<std::uint8_t> file) {
         if (consumed >= count)
             throw Error(ErrorCode::bad_argument,
                         "no record left to consume: " + std::to_string(consumed) + " of " +
-                            std::to_string(count) + " record(s) are consumed",
+                            base::counted(count, "record") + (count == 1 ? " is" : " are") +
+                            " consumed",
                         Location{.offset = fh::records_consumed, .field = "DataRecordsConsumed"});
         throw Error(ErrorCode::bad_record,
                     "the next record is not a valid data record (type 1 with the Valid bit)",

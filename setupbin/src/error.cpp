@@ -24,6 +24,8 @@ const char* to_string(ErrorCode code) {
             return "bad-length";
         case ErrorCode::bad_value:
             return "bad-value";
+        case ErrorCode::password_policy:
+            return "password-policy";
         case ErrorCode::bad_argument:
             return "bad-argument";
         case ErrorCode::rule:

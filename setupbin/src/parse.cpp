@@ -2,6 +2,7 @@
 // (8-byte header, value padded to 4 bytes) walked within the record's bounds. A record with Valid
 // clear and an all-zero body is consumed and is not descrambled.
 #include "ukpu/setupbin/parse.hpp"
+#include "ukpu/base/counted.hpp"
 
 #include <algorithm>
 #include <set>
@@ -69,7 +70,7 @@ private:
 void Parser::parse_all() {
     if (data_.size() < format::chunk_size) {
         error(ErrorCode::truncated, data_.size(), "file header",
-              "the file is " + std::to_string(data_.size()) +
+              "truncated: the file is " + std::to_string(data_.size()) +
                   " bytes long, shorter than the 512-byte file header");
         result_.complete = false;
         return;
@@ -87,7 +88,7 @@ void Parser::parse_all() {
     if (data_.size() < expected) {
         fitting = (data_.size() - records_start) / record_bytes;
         error(ErrorCode::count_mismatch, fh::data_record_count, "DataRecordCount",
-              "the header declares " + std::to_string(h.record_count) + " record(s) of " +
+              "truncated: the header declares " + base::counted(h.record_count, "record") + " of " +
                   std::to_string(record_bytes) + " bytes, which needs a file of " +
                   std::to_string(expected) + " bytes, but the file has only " +
                   std::to_string(data_.size()) + " bytes (" + std::to_string(fitting) +
@@ -172,8 +173,8 @@ bool Parser::parse_header() {
     if (h.records_consumed > h.record_count)
         error(ErrorCode::consumed_overflow, fh::records_consumed, "DataRecordsConsumed",
               "DataRecordsConsumed is " + std::to_string(h.records_consumed) +
-                  " but the file has only " + std::to_string(h.record_count) +
-                  " record(s); newer BIOSes reject the file");
+                  " but the file has only " + base::counted(h.record_count, "record") +
+                  "; newer BIOSes reject the file");
 
     parse_module_list();
     if (stop) return false;
@@ -335,9 +336,8 @@ void Parser::parse_entries(Record& rec, std::uint32_t number, std::size_t rec_of
         if (fe::header_size + len > left) {
             error(ErrorCode::entry_overrun, body_offset + pos, name,
                   name + " has value length " + std::to_string(len) + ": with its 8-byte " +
-                      "header it runs " + std::to_string(fe::header_size + len - left) +
-                      " byte(s) past the end of the record (" + std::to_string(left) +
-                      " bytes left)",
+                      "header it runs " + base::counted(fe::header_size + len - left, "byte") +
+                      " past the end of the record (" + std::to_string(left) + " bytes left)",
                   number);
             result_.complete = false;
             return;
@@ -399,6 +399,17 @@ SetupBin parse(std::span<const std::uint8_t> data) {
     for (const auto& p : r.problems)
         if (p.severity == Severity::error) throw Error(p.code, p.message, p.where);
     return std::move(r.file);
+}
+
+const Problem* not_a_setup_bin(const ParseResult& parsed) {
+    const bool short_file = parsed.file_size < format::chunk_size;
+    const bool foreign = !version_family_from_guid(parsed.file.header.guid).has_value();
+    if (!short_file && !foreign) return nullptr;
+    for (const auto& p : parsed.problems)
+        if (p.severity == Severity::error &&
+            (short_file ? p.code == ErrorCode::truncated : p.where.field == "FileTypeUUID"))
+            return &p;
+    return nullptr;
 }
 
 }  // namespace ukpu::setupbin

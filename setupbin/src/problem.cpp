@@ -39,8 +39,12 @@ Firmware parse_firmware(std::string_view text) {
                                              "' (expected legacy, uefi or mebx)");
 }
 
+std::string Problem::label() const {
+    return code == ErrorCode::password_policy ? "password policy" : to_string(firmware);
+}
+
 std::string Problem::str() const {
-    std::string out = std::string(to_string(severity)) + " [" + to_string(firmware) + "] ";
+    std::string out = std::string(to_string(severity)) + " [" + label() + "] ";
     std::string w = where.str();
     if (!w.empty()) out += w + ": ";
     return out + message;
@@ -104,9 +108,9 @@ std::string ProblemGroup::str(bool all_records, bool with_severity) const {
     if (count <= 1 || records.size() <= 1) {
         out = first.str();
     } else {
-        out = std::string(to_string(first.severity)) + " [" + to_string(first.firmware) +
-              "] records " + record_ranges(records, all_records ? 0 : 4) + " (" +
-              std::to_string(records.size()) + ")";
+        out = std::string(to_string(first.severity)) + " [" + first.label() + "] records " +
+              record_ranges(records, all_records ? 0 : 4) + " (" + std::to_string(records.size()) +
+              ")";
         if (!first.where.field.empty()) out += ", " + first.where.field;
         out += ": " + first.message;
     }

@@ -9,6 +9,7 @@
 #include <charconv>
 
 #include "ukpu/base/bytes.hpp"
+#include "ukpu/base/counted.hpp"
 #include "ukpu/base/error.hpp"
 #include "ukpu/base/hex.hpp"
 #include "ukpu/setupbin/error.hpp"
@@ -194,7 +195,7 @@ Bytes encode_uint(std::uint32_t value, std::size_t size) {
                         "integer size " + std::to_string(size) + " is not 1, 2 or 4");
     }
     throw Error(ErrorCode::bad_argument, "value " + std::to_string(value) + " does not fit in " +
-                                             std::to_string(size) + " byte(s)");
+                                             base::counted(size, "byte"));
 }
 
 // --- names ---
@@ -312,7 +313,7 @@ StaticIpv4 StaticIpv4::parse(std::string_view text) {
     if (parts.size() != 4 && parts.size() != 5)
         throw Error(ErrorCode::bad_argument, "static IPv4 settings '" + std::string(text) +
                                                  "' must be ADDR,MASK,GATEWAY,DNS1[,DNS2], found " +
-                                                 std::to_string(parts.size()) + " part(s)");
+                                                 base::counted(parts.size(), "part"));
     auto v4 = [](const std::string& s, const char* what) {
         IpAddress ip = IpAddress::parse(s);
         if (ip.v6)

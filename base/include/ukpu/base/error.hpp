@@ -14,6 +14,7 @@ enum class ErrorCode {
     open,              // a file could not be opened or created
     stat,              // a file's type and mode could not be read
     not_regular,       // the path exists and is not a regular file
+    exists,            // the path exists and was not to be replaced
     set_mode,          // a file's mode could not be set
     read,              // a read failed
     write,             // a write failed

@@ -21,9 +21,11 @@ namespace ukpu::base {
 //   open (path) "cannot create a temporary file in DIR: ...", set_mode (temporary)
 //   "cannot set mode 0600: ...", write / sync / close (temporary) "write failed: ...",
 //   "fsync failed: ...", "close failed: ...", rename (path) "cannot rename the temporary file:
-//   ...".
+//   ...". With `replace` false an existing path is never replaced: exists (path) "already
+//   exists", checked first and again by the rename itself (RENAME_NOREPLACE), so a file made
+//   meanwhile is not replaced either.
 void write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data,
-                       mode_t mode = 0600);
+                       mode_t mode = 0600, bool replace = true);
 
 // Creates `dir` and every missing parent with mode 0700; nothing when it exists. Throws
 // Error(create_directory) "cannot create the directory: ..." naming the level that failed.

@@ -21,6 +21,7 @@ enum class ErrorCode {
     bad_value,          // a variable's value is outside what it allows
     bad_argument,       // a caller-supplied value (option, text form) is malformed
     rule,               // a firmware rule is broken (checker findings)
+    password_policy,    // the new MEBx password breaks the ME's password policy
 };
 
 const char* to_string(ErrorCode code);

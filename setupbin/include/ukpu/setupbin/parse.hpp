@@ -22,6 +22,11 @@ struct ParseResult {
 // Reads as much as can be read and reports every format problem. Never throws for bad input.
 ParseResult parse_lenient(std::span<const std::uint8_t> data);
 
+// When the bytes are not a setup.bin at all (shorter than the file header, or a file type GUID
+// none of the four setup.bin GUIDs), the error that says so; nullptr for a setup.bin, malformed or
+// not. A front end then says that one line, not the header fields decoded from other bytes.
+const Problem* not_a_setup_bin(const ParseResult& parsed);
+
 // Strict: throws Error for the first format error (warnings are ignored).
 SetupBin parse(std::span<const std::uint8_t> data);
 

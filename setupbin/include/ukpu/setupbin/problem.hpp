@@ -32,6 +32,9 @@ struct Problem {
     std::string message;
 
     std::string str() const;  // "error [mebx] record 1, 2/29 ...: message"
+    // What the brackets of str() name: the generation, or "password policy" for a password the
+    // ME's policy rejects (every generation applies it).
+    std::string label() const;
 };
 
 using Problems = std::vector<Problem>;

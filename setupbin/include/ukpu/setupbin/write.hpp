@@ -18,8 +18,8 @@ std::vector<std::uint8_t> serialize(const SetupBin& file);
 
 struct BuildOptions {
     FormatVersion version = FormatVersion::v4_0;
-    bool reusable = false;   // FileFlags bit0
-    bool scramble = false;   // RecordFlags bit1 on every record
+    bool reusable = false;  // FileFlags bit0
+    bool scramble = false;  // RecordFlags bit1 on every record
 };
 
 // A canonical file: header chunk count 1, header byte count 40+2*(modules+1), sorted distinct
