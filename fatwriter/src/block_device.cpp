@@ -22,6 +22,28 @@ Error io_error(const std::string& what, const std::filesystem::path& path, int e
     return Error(ErrorCode::io, what + " " + path.string() + ": " + std::strerror(err));
 }
 
+// An open(2) that failed: the path itself is wrong (missing, not permitted, a directory, no
+// medium in the reader) or the device failed.
+Error open_error(const std::string& what, const std::filesystem::path& path, int err) {
+    switch (err) {
+        case ENOENT:
+        case ENOTDIR:
+        case EACCES:
+        case EPERM:
+        case EISDIR:
+        case ELOOP:
+        case ENAMETOOLONG:
+        case ENXIO:
+        case ENODEV:
+        case ENOMEDIUM:
+        case EROFS:
+            return Error(ErrorCode::cannot_open,
+                         what + " " + path.string() + ": " + std::strerror(err));
+        default:
+            return io_error(what, path, err);
+    }
+}
+
 void pread_all(int fd, std::span<std::uint8_t> out, std::uint64_t offset,
                const std::filesystem::path& path) {
     std::size_t done = 0;
@@ -117,13 +139,17 @@ std::unique_ptr<ImageFile> ImageFile::open(const std::filesystem::path& path,
     }
     check_sector_size(sector_size);
     base::UniqueFd fd(::open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC));
-    if (!fd) throw io_error("cannot open image", path, errno);
+    if (!fd) throw open_error("cannot open image", path, errno);
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) throw io_error("cannot stat", path, errno);
+    if (S_ISDIR(st.st_mode))
+        throw Error(ErrorCode::cannot_open, path.string() + " is a directory, not a key image");
     const auto size = static_cast<std::uint64_t>(st.st_size);
+    if (size == 0) throw Error(ErrorCode::cannot_open, path.string() + " is empty (0 bytes)");
     if (size < sector_size)
-        throw Error(ErrorCode::bad_argument, path.string() + " is smaller than one sector (" +
-                                                 std::to_string(size) + " bytes)");
+        throw Error(ErrorCode::cannot_open, path.string() + " is smaller than one " +
+                                                std::to_string(sector_size) + "-byte sector (" +
+                                                std::to_string(size) + " bytes)");
     // A trailing partial sector is not addressable; it is left alone.
     return std::unique_ptr<ImageFile>(
         new ImageFile(fd.release(), path, sector_size, size / sector_size));
@@ -172,17 +198,17 @@ std::unique_ptr<LinuxBlockDevice> LinuxBlockDevice::open(const std::filesystem::
         if (errno == EBUSY)
             throw Error(ErrorCode::io,
                         path.string() + " is in use (mounted or held by another program)");
-        throw io_error("cannot open device", path, errno);
+        throw open_error("cannot open device", path, errno);
     }
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0 || !S_ISBLK(st.st_mode))
-        throw Error(ErrorCode::bad_argument, path.string() + " is not a block device");
+        throw Error(ErrorCode::cannot_open, path.string() + " is not a block device");
     std::uint64_t bytes = 0;
     int ss = 0;
     if (::ioctl(fd.get(), BLKGETSIZE64, &bytes) != 0 || ::ioctl(fd.get(), BLKSSZGET, &ss) != 0)
         throw io_error("cannot query size of", path, errno);
     if (ss < 512 || bytes < static_cast<std::uint64_t>(ss))
-        throw Error(ErrorCode::bad_argument, path.string() + " reports an unusable size");
+        throw Error(ErrorCode::cannot_open, path.string() + " reports an unusable size");
     const auto sector = static_cast<std::uint32_t>(ss);
     return std::unique_ptr<LinuxBlockDevice>(
         new LinuxBlockDevice(fd.release(), path, sector, bytes / sector));

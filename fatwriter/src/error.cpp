@@ -6,6 +6,8 @@ const char* to_string(ErrorCode code) {
     switch (code) {
         case ErrorCode::io:
             return "io";
+        case ErrorCode::cannot_open:
+            return "cannot-open";
         case ErrorCode::bad_argument:
             return "bad-argument";
         case ErrorCode::bad_geometry:

@@ -8,6 +8,7 @@
 #include "boot_sector_writer.hpp"
 #include "fat_entries.hpp"
 #include "ukpu/base/bytes.hpp"
+#include "ukpu/base/counted.hpp"
 #include "ukpu/fatwriter/dos_time.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/ondisk.hpp"
@@ -195,8 +196,8 @@ KeyLayout plan_key(std::uint64_t device_sectors, std::uint32_t sector_size,
     for (const auto& f : extra_files) needed += clusters_for(f.data.size(), cb);
     const std::uint64_t available = g.cluster_count - (first_file_cluster(g) - 2);
     if (needed > available)
-        throw Error(ErrorCode::no_space, "the files need " + std::to_string(needed) +
-                                             " clusters of " + std::to_string(cb) +
+        throw Error(ErrorCode::no_space, "the files need " + base::counted(needed, "cluster") +
+                                             " of " + std::to_string(cb) +
                                              " bytes; the volume has " + std::to_string(available));
     const std::size_t root_slots_needed = 1 + (o.label_entry ? 1 : 0) + extra_files.size();
     const std::size_t root_slots = g.type == FatType::fat32 ? cb / de::size : g.root_entries;

@@ -10,6 +10,7 @@
 #include "repair/repair_build.hpp"
 #include "repair/repair_scan.hpp"
 #include "ukpu/base/bytes.hpp"
+#include "ukpu/base/counted.hpp"
 #include "ukpu/fatwriter/directory.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/ondisk.hpp"
@@ -497,7 +498,7 @@ private:
             const std::uint32_t consumed = bytes::get_u32(data, hdr::records_consumed);
             if (count > 0 && consumed >= count)
                 problem(fw, Severity::error, Defect::all_consumed, nullptr,
-                        "all " + std::to_string(count) + " records have been consumed",
+                        "all " + base::counted(count, "record") + " have been consumed",
                         fix_records);
         }
         setupbin::CheckOptions co;
@@ -527,6 +528,7 @@ private:
             const std::string where = cp.where.str();
             p.message = where.empty() ? cp.message : where + ": " + cp.message;
             p.fix = fix_rebuild;
+            p.content = cp;
             add(std::move(p));
         }
         format_reported_ = true;
@@ -635,6 +637,14 @@ bool VerifyReport::ok() const {
     for (const auto* g : {&legacy, &uefi, &mebx})
         if (*g && !(*g)->usable) return false;
     return true;
+}
+
+bool VerifyReport::malformed() const {
+    return std::any_of(problems.begin(), problems.end(), [](const VerifyProblem& p) {
+        return p.severity == Severity::error &&
+               (p.defect == Defect::broken_chain ||
+                (p.defect == Defect::unreadable && p.firmware == Firmware::format));
+    });
 }
 
 bool VerifyReport::has(Defect d) const {

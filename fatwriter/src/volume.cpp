@@ -4,6 +4,7 @@
 #include <bit>
 
 #include "ukpu/base/bytes.hpp"
+#include "ukpu/base/counted.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/ondisk.hpp"
 
@@ -165,13 +166,14 @@ void Volume::validate(std::span<const std::uint8_t> bs) {
     if (fat32_layout != (geo_.type == FatType::fat32))
         fail(bpb::fat_size16, "BPB_FATSz16",
              "is " + std::to_string(fatsz16) + " (" + (fat32_layout ? "FAT32" : "FAT12/16") +
-                 " layout) but " + std::to_string(clusters) + " clusters make the volume " +
-                 to_string(geo_.type));
+                 " layout) but " + base::counted(clusters, "cluster") +
+                 (clusters == 1 ? " makes" : " make") + " the volume " + to_string(geo_.type));
     const std::uint64_t needed_bytes = ((clusters + 2) * fat_bits(geo_.type) + 7) / 8;
     if (std::uint64_t{fatsz} * bps < needed_bytes)
         fail(fatsz_off, fatsz_name,
-             "is " + std::to_string(fatsz) + " sectors: " + std::to_string(clusters) +
-                 " clusters need " + std::to_string((needed_bytes + bps - 1) / bps));
+             "is " + std::to_string(fatsz) + " sectors: " + base::counted(clusters, "cluster") +
+                 (clusters == 1 ? " needs " : " need ") +
+                 std::to_string((needed_bytes + bps - 1) / bps));
 
     std::size_t ext = bpb16::boot_signature;
     if (geo_.type == FatType::fat32) {
@@ -342,7 +344,7 @@ std::vector<std::uint8_t> Volume::read_file(std::uint32_t first, std::uint32_t s
     if (clusters.size() < need)
         throw Error(ErrorCode::bad_fat,
                     "the chain from cluster " + std::to_string(first) + " has " +
-                        std::to_string(clusters.size()) + " clusters; " + std::to_string(size) +
+                        base::counted(clusters.size(), "cluster") + "; " + std::to_string(size) +
                         " bytes need " + std::to_string(need),
                     {std::nullopt, first, "file size"});
     out.resize(need * bpc);

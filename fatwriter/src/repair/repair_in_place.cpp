@@ -8,6 +8,7 @@
 #include "fat_entries.hpp"
 #include "repair_build.hpp"
 #include "ukpu/base/bytes.hpp"
+#include "ukpu/base/counted.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/ondisk.hpp"
 
@@ -149,11 +150,11 @@ void build_in_place(OverlayDevice& ov, const VolumeLocation& where, const Volume
         for (std::uint32_t c : scan.chains[o].clusters) to_move += in_run(c) ? 1 : 0;
     if (pool.size() < std::size_t{to_move} + root_extra)
         throw Error(ErrorCode::no_space,
-                    "not enough free space: " + std::to_string(to_move + root_extra) +
-                        " clusters of other files must move out of clusters " +
-                        std::to_string(first) + "-" + std::to_string(first + n - 1) + " but only " +
-                        std::to_string(pool.size()) + " are free outside it; " +
-                        std::to_string(to_move + root_extra - pool.size()) + " clusters (" +
+                    "not enough free space: " + base::counted(to_move + root_extra, "cluster") +
+                        " of other files must move out of clusters " + std::to_string(first) + "-" +
+                        std::to_string(first + n - 1) + " but only " + std::to_string(pool.size()) +
+                        " are free outside it; " +
+                        base::counted(to_move + root_extra - pool.size(), "cluster") + " (" +
                         std::to_string(std::uint64_t{to_move + root_extra - pool.size()} * cb) +
                         " bytes) are missing");
     std::map<std::uint32_t, std::uint32_t> moved;
@@ -303,7 +304,7 @@ void build_in_place(OverlayDevice& ov, const VolumeLocation& where, const Volume
     if (!(S.dir == 0 && S.slot.index == 0)) r += ", every other entry after it in its order";
     if (plan.deleted_slots_dropped)
         r += ", " + std::to_string(plan.deleted_slots_dropped) + " deleted slots dropped";
-    if (root_extra) r += ", root directory grown by " + std::to_string(root_extra) + " clusters";
+    if (root_extra) r += ", root directory grown by " + base::counted(root_extra, "cluster");
     plan.steps.push_back(r);
     if (S.dir != 0) plan.steps.push_back("remove its old entry from " + scan.dirs[S.dir].path);
     if (fat_changed)

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "ukpu/base/bytes.hpp"
+#include "ukpu/base/counted.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/ondisk.hpp"
 #include "ukpu/setupbin/format.hpp"
@@ -263,11 +264,10 @@ std::size_t choose_setup_file(const Volume& v, const ScannedVolume& s, const Rep
                     "no setup file on the key: no file named SETUP.BIN in any folder, and no "
                     "file with a setup.bin header consistent with its size");
     if (found.size() > 1)
-        throw Error(
-            ErrorCode::bad_argument,
-            std::to_string(found.size()) +
-                " files can be the setup file; choose one with --setup-bin-name:" + list(found),
-            {std::nullopt, std::nullopt, "--setup-bin-name"});
+        throw Error(ErrorCode::bad_argument,
+                    base::counted(found.size(), "file") +
+                        " can be the setup file; choose one with --setup-bin-name:" + list(found),
+                    {std::nullopt, std::nullopt, "--setup-bin-name"});
     return found[0];
 }
 

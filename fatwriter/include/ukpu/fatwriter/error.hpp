@@ -9,7 +9,10 @@
 namespace ukpu::fat {
 
 enum class ErrorCode {
-    io,             // a read, write, flush or open failed (errno in the message)
+    io,  // a read, write, flush or create failed (errno in the message)
+    // The file or device named cannot be opened as what it should be: missing, not permitted,
+    // a directory, not a block device, no medium, or too small to hold one sector.
+    cannot_open,
     bad_argument,   // a caller-supplied value is malformed or out of range
     bad_geometry,   // no FAT layout fits the requested size / type / cluster size
     bad_mbr,        // the partition table is unreadable or inconsistent

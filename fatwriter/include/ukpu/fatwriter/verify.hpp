@@ -65,6 +65,9 @@ struct VerifyProblem {
     // reads "run `CMD`" or "run `CMD`, then `CMD`"; front ends print fix_text(), which names the
     // key in those commands. Any other fix is advice and never starts with "run".
     std::string fix;
+    // A content problem (Defect::content): the checker's own finding, with its record and field,
+    // so that a front end can say one finding on many records once.
+    std::optional<setupbin::Problem> content;
 
     std::string where() const;  // "slot 0, cluster 2, offset 0x100000"
 };
@@ -107,6 +110,10 @@ struct VerifyReport {
 
     // True when every generation asked for finds a usable record.
     bool ok() const;
+    // True when the device holds no readable FAT volume (no partition table or boot sector, a
+    // BPB out of range) or a chain only fsck.fat can mend: malformed input, which `ukpu repair`
+    // refuses too. Front ends say so with the exit code of bad input when the key is not ok().
+    bool malformed() const;
     bool has(Defect d) const;
 };
 
