@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "ukpu/base/counted.hpp"
 #include "ukpu/fatwriter/directory.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/partition.hpp"
@@ -192,9 +193,8 @@ SyncResult sync_consumed(KeyStore& store, std::span<const std::uint8_t> setup_bi
     result.file = store.key_file(*found);
     const std::uint32_t stored = result.file.last_record - result.file.first_record + 1;
     if (k.record_count != stored) {
-        const std::string why = "the key holds " + std::to_string(k.record_count) +
-                                " records but " + file_name(*found) + " has " +
-                                std::to_string(stored);
+        const std::string why = "the key holds " + base::counted(k.record_count, "record") +
+                                " but " + file_name(*found) + " has " + std::to_string(stored);
         if (key_file_id) throw mismatch(*key_file_id, why);
         throw Error(ErrorCode::bad_input, why, result.file.target);
     }

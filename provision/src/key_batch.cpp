@@ -12,6 +12,7 @@
 #include <memory>
 #include <set>
 
+#include "ukpu/base/counted.hpp"
 #include "ukpu/base/error.hpp"
 #include "ukpu/base/files.hpp"
 #include "ukpu/base/hex.hpp"
@@ -147,8 +148,9 @@ public:
     // Writes each file to ".NAME.ukpu-XXXXXXXXXXXXXXXX" in its directory (mode 0600, fsync).
     // Throws Error naming the path: refused when the path is there and not a regular file, io
     // when a file cannot be written; the temporary files written so far are removed.
-    StagedFiles(const std::vector<std::string>& paths, const std::vector<keys::BuiltKeyFile>& files)
-        : paths_(paths) {
+    StagedFiles(const std::vector<std::string>& paths, const std::vector<keys::BuiltKeyFile>& files,
+                bool overwrite)
+        : paths_(paths), overwrite_(overwrite) {
         try {
             for (std::size_t i = 0; i < paths.size(); ++i) stage(paths[i], files[i].bytes);
         } catch (...) {
@@ -192,6 +194,10 @@ private:
             throw Error(Status::refused, target,
                         "exists and is not a regular file; refusing to replace it (nothing of "
                         "the batch was written or stored)");
+        if (::lstat(path.c_str(), &st) == 0 && !overwrite_)
+            throw Error(Status::refused, target,
+                        "already exists; add --overwrite to replace it (nothing of the batch "
+                        "was written or stored)");
         std::uint8_t random[8];
         keys::random_bytes(random);
         const std::filesystem::path temp =
@@ -209,6 +215,7 @@ private:
     }
 
     std::vector<std::string> paths_;
+    bool overwrite_ = false;
     std::vector<std::string> temps_;
     std::size_t renamed_ = 0;
 };
@@ -274,11 +281,12 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
         job.per_key == 0 ? 1 : (job.count + job.per_key - 1) / job.per_key;
     if (!job.devices.empty() && files_wanted != job.devices.size())
         throw Error(Status::bad_argument, "--device",
-                    std::to_string(job.count) + " records" +
+                    base::counted(job.count, "record") +
                         (job.per_key ? " at " + std::to_string(job.per_key) + " per key" : "") +
-                        " make " + std::to_string(files_wanted) + " setup.bin file(s), but " +
-                        std::to_string(job.devices.size()) +
-                        " stick(s) were given: each stick gets one (use --per-key)");
+                        " make " + base::counted(files_wanted, "setup.bin file") + ", but " +
+                        base::counted(job.devices.size(), "stick") +
+                        (job.devices.size() == 1 ? " was" : " were") +
+                        " given: each stick gets one (use --per-key)");
     // Every stick is checked and confirmed before anything is generated, stored or written.
     const std::vector<devices::DeviceInfo> sticks = checked_sticks(ctx, reporter, job);
 
@@ -312,6 +320,11 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
             req.common_entries.push_back(std::move(e));
     }
     if (req.new_password) keys::check_new_password(*req.new_password, "--new-password-file");
+    if (req.current_password.empty() || req.current_password.size() > 32)
+        throw Error(Status::bad_input,
+                    "--current-password-file " + s.secret_files.at("current-password"),
+                    "the current MEBx password must be 1 to 32 bytes; the file holds " +
+                        base::counted(req.current_password.size(), "byte"));
 
     std::vector<keys::BuiltKeyFile> files = keys::build_batch(req);
     const auto paths = s.output.empty()
@@ -378,11 +391,17 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
         first += n;
         out.files.push_back(std::move(bf));
     }
+    // An output file that exists is refused before anything is made, on a dry run too.
+    if (sticks.empty())
+        for (const auto& p : paths)
+            refuse_existing_output(p, job.settings.overwrite,
+                                   "nothing of the batch was written or stored");
     if (job.dry_run) return out;
 
     // Files: every one written under a temporary name first; a failure there stores nothing.
     std::unique_ptr<StagedFiles> staged;
-    if (sticks.empty()) staged = std::make_unique<StagedFiles>(paths, files);
+    if (sticks.empty())
+        staged = std::make_unique<StagedFiles>(paths, files, job.settings.overwrite);
     if (!store) store = std::make_unique<keys::KeyStore>(out.store, keys::OpenMode::create);
     // Stored with its key files `pending` (never exported) until each reaches its file or stick.
     const keys::BatchInfo stored = store->add_batch(nb);
@@ -433,9 +452,9 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
         } else {
             store->mark_file_failed(stored.files[i].id, outcomes[i].volume_id);
             bf.left_generated =
-                job.devices[i] + ": its " + std::to_string(files[i].records.size()) +
-                " record(s) stay 'generated' in batch " + std::to_string(out.batch_id) +
-                " (key file " + std::to_string(stored.files[i].id) +
+                job.devices[i] + ": its " + base::counted(files[i].records.size(), "record") +
+                (files[i].records.size() == 1 ? " stays" : " stay") + " 'generated' in batch " +
+                std::to_string(out.batch_id) + " (key file " + std::to_string(stored.files[i].id) +
                 " marked failed): no PC can have them and they are never exported; make that "
                 "stick again with a new batch";
         }

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <thread>
 
+#include "ukpu/base/counted.hpp"
 #include "ukpu/fatwriter/journal.hpp"
 #include "ukpu/fatwriter/verify.hpp"
 #include "ukpu/provision/device_safety.hpp"
@@ -54,15 +55,17 @@ std::string same_place(const devices::DeviceInfo& disk) {
     return "";
 }
 
-// What a stick holds after its repair stopped after `writes` write requests.
+// What a stick (`disk`) or an image (none) holds after its repair stopped after `writes` write
+// requests.
 std::string repair_state(const std::string& target, std::uint64_t writes,
-                         const fat::RepairOptions& ro, const devices::DeviceInfo& disk) {
+                         const fat::RepairOptions& ro, const devices::DeviceInfo* disk) {
     if (writes == 0) return "nothing was written: " + target + " is unchanged";
-    return "stopped after " + std::to_string(writes) +
-           " write requests (flushed); the repair journal in " + ro.journal_dir.string() +
-           " (named for this stick: " + fat::journal_tag_text(ro.journal_tag) +
-           ") holds every sector before and after: run the same `ukpu repair --device " + target +
-           "` again" + same_place(disk) + " to finish it, or add --rollback to undo it";
+    return "stopped after " + base::counted(writes, "write request") +
+           " (flushed); the repair journal in " + ro.journal_dir.string() + " (named for this " +
+           (disk ? "stick" : "image") + ": " + fat::journal_tag_text(ro.journal_tag) +
+           ") holds every sector before and after: run the same `ukpu repair " +
+           (disk ? "--device " : "--image ") + target + "` again" +
+           (disk ? same_place(*disk) : "") + " to finish it, or add --rollback to undo it";
 }
 
 // The bytes a repair of `dev` will write (a pending journal applied first), for the progress;
@@ -127,10 +130,9 @@ RepairOutcome repair_opened_key(Reporter& reporter, const fat::RepairOptions& ro
     out.found = unusable.empty();
     if (!judged.left_out.empty()) reporter.note(target + ": " + judged.note());
     if (res.written)
-        reporter.note(target + ": repaired (" + std::to_string(res.io.write_calls) +
-                      " write requests, " + std::to_string(res.io.bytes_written) +
-                      " bytes written; " + std::to_string(res.plan.bytes_to_move) +
-                      " bytes had to move)");
+        reporter.note(target + ": repaired (" + base::counted(res.io.write_calls, "write request") +
+                      ", " + std::to_string(res.io.bytes_written) + " bytes written; " +
+                      std::to_string(res.plan.bytes_to_move) + " bytes had to move)");
     if (!out.found) {
         reporter.key_report(target, r);
         out.status = Status::problems;
@@ -176,12 +178,12 @@ RepairOutcome repair_stick(const Context& ctx, Reporter& reporter,
     } catch (const WriteInterrupted& e) {
         progress->finish();
         throw Error(Status::interrupted, target,
-                    "interrupted; " + repair_state(target, e.writes_done(), ro, disk));
+                    "interrupted; " + repair_state(target, e.writes_done(), ro, &disk));
     } catch (const Error& e) {
         progress->finish();
         if (e.code() != Status::io || w.writes_done() == 0) throw;
         throw Error(e.code(), e.location(),
-                    e.message() + "; " + repair_state(target, w.writes_done(), ro, disk));
+                    e.message() + "; " + repair_state(target, w.writes_done(), ro, &disk));
     }
 }
 
@@ -216,6 +218,7 @@ Status repair_status(const fat::Error& e) {
     switch (e.code()) {
         case fat::ErrorCode::io:
             return Status::io;
+        case fat::ErrorCode::cannot_open:
         case fat::ErrorCode::bad_mbr:
         case fat::ErrorCode::bad_bpb:
         case fat::ErrorCode::bad_fat:
@@ -271,17 +274,31 @@ RepairOutcome repair_image(const Context& ctx, Reporter& reporter,
                            const fat::RepairOptions& options, const std::string& path,
                            std::uint32_t sector_size, const std::optional<std::string>& firmware) {
     const fat::RepairOptions ro = tagged(options, image_journal_tag(path));
-    std::unique_ptr<fat::BlockDevice> dev;
+    std::unique_ptr<fat::BlockDevice> image;
     try {
-        dev = fat::ImageFile::open(path, sector_size, true);
+        image = fat::ImageFile::open(path, sector_size, true);
     } catch (const fat::Error& e) {
-        throw Error(e.code() == fat::ErrorCode::io && !std::filesystem::exists(path)
-                        ? Status::bad_input
-                        : repair_status(e),
-                    path, e.message());
+        throw Error(repair_status(e), path, e.message());
     }
-    dev = slowed(std::move(dev), ctx.faults);
-    return repair_opened_key(reporter, ro, path, *dev, firmware);
+    // Watched as a stick is: a stop request (Ctrl-C) ends the repair at its next write request,
+    // and a failed write says what the image holds and how to finish.
+    WritePhase phase(reporter);
+    WatchedDevice::Hooks hooks;
+    hooks.interrupted = &stop_flag();
+    add_faults(hooks, ctx.faults);
+    auto watched = std::make_unique<WatchedDevice>(std::move(image), std::move(hooks));
+    WatchedDevice& w = *watched;
+    std::unique_ptr<fat::BlockDevice> dev = slowed(std::move(watched), ctx.faults);
+    try {
+        return repair_opened_key(reporter, ro, path, *dev, firmware);
+    } catch (const WriteInterrupted& e) {
+        throw Error(Status::interrupted, path,
+                    "interrupted; " + repair_state(path, e.writes_done(), ro, nullptr));
+    } catch (const Error& e) {
+        if (e.code() != Status::io || w.writes_done() == 0) throw;
+        throw Error(e.code(), e.location(),
+                    e.message() + "; " + repair_state(path, w.writes_done(), ro, nullptr));
+    }
 }
 
 std::vector<RepairOutcome> repair_sticks(const Context& ctx, Reporter& reporter,

@@ -122,13 +122,28 @@ std::string read_secret(const std::string& path, const std::string& what) {
     return content;
 }
 
-void write_file_atomic(const std::string& path, std::span<const std::uint8_t> data) {
+void write_file_atomic(const std::string& path, std::span<const std::uint8_t> data,
+                       bool overwrite) {
     try {
-        base::write_file_atomic(path, data, 0600);
+        base::write_file_atomic(path, data, 0600, overwrite);
     } catch (const base::Error& e) {
+        if (e.code() == base::ErrorCode::exists)
+            throw Error(Status::refused, e.path().string(),
+                        "already exists; add --overwrite to replace it (nothing was written)");
         throw Error(e.code() == base::ErrorCode::not_regular ? Status::refused : Status::io,
                     e.path().string(), e.message());
     }
+}
+
+void refuse_existing_output(const std::string& path, bool overwrite, const std::string& nothing) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) return;
+    if (!S_ISREG(st.st_mode))
+        throw Error(Status::refused, path,
+                    "exists and is not a regular file; refusing to replace it (" + nothing + ")");
+    if (!overwrite)
+        throw Error(Status::refused, path,
+                    "already exists; add --overwrite to replace it (" + nothing + ")");
 }
 
 }  // namespace ukpu::provision

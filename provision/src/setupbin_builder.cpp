@@ -195,7 +195,13 @@ std::vector<sb::Entry> setting_entries(const CreateSettings& s, Reporter& report
         sb::Entry e;
         e.module = info.module;
         e.variable = info.variable;
-        e.value = encode_setting(info, text, option);
+        try {
+            e.value = encode_setting(info, text, option);
+        } catch (const Error& err) {
+            // A secret comes from a file: what it holds is input, not the command line.
+            if (!info.secret || err.code() != Status::bad_argument) throw;
+            throw Error(Status::bad_input, option + " " + s.secret_files.at(key), err.message());
+        }
         entries.push_back(std::move(e));
     }
     for (const auto& spec : s.cert_hashes)

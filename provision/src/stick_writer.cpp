@@ -15,6 +15,7 @@
 #include <cctype>
 
 #include "temporary_image.hpp"
+#include "ukpu/base/counted.hpp"
 #include "ukpu/fatwriter/directory.hpp"
 #include "ukpu/fatwriter/partition.hpp"
 #include "ukpu/fatwriter/verify.hpp"
@@ -34,7 +35,7 @@ namespace {
 // signatures first and writes the boot sector and the partition table last.
 std::string stick_state(const std::string& target, std::uint64_t writes, std::uint64_t bytes) {
     if (writes == 0) return "nothing was written: " + target + " is unchanged";
-    return "stopped after " + std::to_string(writes) + " write requests (" + size_text(bytes) +
+    return "stopped after " + base::counted(writes, "write request") + " (" + size_text(bytes) +
            ", flushed): " + target +
            " holds no usable key; its old partition table is cleared and the new boot sector "
            "and partition table were not written. Run the same command again to make the key; "
@@ -51,7 +52,7 @@ WrittenKey check_written_key(Reporter& reporter, const std::string& target, fat:
     w.layout = k;
     w.io = dev.stats();
     reporter.note("wrote " + target + ": " + layout_text(k) + " (" +
-                  std::to_string(w.io.write_calls) + " write requests, " +
+                  base::counted(w.io.write_calls, "write request") + ", " +
                   size_text(w.io.bytes_written) + ")");
     dev.drop_cache();
     const auto back = read_key_setup_bin(dev);
@@ -217,8 +218,8 @@ std::uint32_t volume_id_for(const std::string& given, const std::vector<std::uin
 void assign_volume_ids(std::vector<StickJob>& jobs, const std::string& given) {
     if (!given.empty() && jobs.size() > 1)
         throw Error(Status::bad_argument, "--volume-id",
-                    "names the volume serial of one key; " + std::to_string(jobs.size()) +
-                        " sticks each get their own (leave --volume-id out)");
+                    "names the volume serial of one key; " + base::counted(jobs.size(), "stick") +
+                        " each get their own (leave --volume-id out)");
     std::set<std::uint32_t> taken;
     for (const auto& j : jobs)
         if (j.volume_id) taken.insert(*j.volume_id);

@@ -17,7 +17,8 @@ namespace ukpu::provision {
 
 struct CreateSettings {
     std::string output;
-    std::string config;  // the profile these settings were read from, if any
+    bool overwrite = false;  // replace an existing output file (never one that is not a file)
+    std::string config;      // the profile these settings were read from, if any
     std::string version = "4";
     std::string firmware = "all";
     bool reusable = false;

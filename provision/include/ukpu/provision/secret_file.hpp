@@ -46,7 +46,14 @@ private:
 
 // Writes `data` to `path` through a temporary file in the same directory (mode 0600), fsync,
 // rename, fsync of the directory: the path holds either its old content or all of `data`.
-// Throws Error: refused when `path` exists and is not a regular file, io otherwise.
-void write_file_atomic(const std::string& path, std::span<const std::uint8_t> data);
+// Throws Error: refused when `path` exists and is not a regular file, or exists at all and
+// `overwrite` is false ("already exists; add --overwrite to replace it"); io otherwise.
+void write_file_atomic(const std::string& path, std::span<const std::uint8_t> data, bool overwrite);
+
+// Before anything is made for `path`: throws Error(refused) when it exists and `overwrite` is
+// false ("already exists; add --overwrite to replace it"), or exists and is not a regular file
+// (never replaced). `nothing` ends the message: what was left undone.
+void refuse_existing_output(const std::string& path, bool overwrite,
+                            const std::string& nothing = "nothing was written");
 
 }  // namespace ukpu::provision
