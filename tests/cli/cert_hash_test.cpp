@@ -45,7 +45,8 @@ TEST(CertHash, CorpusCaGivesTheHashInThePkiFile) {
     EXPECT_NE(r.out.find("e835ac6d905036d519211743b8fab8907395ca4d75428bd9f84f2e107c65c11e"),
               std::string::npos)
         << r.out;
-    EXPECT_EQ(r.err.find("WARNING"), std::string::npos) << r.err;  // it is a self-signed root CA
+    EXPECT_EQ(r.err.find("ukpu: warning: "), std::string::npos)
+        << r.err;  // it is a self-signed root CA
     auto file = read_bytes(corpus("v4-pki-amt-test-ca.bin"));
     std::string hex;
     const char* digits = "0123456789abcdef";
@@ -124,8 +125,8 @@ protected:
 
     // `setupbin create -o k.bin --cert-hash SPEC` plus `extra`.
     RunResult create(const std::string& spec, std::vector<std::string> extra = {}) {
-        std::vector<std::string> args = {"setupbin",        "create",      "-o",
-                                         dir.path("k.bin"), "--cert-hash", spec};
+        std::vector<std::string> args = {"setupbin",    "create",      "-o", dir.path("k.bin"),
+                                         "--overwrite", "--cert-hash", spec};
         for (const auto& a : passwords()) args.push_back(a);
         args.insert(args.end(), extra.begin(), extra.end());
         return run_ukpu(args);
@@ -166,7 +167,8 @@ protected:
 TEST_F(CertChain, LeafCertificateIsWarnedAbout) {
     RunResult r = run_ukpu({"cert-hash", dir.path("leaf.crt")});
     EXPECT_EQ(r.exit_code, 0) << r.err;  // a warning does not fail
-    EXPECT_NE(r.err.find("WARNING"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("ukpu: warning: "), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("WARNING"), std::string::npos) << r.err;  // no doubled prefix
     EXPECT_NE(r.err.find("no self-signed root CA"), std::string::npos) << r.err;
     EXPECT_NE(r.out.find(leaf_sha256), std::string::npos) << r.out;
 }
@@ -201,7 +203,7 @@ TEST_F(CertChain, ChainNamesItsRoot) {
     EXPECT_EQ(f.at("certificates").at(2).at("sha256"), root_sha256);
     // A chain with its root is not a problem: no certificate of it is warned about.
     for (const auto& c : f.at("certificates")) EXPECT_EQ(c.at("warnings").size(), 0u);
-    EXPECT_EQ(r.err.find("WARNING"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("ukpu: warning: "), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("root of this chain is certificate 3"), std::string::npos) << r.err;
 }
 
@@ -255,7 +257,7 @@ TEST_F(CertChain, CreateHashesTheRootOfAPemChain) {
                          dir.path("chain.pem")),
               std::string::npos)
         << r.err;
-    EXPECT_EQ(r.err.find("WARNING"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("ukpu: warning: " + dir.path("chain.pem")), std::string::npos) << r.err;
 }
 
 TEST_F(CertChain, CreateHashesTheRootOfDerFiles) {

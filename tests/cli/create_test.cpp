@@ -115,7 +115,7 @@ TEST(Create, RefusesWhatTheCheckerRejectsAndWritesNothing) {
     RunResult w =
         run_ukpu({"setupbin", "create", "-o", dir.path("out.bin"), "--current-password-file",
                   dir.path("admin.txt"), "--new-password-file", dir.path("weak.txt")});
-    EXPECT_EQ(w.exit_code, 1) << w.err;
+    EXPECT_EQ(w.exit_code, 3) << w.err;  // the password file's content, as keys generate says
     EXPECT_FALSE(fs::exists(dir.path("out.bin")));
     // --force writes it, with a warning.
     RunResult f = run_ukpu({"setupbin", "create", "-o", dir.path("out.bin"),
@@ -262,8 +262,15 @@ TEST(Create, ReplacesAnExistingFileWholeWithMode0600) {
     TempDir dir;
     write_text(dir.path("k.bin"), "old content");
     chmod(dir.path("k.bin").c_str(), 0644);
+    // Not without --overwrite: refused, the old file kept.
+    RunResult no = run_ukpu({"setupbin", "create", "--config", samples("v4-pki-amt-test-ca.toml"),
+                             "-o", dir.path("k.bin")});
+    EXPECT_EQ(no.exit_code, 4) << no.err;
+    EXPECT_NE(no.err.find("--overwrite"), std::string::npos) << no.err;
+    EXPECT_EQ(read_bytes(dir.path("k.bin")),
+              std::vector<std::uint8_t>({'o', 'l', 'd', ' ', 'c', 'o', 'n', 't', 'e', 'n', 't'}));
     RunResult r = run_ukpu({"setupbin", "create", "--config", samples("v4-pki-amt-test-ca.toml"),
-                            "-o", dir.path("k.bin")});
+                            "-o", dir.path("k.bin"), "--overwrite"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(read_bytes(dir.path("k.bin")), read_bytes(corpus("v4-pki-amt-test-ca.bin")));
     struct stat st {};

@@ -248,6 +248,28 @@ TEST(Progress, TextHasBytesSpeedAndTimeLeft) {
     EXPECT_EQ(ukpu::cli::ProgressLine::mode_for(g), ukpu::cli::ProgressLine::Mode::off);
 }
 
+TEST(Progress, TheLineIsCutToTheTerminalWidthInTheName) {
+    using ukpu::cli::ProgressLine;
+    const std::string name =
+        "/dev/disk/by-id/usb-SanDisk_Cruzer_Blade_4C530001234567890123-0:0: writing";
+    const std::string progress = "12 MiB / 40 MiB (30%), 8 MiB/s, 4 s left";
+    EXPECT_EQ(ProgressLine::fit(name, progress, 0), name + ": " + progress);
+    EXPECT_EQ(ProgressLine::fit("/dev/sdb: writing", progress, 79),
+              "/dev/sdb: writing: " + progress);
+    for (std::size_t width : {79u, 60u, 50u}) {
+        const std::string line = ProgressLine::fit(name, progress, width);
+        EXPECT_EQ(line.size(), width) << line;
+        EXPECT_NE(line.find("..."), std::string::npos) << line;
+        EXPECT_EQ(line.substr(line.size() - progress.size()), progress) << line;  // kept whole
+        EXPECT_EQ(line.substr(0, 2), "/d") << line;  // the start of the name, then its end
+    }
+    const std::string wide = ProgressLine::fit(name, progress, 79);
+    EXPECT_EQ(wide.substr(0, 5), "/dev/") << wide;
+    EXPECT_NE(wide.find(": writing: "), std::string::npos) << wide;
+    // Narrower than the progress itself: the start of the line, never longer than the width.
+    EXPECT_EQ(ProgressLine::fit(name, progress, 20).size(), 20u);
+}
+
 TEST(InterruptGuardTest, TermAndHangupAskForASafeStopLikeCtrlC) {
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
         SCOPED_TRACE(sig);
@@ -303,7 +325,15 @@ TEST_F(FakeStickOnLoop, WrittenAfterTheIdentityIsShownThenVerified) {
                          "(confirmed with --yes)"),
               std::string::npos)
         << r.err;
-    // Not a terminal: plain progress lines, the last at 100%.
+    // The file's finding is said once, before writing, not again in the written key's report.
+    const std::string finding = "the certificate hash is not preceded";
+    ASSERT_NE(r.err.find(finding), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find(finding, r.err.find(finding) + 1), std::string::npos) << r.err;
+    // Not a terminal: no progress lines (a log is not a terminal), unless --verbose asks for
+    // plain ones, the last at 100%.
+    EXPECT_EQ(r.err.find(loop_ + ": writing: "), std::string::npos) << r.err;
+    r = build_on(loop_, {"--yes", "--verbose"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find(loop_ + ": writing: "), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("(100%)"), std::string::npos) << r.err;
     auto v = run_ukpu({"verify", "--device", loop_});
@@ -340,7 +370,7 @@ TEST_F(FakeStickOnLoop, WriteFailingHalfwayIsExit5AndVerifySaysWhatIsLeft) {
     EXPECT_NE(r.err.find("holds no usable key"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("ukpu verify --device " + loop_), std::string::npos) << r.err;
     auto v = run_ukpu({"verify", "--device", loop_});
-    EXPECT_EQ(v.exit_code, 1) << v.out << v.err;
+    EXPECT_EQ(v.exit_code, 3) << v.out << v.err;  // no readable FAT volume left
     EXPECT_NE(v.out.find("neither a FAT boot sector nor a partition table"), std::string::npos)
         << v.out;
     EXPECT_NE(v.out.find("fix: build the key with `ukpu build`"), std::string::npos) << v.out;
@@ -353,10 +383,10 @@ TEST_F(FakeStickOnLoop, InterruptStopsAtASafePointWithExit130) {
     EXPECT_NE(r.err.find("stopping after the current write request"), std::string::npos) << r.err;
     const Json doc = parse_json(r.out);
     EXPECT_NE(doc.at("error").at("message").get<std::string>().find(
-                  "interrupted; stopped after 1 write requests"),
+                  "interrupted; stopped after 1 write request "),
               std::string::npos);
     auto v = run_ukpu({"verify", "--device", loop_});
-    EXPECT_EQ(v.exit_code, 1) << v.out;
+    EXPECT_EQ(v.exit_code, 3) << v.out;
     // Running the build again finishes the key.
     ::unsetenv("UKPU_INTERRUPT_AFTER_WRITES");
     EXPECT_EQ(build_on(loop_, {"--yes"}).exit_code, 0);
@@ -422,10 +452,11 @@ TEST_F(FakeStickOnLoop, SeveralSticksAreWrittenAtOnceAndEachVerified) {
                       std::string::npos);
         }
     }
+    // Sticks holding no FAT volume at all: malformed input (exit 3), as repair says.
     v = run_ukpu({"verify", "--device", loop_, "--device", loop2});
-    EXPECT_EQ(v.exit_code, 1) << v.out;
+    EXPECT_EQ(v.exit_code, 3) << v.out;
     EXPECT_NE(v.err.find("0 of 2 sticks usable by every firmware generation asked for; not: " +
-                         loop_ + " (serial STICK0001, USB port 3-2): exit 1"),
+                         loop_ + " (serial STICK0001, USB port 3-2): exit 3"),
               std::string::npos)
         << v.err;
 }
@@ -471,7 +502,7 @@ TEST_F(FakeStickOnLoop, KeyBatchOnSeveralSticksRecordsWhichStickHoldsWhichRecord
                        "--current-password-file", t_.path("current.txt"), "--random-new-password",
                        "--device", loop_, "--device", loop2, "--yes"});
     EXPECT_EQ(r.exit_code, 2) << r.err;
-    EXPECT_NE(r.err.find("make 3 setup.bin file(s), but 2 stick(s) were given"), std::string::npos)
+    EXPECT_NE(r.err.find("make 3 setup.bin files, but 2 sticks were given"), std::string::npos)
         << r.err;
     EXPECT_FALSE(std::filesystem::exists(db));
     // Not confirmed: refused before anything is generated or stored.
@@ -544,7 +575,7 @@ TEST_F(FakeStickOnLoop, KeyBatchOnSeveralSticksRecordsWhichStickHoldsWhichRecord
         r = generate({"--yes"});
     }
     EXPECT_EQ(r.exit_code, 5) << r.err;
-    EXPECT_NE(r.err.find("record(s) stay 'generated' in batch 2"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("records stay 'generated' in batch 2"), std::string::npos) << r.err;
     EXPECT_EQ(first_line("sqlite3 " + db +
                          " \"SELECT group_concat(state) FROM (SELECT DISTINCT state FROM records "
                          "WHERE batch_id=2)\""),
@@ -594,7 +625,7 @@ TEST_F(FakeStickOnLoop, InterruptedRepairSaysHowToFinishAndTheNextRunDoes) {
         ScopedEnv stop("UKPU_INTERRUPT_AFTER_WRITES", "1");
         auto r = run_ukpu({"repair", "--device", loop_, "--journal", journal, "--yes"});
         EXPECT_EQ(r.exit_code, 130) << r.err;
-        EXPECT_NE(r.err.find("interrupted; stopped after 1 write requests"), std::string::npos)
+        EXPECT_NE(r.err.find("interrupted; stopped after 1 write request "), std::string::npos)
             << r.err;
         EXPECT_NE(r.err.find("run the same `ukpu repair --device " + loop_ + "` again"),
                   std::string::npos)

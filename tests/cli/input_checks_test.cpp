@@ -35,13 +35,10 @@ Passwords passwords(const TempDir& dir, mode_t mode = 0600) {
 
 RunResult create(const Passwords& p, const std::string& out,
                  const std::vector<std::string>& extra) {
-    std::vector<std::string> args = {"setupbin",
-                                     "create",
-                                     "-o",
-                                     out,
-                                     "--current-password-file",
-                                     p.current,
-                                     "--new-password-file",
+    std::vector<std::string> args = {"setupbin",    "create",
+                                     "-o",          out,
+                                     "--overwrite", "--current-password-file",
+                                     p.current,     "--new-password-file",
                                      p.fresh};
     args.insert(args.end(), extra.begin(), extra.end());
     return run_ukpu(args);

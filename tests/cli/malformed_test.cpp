@@ -1,7 +1,8 @@
-// Every file of tests/data/malformed/MANIFEST.tsv: `show` exits 3 naming the field and offset,
-// `check` exits 1.
+// Every file of tests/data/malformed/MANIFEST.tsv is malformed input: `show` and `check` exit 3
+// naming the field and offset; bytes that are no setup.bin at all are said in one line.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -42,7 +43,7 @@ std::vector<ManifestRow> read_manifest(const std::string& path) {
 
 const std::string manifest = std::string(UKPU_TEST_DATA_DIR) + "/malformed/MANIFEST.tsv";
 
-TEST(Malformed, EveryFileIsBadInputForShowAndAProblemForCheck) {
+TEST(Malformed, EveryFileIsBadInputForShowAndForCheck) {
     if (!std::filesystem::exists(manifest)) GTEST_SKIP() << "no " << manifest;
     auto rows = read_manifest(manifest);
     ASSERT_FALSE(rows.empty());
@@ -68,7 +69,15 @@ TEST(Malformed, EveryFileIsBadInputForShowAndAProblemForCheck) {
         EXPECT_TRUE(named) << json.out;
 
         RunResult check = run_ukpu({"setupbin", "check", path});
-        EXPECT_EQ(check.exit_code, 1) << check.out << check.err;
+        EXPECT_EQ(check.exit_code, 3) << check.out << check.err;
+        EXPECT_NE(check.err.find("ukpu: error: " + path), std::string::npos) << check.err;
+        EXPECT_NE(check.err.find(row.field), std::string::npos) << check.err;
+        if (row.code == "truncated" && row.field == "file header") {
+            // No header decoded from bytes that are none: one line.
+            EXPECT_TRUE(show.out.empty()) << show.out;
+            EXPECT_EQ(std::count(show.err.begin(), show.err.end(), '\n'), 1) << show.err;
+            EXPECT_NE(show.err.find("truncated"), std::string::npos) << show.err;
+        }
     }
 }
 

@@ -475,7 +475,13 @@ TEST_P(PrintedFix, RunAsPrintedRemovesTheDefect) {
     ASSERT_TRUE(before.has(c.defect)) << c.defect << " not reported:\n" << before.text;
     const bool errors = std::any_of(before.problems.begin(), before.problems.end(),
                                     [](const Problem& p) { return p.severity == "error"; });
-    EXPECT_EQ(before.exit_code, errors ? 1 : 0) << before.text;
+    // No readable FAT volume, or a FAT only fsck.fat mends: malformed input (3), as for repair.
+    const bool malformed =
+        std::any_of(before.problems.begin(), before.problems.end(), [](const Problem& p) {
+            return p.severity == "error" && (p.defect == "broken-chain" ||
+                                             (p.defect == "unreadable" && p.firmware == "format"));
+        });
+    EXPECT_EQ(before.exit_code, malformed ? 3 : errors ? 1 : 0) << before.text;
 
     std::set<std::string> fixes;
     for (const auto& p : before.problems) {

@@ -320,7 +320,7 @@ TEST_F(GuiOnLoop, StoppedWritesSayWhatStateTheStickIsIn) {
     prepare(win);
     EXPECT_EQ(write_and_wait(win), Status::interrupted);
     EXPECT_EQ(state(win), "FAILED (interrupted)");
-    EXPECT_TRUE(win.w.log_text().contains("interrupted; stopped after 1 write requests"))
+    EXPECT_TRUE(win.w.log_text().contains("interrupted; stopped after 1 write request "))
         << win.w.log_text().toStdString();
     // Written again without the interruption: the key is made.
     win.w.set_fault_plan({});

@@ -15,8 +15,8 @@ void print_error(const std::string& what) {
     std::cerr << "ukpu: error: " << what << '\n';
 }
 
-void print_warning(const std::string& what) {
-    std::cerr << "ukpu: warning: " << what << '\n';
+void print_warning(const GlobalOptions& g, const std::string& what) {
+    if (!g.quiet) std::cerr << "ukpu: warning: " << what << '\n';
 }
 
 void print_note(const GlobalOptions& g, const std::string& text) {

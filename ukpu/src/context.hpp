@@ -47,8 +47,8 @@ private:
 
 // "ukpu: error: <what>" on stderr.
 void print_error(const std::string& what);
-// "ukpu: warning: <what>" on stderr (also with --quiet: warnings matter).
-void print_warning(const std::string& what);
+// "ukpu: warning: <what>" on stderr, unless --quiet (which prints errors only).
+void print_warning(const GlobalOptions& g, const std::string& what);
 // Human progress and summaries on stderr, unless --quiet.
 void print_note(const GlobalOptions& g, const std::string& text);
 // The one JSON document of a --json run, on stdout.

@@ -42,10 +42,14 @@ void add_create_options(CLI::App& sub, pv::CreateSettings& s, const CreateOption
     const std::string file_group = "File";
     const std::string var_group = "Variables (names or numbers)";
     const std::string secret_group = "Secrets (read from files, '-' for stdin)";
-    if (set.output)
+    if (set.output) {
         sub.add_option("-o,--output", s.output,
                        "The setup.bin file to write (mode 0600, atomically)")
             ->group(file_group);
+        sub.add_flag("--overwrite", s.overwrite,
+                     "Replace an existing output file (without it, one is refused)")
+            ->group(file_group);
+    }
     std::vector<std::string> versions;
     for (const auto& v : set.versions) {
         versions.push_back(v);

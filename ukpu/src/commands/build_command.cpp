@@ -14,6 +14,7 @@
 #include "render/key_report.hpp"
 #include "render/problem_json.hpp"
 #include "render/text_reporter.hpp"
+#include "ukpu/base/counted.hpp"
 #include "ukpu/fatwriter/key_writer.hpp"
 #include "ukpu/fatwriter/partition.hpp"
 #include "ukpu/provision/cert_hash.hpp"
@@ -145,6 +146,7 @@ int build_image(const BuildCliOptions& o, const GlobalOptions& g,
                 const std::vector<std::uint8_t>& setup, const std::vector<fat::KeyFile>& extras,
                 const fat::KeyOptions& ko, const fat::VerifyOptions& generations, Json& doc) {
     TextReporter reporter(g);
+    reporter.content_said();  // run_build printed the file's findings
     const pv::ImageTarget image{o.image, parse_size(o.size, "--size"), o.sector_size, o.overwrite};
     const pv::KeyOutcome out =
         pv::make_key_image(g.context, reporter, image, setup, extras, ko, generations);
@@ -158,8 +160,9 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
         throw CliError(exit_usage, "build", "give --image FILE or --device DEV (not both)");
     if (!o.volume_id.empty() && o.devices.size() > 1)
         throw CliError(exit_usage, "--volume-id",
-                       "names the volume serial of one key; " + std::to_string(o.devices.size()) +
-                           " sticks each get their own (leave --volume-id out)");
+                       "names the volume serial of one key; " +
+                           base::counted(o.devices.size(), "stick") +
+                           " each get their own (leave --volume-id out)");
     // A stick must not hold what the build reads.
     for (auto& [what, path] : pv::settings_files(o.settings))
         o.policy.in_use.push_back({what, path});
@@ -186,10 +189,10 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
     for (const auto& grp : sb::group_problems(checked.problems)) {
         const sb::Severity severity = grp.first.severity;
         if (severity == sb::Severity::info && !g.verbose) continue;
-        if (severity == sb::Severity::error)
-            (refused ? print_error : print_warning)(grp.str(g.verbose, false));
+        if (severity == sb::Severity::error && refused)
+            print_error(grp.str(g.verbose, false));
         else
-            print_warning(grp.str(g.verbose, false));
+            print_warning(g, grp.str(g.verbose, false));
     }
     Json doc = Json::object();
     Json sbj = Json::object();
@@ -204,7 +207,7 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
         print_error(
             "nothing written: the setup.bin has errors (listed above); fix them, choose "
             "--firmware, or use --force");
-        return exit_problems;
+        return refused_exit_code(checked.problems);
     }
 
     const std::vector<fat::KeyFile> extras = extra_files(o);
@@ -229,6 +232,7 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
         const std::vector<devices::DeviceInfo> disks =
             pv::check_sticks(g.context, o.devices, o.policy, false);
         TextReporter reporter(g, &o.policy);
+        reporter.content_said();
         reporter.confirm_sticks(disks, pv::StickAction::write);
         std::vector<pv::StickJob> jobs;
         for (std::size_t i = 0; i < disks.size(); ++i)

@@ -87,13 +87,14 @@ int run_cert_hash(const CertHashOptions& o, const GlobalOptions& g) {
                                   certs[*choice.root].subject + "): use its hash");
         } else {
             problem = choice.problem;
-            print_warning("WARNING: " + path + ": " + problem +
-                          (choice.ambiguous
-                               ? "; AMT needs the hash of the one root CA at the top of the chain "
-                                 "the provisioning server presents: pick it yourself"
-                               : "; none of these hashes is the one AMT needs: it needs the hash "
-                                 "of the root CA at the top of the chain the provisioning server "
-                                 "presents (add the root certificate and use its hash)"));
+            print_warning(
+                g, path + ": " + problem +
+                       (choice.ambiguous
+                            ? "; AMT needs the hash of the one root CA at the top of the chain "
+                              "the provisioning server presents: pick it yourself"
+                            : "; none of these hashes is the one AMT needs: it needs the hash "
+                              "of the root CA at the top of the chain the provisioning server "
+                              "presents (add the root certificate and use its hash)"));
         }
         Json roots = Json::array();
         for (std::size_t r : choice.roots) roots.push(static_cast<std::uint64_t>(r + 1));
@@ -133,7 +134,7 @@ Command add_cert_hash(CLI::App& app, const GlobalOptions& g) {
     sub->footer(
         "AMT needs the hash of the self-signed root CA at the top of the provisioning\n"
         "certificate's chain: the root of each file is named (the one its chains reach\n"
-        "from their leaf when it holds several), and a WARNING says when a file holds none.\n"
+        "from their leaf when it holds several), and a warning says when a file holds none.\n"
         "Exit codes: 0 done (warnings do not fail); 3 a certificate file is unreadable.");
     return {sub, [o, &g] { return run_cert_hash(*o, g); }};
 }

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands/keys_command.hpp"
+#include "ukpu/base/counted.hpp"
 #include "ukpu/keys/exports.hpp"
 #include "ukpu/provision/secret_file.hpp"
 
@@ -17,6 +18,7 @@ struct ExportOptions {
     std::string store;
     std::string format;
     std::string output;
+    bool overwrite = false;
     std::int64_t batch = 0;
     bool plain = false;
 };
@@ -24,6 +26,7 @@ struct ExportOptions {
 int run_export(const ExportOptions& o, const GlobalOptions& g) {
     const auto format = keys::parse_export_format(o.format);
     if (!format) throw CliError(exit_usage, "--format", "'" + o.format + "' is not known");
+    provision::refuse_existing_output(o.output, o.overwrite);
     {
         auto store = open_store(o.store);
         std::optional<std::int64_t> batch;
@@ -40,16 +43,18 @@ int run_export(const ExportOptions& o, const GlobalOptions& g) {
                 which += (which.empty() ? "" : ", ") + std::string("key file ") +
                          std::to_string(id) + " of batch " + std::to_string(f.first) + " (" +
                          keys::to_string(f.second) + ")";
-            print_warning(std::to_string(chosen.left_out.size()) +
-                          " record(s) left out: they were never written to a key (" + which +
-                          "), so no PC can hold them");
+            print_warning(g, base::counted(chosen.left_out.size(), "record") +
+                                 " left out: they were never written to a key (" + which +
+                                 "), so no PC can hold them");
         }
         const std::string text = keys::export_records(
             records, *format, o.plain ? keys::PidForm::plain : keys::PidForm::dashed);
         if (!g.dry_run) {
             provision::write_file_atomic(
-                o.output, std::span<const std::uint8_t>(
-                              reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+                o.output,
+                std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(text.data()),
+                                              text.size()),
+                o.overwrite);
             store->mark_exported(batch);
         }
         if (g.json) {
@@ -63,7 +68,7 @@ int run_export(const ExportOptions& o, const GlobalOptions& g) {
             print_json(doc);
         }
         print_note(g, std::string(g.dry_run ? "would write (dry run) " : "wrote ") + o.output +
-                          ": " + std::to_string(records.size()) + " record(s), " +
+                          ": " + base::counted(records.size(), "record") + ", " +
                           keys::to_string(*format) + " (holds secrets; mode 0600)");
         return exit_ok;
     }
@@ -84,6 +89,8 @@ Command add_keys_export(CLI::App& keys, const GlobalOptions& g) {
         ->check(CLI::IsMember({"scs-csv", "scs-sql", "csv", "json"}));
     sub->add_option("-o,--output", o->output, "The file to write (mode 0600, atomically)")
         ->required();
+    sub->add_flag("--overwrite", o->overwrite,
+                  "Replace an existing output file (without it, one is refused)");
     sub->add_option("--batch", o->batch, "Only this batch")->check(CLI::PositiveNumber);
     sub->add_flag("--plain-pid-pps", o->plain,
                   "scs formats: PID and PPS without dashes, as stored in setup.bin (default: "
@@ -97,7 +104,7 @@ Command add_keys_export(CLI::App& keys, const GlobalOptions& g) {
         "The store must exist: exporting never creates one (only keys generate does).\n"
         "Exit codes: 0 written; 2 bad option; 3 no such batch, no key store at that path\n"
         "(nothing is created), or not a ukpu key store; 4 a newer key store schema, or the\n"
-        "output is not a regular file; 5 I/O error.");
+        "output exists (without --overwrite) or is not a regular file; 5 I/O error.");
     return {sub, [o, &g] { return run_export(*o, g); }};
 }
 

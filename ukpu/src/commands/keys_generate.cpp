@@ -9,6 +9,7 @@
 #include "exit_codes.hpp"
 #include "render/key_report.hpp"
 #include "render/text_reporter.hpp"
+#include "ukpu/base/counted.hpp"
 #include "ukpu/provision/key_batch.hpp"
 
 namespace ukpu::cli {
@@ -33,6 +34,7 @@ int run_generate(GenerateState& st, const GlobalOptions& g) {
     job.dry_run = g.dry_run;
 
     TextReporter reporter(g, &job.policy);
+    reporter.content_said();  // make_key_batch says each file's findings before writing
     const pv::KeyBatchOutcome out = pv::make_key_batch(g.context, reporter, job);
     if (out.refused_by_checker) return exit_problems;
     const bool sticks = !job.devices.empty();
@@ -83,14 +85,14 @@ int run_generate(GenerateState& st, const GlobalOptions& g) {
                                           (code == exit_ok ? ": wrote "
                                                            : ": not every stick was written "
                                                              "(its key file marked failed) ");
-    print_note(g, head + std::to_string(out.records) + " record(s) in " +
+    print_note(g, head + base::counted(out.records, "record") + " in " +
                       std::to_string(out.files.size()) + " setup.bin " +
                       (sticks ? "key(s) on sticks" : "file(s)") + ", version " + out.file_version +
                       "; key store " + out.store.string());
     for (const auto& f : out.files)
         print_note(g, "  " + f.name + (f.stick ? " (serial " + f.stick->serial + ")" : "") + ": " +
-                          std::to_string(f.last_record - f.first_record + 1) +
-                          " record(s), sha256 " + f.sha256);
+                          base::counted(f.last_record - f.first_record + 1, "record") +
+                          ", sha256 " + f.sha256);
     return code;
 }
 

@@ -132,10 +132,16 @@ int run_list(const ListOptions& o, const GlobalOptions& g) {
                     b.record_count, keys::batch_state(b).c_str());
         for (const auto& f : b.files) {
             std::string where = f.target;
-            if (f.device)
-                where = "stick serial " + f.device->serial + " (" + f.device->vendor + " " +
-                        f.device->model + ", " + devices::size_text(f.device->size) + ", was " +
-                        f.target + " at USB " + f.device->bus_path + ")";
+            if (f.device) {
+                // Only what the stick told: no empty serial, model or port.
+                const auto& d = *f.device;
+                std::string model = d.vendor;
+                if (!d.model.empty()) model += (model.empty() ? "" : " ") + d.model;
+                where = "stick " + (d.serial.empty() ? "without serial" : "serial " + d.serial) +
+                        " (" + (model.empty() ? "" : model + ", ") + devices::size_text(d.size) +
+                        ", was " + f.target +
+                        (d.bus_path.empty() ? std::string() : " at USB " + d.bus_path) + ")";
+            }
             std::string state = keys::to_string(f.state);
             if (f.state == keys::KeyFileState::failed)
                 state = "FAILED: never written, its records are on no key and never exported";

@@ -3,6 +3,9 @@
 #include <CLI/CLI.hpp>
 
 #include "commands/keys_command.hpp"
+#include "exit_codes.hpp"
+#include "ukpu/base/counted.hpp"
+#include "ukpu/keys/error.hpp"
 #include "ukpu/keys/key_sync.hpp"
 #include "ukpu/provision/device_safety.hpp"
 
@@ -42,8 +45,16 @@ int run_sync(const SyncOptions& o, const GlobalOptions& g) {
     if (stick) identity.serial = stick->serial;
     std::optional<std::int64_t> named;
     if (o.key_file != 0) named = o.key_file;
-    const keys::SyncResult r = keys::sync_consumed(*store, bytes, named, identity, g.dry_run);
-    for (const auto& w : r.warnings) print_warning(source + ": " + w);
+    keys::SyncResult r;
+    try {
+        r = keys::sync_consumed(*store, bytes, named, identity, g.dry_run);
+    } catch (const keys::Error& e) {
+        // What the key or file holds is named by where it came from.
+        if (e.code() != keys::ErrorCode::bad_input) throw;
+        throw CliError(exit_code(e), source + (e.where().empty() ? "" : ": " + e.where()),
+                       e.message());
+    }
+    for (const auto& w : r.warnings) print_warning(g, source + ": " + w);
     if (g.json) {
         Json doc = Json::object();
         doc.set("ok", true);
@@ -63,8 +74,8 @@ int run_sync(const SyncOptions& o, const GlobalOptions& g) {
     }
     print_note(g, source + ": key file " + std::to_string(r.file.id) + " of batch " +
                       std::to_string(r.file.batch_id) + " (" + r.file.target + "), matched by " +
-                      r.matched_by + ": " + std::to_string(r.consumed_on_key) +
-                      " record(s) consumed, " + std::to_string(r.newly_marked) +
+                      r.matched_by + ": " + base::counted(r.consumed_on_key, "record") +
+                      " consumed, " + std::to_string(r.newly_marked) +
                       (g.dry_run ? " would be newly marked in the store (dry run: nothing changed)"
                                  : " newly marked in the store"));
     return exit_ok;

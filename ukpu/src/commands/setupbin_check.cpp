@@ -1,12 +1,15 @@
 // `ukpu setupbin check FILE [--firmware all|legacy,uefi,mebx]`: the format and firmware rules.
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "commands/commands.hpp"
 #include "render/problem_json.hpp"
+#include "ukpu/base/counted.hpp"
+#include "ukpu/provision/generations.hpp"
 #include "ukpu/provision/profile.hpp"
 #include "ukpu/provision/setupbin_builder.hpp"
 #include "ukpu/setupbin/check.hpp"
@@ -19,7 +22,7 @@ namespace {
 
 struct CheckCliOptions {
     std::string file;
-    std::string firmware = "all";
+    std::optional<std::string> firmware;  // none: the generations the file's content is for
 };
 
 Json verdict_json(const sb::GenerationVerdict& v) {
@@ -39,16 +42,38 @@ std::string verdict_text(const char* name, const sb::GenerationVerdict& v) {
 }
 
 int run_check(const CheckCliOptions& o, const GlobalOptions& g) {
-    provision::CreateSettings generations;
-    generations.firmware = o.firmware;
-    const sb::CheckOptions co = provision::check_options(generations);
+    if (o.firmware) (void)provision::verify_generations(*o.firmware);  // a usage error up front
     auto data = read_input_file(o.file);
-    sb::CheckResult r = sb::check(data, co);
+    // As verify judges a key: by --firmware, else by the generations the content is for (a
+    // PID/PPS file is not judged by a modern MEBx, which rejects PSK by design; said once).
+    const provision::Judgement judged = provision::judge_generations(o.firmware, data);
+    sb::CheckOptions co;
+    co.firmware = provision::check_generations(judged.generations);
+    const sb::ParseResult parsed = sb::parse_lenient(data);
+    sb::CheckResult r = sb::check(parsed, co);
+    if (!judged.left_out.empty()) print_note(g, o.file + ": " + judged.note());
+    // Bytes that are no setup.bin at all, or one whose structure is broken (a format error of the
+    // parse, what `show` and every reader refuse), are malformed input; a readable file some
+    // generation would not take is a finding.
+    const sb::Problem* foreign = sb::not_a_setup_bin(parsed);
+    const bool malformed = !parsed.complete || sb::has_errors(parsed.problems);
+    const int code = r.ok() ? exit_ok : malformed ? exit_bad_input : exit_problems;
+    if (foreign && !g.json && !g.verbose) {
+        const std::string where = foreign->where.str();
+        print_error(o.file + ": not a setup.bin: " + (where.empty() ? "" : where + ": ") +
+                    foreign->message);
+        return code;
+    }
 
     if (g.json) {
         Json doc = Json::object();
         doc.set("ok", r.ok());
         doc.set("file", o.file);
+        doc.set("malformed", malformed);
+        doc.set("firmware", provision::firmware_list(judged.generations));
+        Json left = Json::array();
+        for (const auto& l : judged.left_out) left.push(Json(l));
+        doc.set("left_out", left);
         doc.set("problems", problems_json(r.problems));
         Json gens = Json::object();
         if (r.legacy) gens.set("legacy", verdict_json(*r.legacy));
@@ -57,9 +82,11 @@ int run_check(const CheckCliOptions& o, const GlobalOptions& g) {
         doc.set("generations", gens);
         print_json(doc);
     } else {
-        for (const auto& p : r.problems) {
-            if (p.severity == sb::Severity::info && !g.verbose) continue;
-            std::cout << problem_line(p) << '\n';
+        // The same finding on many records is one line with the count and the first records
+        // (every record with --verbose; --json carries every problem).
+        for (const auto& grp : sb::group_problems(r.problems)) {
+            if (grp.first.severity == sb::Severity::info && !g.verbose) continue;
+            std::cout << grp.str(g.verbose) << '\n';
         }
         if (!g.quiet) {
             if (r.legacy) std::cout << verdict_text("legacy", *r.legacy) << '\n';
@@ -70,11 +97,21 @@ int run_check(const CheckCliOptions& o, const GlobalOptions& g) {
         for (const auto& p : r.problems)
             if (p.severity == sb::Severity::error) ++errors;
         std::cout << o.file << ": "
-                  << (r.ok() ? std::string("ok") : std::to_string(errors) + " error(s) found")
+                  << (r.ok()      ? std::string("ok")
+                      : malformed ? "malformed, " + base::counted(errors, "error") + " found"
+                                  : base::counted(errors, "error") + " found")
                   << '\n'
                   << std::flush;
     }
-    return r.ok() ? exit_ok : exit_problems;
+    if (malformed)
+        for (const auto& p : parsed.problems)
+            if (p.severity == sb::Severity::error) {
+                const std::string where = p.where.str();
+                print_error(o.file + ": malformed setup.bin: " +
+                            (where.empty() ? "" : where + ": ") + p.message);
+                break;
+            }
+    return code;
 }
 
 }  // namespace
@@ -86,15 +123,13 @@ Command add_setupbin_check(CLI::App& setupbin, const GlobalOptions& g) {
     sub->fallthrough();
     sub->add_option("FILE", o->file, "The setup.bin file")->required();
     sub->add_option("--firmware", o->firmware,
-                    "The firmware generations to check: all, or a comma-separated list of "
-                    "legacy, uefi, mebx (the format is always checked)")
-        ->check(CLI::Validator(
-            [](std::string& v) -> std::string { return provision::firmware_list_problem(v); },
-            "GENERATIONS"))
-        ->default_str("all");
+                    "all, or a comma-separated list of legacy, uefi, mebx (default: the "
+                    "generations the file's content is for; the format is always checked)");
     sub->footer(
         "Exit codes: 0 no errors (warnings may be listed); 1 errors found, each listed with\n"
-        "firmware, record, field and offset; 3 the file is missing or unreadable.");
+        "firmware, record, field and offset; 3 the file is missing or unreadable, or malformed\n"
+        "(a format error, listed the same way; bytes that are no setup.bin at all are said in\n"
+        "one line, every finding with --verbose).");
     return {sub, [o, &g] { return run_check(*o, g); }};
 }
 

@@ -1,6 +1,7 @@
 // `ukpu setupbin create -o FILE [settings]`: builds a canonical setup.bin, checks it with the
 // firmware rules, and writes it atomically (mode 0600) unless the checker finds errors.
 #include <algorithm>
+
 #include <iostream>
 #include <memory>
 #include <string>
@@ -12,6 +13,7 @@
 #include "create_options.hpp"
 #include "render/problem_json.hpp"
 #include "render/text_reporter.hpp"
+#include "ukpu/base/counted.hpp"
 #include "ukpu/provision/cert_hash.hpp"
 #include "ukpu/provision/secret_file.hpp"
 #include "ukpu/provision/setupbin_builder.hpp"
@@ -38,38 +40,43 @@ int run_create(CreateState& st, const GlobalOptions& g) {
     if (s.output.empty())
         throw CliError(exit_usage, "-o/--output", "the file to write is required");
 
+    // An existing output is refused before anything is read or made, on a dry run too.
+    provision::refuse_existing_output(s.output, s.overwrite);
     TextReporter reporter(g);
     provision::BuiltSetupBin built = provision::build_setupbin(s, reporter);
     const std::vector<std::uint8_t>& bytes = built.bytes;
     const sb::CheckResult& checked = built.check;
     const std::vector<std::string>& warnings = built.warnings;
     bool refused = !checked.ok() && !s.force;
-    for (const auto& p : checked.problems) {
-        if (p.severity == sb::Severity::info && !g.verbose) continue;
-        if (p.severity == sb::Severity::error && !refused)
-            print_warning("written despite: " + problem_line(p));
-        else if (p.severity == sb::Severity::error)
-            print_error(problem_line(p));
+    // One line per kind of finding, with its records (every record with --verbose; --json
+    // carries every problem); the line says error or warning once.
+    for (const auto& grp : sb::group_problems(checked.problems)) {
+        const sb::Severity severity = grp.first.severity;
+        if (severity == sb::Severity::info && !g.verbose) continue;
+        if (severity == sb::Severity::error && refused)
+            print_error(grp.str(g.verbose, false));
+        else if (severity == sb::Severity::error)
+            print_warning(g, "written despite an error (--force): " + grp.str(g.verbose, false));
         else
-            print_warning(problem_line(p));
+            print_warning(g, grp.str(g.verbose, false));
     }
 
     bool written = false;
     if (!refused && !g.dry_run) {
-        provision::write_file_atomic(s.output, bytes);
+        provision::write_file_atomic(s.output, bytes, s.overwrite);
         written = true;
     }
     const std::string sha = sb::to_hex(provision::digest("sha256", bytes));
     const std::string& version = built.version;
     if (g.json) {
         Json doc = Json::object();
+        doc.set("ok", checked.ok());
         doc.set("path", s.output);
         doc.set("version", version);
         doc.set("records", s.records);
         doc.set("sha256", sha);
         doc.set("size", static_cast<std::uint64_t>(bytes.size()));
         doc.set("written", written);
-        doc.set("ok", checked.ok());
         doc.set("problems", problems_json(checked.problems));
         Json wj = Json::array();
         for (const auto& w : warnings) wj.push(w);
@@ -80,10 +87,10 @@ int run_create(CreateState& st, const GlobalOptions& g) {
         print_error(s.output +
                     ": not written: the checker found errors (listed above); fix "
                     "them, choose --firmware, or use --force");
-        return exit_problems;
+        return refused_exit_code(checked.problems);
     }
     print_note(g, std::string(written ? "wrote " : "would write (dry run) ") + s.output +
-                      ": version " + version + ", " + std::to_string(s.records) + " record(s), " +
+                      ": version " + version + ", " + base::counted(s.records, "record") + ", " +
                       std::to_string(bytes.size()) + " bytes, sha256 " + sha);
     return exit_ok;
 }
@@ -105,7 +112,7 @@ Command add_setupbin_create(CLI::App& setupbin, const GlobalOptions& g) {
         "not written when an error is found, unless --force.\n"
         "Exit codes: 0 written; 1 refused because the checker found errors (nothing written);\n"
         "2 a bad option or value; 3 an unreadable profile, secret or certificate;\n"
-        "4 the output exists and is not a regular file; 5 I/O error.");
+        "4 the output exists (without --overwrite) or is not a regular file; 5 I/O error.");
     return {sub, [st, &g] { return run_create(*st, g); }};
 }
 

@@ -201,9 +201,35 @@ ShowReport describe(const sb::ParseResult& pr, const ShowOptions& o) {
     return rep;
 }
 
+// Bytes that are not a setup.bin at all: no header fields decoded from them, one error line
+// (every finding with --verbose; --json carries them all).
+int show_foreign(const ShowOptions& o, const GlobalOptions& g, const sb::ParseResult& pr,
+                 const sb::Problem& why) {
+    if (g.json) {
+        Json doc = Json::object();
+        doc.set("file", o.file);
+        doc.set("file_size", pr.file_size);
+        doc.set("setup_bin", false);
+        doc.set("complete", false);
+        doc.set("problems", problems_json(pr.problems));
+        Json err = Json::object();
+        err.set("code", exit_bad_input);
+        err.set("message", why.str());
+        doc.set("error", err);
+        print_json(doc);
+    }
+    const std::string where = why.where.str();
+    print_error(o.file + ": not a setup.bin: " + (where.empty() ? "" : where + ": ") + why.message);
+    if (g.verbose)
+        for (const auto& p : pr.problems)
+            if (&p != &why) print_note(g, o.file + ": " + p.str());
+    return exit_bad_input;
+}
+
 int run_show(const ShowOptions& o, const GlobalOptions& g) {
     auto data = read_input_file(o.file);
     sb::ParseResult pr = sb::parse_lenient(data);
+    if (const sb::Problem* why = sb::not_a_setup_bin(pr)) return show_foreign(o, g, pr, *why);
     ShowReport rep = describe(pr, o);
     rep.doc.set("problems", problems_json(rep.problems));
     bool failed = sb::has_errors(rep.problems) || !pr.complete;
@@ -228,7 +254,7 @@ int run_show(const ShowOptions& o, const GlobalOptions& g) {
         const sb::Severity severity = grp.first.severity;
         if (severity == sb::Severity::error) continue;
         if (severity == sb::Severity::info && !g.verbose) continue;
-        print_warning(o.file + ": " + grp.str(g.verbose, false));
+        print_warning(g, o.file + ": " + grp.str(g.verbose, false));
     }
     if (failed) {
         for (const auto& p : rep.problems)

@@ -43,12 +43,25 @@ int verify_one(const std::string& target, const VerifyCliOptions& o, const Globa
     for (const auto& l : judged.left_out) left.push(Json(l));
     doc.set("left_out", left);
     if (!judged.left_out.empty()) print_note(g, target + ": " + judged.note());
+    // Not a readable FAT volume, or one only fsck.fat can mend: malformed input, as for repair.
+    const bool malformed = !r.ok() && r.malformed();
     if (!g.json) {
         print_verify(std::cout, r, g);
         std::cout << target << ": "
-                  << (r.ok() ? "ok" : "NOT usable by every firmware generation asked for") << '\n';
+                  << (r.ok()      ? "ok"
+                      : malformed ? "NOT a readable key (malformed or inconsistent FAT volume)"
+                                  : "NOT usable by every firmware generation asked for")
+                  << '\n';
     }
-    return r.ok() ? exit_ok : exit_problems;
+    if (malformed) {
+        for (const auto& p : r.problems)
+            if (p.severity == setupbin::Severity::error &&
+                (p.defect == fat::Defect::unreadable || p.defect == fat::Defect::broken_chain)) {
+                print_error(target + ": not a readable key: " + p.message);
+                break;
+            }
+    }
+    return r.ok() ? exit_ok : malformed ? exit_bad_input : exit_problems;
 }
 
 int run_verify(const VerifyCliOptions& o, const GlobalOptions& g) {
@@ -120,7 +133,8 @@ Command add_verify(CLI::App& app, const GlobalOptions& g) {
         "Several --device sticks: each one's report, then how many are usable, naming the\n"
         "others by device, serial and USB port; --json prints {\"ok\": ..., \"keys\": [...]}.\n"
         "Exit codes: 0 every generation asked for finds a usable record (on every stick); 1 not;\n"
-        "3 unreadable input; 5 I/O error.");
+        "3 missing or unreadable input, or no readable FAT volume (no partition table or boot\n"
+        "sector, or a FAT only fsck.fat can mend); 5 I/O error.");
     return {sub, [o, &g] { return run_verify(*o, g); }};
 }
 

@@ -2,6 +2,7 @@
 
 #include "exit_codes.hpp"
 #include "render/verify_report.hpp"
+#include "ukpu/base/counted.hpp"
 #include "ukpu/keys/key_sync.hpp"
 
 namespace ukpu::cli {
@@ -172,11 +173,11 @@ void print_sticks_summary(const GlobalOptions& g, const std::string& done,
         failed += (failed.empty() ? "" : "; ") + who + ": exit " + std::to_string(s.code);
     }
     const std::string line =
-        std::to_string(good) + " of " + std::to_string(sticks.size()) + " sticks " + done;
+        std::to_string(good) + " of " + base::counted(sticks.size(), "stick") + " " + done;
     if (failed.empty())
         print_note(g, line);
     else
-        print_warning(line + "; not: " + failed);
+        print_warning(g, line + "; not: " + failed);
 }
 
 }  // namespace ukpu::cli

@@ -1,5 +1,7 @@
 #include "render/problem_json.hpp"
 
+#include "exit_codes.hpp"
+
 namespace ukpu::cli {
 
 Json problem_json(const setupbin::Problem& p) {
@@ -23,6 +25,14 @@ Json problems_json(const setupbin::Problems& ps) {
 
 std::string problem_line(const setupbin::Problem& p) {
     return p.str();
+}
+
+int refused_exit_code(const setupbin::Problems& ps) {
+    for (const auto& p : ps)
+        if (p.severity == setupbin::Severity::error &&
+            p.code == setupbin::ErrorCode::password_policy)
+            return exit_bad_input;
+    return exit_problems;
 }
 
 }  // namespace ukpu::cli

@@ -15,4 +15,9 @@ Json problems_json(const setupbin::Problems& ps);
 // "error [mebx] record 1, 2/29 Manual Setup and Configuration, offset 0x29c: message"
 std::string problem_line(const setupbin::Problem& p);
 
+// The exit code of a setup.bin the checker refused: bad input when the new MEBx password (read
+// from --new-password-file) breaks the ME's password policy, as keys generate says of it; else a
+// finding (problems).
+int refused_exit_code(const setupbin::Problems& ps);
+
 }  // namespace ukpu::cli

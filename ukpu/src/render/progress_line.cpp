@@ -1,5 +1,6 @@
 #include "render/progress_line.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,7 +16,8 @@ ProgressLine::Mode ProgressLine::mode_for(const GlobalOptions& g) {
     if (g.json || g.quiet) return Mode::off;
     const char* term = std::getenv("TERM");
     if (::isatty(STDERR_FILENO) && !(term && std::strcmp(term, "dumb") == 0)) return Mode::terminal;
-    return Mode::plain;
+    // Into a log or a pipe: a line a quarter only with --verbose; the run's notes say the rest.
+    return g.verbose ? Mode::plain : Mode::off;
 }
 
 ProgressLine::ProgressLine(Mode mode, std::string what, std::uint64_t total_bytes)
@@ -52,6 +54,33 @@ std::string ProgressLine::text(std::uint64_t done, std::uint64_t total, double s
     return t;
 }
 
+std::string ProgressLine::fit(const std::string& what, const std::string& progress,
+                              std::size_t width) {
+    std::string line = what + ": " + progress;
+    if (width == 0 || line.size() <= width) return line;
+    const std::string dots = "...";
+    const std::size_t room = width > progress.size() + 2 ? width - progress.size() - 2 : 0;
+    if (room >= dots.size() + 2) {
+        const std::size_t keep = room - dots.size();
+        const std::size_t head = keep / 2;
+        return what.substr(0, head) + dots + what.substr(what.size() - (keep - head)) + ": " +
+               progress;
+    }
+    return line.substr(0, width);  // a very narrow terminal: the start of the line
+}
+
+namespace {
+
+// The columns of the terminal on stderr, leaving the last free (a line that fills it wraps on
+// some terminals); 0 when it does not say.
+std::size_t terminal_width() {
+    struct winsize ws {};
+    if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_col < 2) return 0;
+    return static_cast<std::size_t>(ws.ws_col) - 1;
+}
+
+}  // namespace
+
 void ProgressLine::update(std::uint64_t done_bytes) {
     done_ = done_bytes;
     if (mode_ == Mode::off || finished_) return;
@@ -63,7 +92,8 @@ void ProgressLine::update(std::uint64_t done_bytes) {
             return;
         last_draw_ = now;
         drawn_ = true;
-        std::cerr << "\r\033[K" << what_ << ": " << text(done_bytes, total_, secs) << std::flush;
+        std::cerr << "\r\033[K" << fit(what_, text(done_bytes, total_, secs), terminal_width())
+                  << std::flush;
         return;
     }
     if (!total_) return;

@@ -1,5 +1,6 @@
 // Write progress on stderr: on a terminal one line rewritten in place with \r (bytes, speed, ETA),
-// elsewhere a plain line at each quarter; nothing with --quiet or --json.
+// cut to the terminal's width; elsewhere a plain line at each quarter with --verbose; nothing with
+// --quiet or --json.
 #pragma once
 
 #include <chrono>
@@ -15,7 +16,7 @@ public:
     enum class Mode { off, terminal, plain };
 
     // The mode for these flags: off with --json or --quiet; terminal when stderr is a TTY and
-    // TERM is not "dumb"; plain otherwise.
+    // TERM is not "dumb"; plain otherwise with --verbose, else off.
     static Mode mode_for(const GlobalOptions& g);
 
     ProgressLine(Mode mode, std::string what, std::uint64_t total_bytes);
@@ -29,6 +30,11 @@ public:
 
     // "12.0 MiB / 40.0 MiB (30%), 8.1 MiB/s, 3 s left" for `done` bytes after `seconds`.
     static std::string text(std::uint64_t done, std::uint64_t total, double seconds);
+
+    // "WHAT: PROGRESS" in at most `width` columns (0: no limit): the progress kept whole as long
+    // as it fits, the name cut in its middle with "..." (a long /dev/disk/by-id name must not
+    // wrap the line, which \r could then no longer rewrite).
+    static std::string fit(const std::string& what, const std::string& progress, std::size_t width);
 
 private:
     Mode mode_;

@@ -47,7 +47,7 @@ void TextReporter::note(const std::string& text) {
 }
 
 void TextReporter::warning(const std::string& text) {
-    print_warning(text);
+    print_warning(g_, text);
 }
 
 void TextReporter::error(const std::string& text) {
@@ -55,7 +55,11 @@ void TextReporter::error(const std::string& text) {
 }
 
 void TextReporter::key_report(const std::string&, const fat::VerifyReport& report) {
-    if (!g_.json) print_verify(std::cerr, report, g_);
+    if (g_.json) return;
+    // Several sticks: a key every generation asked for can use is said by the run's summary
+    // ("3 of 3 sticks ..."); its report, the same for each, only with --verbose.
+    if (sticks_ > 1 && report.ok() && !g_.verbose) return;
+    print_verify(std::cerr, report, g_, content_said_);
 }
 
 std::unique_ptr<provision::Progress> TextReporter::progress(const std::string& target,
@@ -74,6 +78,7 @@ void TextReporter::confirm_sticks(const std::vector<devices::DeviceInfo>& disks,
     const provision::DeviceWritePolicy& policy = policy_ ? *policy_ : none;
     // Before anything is asked: a --confirm value that names none of them is a usage error.
     provision::check_confirm_values(policy, disks);
+    sticks_ = disks.size();
     for (const auto& disk : disks) confirm_device_write(g_, disk, policy);
 }
 

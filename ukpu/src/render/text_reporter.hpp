@@ -35,11 +35,16 @@ public:
                         provision::StickAction action) override;
     void writes_begin() override;
     void writes_end() override;
+    // The setup.bin's findings were printed before writing: a written key's report leaves them
+    // out instead of saying each again.
+    void content_said() { content_said_ = true; }
 
 private:
     const GlobalOptions& g_;
     const provision::DeviceWritePolicy* policy_;
     std::unique_ptr<InterruptGuard> guard_;
+    std::size_t sticks_ = 0;  // how many sticks this run writes or repairs (confirm_sticks)
+    bool content_said_ = false;
 };
 
 // Shows the identity and asks: --yes (or a typed "yes") for removable USB sticks of a stick's

@@ -91,11 +91,29 @@ Json verify_json(const fat::VerifyReport& report) {
     return doc;
 }
 
-void print_verify(std::ostream& out, const fat::VerifyReport& report, const GlobalOptions& g) {
+void print_verify(std::ostream& out, const fat::VerifyReport& report, const GlobalOptions& g,
+                  bool content_said) {
     fat::VerifyReport copy;
     const fat::VerifyReport& r = named(report, copy);
+    // The checker's findings: the same one on many records is one line with the count and the
+    // first records (every record with --verbose), said where the first of them comes.
+    sb::Problems content;
+    std::string content_fix;
+    for (const auto& p : r.problems)
+        if (p.content && (p.severity != sb::Severity::info || g.verbose)) {
+            content.push_back(*p.content);
+            if (content_fix.empty()) content_fix = fat::fix_text(p, r);
+        }
     for (const auto& p : r.problems) {
         if (p.severity == sb::Severity::info && !g.verbose) continue;
+        if (p.content) {
+            if (content_said) continue;
+            content_said = true;
+            for (const auto& grp : sb::group_problems(content))
+                out << grp.str(g.verbose) << (content_fix.empty() ? "" : " -- fix: " + content_fix)
+                    << '\n';
+            continue;
+        }
         std::string line = std::string(sb::to_string(p.severity)) + " [" +
                            sb::to_string(p.firmware) + "] " + fat::to_string(p.defect);
         const std::string w = p.where();

@@ -15,7 +15,10 @@ namespace ukpu::cli {
 Json verify_json(const fat::VerifyReport& r);
 
 // Problems, one per line with their fix (fat::fix_text), then one verdict line per generation,
-// on stderr (or stdout for verify in human mode: `out`).
-void print_verify(std::ostream& out, const fat::VerifyReport& r, const GlobalOptions& g);
+// on stderr (or stdout for verify in human mode: `out`). `content_said`: the setup.bin's own
+// findings were printed already (build and keys generate check the file before writing it), so
+// only the key's layout findings and verdicts follow.
+void print_verify(std::ostream& out, const fat::VerifyReport& r, const GlobalOptions& g,
+                  bool content_said = false);
 
 }  // namespace ukpu::cli
