@@ -20,6 +20,8 @@ const char* to_string(ErrorCode code) {
             return "not found";
         case ErrorCode::key_mismatch:
             return "key does not match";
+        case ErrorCode::refused:
+            return "refused";
         case ErrorCode::io:
             return "I/O error";
     }

@@ -133,7 +133,8 @@ int used_flag(const KeyRecord& r) {
 }
 
 bool exportable(const KeyRecord& r) {
-    return r.file_state == KeyFileState::written && r.state != RecordState::generated;
+    return r.file_state == KeyFileState::written && r.state != RecordState::generated &&
+           !r.voided();
 }
 
 ExportSelection select_for_export(std::vector<KeyRecord> records) {

@@ -77,9 +77,13 @@ void check_existing_store(const std::filesystem::path& path) {
                     path.string());
 }
 
+// Records with their key file's index, target and state (NULL for a record on no key yet).
 constexpr const char* record_columns =
     "r.id, r.batch_id, r.key_file_id, f.file_index, f.target, r.record_number, r.pid, r.pps, "
-    "r.current_password, r.new_password, r.state, r.created_at, r.updated_at, f.state";
+    "r.current_password, r.new_password, r.state, r.created_at, r.updated_at, f.state, "
+    "r.void_reason, r.voided_at";
+constexpr const char* record_from_clause =
+    " FROM records r LEFT JOIN key_files f ON f.id = r.key_file_id";
 
 KeyRecord record_from(const sql::Statement& s) {
     KeyRecord r;
@@ -97,6 +101,8 @@ KeyRecord record_from(const sql::Statement& s) {
     r.created_at = s.text_at(11);
     r.updated_at = s.text_at(12);
     r.file_state = parse_key_file_state(s.text_at(13)).value_or(KeyFileState::pending);
+    r.void_reason = s.text_at(14);
+    r.voided_at = s.text_at(15);
     return r;
 }
 
@@ -120,12 +126,34 @@ KeyFileInfo file_from(const sql::Statement& s) {
     }
     if (!s.null_at(12)) f.volume_id = static_cast<std::uint32_t>(s.int_at(12));
     f.state = parse_key_file_state(s.text_at(13)).value_or(KeyFileState::pending);
+    f.label = s.text_at(14);
+    if (!s.null_at(15)) f.replaces = s.int_at(15);
     return f;
 }
 
 constexpr const char* file_columns =
     "id, batch_id, file_index, target, sha256, first_record, last_record, device_serial, "
-    "device_vendor, device_model, device_size, device_bus_path, volume_id, state";
+    "device_vendor, device_model, device_size, device_bus_path, volume_id, state, label, "
+    "replaces";
+
+void bind_device(sql::Statement& f, int first, const std::optional<StickIdentity>& device) {
+    if (device) {
+        f.bind(first, device->serial)
+            .bind(first + 1, device->vendor)
+            .bind(first + 2, device->model)
+            .bind(first + 3, static_cast<std::int64_t>(device->size))
+            .bind(first + 4, device->bus_path);
+    } else {
+        for (int i = first; i < first + 5; ++i) f.bind_null(i);
+    }
+}
+
+void bind_text_or_null(sql::Statement& s, int index, const std::string& text) {
+    if (text.empty())
+        s.bind_null(index);
+    else
+        s.bind(index, text);
+}
 
 }  // namespace
 
@@ -255,7 +283,7 @@ std::int32_t KeyStore::schema_version() const {
 }
 
 BatchInfo KeyStore::add_batch(const NewBatch& batch) {
-    std::uint32_t total = 0;
+    auto total = static_cast<std::uint32_t>(batch.unplaced.size());
     for (const auto& f : batch.files) total += static_cast<std::uint32_t>(f.records.size());
     sql::Transaction tx(*db_);
     auto b = db_->prepare(std::string("INSERT INTO batches (created_at, ukpu_version, "
@@ -270,7 +298,7 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
     auto f = db_->prepare(
         "INSERT INTO key_files (batch_id, file_index, target, sha256, first_record, "
         "last_record, device_serial, device_vendor, device_model, device_size, device_bus_path, "
-        "state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')");
+        "label, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')");
     auto r = db_->prepare(std::string("INSERT INTO records (batch_id, key_file_id, "
                                       "record_number, pid, pps, current_password, new_password, "
                                       "state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
@@ -288,15 +316,8 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
             .bind(4, file.sha256)
             .bind(5, std::int64_t{first})
             .bind(6, std::int64_t{last});
-        if (file.device) {
-            f.bind(7, file.device->serial)
-                .bind(8, file.device->vendor)
-                .bind(9, file.device->model)
-                .bind(10, static_cast<std::int64_t>(file.device->size))
-                .bind(11, file.device->bus_path);
-        } else {
-            for (int i = 7; i <= 11; ++i) f.bind_null(i);
-        }
+        bind_device(f, 7, file.device);
+        bind_text_or_null(f, 12, file.label);
         f.run();
         f.reset();
         const std::int64_t file_id = db_->last_insert_rowid();
@@ -313,8 +334,155 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
         }
         position = last;
     }
+    for (const auto& rec : batch.unplaced) {
+        r.bind(1, batch_id)
+            .bind_null(2)
+            .bind_null(3)
+            .bind(4, rec.pid)
+            .bind(5, rec.pps)
+            .bind(6, rec.current_password)
+            .bind(7, rec.new_password);
+        r.run();
+        r.reset();
+    }
     tx.commit();
     return this->batch(batch_id);
+}
+
+KeyFileInfo KeyStore::add_key_file(std::int64_t batch_id, const NewKeyFile& file,
+                                   const std::vector<std::int64_t>& record_ids,
+                                   std::optional<std::int64_t> replaces) {
+    sql::Transaction tx(*db_);
+    (void)batch(batch_id);  // Error(not_found)
+    auto get = db_->prepare(std::string("SELECT ") + record_columns + record_from_clause +
+                            " WHERE r.id=?");
+    for (const auto id : record_ids) {
+        get.bind(1, id);
+        if (!get.step())
+            throw Error(ErrorCode::not_found,
+                        "no record " + std::to_string(id) + " in the key store", path_.string());
+        const KeyRecord rec = record_from(get);
+        get.reset();
+        const std::string which = "record " + std::to_string(id) + " (PID " + rec.pid + ")";
+        if (rec.batch_id != batch_id)
+            throw Error(ErrorCode::refused, which + " is of batch " + std::to_string(rec.batch_id),
+                        path_.string());
+        if (rec.voided())
+            throw Error(ErrorCode::refused, which + " was voided: " + rec.void_reason,
+                        path_.string());
+        if (rec.state == RecordState::consumed)
+            throw Error(ErrorCode::refused, which + " was consumed by a PC", path_.string());
+        if (rec.placed() && rec.key_file_id != replaces.value_or(0))
+            throw Error(ErrorCode::refused,
+                        which + " is on key file " + std::to_string(rec.key_file_id),
+                        path_.string());
+    }
+    const std::int64_t index =
+        db_->scalar_int("SELECT coalesce(max(file_index), 0) + 1 FROM key_files WHERE batch_id=" +
+                        std::to_string(batch_id));
+    // Positions within the batch: after every record the batch placed before.
+    const std::int64_t first =
+        db_->scalar_int("SELECT coalesce(max(last_record), 0) + 1 FROM key_files WHERE batch_id=" +
+                        std::to_string(batch_id));
+    auto f = db_->prepare(
+        "INSERT INTO key_files (batch_id, file_index, target, sha256, first_record, "
+        "last_record, device_serial, device_vendor, device_model, device_size, device_bus_path, "
+        "label, replaces, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')");
+    f.bind(1, batch_id)
+        .bind(2, index)
+        .bind(3, file.target)
+        .bind(4, file.sha256)
+        .bind(5, first)
+        .bind(6, first + static_cast<std::int64_t>(record_ids.size()) - 1);
+    bind_device(f, 7, file.device);
+    bind_text_or_null(f, 12, file.label);
+    if (replaces)
+        f.bind(13, *replaces);
+    else
+        f.bind_null(13);
+    f.run();
+    const std::int64_t file_id = db_->last_insert_rowid();
+    // Numbers first move out of the way: a record keeps UNIQUE (key_file_id, record_number)
+    // while its key file changes.
+    auto move = db_->prepare(std::string("UPDATE records SET key_file_id=?, record_number=?, "
+                                         "state='generated', updated_at=") +
+                             now_sql + " WHERE id=?");
+    std::int64_t number = 0;
+    for (const auto id : record_ids) {
+        move.bind(1, file_id).bind(2, ++number).bind(3, id);
+        move.run();
+        move.reset();
+    }
+    tx.commit();
+    return key_file(file_id);
+}
+
+void KeyStore::retarget_key_file(std::int64_t key_file_id, const std::string& target,
+                                 const std::optional<StickIdentity>& device,
+                                 const std::string& label) {
+    (void)key_file(key_file_id);  // Error(not_found)
+    auto f = db_->prepare(
+        "UPDATE key_files SET target=?, device_serial=?, device_vendor=?, device_model=?, "
+        "device_size=?, device_bus_path=?, label=?, volume_id=NULL, state='pending' WHERE id=?");
+    f.bind(1, target);
+    bind_device(f, 2, device);
+    bind_text_or_null(f, 7, label);
+    f.bind(8, key_file_id);
+    f.run();
+}
+
+void KeyStore::set_label(std::int64_t key_file_id, const std::string& label) {
+    auto f = db_->prepare("UPDATE key_files SET label=? WHERE id=?");
+    bind_text_or_null(f, 1, label);
+    f.bind(2, key_file_id);
+    f.run();
+}
+
+VoidOutcome KeyStore::void_records(const VoidSelection& which, const std::string& reason) {
+    std::string where;
+    std::optional<std::int64_t> id;
+    if (which.key_file_id) {
+        (void)key_file(*which.key_file_id);
+        where = "key_file_id=?";
+        id = which.key_file_id;
+    } else if (which.batch_id) {
+        (void)batch(*which.batch_id);
+        where = "batch_id=?";
+        id = which.batch_id;
+    } else if (which.pid) {
+        if (!find_pid(*which.pid))
+            throw Error(ErrorCode::not_found,
+                        "no record with PID " + *which.pid + " in the key store", path_.string());
+        where = "pid=?";
+    } else {
+        throw Error(ErrorCode::bad_argument, "nothing chosen to void", path_.string());
+    }
+    auto bind_which = [&](sql::Statement& s, int index) {
+        if (id)
+            s.bind(index, *id);
+        else
+            s.bind(index, *which.pid);
+    };
+    sql::Transaction tx(*db_);
+    VoidOutcome out;
+    auto count = db_->prepare(
+        "SELECT sum(state='consumed'), sum(state<>'consumed' AND voided_at IS NOT NULL) FROM "
+        "records WHERE " +
+        where);
+    bind_which(count, 1);
+    if (count.step()) {
+        out.consumed_kept = static_cast<std::uint32_t>(count.int_at(0));
+        out.already_voided = static_cast<std::uint32_t>(count.int_at(1));
+    }
+    auto v = db_->prepare(std::string("UPDATE records SET void_reason=?, voided_at=") + now_sql +
+                          ", updated_at=" + now_sql +
+                          " WHERE state<>'consumed' AND voided_at IS NULL AND " + where);
+    v.bind(1, reason);
+    bind_which(v, 2);
+    v.run();
+    out.voided = static_cast<std::uint32_t>(db_->changes());
+    tx.commit();
+    return out;
 }
 
 void KeyStore::mark_written(std::int64_t batch_id) {
@@ -397,6 +565,14 @@ BatchInfo KeyStore::batch(std::int64_t id) const {
                           " FROM key_files WHERE batch_id=? ORDER BY file_index");
     f.bind(1, id);
     while (f.step()) b.files.push_back(file_from(f));
+    auto v = db_->prepare(
+        "SELECT coalesce(sum(voided_at IS NOT NULL), 0), coalesce(sum(key_file_id IS NULL), 0) "
+        "FROM records WHERE batch_id=?");
+    v.bind(1, id);
+    if (v.step()) {
+        b.voided = static_cast<std::uint32_t>(v.int_at(0));
+        b.unplaced = static_cast<std::uint32_t>(v.int_at(1));
+    }
     auto c = db_->prepare("SELECT state, count(*) FROM records WHERE batch_id=? GROUP BY state");
     c.bind(1, id);
     while (c.step()) {
@@ -420,8 +596,7 @@ BatchInfo KeyStore::batch(std::int64_t id) const {
 }
 
 std::vector<KeyRecord> KeyStore::records(std::optional<std::int64_t> batch_id) const {
-    std::string q = std::string("SELECT ") + record_columns +
-                    " FROM records r JOIN key_files f ON f.id = r.key_file_id";
+    std::string q = std::string("SELECT ") + record_columns + record_from_clause;
     if (batch_id) q += " WHERE r.batch_id=?";
     q += " ORDER BY r.id";
     auto s = db_->prepare(q);
@@ -435,9 +610,8 @@ std::vector<KeyRecord> KeyStore::records(std::optional<std::int64_t> batch_id) c
 }
 
 std::vector<KeyRecord> KeyStore::records_of_file(std::int64_t key_file_id) const {
-    auto s = db_->prepare(std::string("SELECT ") + record_columns +
-                          " FROM records r JOIN key_files f ON f.id = r.key_file_id WHERE "
-                          "r.key_file_id=? ORDER BY r.record_number");
+    auto s = db_->prepare(std::string("SELECT ") + record_columns + record_from_clause +
+                          " WHERE r.key_file_id=? ORDER BY r.record_number");
     s.bind(1, key_file_id);
     std::vector<KeyRecord> out;
     while (s.step()) out.push_back(record_from(s));
@@ -445,9 +619,8 @@ std::vector<KeyRecord> KeyStore::records_of_file(std::int64_t key_file_id) const
 }
 
 std::optional<KeyRecord> KeyStore::find_pid(const std::string& pid) const {
-    auto s = db_->prepare(std::string("SELECT ") + record_columns +
-                          " FROM records r JOIN key_files f ON f.id = r.key_file_id WHERE "
-                          "r.pid=?");
+    auto s = db_->prepare(std::string("SELECT ") + record_columns + record_from_clause +
+                          " WHERE r.pid=?");
     s.bind(1, pid);
     if (!s.step()) return std::nullopt;
     return record_from(s);
@@ -482,7 +655,7 @@ std::uint32_t KeyStore::mark_consumed(std::int64_t key_file_id,
 
 std::uint32_t KeyStore::mark_exported(std::optional<std::int64_t> batch_id) {
     std::string q = std::string("UPDATE records SET state='exported', updated_at=") + now_sql +
-                    " WHERE state='on-key'";
+                    " WHERE state='on-key' AND voided_at IS NULL";
     if (batch_id) q += " AND batch_id=?";
     auto s = db_->prepare(q);
     if (batch_id) s.bind(1, *batch_id);

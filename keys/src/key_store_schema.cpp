@@ -72,7 +72,45 @@ UPDATE key_files SET state = CASE
 CREATE INDEX key_files_volume ON key_files(volume_id);
 )sql";
 
-constexpr std::array<std::string_view, 3> migrations = {schema_v1, schema_v2, schema_v3};
+// Version 3 -> 4: records imported from elsewhere sit on no key until `keys write` puts them on
+// one (key_file_id and record_number NULL together); a record can be voided (a lost stick, a
+// stick overwritten) with a reason and a time, and is then never exported as usable; a key file
+// has the volume label written on its key, and names the key file it replaces (`keys write
+// --key-file ID --unconsumed`). SQLite cannot drop NOT NULL in place: records is rebuilt, ids
+// kept (they are csti_pid_map.id on the servers).
+constexpr std::string_view schema_v4 = R"sql(
+CREATE TABLE records_v4 (
+    id                INTEGER PRIMARY KEY,
+    batch_id          INTEGER NOT NULL REFERENCES batches(id),
+    key_file_id       INTEGER REFERENCES key_files(id),
+    record_number     INTEGER,
+    pid               TEXT NOT NULL UNIQUE,
+    pps               TEXT NOT NULL,
+    current_password  TEXT NOT NULL,
+    new_password      TEXT NOT NULL,
+    state             TEXT NOT NULL
+                      CHECK (state IN ('generated', 'on-key', 'consumed', 'exported')),
+    created_at        TEXT NOT NULL,
+    updated_at        TEXT NOT NULL,
+    void_reason       TEXT,
+    voided_at         TEXT,
+    UNIQUE (key_file_id, record_number),
+    CHECK ((key_file_id IS NULL) = (record_number IS NULL)),
+    CHECK ((void_reason IS NULL) = (voided_at IS NULL))
+);
+INSERT INTO records_v4 (id, batch_id, key_file_id, record_number, pid, pps, current_password,
+                        new_password, state, created_at, updated_at)
+    SELECT id, batch_id, key_file_id, record_number, pid, pps, current_password, new_password,
+           state, created_at, updated_at FROM records;
+DROP TABLE records;
+ALTER TABLE records_v4 RENAME TO records;
+CREATE INDEX records_batch ON records(batch_id);
+CREATE INDEX records_key_file ON records(key_file_id);
+ALTER TABLE key_files ADD COLUMN label TEXT;
+ALTER TABLE key_files ADD COLUMN replaces INTEGER REFERENCES key_files(id);
+)sql";
+
+constexpr std::array<std::string_view, 4> migrations = {schema_v1, schema_v2, schema_v3, schema_v4};
 
 }  // namespace
 

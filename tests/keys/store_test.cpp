@@ -168,7 +168,7 @@ TEST(KeyStore, AVersion2StoreIsMigratedInPlace) {
     ::chmod(path.c_str(), 0600);
     {
         KeyStore store(path, OpenMode::existing);
-        EXPECT_EQ(store.schema_version(), 3);
+        EXPECT_EQ(store.schema_version(), store_schema_version);
         const auto b = store.batch(1);
         ASSERT_EQ(b.files.size(), 2u);
         EXPECT_EQ(b.files[0].state, KeyFileState::written);
@@ -183,7 +183,13 @@ TEST(KeyStore, AVersion2StoreIsMigratedInPlace) {
         ASSERT_EQ(chosen.left_out.size(), 1u);
         EXPECT_EQ(chosen.left_out[0].pid, "EFGH5678");
     }
-    EXPECT_EQ(sqlite_rows(path, "PRAGMA user_version")[0][0], "3");
+    EXPECT_EQ(sqlite_rows(path, "PRAGMA user_version")[0][0], std::to_string(store_schema_version));
+    // Version 4 rebuilt records: same ids, none voided, each still on its key file.
+    EXPECT_EQ(
+        sqlite_rows(
+            path,
+            "SELECT id, key_file_id, record_number, void_reason IS NULL FROM records ORDER BY id"),
+        (std::vector<std::vector<std::string>>{{"1", "1", "1", "1"}, {"2", "2", "1", "1"}}));
     EXPECT_EQ(sqlite_rows(path, "SELECT id, state, volume_id IS NULL FROM key_files ORDER BY id"),
               (std::vector<std::vector<std::string>>{{"1", "written", "1"}, {"2", "failed", "1"}}));
 }

@@ -48,6 +48,7 @@ int exit_code(const keys::Error& e) {
         case keys::ErrorCode::newer_schema:
         case keys::ErrorCode::duplicate_pid:
         case keys::ErrorCode::key_mismatch:
+        case keys::ErrorCode::refused:
             return exit_refused;
         case keys::ErrorCode::io:
             return exit_io;

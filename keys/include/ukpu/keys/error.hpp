@@ -16,6 +16,7 @@ enum class ErrorCode {
     weak_password,  // a new MEBx password the firmware would reject
     not_found,      // a batch, key file or store that is not there
     key_mismatch,   // the key is not the key file named for it (refused, nothing marked)
+    refused,        // records that must not go on a key (voided, consumed, on another key)
     io,             // SQLite or the file system failed
 };
 

@@ -28,8 +28,9 @@ const char* to_string(ExportFormat f);
 // csti_pid_map.used: 1 once the record was consumed, else 0.
 int used_flag(const KeyRecord& r);
 
-// True for a record that reached a key: its key file was written and the record is no longer
-// `generated`. The others (a stick that failed, a run that stopped) are never exported.
+// True for a record that reached a key: its key file was written, the record is no longer
+// `generated` and it was not voided. The others (a stick that failed, a run that stopped, a lost
+// stick's records) are never exported as usable.
 bool exportable(const KeyRecord& r);
 
 // The records to export and the ones left out, each in the order given.

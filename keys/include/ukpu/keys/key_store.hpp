@@ -23,7 +23,7 @@ class Database;
 // "UKPU" in ASCII, the application_id of every key store.
 inline constexpr std::int32_t store_application_id = 0x554B5055;
 // The schema version this build writes and reads.
-inline constexpr std::int32_t store_schema_version = 3;
+inline constexpr std::int32_t store_schema_version = 4;
 
 // $XDG_DATA_HOME/ukpu/keys.db, else $HOME/.local/share/ukpu/keys.db. Throws Error(bad_argument)
 // when neither variable is set.
@@ -48,10 +48,27 @@ public:
     const std::filesystem::path& path() const { return path_; }
     std::int32_t schema_version() const;
 
-    // Adds a batch in one transaction: its key files `pending`, every record `generated`; it is
-    // not exported until its key files are marked written. Throws Error(duplicate_pid) (nothing
-    // stored) when a PID is already in the store.
+    // Adds a batch in one transaction: its key files `pending`, every record `generated` (the
+    // batch's `unplaced` records on no key file); it is not exported until its key files are
+    // marked written. Throws Error(duplicate_pid) (nothing stored) when a PID is already in the
+    // store.
     BatchInfo add_batch(const NewBatch& batch);
+    // A new `pending` key file of batch `batch_id` holding the stored records `record_ids`, in
+    // that order as records 1..n (records on no key yet, or the unconsumed records of the key file
+    // it `replaces`, which move to it). One transaction; Error(refused) when a record is voided,
+    // consumed, of another batch, or on a key file other than `replaces`.
+    KeyFileInfo add_key_file(std::int64_t batch_id, const NewKeyFile& file,
+                             const std::vector<std::int64_t>& record_ids,
+                             std::optional<std::int64_t> replaces = std::nullopt);
+    // A key file written again, byte for byte, to another key (a lost or failed stick replaced):
+    // its target, stick and label become the new key's and it is `pending` until marked written.
+    void retarget_key_file(std::int64_t key_file_id, const std::string& target,
+                           const std::optional<StickIdentity>& device, const std::string& label);
+    // The volume label ukpu wrote on the key of this key file.
+    void set_label(std::int64_t key_file_id, const std::string& label);
+    // Voids the records `which` selects that a PC has not taken, with `reason`, in one
+    // transaction. Error(not_found) when the key file, batch or PID is not in the store.
+    VoidOutcome void_records(const VoidSelection& which, const std::string& reason);
     // The pending key files of `batch_id` become `written` and their records still `generated`
     // `on_key`, in one transaction (after their files were written).
     void mark_written(std::int64_t batch_id);
@@ -79,7 +96,7 @@ public:
     // Marks the records of a key file with these record numbers consumed; returns how many
     // changed state.
     std::uint32_t mark_consumed(std::int64_t key_file_id, const std::set<std::uint32_t>& numbers);
-    // Records (of one batch) in state on_key become exported; returns how many.
+    // Records (of one batch) in state on_key and not voided become exported; returns how many.
     std::uint32_t mark_exported(std::optional<std::int64_t> batch_id);
 
 private:

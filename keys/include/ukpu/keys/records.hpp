@@ -48,6 +48,8 @@ struct KeyFileInfo {
     // The key's volume serial number as ukpu wrote it (straight to a stick); none for a file.
     std::optional<std::uint32_t> volume_id;
     KeyFileState state = KeyFileState::written;
+    std::string label;                     // the volume label on its key ("B0042K003"), or empty
+    std::optional<std::int64_t> replaces;  // the key file whose unconsumed records it took over
 };
 
 struct BatchInfo {
@@ -60,6 +62,8 @@ struct BatchInfo {
     std::vector<KeyFileInfo> files;
     // Records per state, in the order of RecordState.
     std::uint32_t generated = 0, on_key = 0, consumed = 0, exported = 0;
+    std::uint32_t voided = 0;    // of those, voided (never to be used)
+    std::uint32_t unplaced = 0;  // on no key file yet (imported, not written)
 };
 
 // The state of a batch from its key files: "written" (every one), "failed" (none written),
@@ -69,6 +73,8 @@ std::string batch_state(const BatchInfo& b);
 struct KeyRecord {
     std::int64_t id = 0;  // running index across the store: csti_pid_map.id
     std::int64_t batch_id = 0;
+    // Its key file, and its position in that setup.bin; 0 for a record on no key yet (imported
+    // and not written).
     std::int64_t key_file_id = 0;
     std::uint32_t file_index = 0;     // the key file's index within its batch
     std::string key_file;             // the key file's target
@@ -81,12 +87,19 @@ struct KeyRecord {
     KeyFileState file_state = KeyFileState::written;  // its key file's
     std::string created_at;
     std::string updated_at;
+    // Why and when it was voided (`keys void`, a stick overwritten); empty while usable.
+    std::string void_reason;
+    std::string voided_at;
+
+    bool voided() const { return !voided_at.empty(); }
+    bool placed() const { return key_file_id != 0; }
 };
 
 // A batch to add: its files and, per file, the records in record-number order.
 struct NewKeyFile {
     std::string target;
     std::string sha256;
+    std::string label;  // the volume label its key gets, or empty
     std::optional<StickIdentity> device;
     std::vector<KeyRecord> records;  // pid, pps, passwords and record_number are used
 };
@@ -96,6 +109,24 @@ struct NewBatch {
     std::string file_version;
     std::string settings;
     std::vector<NewKeyFile> files;
+    // Records on no key yet (pairs imported from elsewhere): pid, pps and the passwords are
+    // used; `keys write` places them later.
+    std::vector<KeyRecord> unplaced;
+};
+
+// Which records `keys void` means: those of one key file, of one batch, or one PID.
+struct VoidSelection {
+    std::optional<std::int64_t> key_file_id;
+    std::optional<std::int64_t> batch_id;
+    std::optional<std::string> pid;
+};
+
+// What voiding did: records newly voided, records already voided (left as they were), and
+// consumed records left alone (a PC took them; the server knows them as used).
+struct VoidOutcome {
+    std::uint32_t voided = 0;
+    std::uint32_t already_voided = 0;
+    std::uint32_t consumed_kept = 0;
 };
 
 }  // namespace ukpu::keys
