@@ -136,6 +136,7 @@ protected:
         write_text(path("notes.txt"), "notes");
         write_text(path("profile.toml"), "hostname = \"from-profile\"\n");
         fs::create_directories(path("journal"));
+        fs::copy_file(corpus("v4-pki-amt-test-ca.bin"), path("edit.bin"));
         RunResult g = run_ukpu({"keys", "generate", "-n", "2", "-o", path("key.bin"),
                                 "--current-password-file", path("cur.txt"), "--new-password-file",
                                 path("new.txt"), "--store", path("keys.db"), "--quiet"});
@@ -239,6 +240,8 @@ protected:
         c["setupbin create"] = {{{"-o", path("create.bin")},
                                  {"--current-password-file", path("cur.txt")},
                                  {"--dry-run"}}};
+        c["setupbin edit"] = {{{path("edit.bin")}, {"--dry-run"}},
+                              {{"--unset", {"2:5"}}, {"--remove-cert-hash", {"AMT Test CA"}}}};
         c["cert-hash"] = {{{corpus("amt-test-ca.crt")}}};
         c["keys generate"] = {{{"-n", "1"},
                                {"-o", path("gen.bin")},

@@ -89,6 +89,7 @@ int run(int argc, char** argv, const provision::Context& context) {
     commands.push_back(add_setupbin_show(*setupbin, g));
     commands.push_back(add_setupbin_check(*setupbin, g));
     commands.push_back(add_setupbin_create(*setupbin, g));
+    commands.push_back(add_setupbin_edit(*setupbin, g));
     commands.push_back(add_cert_hash(app, g));
     for (auto& c : add_keys(app, g)) commands.push_back(std::move(c));
     commands.push_back(add_build(app, g));

@@ -43,9 +43,7 @@ void add_create_options(CLI::App& sub, pv::CreateSettings& s, const CreateOption
     const std::string var_group = "Variables (names or numbers)";
     const std::string secret_group = "Secrets (read from files, '-' for stdin)";
     if (set.output) {
-        sub.add_option("-o,--output", s.output,
-                       "The setup.bin file to write (mode 0600, atomically)")
-            ->group(file_group);
+        sub.add_option("-o,--output", s.output, set.output_help)->group(file_group);
         sub.add_flag("--overwrite", s.overwrite,
                      "Replace an existing output file (without it, one is refused)")
             ->group(file_group);
@@ -55,10 +53,11 @@ void add_create_options(CLI::App& sub, pv::CreateSettings& s, const CreateOption
         versions.push_back(v);
         if (v.find('.') == std::string::npos) versions.push_back(v + ".0");
     }
-    sub.add_option("--version", s.version, "File format version: " + listed(set.versions))
-        ->check(CLI::IsMember(versions))
-        ->default_str("4")
-        ->group(file_group);
+    CLI::Option* version =
+        sub.add_option("--version", s.version, "File format version: " + listed(set.versions))
+            ->check(CLI::IsMember(versions))
+            ->group(file_group);
+    if (!set.version_default.empty()) version->default_str(set.version_default);
     sub.add_flag("--reusable", s.reusable,
                  "Set FileFlags bit 0: records are never consumed (v2 and later)")
         ->group(file_group);
@@ -69,14 +68,15 @@ void add_create_options(CLI::App& sub, pv::CreateSettings& s, const CreateOption
             ->check(CLI::Range(1u, 1000000u))
             ->default_str("1")
             ->group(file_group);
-    sub.add_option("--firmware", s.firmware,
-                   "The firmware generations whose rules the new file must pass: all, or a "
-                   "comma-separated list of legacy, uefi, mebx")
-        ->check(CLI::Validator(
-            [](std::string& v) -> std::string { return pv::firmware_list_problem(v); },
-            "GENERATIONS"))
-        ->default_str("all")
-        ->group(file_group);
+    CLI::Option* firmware =
+        sub.add_option("--firmware", s.firmware,
+                       "The firmware generations whose rules the new file must pass: all, or a "
+                       "comma-separated list of legacy, uefi, mebx")
+            ->check(CLI::Validator(
+                [](std::string& v) -> std::string { return pv::firmware_list_problem(v); },
+                "GENERATIONS"))
+            ->group(file_group);
+    if (!set.firmware_default.empty()) firmware->default_str(set.firmware_default);
     sub.add_flag("--force", s.force,
                  "Write the file even when the checker reports errors (each is still listed), "
                  "and hash a --cert-hash file that holds no root CA")

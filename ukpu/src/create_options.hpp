@@ -25,6 +25,12 @@ struct CreateOptionSet {
     std::vector<std::string> versions = {"1", "2", "2.1", "3", "4"};
     // Catalog variables left out, by key ("pid"; "pps" for --pps-file).
     std::set<std::string> without;
+    // What -o/--output says, and the defaults --version and --firmware show (empty: none shown,
+    // for a command whose default is not a value: `setupbin edit` keeps the file's version and
+    // judges by the generations the content is for).
+    std::string output_help = "The setup.bin file to write (mode 0600, atomically)";
+    std::string version_default = "4";
+    std::string firmware_default = "all";
 };
 
 // Adds the create options of `set` to `sub`, bound to `s` (which must outlive the parse).

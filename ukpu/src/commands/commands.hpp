@@ -17,6 +17,7 @@ struct Command {
 Command add_setupbin_show(CLI::App& setupbin, const GlobalOptions& g);
 Command add_setupbin_check(CLI::App& setupbin, const GlobalOptions& g);
 Command add_setupbin_create(CLI::App& setupbin, const GlobalOptions& g);
+Command add_setupbin_edit(CLI::App& setupbin, const GlobalOptions& g);
 Command add_cert_hash(CLI::App& app, const GlobalOptions& g);
 Command add_build(CLI::App& app, const GlobalOptions& g);
 Command add_verify(CLI::App& app, const GlobalOptions& g);
