@@ -1,5 +1,6 @@
 #include "ukpu/keys/exports.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "ukpu/setupbin/pidpps.hpp"
@@ -16,6 +17,35 @@ std::string shown_pps(const KeyRecord& r, PidForm form) {
     return form == PidForm::dashed ? setupbin::format_pps(r.pps) : r.pps;
 }
 
+constexpr const char* scs_table =
+    "CREATE TABLE IF NOT EXISTS csti_pid_map (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    pid VARCHAR(64) NOT NULL,\n"
+    "    pps VARCHAR(64) NOT NULL,\n"
+    "    current_password VARCHAR(64) NOT NULL,\n"
+    "    admin_password VARCHAR(64) NOT NULL,\n"
+    "    used INTEGER NOT NULL\n"
+    ");\n";
+
+// "INSERT INTO csti_pid_map (...) VALUES (...)", without the end of the statement.
+void append_insert(std::string& out, const KeyRecord& r, PidForm form) {
+    out +=
+        "INSERT INTO csti_pid_map (id, pid, pps, current_password, admin_password, used) "
+        "VALUES (";
+    out += std::to_string(r.id);
+    out += ", ";
+    out += sql_string(shown_pid(r, form));
+    out += ", ";
+    out += sql_string(shown_pps(r, form));
+    out += ", ";
+    out += sql_string(r.current_password);
+    out += ", ";
+    out += sql_string(r.new_password);
+    out += ", ";
+    out += std::to_string(used_flag(r));
+    out += ")";
+}
+
 // Portable SQL: CREATE TABLE IF NOT EXISTS, plain INSERTs in one transaction, standard string
 // literals (quotes doubled, backslashes literal as in SQLite and PostgreSQL's default
 // standard_conforming_strings).
@@ -23,36 +53,19 @@ std::string scs_sql(const std::vector<KeyRecord>& records, PidForm form) {
     std::string out;
     out.reserve(128 + records.size() * 160);
     out +=
-        "-- Intel SCS csti_pid_map rows exported by ukpu. Holds secrets: keep this file private.\n"
-        "CREATE TABLE IF NOT EXISTS csti_pid_map (\n"
-        "    id INTEGER PRIMARY KEY,\n"
-        "    pid VARCHAR(64) NOT NULL,\n"
-        "    pps VARCHAR(64) NOT NULL,\n"
-        "    current_password VARCHAR(64) NOT NULL,\n"
-        "    admin_password VARCHAR(64) NOT NULL,\n"
-        "    used INTEGER NOT NULL\n"
-        ");\n"
-        "BEGIN;\n";
+        "-- Intel SCS csti_pid_map rows exported by ukpu. Holds secrets: keep this file private.\n";
+    out += scs_table;
+    out += "BEGIN;\n";
     for (const auto& r : records) {
-        out +=
-            "INSERT INTO csti_pid_map (id, pid, pps, current_password, admin_password, used) "
-            "VALUES (";
-        out += std::to_string(r.id);
-        out += ", ";
-        out += sql_string(shown_pid(r, form));
-        out += ", ";
-        out += sql_string(shown_pps(r, form));
-        out += ", ";
-        out += sql_string(r.current_password);
-        out += ", ";
-        out += sql_string(r.new_password);
-        out += ", ";
-        out += std::to_string(used_flag(r));
-        out += ");\n";
+        append_insert(out, r, form);
+        out += ";\n";
     }
     out += "COMMIT;\n";
     return out;
 }
+
+// Ids per DELETE statement.
+constexpr std::size_t ids_per_delete = 500;
 
 std::string scs_csv(const std::vector<KeyRecord>& records, PidForm form) {
     std::string out = "id,pid,pps,current_password,admin_password,used\r\n";
@@ -156,6 +169,38 @@ std::string export_records(const std::vector<KeyRecord>& records, ExportFormat f
             return full_json(records);
     }
     return {};
+}
+
+std::string export_scs_sql_upsert(const std::vector<KeyRecord>& records,
+                                  const std::vector<KeyRecord>& voided, PidForm form) {
+    std::string out;
+    out.reserve(512 + records.size() * 330 + voided.size() * 8);
+    out +=
+        "-- Intel SCS csti_pid_map rows exported by ukpu, to load again and again: new records\n"
+        "-- are inserted, known ones updated (used once a PC took them), voided ones deleted.\n"
+        "-- Needs SQLite 3.24 or PostgreSQL 9.5 or later. Holds secrets: keep this file private.\n";
+    out += scs_table;
+    out += "BEGIN;\n";
+    for (const auto& r : records) {
+        append_insert(out, r, form);
+        // The server may know a record as used before the store does: used never goes back.
+        out +=
+            " ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, pps = excluded.pps, "
+            "current_password = excluded.current_password, admin_password = "
+            "excluded.admin_password, used = CASE WHEN csti_pid_map.used = 1 THEN 1 ELSE "
+            "excluded.used END;\n";
+    }
+    for (std::size_t i = 0; i < voided.size(); i += ids_per_delete) {
+        out += "DELETE FROM csti_pid_map WHERE id IN (";
+        const std::size_t end = std::min(voided.size(), i + ids_per_delete);
+        for (std::size_t k = i; k < end; ++k) {
+            if (k > i) out += ", ";
+            out += std::to_string(voided[k].id);
+        }
+        out += ");\n";
+    }
+    out += "COMMIT;\n";
+    return out;
 }
 
 std::string csv_field(std::string_view value) {

@@ -258,7 +258,15 @@ protected:
         c["keys export"] = {{{"--store", path("keys.db")},
                              {"--format", "csv"},
                              {"-o", path("export.csv")},
-                             {"--dry-run"}}};
+                             {"--dry-run"}},
+                            {},
+                            {{"--upsert", {"--format", "scs-sql"}}},
+                            {{"--upsert", {"--format"}}}};
+        c["keys void"] = {
+            {{"--store", path("keys.db")}, {"--batch", "1"}, {"--reason", "test"}, {"--dry-run"}},
+            {},
+            {},
+            {{"--key-file", {"--batch"}}, {"--pid", {"--batch"}}}};
         c["keys sync"] = {{{"--store", path("keys.db")}, {"--setup-bin", path("key.bin")}},
                           {{"--image", {path("key.img")}}},
                           {},

@@ -1,6 +1,7 @@
-// `ukpu keys export --format scs-csv|scs-sql|csv|json [--batch ID] -o FILE`: the server-side
-// records (they always hold secrets), written atomically with mode 0600. Records on a key become
-// `exported`.
+// `ukpu keys export --format scs-csv|scs-sql|csv|json [--batch ID] [--upsert] -o FILE`: the
+// server-side records (they always hold secrets), written atomically with mode 0600. Records on a
+// key become `exported`. With --upsert (scs-sql only) the SQL inserts or updates the records and
+// deletes the voided ones, so that loading it again converges on the store.
 #include <map>
 
 #include <CLI/CLI.hpp>
@@ -21,34 +22,68 @@ struct ExportOptions {
     bool overwrite = false;
     std::int64_t batch = 0;
     bool plain = false;
+    bool upsert = false;
 };
+
+// Says why records are left out: voided (never usable), on no key yet (imported, not written) or
+// of a key file that was never written.
+void say_left_out(const GlobalOptions& g, const std::vector<keys::KeyRecord>& left_out,
+                  bool upsert) {
+    std::size_t voided = 0, unplaced = 0;
+    std::map<std::int64_t, std::pair<std::int64_t, keys::KeyFileState>> files;
+    std::size_t unwritten = 0;
+    for (const auto& r : left_out) {
+        if (r.voided()) {
+            ++voided;
+        } else if (!r.placed()) {
+            ++unplaced;
+        } else {
+            files[r.key_file_id] = {r.batch_id, r.file_state};
+            ++unwritten;
+        }
+    }
+    if (unwritten > 0) {
+        std::string which;
+        for (const auto& [id, f] : files)
+            which += (which.empty() ? "" : ", ") + std::string("key file ") + std::to_string(id) +
+                     " of batch " + std::to_string(f.first) + " (" + keys::to_string(f.second) +
+                     ")";
+        print_warning(g, base::counted(unwritten, "record") +
+                             " left out: they were never written to a key (" + which +
+                             "), so no PC can hold them");
+    }
+    if (unplaced > 0)
+        print_note(g, base::counted(unplaced, "record") +
+                          " left out: on no key yet (imported; keys write puts them on keys)");
+    if (voided > 0)
+        print_note(g, base::counted(voided, "voided record") +
+                          (upsert ? ": deleted from csti_pid_map by the SQL"
+                                  : " left out (never usable; a server that got them before "
+                                    "still has them: --upsert deletes them there)"));
+}
 
 int run_export(const ExportOptions& o, const GlobalOptions& g) {
     const auto format = keys::parse_export_format(o.format);
     if (!format) throw CliError(exit_usage, "--format", "'" + o.format + "' is not known");
+    if (o.upsert && *format != keys::ExportFormat::scs_sql)
+        throw CliError(exit_usage, "--upsert",
+                       "only with --format scs-sql (SQL that inserts, updates and deletes)");
     provision::refuse_existing_output(o.output, o.overwrite);
     {
         auto store = open_store(o.store);
         std::optional<std::int64_t> batch;
         if (o.batch != 0) batch = o.batch;
-        // Only records that reached a key: those of a key file that failed (or of a run that
-        // stopped before writing it) are on no key and left out.
+        // Only records that reached a key and were not voided: those of a key file that failed
+        // (or of a run that stopped before writing it) are on no key and left out.
         const keys::ExportSelection chosen = keys::select_for_export(store->records(batch));
         const auto& records = chosen.records;
-        if (!chosen.left_out.empty()) {
-            std::map<std::int64_t, std::pair<std::int64_t, keys::KeyFileState>> files;
-            for (const auto& r : chosen.left_out) files[r.key_file_id] = {r.batch_id, r.file_state};
-            std::string which;
-            for (const auto& [id, f] : files)
-                which += (which.empty() ? "" : ", ") + std::string("key file ") +
-                         std::to_string(id) + " of batch " + std::to_string(f.first) + " (" +
-                         keys::to_string(f.second) + ")";
-            print_warning(g, base::counted(chosen.left_out.size(), "record") +
-                                 " left out: they were never written to a key (" + which +
-                                 "), so no PC can hold them");
-        }
-        const std::string text = keys::export_records(
-            records, *format, o.plain ? keys::PidForm::plain : keys::PidForm::dashed);
+        say_left_out(g, chosen.left_out, o.upsert);
+        std::vector<keys::KeyRecord> voided;
+        for (const auto& r : chosen.left_out)
+            if (r.voided()) voided.push_back(r);
+        const keys::PidForm form = o.plain ? keys::PidForm::plain : keys::PidForm::dashed;
+        const std::string text = o.upsert ? keys::export_scs_sql_upsert(records, voided, form)
+                                          : keys::export_records(records, *format, form);
         if (!g.dry_run) {
             provision::write_file_atomic(
                 o.output,
@@ -64,12 +99,19 @@ int run_export(const ExportOptions& o, const GlobalOptions& g) {
             doc.set("format", keys::to_string(*format));
             doc.set("records", static_cast<std::uint64_t>(records.size()));
             doc.set("left_out", static_cast<std::uint64_t>(chosen.left_out.size()));
+            doc.set("upsert", o.upsert);
+            doc.set("deleted", static_cast<std::uint64_t>(o.upsert ? voided.size() : 0));
             doc.set("written", !g.dry_run);
             print_json(doc);
         }
-        print_note(g, std::string(g.dry_run ? "would write (dry run) " : "wrote ") + o.output +
-                          ": " + base::counted(records.size(), "record") + ", " +
-                          keys::to_string(*format) + " (holds secrets; mode 0600)");
+        print_note(
+            g, std::string(g.dry_run ? "would write (dry run) " : "wrote ") + o.output + ": " +
+                   base::counted(records.size(), "record") +
+                   (o.upsert ? " to insert or update, " +
+                                   base::counted(voided.size(), "voided record") + " to delete, "
+                             : ", ") +
+                   keys::to_string(*format) + (o.upsert ? " --upsert" : "") +
+                   " (holds secrets; mode 0600)");
         return exit_ok;
     }
 }
@@ -92,6 +134,9 @@ Command add_keys_export(CLI::App& keys, const GlobalOptions& g) {
     sub->add_flag("--overwrite", o->overwrite,
                   "Replace an existing output file (without it, one is refused)");
     sub->add_option("--batch", o->batch, "Only this batch")->check(CLI::PositiveNumber);
+    sub->add_flag("--upsert", o->upsert,
+                  "scs-sql only: SQL to load again and again into the same database (inserts "
+                  "new records, updates known ones, deletes voided ones)");
     sub->add_flag("--plain-pid-pps", o->plain,
                   "scs formats: PID and PPS without dashes, as stored in setup.bin (default: "
                   "the display form XXXX-XXXX as Intel's sample shows)");
@@ -99,8 +144,13 @@ Command add_keys_export(CLI::App& keys, const GlobalOptions& g) {
         "Exports always hold the PPS and passwords: the file is created with mode 0600.\n"
         "scs-sql is portable SQL (CREATE TABLE IF NOT EXISTS, plain INSERTs) for SQLite and\n"
         "PostgreSQL. used is 1 for records a PC consumed (see keys sync). Records that never\n"
-        "reached a key (a stick or file that failed: keys list shows the batch as failed) are\n"
-        "left out, every format, with a warning saying how many and why.\n"
+        "reached a key (a stick or file that failed: keys list shows the batch as failed, or\n"
+        "pairs imported and not written yet) and voided records are left out, every format,\n"
+        "saying how many and why.\n"
+        "--upsert (scs-sql): INSERT ... ON CONFLICT (id) DO UPDATE for every record (used never\n"
+        "goes back from 1 to 0) and DELETE of the voided ones by id, in one transaction: load it\n"
+        "after every sync or void and the table converges on the store (SQLite 3.24 or later,\n"
+        "PostgreSQL 9.5 or later). Another --format with --upsert is a usage error.\n"
         "The store must exist: exporting never creates one (only keys generate does).\n"
         "Exit codes: 0 written; 2 bad option; 3 no such batch, no key store at that path\n"
         "(nothing is created), or not a ukpu key store; 4 a newer key store schema, or the\n"

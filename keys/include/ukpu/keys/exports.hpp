@@ -44,6 +44,17 @@ ExportSelection select_for_export(std::vector<KeyRecord> records);
 std::string export_records(const std::vector<KeyRecord>& records, ExportFormat format,
                            PidForm form = PidForm::dashed);
 
+// scs-sql that may be loaded again and again into the same database (SQLite 3.24 or later,
+// PostgreSQL 9.5 or later) and leaves it holding what the store holds: the same CREATE TABLE IF
+// NOT EXISTS as the plain scs-sql, then in one transaction every record of `records` inserted or,
+// when its id is there, updated (INSERT ... ON CONFLICT (id) DO UPDATE: every column, `used`
+// never going back from 1 to 0, a PC having taken the record), and the rows of `voided` deleted
+// by id (DELETE FROM csti_pid_map WHERE id IN (...)), so that no voided record stays usable on
+// the server. The ids are the store's: the table must hold no rows of other origin under them.
+std::string export_scs_sql_upsert(const std::vector<KeyRecord>& records,
+                                  const std::vector<KeyRecord>& voided,
+                                  PidForm form = PidForm::dashed);
+
 // Pieces, for tests and other writers.
 std::string csv_field(std::string_view value);   // RFC 4180 quoting when needed
 std::string sql_string(std::string_view value);  // 'it''s'
