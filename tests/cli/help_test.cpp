@@ -136,6 +136,8 @@ protected:
         write_text(path("notes.txt"), "notes");
         write_text(path("profile.toml"), "hostname = \"from-profile\"\n");
         fs::create_directories(path("journal"));
+        write_text(path("pairs.csv"),
+                   "pid,pps\n0000-037M,NKLD-G5DC-RRNQ-E9YZ-ZIJL-7LFL-VJED-69XJ\n");
         fs::copy_file(corpus("v4-pki-amt-test-ca.bin"), path("edit.bin"));
         RunResult g = run_ukpu({"keys", "generate", "-n", "2", "-o", path("key.bin"),
                                 "--current-password-file", path("cur.txt"), "--new-password-file",
@@ -262,6 +264,11 @@ protected:
                             {},
                             {{"--upsert", {"--format", "scs-sql"}}},
                             {{"--upsert", {"--format"}}}};
+        c["keys import"] = {{{path("pairs.csv")},
+                             {"--store", path("import.db")},
+                             {"--current-password-file", path("cur.txt")},
+                             {"--new-password-file", path("new.txt")},
+                             {"--dry-run"}}};
         c["keys void"] = {
             {{"--store", path("keys.db")}, {"--batch", "1"}, {"--reason", "test"}, {"--dry-run"}},
             {},

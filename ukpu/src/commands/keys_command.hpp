@@ -1,5 +1,5 @@
-// `ukpu keys generate | list | export | sync | void`: PID/PPS batches, the key store and the
-// server-side exports. The shared pieces of the subcommands.
+// `ukpu keys generate | import | list | export | sync | void`: PID/PPS batches, the key store and
+// the server-side exports. The shared pieces of the subcommands.
 #pragma once
 
 #include <memory>
@@ -22,6 +22,7 @@ Command add_keys_generate(CLI::App& keys, const GlobalOptions& g);
 Command add_keys_list(CLI::App& keys, const GlobalOptions& g);
 Command add_keys_export(CLI::App& keys, const GlobalOptions& g);
 Command add_keys_sync(CLI::App& keys, const GlobalOptions& g);
+Command add_keys_import(CLI::App& keys, const GlobalOptions& g);
 Command add_keys_void(CLI::App& keys, const GlobalOptions& g);
 
 // --store FILE on `sub`, bound to `path`.
