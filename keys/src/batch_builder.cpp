@@ -1,5 +1,6 @@
 #include "ukpu/keys/batch_builder.hpp"
 
+#include <algorithm>
 #include <unordered_set>
 
 #include <openssl/evp.h>
@@ -49,12 +50,22 @@ void check_new_password(std::string_view pw, const std::string& what) {
 
 std::vector<BuiltKeyFile> build_batch(const BatchRequest& request) {
     if (request.count == 0) throw Error(ErrorCode::bad_argument, "a batch needs 1 record or more");
+    if (!request.given.empty() && request.given.size() != request.count)
+        throw Error(ErrorCode::bad_argument, "the count is not the number of records given");
     for (const auto& e : request.common_entries)
         if (reserved(e))
             throw Error(ErrorCode::bad_argument,
                         "entry " + std::to_string(e.module) + "/" + std::to_string(e.variable) +
                             " is set per record by the batch (PID, PPS, passwords)");
-    if (request.current_password.empty() || request.current_password.size() > 32)
+    // The request's current password stands for every record that has none of its own.
+    bool need_current = request.given.empty();
+    for (const auto& g : request.given) {
+        need_current = need_current || g.current_password.empty();
+        if (g.current_password.size() > 32)
+            throw Error(ErrorCode::bad_argument,
+                        "the current MEBx password of PID " + g.pid + " is longer than 32 bytes");
+    }
+    if (need_current && (request.current_password.empty() || request.current_password.size() > 32))
         throw Error(ErrorCode::bad_argument, "the current MEBx password must be 1 to 32 bytes");
     if (request.new_password) check_new_password(*request.new_password, "new password");
 
@@ -69,12 +80,25 @@ std::vector<BuiltKeyFile> build_batch(const BatchRequest& request) {
         entries.reserve(n);
         for (std::uint32_t i = 0; i < n; ++i) {
             KeyRecord r;
-            do {
-                r.pid = generate_pid();
-            } while (!pids.insert(r.pid).second);
-            r.pps = generate_pps();
-            r.current_password = request.current_password;
-            r.new_password = request.new_password ? *request.new_password : generate_password();
+            if (!request.given.empty()) {
+                const KeyRecord& g = request.given[done + i];
+                if (!pids.insert(g.pid).second)
+                    throw Error(ErrorCode::duplicate_pid, "PID " + g.pid + " is given twice");
+                r.id = g.id;
+                r.pid = g.pid;
+                r.pps = g.pps;
+                r.current_password = g.current_password;
+                r.new_password = g.new_password;
+                if (!r.new_password.empty()) check_new_password(r.new_password, "PID " + r.pid);
+            } else {
+                do {
+                    r.pid = generate_pid();
+                } while (!pids.insert(r.pid).second);
+                r.pps = generate_pps();
+            }
+            if (r.current_password.empty()) r.current_password = request.current_password;
+            if (r.new_password.empty())
+                r.new_password = request.new_password ? *request.new_password : generate_password();
             r.record_number = i + 1;
             std::vector<sb::Entry> rec = request.common_entries;
             rec.push_back(text_entry(1, 1, r.current_password));

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <variant>
 
 #include "sqlite.hpp"
 #include "ukpu/base/error.hpp"
@@ -148,6 +149,13 @@ void bind_device(sql::Statement& f, int first, const std::optional<StickIdentity
     }
 }
 
+void bind_blob_or_null(sql::Statement& s, int index, const std::vector<std::uint8_t>& bytes) {
+    if (bytes.empty())
+        s.bind_null(index);
+    else
+        s.bind_blob(index, bytes);
+}
+
 void bind_text_or_null(sql::Statement& s, int index, const std::string& text) {
     if (text.empty())
         s.bind_null(index);
@@ -199,6 +207,8 @@ std::optional<KeyFileState> parse_key_file_state(std::string_view text) {
 }
 
 std::string batch_state(const BatchInfo& b) {
+    // Pairs imported and not written to any key yet.
+    if (b.files.empty()) return "on no key";
     std::size_t written = 0, failed = 0;
     for (const auto& f : b.files) {
         if (f.state == KeyFileState::pending) return "pending";
@@ -298,7 +308,7 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
     auto f = db_->prepare(
         "INSERT INTO key_files (batch_id, file_index, target, sha256, first_record, "
         "last_record, device_serial, device_vendor, device_model, device_size, device_bus_path, "
-        "label, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')");
+        "label, setup_bin, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')");
     auto r = db_->prepare(std::string("INSERT INTO records (batch_id, key_file_id, "
                                       "record_number, pid, pps, current_password, new_password, "
                                       "state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
@@ -318,6 +328,7 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
             .bind(6, std::int64_t{last});
         bind_device(f, 7, file.device);
         bind_text_or_null(f, 12, file.label);
+        bind_blob_or_null(f, 13, file.bytes);
         f.run();
         f.reset();
         const std::int64_t file_id = db_->last_insert_rowid();
@@ -387,7 +398,8 @@ KeyFileInfo KeyStore::add_key_file(std::int64_t batch_id, const NewKeyFile& file
     auto f = db_->prepare(
         "INSERT INTO key_files (batch_id, file_index, target, sha256, first_record, "
         "last_record, device_serial, device_vendor, device_model, device_size, device_bus_path, "
-        "label, replaces, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')");
+        "label, replaces, setup_bin, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "'pending')");
     f.bind(1, batch_id)
         .bind(2, index)
         .bind(3, file.target)
@@ -400,6 +412,7 @@ KeyFileInfo KeyStore::add_key_file(std::int64_t batch_id, const NewKeyFile& file
         f.bind(13, *replaces);
     else
         f.bind_null(13);
+    bind_blob_or_null(f, 14, file.bytes);
     f.run();
     const std::int64_t file_id = db_->last_insert_rowid();
     // Numbers first move out of the way: a record keeps UNIQUE (key_file_id, record_number)
@@ -438,49 +451,62 @@ void KeyStore::set_label(std::int64_t key_file_id, const std::string& label) {
     f.run();
 }
 
+std::optional<std::vector<std::uint8_t>> KeyStore::setup_bin(std::int64_t key_file_id) const {
+    (void)key_file(key_file_id);  // Error(not_found)
+    auto s = db_->prepare("SELECT setup_bin FROM key_files WHERE id=?");
+    s.bind(1, key_file_id);
+    if (!s.step() || s.null_at(0)) return std::nullopt;
+    return s.blob_at(0);
+}
+
 VoidOutcome KeyStore::void_records(const VoidSelection& which, const std::string& reason) {
-    std::string where;
-    std::optional<std::int64_t> id;
+    // The records chosen, as one condition and its one parameter each (several PIDs: one each).
+    std::vector<std::pair<std::string, std::variant<std::int64_t, std::string>>> parts;
     if (which.key_file_id) {
         (void)key_file(*which.key_file_id);
-        where = "key_file_id=?";
-        id = which.key_file_id;
+        parts.push_back({"key_file_id=?", *which.key_file_id});
     } else if (which.batch_id) {
         (void)batch(*which.batch_id);
-        where = "batch_id=?";
-        id = which.batch_id;
-    } else if (which.pid) {
-        if (!find_pid(*which.pid))
-            throw Error(ErrorCode::not_found,
-                        "no record with PID " + *which.pid + " in the key store", path_.string());
-        where = "pid=?";
+        parts.push_back({"batch_id=?", *which.batch_id});
+    } else if (which.pid || !which.pids.empty()) {
+        std::vector<std::string> pids = which.pids;
+        if (which.pid) pids.push_back(*which.pid);
+        for (const auto& pid : pids) {
+            if (!find_pid(pid))
+                throw Error(ErrorCode::not_found, "no record with PID " + pid + " in the key store",
+                            path_.string());
+            parts.push_back({"pid=?", pid});
+        }
     } else {
         throw Error(ErrorCode::bad_argument, "nothing chosen to void", path_.string());
     }
-    auto bind_which = [&](sql::Statement& s, int index) {
-        if (id)
+    auto bind_value = [](sql::Statement& s, int index,
+                         const std::variant<std::int64_t, std::string>& v) {
+        if (const auto* id = std::get_if<std::int64_t>(&v))
             s.bind(index, *id);
         else
-            s.bind(index, *which.pid);
+            s.bind(index, std::get<std::string>(v));
     };
     sql::Transaction tx(*db_);
     VoidOutcome out;
-    auto count = db_->prepare(
-        "SELECT sum(state='consumed'), sum(state<>'consumed' AND voided_at IS NOT NULL) FROM "
-        "records WHERE " +
-        where);
-    bind_which(count, 1);
-    if (count.step()) {
-        out.consumed_kept = static_cast<std::uint32_t>(count.int_at(0));
-        out.already_voided = static_cast<std::uint32_t>(count.int_at(1));
+    for (const auto& [where, value] : parts) {
+        auto count = db_->prepare(
+            "SELECT coalesce(sum(state='consumed'), 0), coalesce(sum(state<>'consumed' AND "
+            "voided_at IS NOT NULL), 0) FROM records WHERE " +
+            where);
+        bind_value(count, 1, value);
+        if (count.step()) {
+            out.consumed_kept += static_cast<std::uint32_t>(count.int_at(0));
+            out.already_voided += static_cast<std::uint32_t>(count.int_at(1));
+        }
+        auto v = db_->prepare(std::string("UPDATE records SET void_reason=?, voided_at=") +
+                              now_sql + ", updated_at=" + now_sql +
+                              " WHERE state<>'consumed' AND voided_at IS NULL AND " + where);
+        v.bind(1, reason);
+        bind_value(v, 2, value);
+        v.run();
+        out.voided += static_cast<std::uint32_t>(db_->changes());
     }
-    auto v = db_->prepare(std::string("UPDATE records SET void_reason=?, voided_at=") + now_sql +
-                          ", updated_at=" + now_sql +
-                          " WHERE state<>'consumed' AND voided_at IS NULL AND " + where);
-    v.bind(1, reason);
-    bind_which(v, 2);
-    v.run();
-    out.voided = static_cast<std::uint32_t>(db_->changes());
     tx.commit();
     return out;
 }

@@ -75,9 +75,10 @@ CREATE INDEX key_files_volume ON key_files(volume_id);
 // Version 3 -> 4: records imported from elsewhere sit on no key until `keys write` puts them on
 // one (key_file_id and record_number NULL together); a record can be voided (a lost stick, a
 // stick overwritten) with a reason and a time, and is then never exported as usable; a key file
-// has the volume label written on its key, and names the key file it replaces (`keys write
-// --key-file ID --unconsumed`). SQLite cannot drop NOT NULL in place: records is rebuilt, ids
-// kept (they are csti_pid_map.id on the servers).
+// has the volume label written on its key, names the key file it replaces (`keys write
+// --key-file ID --unconsumed`), and keeps its setup.bin's bytes, so that `keys write --key-file
+// ID` writes the same bytes again (NULL for key files stored before). SQLite cannot drop NOT NULL
+// in place: records is rebuilt, ids kept (they are csti_pid_map.id on the servers).
 constexpr std::string_view schema_v4 = R"sql(
 CREATE TABLE records_v4 (
     id                INTEGER PRIMARY KEY,
@@ -108,6 +109,7 @@ CREATE INDEX records_batch ON records(batch_id);
 CREATE INDEX records_key_file ON records(key_file_id);
 ALTER TABLE key_files ADD COLUMN label TEXT;
 ALTER TABLE key_files ADD COLUMN replaces INTEGER REFERENCES key_files(id);
+ALTER TABLE key_files ADD COLUMN setup_bin BLOB;
 )sql";
 
 constexpr std::array<std::string_view, 4> migrations = {schema_v1, schema_v2, schema_v3, schema_v4};

@@ -90,6 +90,15 @@ Statement& Statement::bind(int index, std::string_view text) {
     return *this;
 }
 
+Statement& Statement::bind_blob(int index, std::span<const std::uint8_t> bytes) {
+    // An empty blob is bound as a zero-length blob, not NULL.
+    static const std::uint8_t none = 0;
+    int rc = sqlite3_bind_blob64(stmt_, index, bytes.empty() ? &none : bytes.data(),
+                                 static_cast<sqlite3_uint64>(bytes.size()), SQLITE_TRANSIENT);
+    if (rc != SQLITE_OK) db_->fail(rc, "cannot bind a value");
+    return *this;
+}
+
 Statement& Statement::bind_null(int index) {
     int rc = sqlite3_bind_null(stmt_, index);
     if (rc != SQLITE_OK) db_->fail(rc, "cannot bind a value");
@@ -124,6 +133,13 @@ std::string Statement::text_at(int column) const {
     if (!p) return {};
     return std::string(reinterpret_cast<const char*>(p),
                        static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+std::vector<std::uint8_t> Statement::blob_at(int column) const {
+    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, column));
+    const auto n = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column));
+    if (!p) return {};
+    return std::vector<std::uint8_t>(p, p + n);
 }
 
 bool Statement::null_at(int column) const {

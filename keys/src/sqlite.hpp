@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -51,6 +53,7 @@ public:
     // Parameters are 1-based as in SQLite.
     Statement& bind(int index, std::int64_t value);
     Statement& bind(int index, std::string_view text);
+    Statement& bind_blob(int index, std::span<const std::uint8_t> bytes);
     Statement& bind_null(int index);
     // Steps once: true when a row is available, false when done.
     bool step();
@@ -61,6 +64,7 @@ public:
 
     std::int64_t int_at(int column) const;
     std::string text_at(int column) const;
+    std::vector<std::uint8_t> blob_at(int column) const;
     bool null_at(int column) const;
 
 private:

@@ -23,6 +23,10 @@ struct BatchRequest {
     std::vector<setupbin::Entry> common_entries;
     std::string current_password;
     std::optional<std::string> new_password;  // nullopt: a random strong password per record
+    // Stored pairs to place instead of fresh ones (`keys write` of an imported batch), in order:
+    // each one's PID and PPS, and its passwords where it has them (else the ones above). `count`
+    // must be their number.
+    std::vector<KeyRecord> given;
 };
 
 struct BuiltKeyFile {

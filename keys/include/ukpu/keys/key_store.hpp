@@ -66,6 +66,9 @@ public:
                            const std::optional<StickIdentity>& device, const std::string& label);
     // The volume label ukpu wrote on the key of this key file.
     void set_label(std::int64_t key_file_id, const std::string& label);
+    // The setup.bin of a key file as it was written; nullopt for a key file stored by a ukpu
+    // older than schema 4. Error(not_found) for an unknown key file.
+    std::optional<std::vector<std::uint8_t>> setup_bin(std::int64_t key_file_id) const;
     // Voids the records `which` selects that a PC has not taken, with `reason`, in one
     // transaction. Error(not_found) when the key file, batch or PID is not in the store.
     VoidOutcome void_records(const VoidSelection& which, const std::string& reason);

@@ -66,8 +66,8 @@ struct BatchInfo {
     std::uint32_t unplaced = 0;  // on no key file yet (imported, not written)
 };
 
-// The state of a batch from its key files: "written" (every one), "failed" (none written),
-// "pending" (one not written yet), else "partly failed".
+// The state of a batch from its key files: "on no key" (none yet: imported pairs), "written"
+// (every one), "failed" (none written), "pending" (one not written yet), else "partly failed".
 std::string batch_state(const BatchInfo& b);
 
 struct KeyRecord {
@@ -100,6 +100,7 @@ struct NewKeyFile {
     std::string target;
     std::string sha256;
     std::string label;  // the volume label its key gets, or empty
+    std::vector<std::uint8_t> bytes;  // the setup.bin as written (kept for `keys write`)
     std::optional<StickIdentity> device;
     std::vector<KeyRecord> records;  // pid, pps, passwords and record_number are used
 };
@@ -114,11 +115,12 @@ struct NewBatch {
     std::vector<KeyRecord> unplaced;
 };
 
-// Which records `keys void` means: those of one key file, of one batch, or one PID.
+// Which records `keys void` means: those of one key file, of one batch, one PID or several.
 struct VoidSelection {
     std::optional<std::int64_t> key_file_id;
     std::optional<std::int64_t> batch_id;
     std::optional<std::string> pid;
+    std::vector<std::string> pids;  // several PIDs at once (a stick about to be overwritten)
 };
 
 // What voiding did: records newly voided, records already voided (left as they were), and
