@@ -363,7 +363,7 @@ void MainWindow::write_selected() {
         checked_and_confirmed(rows, policy, StickAction::write, tr("Nothing written"));
     if (disks.empty()) return;
     std::vector<pv::StickJob> jobs;
-    for (const auto& d : disks) jobs.push_back({d, d.path, source_->bytes, {}});
+    for (const auto& d : disks) jobs.push_back({d, d.path, source_->bytes, {}, {}});
     // Judged by the generations the file was checked for.
     const fat::VerifyOptions generations = source_->judged.generations;
     log(tr("Writing %n stick(s): %1", nullptr, static_cast<int>(jobs.size()))

@@ -7,6 +7,7 @@
 
 #include <iterator>
 
+#include "ukpu/provision/device_safety.hpp"
 #include "ukpu/provision/error.hpp"
 #include "ukpu/provision/stop.hpp"
 #include "verify_text.hpp"
@@ -129,8 +130,18 @@ std::unique_ptr<provision::Progress> WindowReporter::progress(const std::string&
 }
 
 void WindowReporter::confirm_sticks(const std::vector<devices::DeviceInfo>& disks,
-                                    provision::StickAction action) {
+                                    provision::StickAction action,
+                                    const provision::DeviceWritePolicy& policy) {
     std::lock_guard lock(mutex_);
+    // The dialog came before the service looked at what the sticks hold: a stick holding records
+    // no PC took is not overwritten from the window (the command line asks for its name).
+    for (const auto& d : disks)
+        if (const auto it = policy.name_needed.find(d.path); it != policy.name_needed.end())
+            throw provision::Error(provision::Status::refused, d.path,
+                                   "it is " + it->second +
+                                       "; nothing written (the window does not overwrite such "
+                                       "a stick: `ukpu build --device " +
+                                       d.path + " --confirm " + d.name + "` does, voiding them)");
     bool ok =
         confirmed_ && confirmed_->second == action && confirmed_->first.size() == disks.size();
     for (std::size_t i = 0; ok && i < disks.size(); ++i)

@@ -63,7 +63,8 @@ public:
                                                   const std::string& what, std::uint64_t total,
                                                   bool parallel) override;
     void confirm_sticks(const std::vector<devices::DeviceInfo>& disks,
-                        provision::StickAction action) override;
+                        provision::StickAction action,
+                        const provision::DeviceWritePolicy& policy) override;
     void writes_begin() override;
     void writes_end() override;
 

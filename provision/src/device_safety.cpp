@@ -115,6 +115,12 @@ std::string why_name_needed(const dv::DeviceInfo& d) {
     return "not a removable USB stick";
 }
 
+std::string why_name_needed(const dv::DeviceInfo& d, const DeviceWritePolicy& policy) {
+    const auto it = policy.name_needed.find(d.path);
+    if (it == policy.name_needed.end()) return why_name_needed(d);
+    return yes_is_enough(d) ? it->second : it->second + "; and " + why_name_needed(d);
+}
+
 bool names_device(const std::string& answer, const dv::DeviceInfo& d) {
     return !answer.empty() && (answer == d.name || answer == d.path || answer == "/dev/" + d.name);
 }
@@ -137,7 +143,7 @@ void check_confirm_values(const DeviceWritePolicy& policy,
 Confirmation confirmation_of(const dv::DeviceInfo& d, const DeviceWritePolicy& policy, bool yes) {
     for (const auto& value : policy.confirm)
         if (names_device(value, d)) return Confirmation::by_confirm;
-    if (!yes_is_enough(d)) return Confirmation::ask_name;
+    if (!yes_is_enough(d) || policy.name_needed.count(d.path)) return Confirmation::ask_name;
     return yes ? Confirmation::by_yes : Confirmation::ask_yes;
 }
 
@@ -154,7 +160,7 @@ void require_confirmed(const dv::DeviceInfo& d, const DeviceWritePolicy& policy,
             break;
     }
     throw Error(Status::refused, d.path,
-                "not confirmed: " + why_name_needed(d) + " (" + d.identity() +
+                "not confirmed: " + why_name_needed(d, policy) + " (" + d.identity() +
                     "), so --yes is not enough: type its name on a terminal, or pass --confirm " +
                     d.name);
 }

@@ -23,8 +23,10 @@
 #include "ukpu/keys/pidpps_generator.hpp"
 #include "ukpu/provision/error.hpp"
 #include "ukpu/provision/generations.hpp"
+#include "ukpu/provision/key_write.hpp"
 #include "ukpu/provision/secret_file.hpp"
 #include "ukpu/provision/setupbin_builder.hpp"
+#include "ukpu/provision/stored_records.hpp"
 #include "ukpu/setupbin/check.hpp"
 #include "ukpu/setupbin/version.hpp"
 
@@ -130,13 +132,19 @@ std::vector<devices::DeviceInfo> checked_sticks(const Context& ctx, Reporter& re
     job.policy.in_use.push_back({"the key store", store});
     std::vector<devices::DeviceInfo> sticks =
         check_sticks(ctx, job.devices, job.policy, job.dry_run);
+    // A stick still holding records no PC took needs its name typed; they are voided once it is.
+    const std::vector<RecordsOnStick> held =
+        find_stored_records(sticks, job.store, job.policy, reporter);
     for (std::size_t i = 0; i < sticks.size(); ++i)
         // The store tells sticks apart by serial: two without one could not be told apart.
         if (sticks[i].serial.empty())
             reporter.warning(job.devices[i] +
                              ": this stick reports no serial number; the key store records it "
                              "by its model, size and USB port");
-    if (!job.dry_run) reporter.confirm_sticks(sticks, StickAction::write);
+    if (!job.dry_run) {
+        reporter.confirm_sticks(sticks, StickAction::write, job.policy);
+        void_overwritten_records(held, job.store, "keys generate", reporter);
+    }
     return sticks;
 }
 
@@ -224,10 +232,11 @@ private:
 std::vector<KeyOutcome> write_batch_sticks(const Context& ctx, Reporter& reporter,
                                            const KeyBatchJob& job,
                                            const std::vector<devices::DeviceInfo>& sticks,
-                                           const std::vector<keys::BuiltKeyFile>& files) {
+                                           const std::vector<keys::BuiltKeyFile>& files,
+                                           const std::vector<std::string>& labels) {
     std::vector<StickJob> jobs;
     for (std::size_t i = 0; i < sticks.size(); ++i)
-        jobs.push_back(StickJob{sticks[i], job.devices[i], files[i].bytes, {}});
+        jobs.push_back(StickJob{sticks[i], job.devices[i], files[i].bytes, {}, labels[i]});
     // write_sticks gives each stick its own volume id; the outcomes carry it into the store, where
     // it names a key with no record left (keys sync).
     fat::KeyOptions ko;
@@ -374,6 +383,7 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
             f.device = identity_of(sticks[i]);
         }
         f.sha256 = files[i].sha256;
+        f.bytes = files[i].bytes;  // kept: `keys write --key-file` writes them again
         f.records = files[i].records;
         nb.files.push_back(std::move(f));
     }
@@ -435,9 +445,16 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
         store->mark_written(out.batch_id);
         return out;
     }
+    // Each stick is labelled for its key file ("B0042K003"), a name an admin can write on it.
+    std::vector<std::string> labels;
+    for (std::size_t i = 0; i < stored.files.size(); ++i) {
+        labels.push_back(key_label(out.batch_id, stored.files[i].file_index));
+        store->set_label(stored.files[i].id, labels.back());
+        out.files[i].label = labels.back();
+    }
     std::vector<KeyOutcome> outcomes;
     try {
-        outcomes = write_batch_sticks(ctx, reporter, job, sticks, files);
+        outcomes = write_batch_sticks(ctx, reporter, job, sticks, files, labels);
     } catch (...) {
         mark_rest_failed(0);
         throw;

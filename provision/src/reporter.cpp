@@ -20,7 +20,8 @@ std::unique_ptr<Progress> SilentReporter::progress(const std::string&, const std
     return std::make_unique<NoProgress>();
 }
 
-void SilentReporter::confirm_sticks(const std::vector<devices::DeviceInfo>& disks, StickAction) {
+void SilentReporter::confirm_sticks(const std::vector<devices::DeviceInfo>& disks, StickAction,
+                                    const DeviceWritePolicy&) {
     throw Error(Status::refused, disks.empty() ? std::string() : disks.front().path,
                 "not confirmed; nothing written");
 }

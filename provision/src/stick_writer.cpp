@@ -93,6 +93,7 @@ std::unique_ptr<fat::BlockDevice> write_stick(const Context& ctx, Reporter& repo
                                               bool parallel) {
     fat::KeyOptions ko = base;
     if (job.volume_id) ko.volume_id = *job.volume_id;
+    if (!job.label.empty()) ko.label = job.label;
     const devices::DeviceInfo& disk = job.disk;
     const std::string& target = job.target;
     if (!disk.mounts.empty()) unmount_device(ctx, reporter, disk);

@@ -569,10 +569,11 @@ TEST_F(FakeStickOnLoop, KeyBatchOnSeveralSticksRecordsWhichStickHoldsWhichRecord
               std::string::npos)
         << l.out;
 
-    // A second batch whose writes fail: exit 5, and that batch's records stay 'generated'.
+    // A second batch whose writes fail: exit 5, and that batch's records stay 'generated'. The
+    // sticks hold batch 1's records, which no PC took: their names confirm them.
     {
         ScopedEnv fail("UKPU_FAIL_AFTER_WRITES", "1");
-        r = generate({"--yes"});
+        r = generate({"--yes", "--confirm", loop_, "--confirm", loop2});
     }
     EXPECT_EQ(r.exit_code, 5) << r.err;
     EXPECT_NE(r.err.find("records stay 'generated' in batch 2"), std::string::npos) << r.err;

@@ -225,8 +225,9 @@ TEST_F(KeysOnSticks, ABatchWhoseSticksFailedIsShownFailedAndNeverExported) {
     auto r = generate();
     ASSERT_EQ(r.exit_code, 0) << r.err;
     {
+        // The sticks hold the first batch's records, which no PC took: named to be overwritten.
         test::ScopedEnv fail("UKPU_FAIL_AFTER_WRITES", "1");
-        r = generate();
+        r = generate({"--confirm", a_, "--confirm", b_});
     }
     EXPECT_EQ(r.exit_code, 5) << r.err;
     EXPECT_NE(r.err.find("records stay 'generated' in batch 2"), std::string::npos) << r.err;
@@ -244,20 +245,27 @@ TEST_F(KeysOnSticks, ABatchWhoseSticksFailedIsShownFailedAndNeverExported) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("failed"), std::string::npos) << r.out;
 
-    // The export holds batch 1's six records only, and says why the others are left out.
+    // Batch 1's six records were voided when their sticks were named to be overwritten, and
+    // batch 2's never reached a stick: the export holds none of them, and says why.
+    EXPECT_EQ(one(db(),
+                  "SELECT count(*) FROM records WHERE batch_id=1 AND void_reason LIKE "
+                  "'overwritten by ukpu keys generate on %'"),
+              "6");
     r = run_ukpu(
         {"keys", "export", "--format", "scs-csv", "-o", t_.path("x.csv"), "--store", db()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto bytes = test::read_bytes(t_.path("x.csv"));
     const auto lines = keystest::split(std::string(bytes.begin(), bytes.end()), '\n');
-    EXPECT_EQ(lines.size(), 6u + 2u);  // header, six rows, empty after the last newline
-    EXPECT_NE(r.err.find("6 records left out"), std::string::npos) << r.err;
+    EXPECT_EQ(lines.size(), 0u + 2u);  // header, no row, empty after the last newline
+    EXPECT_NE(r.err.find("6 records left out: they were never written"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("6 voided records left out"), std::string::npos) << r.err;
     // Not even the full exports carry them.
     r = run_ukpu({"keys", "export", "--format", "json", "-o", t_.path("x.json"), "--store", db()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(one(db(), "SELECT count(*) FROM records WHERE batch_id=2 AND state='generated'"),
               "6");
-    EXPECT_EQ(one(db(), "SELECT count(*) FROM records WHERE state='exported'"), "6");
+    EXPECT_EQ(one(db(), "SELECT count(*) FROM records WHERE state='exported'"), "0");
 }
 
 }  // namespace

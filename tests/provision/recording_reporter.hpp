@@ -30,8 +30,8 @@ public:
         progress_total += total;
         return std::make_unique<Counter>(*this);
     }
-    void confirm_sticks(const std::vector<devices::DeviceInfo>& disks,
-                        provision::StickAction) override {
+    void confirm_sticks(const std::vector<devices::DeviceInfo>& disks, provision::StickAction,
+                        const provision::DeviceWritePolicy&) override {
         for (const auto& d : disks) add(confirmed, d.path);
         if (!confirm_answer)
             throw provision::Error(provision::Status::refused, "", "not confirmed");

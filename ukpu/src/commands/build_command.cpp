@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands/commands.hpp"
+#include "commands/keys_command.hpp"
 #include "create_options.hpp"
 #include "device_options.hpp"
 #include "exit_codes.hpp"
@@ -22,6 +23,7 @@
 #include "ukpu/provision/generations.hpp"
 #include "ukpu/provision/setupbin_builder.hpp"
 #include "ukpu/provision/stick_writer.hpp"
+#include "ukpu/provision/stored_records.hpp"
 #include "ukpu/setupbin/parse.hpp"
 #include "ukpu/setupbin/values.hpp"
 
@@ -49,6 +51,7 @@ struct BuildCliOptions {
     std::string volume_id;
     std::string cluster_size;
     std::vector<std::string> add;
+    std::string store;  // the key store asked which records a stick still holds
 };
 
 // The setup.bin to lay out: a given file (format errors refused as bad input) or one built from
@@ -231,12 +234,17 @@ int run_build(BuildCliOptions& o, const GlobalOptions& g) {
         // refusal of the third stick must not come after the first two were erased.
         const std::vector<devices::DeviceInfo> disks =
             pv::check_sticks(g.context, o.devices, o.policy, false);
-        TextReporter reporter(g, &o.policy);
+        TextReporter reporter(g);
         reporter.content_said();
-        reporter.confirm_sticks(disks, pv::StickAction::write);
+        // A stick still holding records no PC took needs its name typed; they are voided once
+        // it is.
+        const std::vector<pv::RecordsOnStick> held =
+            pv::find_stored_records(disks, o.store, o.policy, reporter);
+        reporter.confirm_sticks(disks, pv::StickAction::write, o.policy);
+        pv::void_overwritten_records(held, o.store, "build", reporter);
         std::vector<pv::StickJob> jobs;
         for (std::size_t i = 0; i < disks.size(); ++i)
-            jobs.push_back(pv::StickJob{disks[i], o.devices[i], setup, {}});
+            jobs.push_back(pv::StickJob{disks[i], o.devices[i], setup, {}, {}});
         // One key: its volume id is ko's (--volume-id, or derived); several each get their own.
         if (jobs.size() == 1) jobs[0].volume_id = ko.volume_id;
         std::vector<StickLine> lines;
@@ -304,6 +312,8 @@ Command add_build(CLI::App& app, const GlobalOptions& g) {
     sub->add_option("--add", o->add, "Another file to put on the key after SETUP.BIN (8.3 name)")
         ->group(lgroup);
     add_device_safety_options(*sub, o->policy);
+    add_store_option(*sub, o->store);
+    sub->get_option("--store")->group("Sticks");
     add_create_options(*sub, o->settings, false);
     sub->footer(
         "The setup.bin comes from --setup-bin FILE, or is made from the options of\n"

@@ -5,14 +5,15 @@
 namespace ukpu::cli {
 
 std::vector<Command> add_keys(CLI::App& app, const GlobalOptions& g) {
-    CLI::App* keys = app.add_subcommand(
-        "keys",
-        "PID/PPS key batches: generate, import, list, export for the server, sync consumed, "
-        "void");
+    CLI::App* keys = app.add_subcommand("keys",
+                                        "PID/PPS key batches: generate, import, write to keys, "
+                                        "list, export for the server, sync consumed, "
+                                        "void");
     keys->require_subcommand(1);
     keys->fallthrough();
-    return {add_keys_generate(*keys, g), add_keys_import(*keys, g), add_keys_list(*keys, g),
-            add_keys_export(*keys, g),   add_keys_sync(*keys, g),   add_keys_void(*keys, g)};
+    return {add_keys_generate(*keys, g), add_keys_import(*keys, g), add_keys_write(*keys, g),
+            add_keys_list(*keys, g),     add_keys_export(*keys, g), add_keys_sync(*keys, g),
+            add_keys_void(*keys, g)};
 }
 
 void add_store_option(CLI::App& sub, std::string& path) {

@@ -24,6 +24,7 @@ Command add_keys_export(CLI::App& keys, const GlobalOptions& g);
 Command add_keys_sync(CLI::App& keys, const GlobalOptions& g);
 Command add_keys_import(CLI::App& keys, const GlobalOptions& g);
 Command add_keys_void(CLI::App& keys, const GlobalOptions& g);
+Command add_keys_write(CLI::App& keys, const GlobalOptions& g);
 
 // --store FILE on `sub`, bound to `path`.
 void add_store_option(CLI::App& sub, std::string& path);

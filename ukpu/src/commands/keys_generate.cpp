@@ -33,7 +33,7 @@ int run_generate(GenerateState& st, const GlobalOptions& g) {
                        "a batch has -n records; records is for setupbin create");
     job.dry_run = g.dry_run;
 
-    TextReporter reporter(g, &job.policy);
+    TextReporter reporter(g);
     reporter.content_said();  // make_key_batch says each file's findings before writing
     const pv::KeyBatchOutcome out = pv::make_key_batch(g.context, reporter, job);
     if (out.refused_by_checker) return exit_problems;
@@ -75,6 +75,7 @@ int run_generate(GenerateState& st, const GlobalOptions& g) {
             f.set("size", file.size);
             f.set("first_record", file.first_record);
             f.set("last_record", file.last_record);
+            f.set("label", file.label.empty() ? Json() : Json(file.label));
             fj.push(f);
         }
         doc.set("files", fj);
@@ -90,7 +91,8 @@ int run_generate(GenerateState& st, const GlobalOptions& g) {
                       (sticks ? "key(s) on sticks" : "file(s)") + ", version " + out.file_version +
                       "; key store " + out.store.string());
     for (const auto& f : out.files)
-        print_note(g, "  " + f.name + (f.stick ? " (serial " + f.stick->serial + ")" : "") + ": " +
+        print_note(g, "  " + f.name + (f.stick ? " (serial " + f.stick->serial + ")" : "") +
+                          (f.label.empty() ? "" : ", label " + f.label) + ": " +
                           base::counted(f.last_record - f.first_record + 1, "record") +
                           ", sha256 " + f.sha256);
     return code;

@@ -43,6 +43,8 @@ Json file_json(const keys::KeyFileInfo& f) {
     }
     j.set("volume_id", f.volume_id ? Json(keys::volume_id_text(*f.volume_id)) : Json());
     j.set("state", keys::to_string(f.state));
+    j.set("label", f.label.empty() ? Json() : Json(f.label));
+    j.set("replaces", f.replaces ? Json(*f.replaces) : Json());
     return j;
 }
 
@@ -60,6 +62,8 @@ Json batch_json(const keys::BatchInfo& b) {
     states.set("consumed", b.consumed);
     states.set("exported", b.exported);
     j.set("states", states);
+    j.set("voided", b.voided);
+    j.set("on_no_key", b.unplaced);
     Json files = Json::array();
     for (const auto& f : b.files) files.push(file_json(f));
     j.set("files", files);
@@ -84,16 +88,18 @@ int run_list(const ListOptions& o, const GlobalOptions& g) {
                 print_json(doc);
                 return exit_ok;
             }
-            std::printf("%-6s %-20s %-7s %8s %8s %8s %8s %6s  %s\n", "BATCH", "CREATED", "VERSION",
-                        "RECORDS", "ON-KEY", "CONSUMED", "EXPORTED", "FILES", "STATE");
+            std::printf("%-6s %-20s %-7s %8s %8s %8s %8s %8s %6s  %s\n", "BATCH", "CREATED",
+                        "VERSION", "RECORDS", "ON-KEY", "CONSUMED", "EXPORTED", "VOIDED", "FILES",
+                        "STATE");
             std::size_t not_written = 0;
             for (const auto& b : batches) {
                 const std::string state = keys::batch_state(b);
-                if (state != "written") ++not_written;
-                std::printf("%-6lld %-20s %-7s %8u %8u %8u %8u %6zu  %s\n",
+                if (state != "written" && state != "on no key") ++not_written;
+                std::printf("%-6lld %-20s %-7s %8u %8u %8u %8u %8u %6zu  %s\n",
                             static_cast<long long>(b.id), b.created_at.c_str(),
-                            b.file_version.c_str(), b.record_count, b.on_key, b.consumed,
-                            b.exported, b.files.size(), state.c_str());
+                            b.file_version.empty() ? "-" : b.file_version.c_str(), b.record_count,
+                            b.on_key, b.consumed, b.exported, b.voided, b.files.size(),
+                            state.c_str());
             }
             if (not_written > 0)
                 print_note(g, std::to_string(not_written) +
@@ -120,6 +126,8 @@ int run_list(const ListOptions& o, const GlobalOptions& g) {
                 j.set("current_password", secret(r.current_password, o.show_secrets));
                 j.set("new_password", secret(r.new_password, o.show_secrets));
                 j.set("state", keys::to_string(r.state));
+                j.set("void_reason", r.voided() ? Json(r.void_reason) : Json());
+                j.set("voided_at", r.voided() ? Json(r.voided_at) : Json());
                 j.set("updated_at", r.updated_at);
                 arr.push(j);
             }
@@ -127,9 +135,14 @@ int run_list(const ListOptions& o, const GlobalOptions& g) {
             print_json(doc);
             return exit_ok;
         }
-        std::printf("batch %lld, created %s, version %s, %u records, %s\n",
-                    static_cast<long long>(b.id), b.created_at.c_str(), b.file_version.c_str(),
-                    b.record_count, keys::batch_state(b).c_str());
+        std::printf("batch %lld, created %s, version %s, %u records, %s%s%s\n",
+                    static_cast<long long>(b.id), b.created_at.c_str(),
+                    b.file_version.empty() ? "-" : b.file_version.c_str(), b.record_count,
+                    keys::batch_state(b).c_str(),
+                    b.voided ? (", " + std::to_string(b.voided) + " voided").c_str() : "",
+                    b.unplaced && !b.files.empty()
+                        ? (", " + std::to_string(b.unplaced) + " on no key").c_str()
+                        : "");
         for (const auto& f : b.files) {
             std::string where = f.target;
             if (f.device) {
@@ -148,10 +161,13 @@ int run_list(const ListOptions& o, const GlobalOptions& g) {
             else if (f.state == keys::KeyFileState::pending)
                 state = "PENDING: not written (a run that stopped); never exported";
             std::printf(
-                "key file %lld (#%u): %s records %u-%u sha256 %s%s, %s\n",
+                "key file %lld (#%u): %s records %u-%u sha256 %s%s%s%s, %s\n",
                 static_cast<long long>(f.id), f.file_index, where.c_str(), f.first_record,
                 f.last_record, f.sha256.c_str(),
                 f.volume_id ? (" volume id " + keys::volume_id_text(*f.volume_id)).c_str() : "",
+                f.label.empty() ? "" : (" label " + f.label).c_str(),
+                f.replaces ? (" (replaces key file " + std::to_string(*f.replaces) + ")").c_str()
+                           : "",
                 state.c_str());
         }
         std::printf("%-8s %-5s %-6s %-9s %-39s %-9s\n", "ID", "FILE", "RECORD", "PID", "PPS",
@@ -162,6 +178,7 @@ int run_list(const ListOptions& o, const GlobalOptions& g) {
             std::printf("%-8lld %-5u %-6u %-9s %-39s %-9s", static_cast<long long>(r.id),
                         r.file_index, r.record_number, setupbin::format_pid(r.pid).c_str(),
                         pps.c_str(), keys::to_string(r.state));
+            if (r.voided()) std::printf(" VOIDED (%s)", r.void_reason.c_str());
             if (o.show_secrets)
                 std::printf(" current=%s new=%s", r.current_password.c_str(),
                             r.new_password.c_str());

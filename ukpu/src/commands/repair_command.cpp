@@ -119,8 +119,8 @@ int run_repair(RepairCliOptions& o, const GlobalOptions& g) {
     // first is written.
     const std::vector<devices::DeviceInfo> disks =
         pv::check_sticks(g.context, o.devices, o.policy, false);
-    TextReporter reporter(g, &o.policy);
-    reporter.confirm_sticks(disks, pv::StickAction::repair);
+    TextReporter reporter(g);
+    reporter.confirm_sticks(disks, pv::StickAction::repair, o.policy);
     std::vector<pv::StickRepair> jobs;
     for (std::size_t i = 0; i < disks.size(); ++i) jobs.push_back({disks[i], o.devices[i]});
     const std::vector<pv::RepairOutcome> outcomes =

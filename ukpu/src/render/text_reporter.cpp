@@ -37,8 +37,7 @@ std::string mounts_text(const std::vector<dv::MountUse>& mounts) {
 
 }  // namespace
 
-TextReporter::TextReporter(const GlobalOptions& g, const provision::DeviceWritePolicy* policy)
-    : g_(g), policy_(policy) {}
+TextReporter::TextReporter(const GlobalOptions& g) : g_(g) {}
 
 TextReporter::~TextReporter() = default;
 
@@ -73,9 +72,8 @@ std::unique_ptr<provision::Progress> TextReporter::progress(const std::string& t
 }
 
 void TextReporter::confirm_sticks(const std::vector<devices::DeviceInfo>& disks,
-                                  provision::StickAction) {
-    const provision::DeviceWritePolicy none;
-    const provision::DeviceWritePolicy& policy = policy_ ? *policy_ : none;
+                                  provision::StickAction,
+                                  const provision::DeviceWritePolicy& policy) {
     // Before anything is asked: a --confirm value that names none of them is a usage error.
     provision::check_confirm_values(policy, disks);
     sticks_ = disks.size();
@@ -110,7 +108,7 @@ void confirm_device_write(const GlobalOptions& g, const dv::DeviceInfo& disk,
     if (light)
         std::cerr << "Type yes to continue: " << std::flush;
     else
-        std::cerr << "It is " << why_name_needed(disk) << ". Type its name (" << disk.name
+        std::cerr << "It is " << why_name_needed(disk, policy) << ". Type its name (" << disk.name
                   << ") to continue: " << std::flush;
     std::string answer;
     std::getline(std::cin, answer);

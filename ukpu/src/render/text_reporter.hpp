@@ -18,9 +18,7 @@ namespace ukpu::cli {
 
 class TextReporter final : public provision::Reporter {
 public:
-    // `policy` gives the --confirm values; confirmations need it (nullptr: none given).
-    explicit TextReporter(const GlobalOptions& g,
-                          const provision::DeviceWritePolicy* policy = nullptr);
+    explicit TextReporter(const GlobalOptions& g);
     ~TextReporter() override;
 
     void note(const std::string& text) override;
@@ -32,7 +30,8 @@ public:
                                                   const std::string& what, std::uint64_t total,
                                                   bool parallel) override;
     void confirm_sticks(const std::vector<devices::DeviceInfo>& disks,
-                        provision::StickAction action) override;
+                        provision::StickAction action,
+                        const provision::DeviceWritePolicy& policy) override;
     void writes_begin() override;
     void writes_end() override;
     // The setup.bin's findings were printed before writing: a written key's report leaves them
@@ -41,7 +40,6 @@ public:
 
 private:
     const GlobalOptions& g_;
-    const provision::DeviceWritePolicy* policy_;
     std::unique_ptr<InterruptGuard> guard_;
     std::size_t sticks_ = 0;  // how many sticks this run writes or repairs (confirm_sticks)
     bool content_said_ = false;

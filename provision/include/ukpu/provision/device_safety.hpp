@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,9 @@ struct DeviceWritePolicy {
     std::vector<std::string> confirm;
     // Besides the ukpu program and the working directory, which are always checked.
     std::vector<FileInUse> in_use;
+    // Disks (by path) whose name must be typed whatever they are, with why: a stick holding
+    // records the key store knows as unconsumed (provision::find_stored_records).
+    std::map<std::string, std::string> name_needed;
 };
 
 // The status of a fatwriter error where no service gives it another meaning: io for I/O,
@@ -83,6 +87,8 @@ bool yes_is_enough(const devices::DeviceInfo& disk);
 // Why a disk's name must be typed: "a loop device (backed by /srv/vm.img)", "not a removable USB
 // stick", "larger than 128 GiB ...".
 std::string why_name_needed(const devices::DeviceInfo& disk);
+// The same under `policy`: its name_needed reason first (a stick holding unconsumed records).
+std::string why_name_needed(const devices::DeviceInfo& disk, const DeviceWritePolicy& policy);
 // Whether `answer` (typed, or a --confirm value) names the disk: its name, its path as given or
 // /dev/ and its name.
 bool names_device(const std::string& answer, const devices::DeviceInfo& disk);

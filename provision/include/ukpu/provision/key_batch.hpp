@@ -44,6 +44,7 @@ struct BatchFile {
     std::optional<devices::DeviceInfo> stick;  // when written to a stick
     std::optional<KeyOutcome> key;             // the stick's outcome, once written
     std::int64_t key_file_id = 0;              // in the store (0 in a dry run)
+    std::string label;                         // its key's volume label (a stick), or empty
     std::string sha256;
     std::uint64_t size = 0;
     std::uint32_t first_record = 0;  // numbers within the batch, from 1

@@ -15,6 +15,8 @@
 
 namespace ukpu::provision {
 
+struct DeviceWritePolicy;  // device_safety.hpp
+
 // What will be done to confirmed sticks.
 enum class StickAction { write, repair };
 
@@ -50,8 +52,10 @@ public:
 
     // Asks to go on with sticks that passed the safety rules: returns when confirmed, throws
     // Error(Status::refused) when not. Every identity is shown before anything is written.
-    virtual void confirm_sticks(const std::vector<devices::DeviceInfo>& disks,
-                                StickAction action) = 0;
+    // `policy`: the --confirm values given, and the disks whose name must be typed whatever they
+    // are (name_needed: a stick holding records no PC took).
+    virtual void confirm_sticks(const std::vector<devices::DeviceInfo>& disks, StickAction action,
+                                const DeviceWritePolicy& policy) = 0;
 
     // Sticks are being written between these two calls: a Ctrl-C then asks for a stop at the
     // next safe point instead of ending the program.
@@ -68,7 +72,8 @@ public:
     void key_report(const std::string&, const fat::VerifyReport&) override {}
     std::unique_ptr<Progress> progress(const std::string&, const std::string&, std::uint64_t,
                                        bool) override;
-    void confirm_sticks(const std::vector<devices::DeviceInfo>& disks, StickAction action) override;
+    void confirm_sticks(const std::vector<devices::DeviceInfo>& disks, StickAction action,
+                        const DeviceWritePolicy& policy) override;
 };
 
 // The writing phase: a stop request left from before is cleared, the reporter told.

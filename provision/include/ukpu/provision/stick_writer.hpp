@@ -27,6 +27,7 @@ struct StickJob {
     std::string target;
     std::vector<std::uint8_t> setup;
     std::optional<std::uint32_t> volume_id;
+    std::string label;  // its volume label ("B0042K003"); empty: the run's (KeyOptions::label)
 };
 
 // A key as it was written and read back.
