@@ -53,7 +53,8 @@ KeyRead read_key(ukpu::fat::BlockDevice& device) {
         auto slot = fat::lookup(volume, "\\setup.bin");
         if (!slot || slot->kind != fat::SlotKind::file)
             throw Error(ErrorCode::bad_input, "no \\setup.bin on the key", device.describe());
-        return KeyRead{volume.read_file(slot->first_cluster, slot->size), volume.volume_id()};
+        return KeyRead{volume.read_file(slot->first_cluster, slot->size), volume.volume_id(),
+                       volume.label()};
     } catch (const fat::Error& e) {
         throw Error(e.code() == fat::ErrorCode::io ? ErrorCode::io : ErrorCode::bad_input,
                     e.message(), device.describe());
@@ -215,6 +216,12 @@ SyncResult sync_consumed(KeyStore& store, std::span<const std::uint8_t> setup_bi
                                   (identity.serial->empty() ? "unknown" : *identity.serial) +
                                   " (a copy of the key?); its consumed records were marked all "
                                   "the same");
+    // The label ukpu wrote names the key file an admin expects: another one on the key is said.
+    if (identity.label && !f.label.empty() && *identity.label != f.label)
+        result.warnings.push_back("the store recorded " + file_name(f.id) + " with the label " +
+                                  f.label + ", but this key's label is " +
+                                  (identity.label->empty() ? "empty" : *identity.label) +
+                                  " (relabelled, or a copy of the key?)");
     if (f.state != KeyFileState::written) {
         result.warnings.push_back(
             "the store had " + file_name(f.id) + " as " + to_string(f.state) +

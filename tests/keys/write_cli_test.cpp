@@ -2,6 +2,8 @@
 // as the store holds it, read with sqlite3); with --unconsumed after a sync only the records no
 // PC took are on the new key, decoded independently of the store; a key image is labelled for
 // its key file (read back with mtools); consumed or voided records are refused.
+#include <cstdio>
+
 #include <gtest/gtest.h>
 
 #include "keys_test_util.hpp"
@@ -91,6 +93,24 @@ TEST(KeysWrite, AKeyFileWrittenAgainIsByteIdenticalToTheFirst) {
     ASSERT_EQ(copied.status, 0);
     EXPECT_EQ(read_bytes(b.dir.path("from-image.bin")), first);
     EXPECT_EQ(sqlite_rows(b.db, "SELECT label FROM key_files WHERE id=1")[0][0], "B0001K001");
+    // keys sync reads the label back; a key relabelled since (the boot sector's label field, at
+    // 0x2B of the FAT16 volume at 1 MiB) is said.
+    r = run_ukpu({"--json", "keys", "sync", "--image", b.dir.path("key.img"), "--store", b.db});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("\"label\": \"B0001K001\""), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\"recorded_label\": \"B0001K001\""), std::string::npos) << r.out;
+    {
+        std::FILE* f = std::fopen(b.dir.path("key.img").c_str(), "r+b");
+        ASSERT_NE(f, nullptr);
+        ASSERT_EQ(std::fseek(f, (1L << 20) + 0x2B, SEEK_SET), 0);
+        ASSERT_EQ(std::fwrite("SPARE      ", 1, 11, f), 11u);
+        std::fclose(f);
+    }
+    r = run_ukpu({"keys", "sync", "--image", b.dir.path("key.img"), "--store", b.db});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("with the label B0001K001, but this key's label is SPARE"),
+              std::string::npos)
+        << r.err;
 }
 
 TEST(KeysWrite, UnconsumedWritesOnlyTheRecordsNoPcTook) {

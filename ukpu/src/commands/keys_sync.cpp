@@ -38,6 +38,7 @@ int run_sync(const SyncOptions& o, const GlobalOptions& g) {
         keys::KeyRead key = keys::read_key(*dev);
         bytes = std::move(key.setup_bin);
         identity.volume_id = key.volume_id;
+        identity.label = key.label;
     }
     // A stick: its serial, compared with the one the store recorded.
     std::optional<devices::DeviceInfo> stick;
@@ -70,12 +71,17 @@ int run_sync(const SyncOptions& o, const GlobalOptions& g) {
                 identity.volume_id ? Json(keys::volume_id_text(*identity.volume_id)) : Json());
         doc.set("device_serial", stick ? Json(stick->serial) : Json());
         doc.set("recorded_serial", r.file.device ? Json(r.file.device->serial) : Json());
+        doc.set("label", identity.label ? Json(*identity.label) : Json());
+        doc.set("recorded_label", r.file.label.empty() ? Json() : Json(r.file.label));
         print_json(doc);
     }
     print_note(g, source + ": key file " + std::to_string(r.file.id) + " of batch " +
-                      std::to_string(r.file.batch_id) + " (" + r.file.target + "), matched by " +
-                      r.matched_by + ": " + base::counted(r.consumed_on_key, "record") +
-                      " consumed, " + std::to_string(r.newly_marked) +
+                      std::to_string(r.file.batch_id) + " (" + r.file.target +
+                      (identity.label && !identity.label->empty() ? ", label " + *identity.label
+                                                                  : std::string()) +
+                      "), matched by " + r.matched_by + ": " +
+                      base::counted(r.consumed_on_key, "record") + " consumed, " +
+                      std::to_string(r.newly_marked) +
                       (g.dry_run ? " would be newly marked in the store (dry run: nothing changed)"
                                  : " newly marked in the store"));
     return exit_ok;

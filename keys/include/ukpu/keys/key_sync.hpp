@@ -35,6 +35,7 @@ KeyConsumption read_consumption(std::span<const std::uint8_t> setup_bin);
 struct KeyRead {
     std::vector<std::uint8_t> setup_bin;
     std::optional<std::uint32_t> volume_id;
+    std::string label;  // of the boot sector, trailing spaces removed (empty: none)
 };
 
 // The key of the FAT volume on `device` (MBR partition or superfloppy). Throws Error
@@ -49,6 +50,8 @@ struct KeyIdentity {
     // The serial of the stick it was read from, when the machine identifies that stick (empty
     // when the stick reports none); none for an image or a setup.bin file.
     std::optional<std::string> serial;
+    // Its volume label ("B0042K003"); none for a bare setup.bin.
+    std::optional<std::string> label;
 };
 
 struct SyncResult {
