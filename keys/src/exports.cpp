@@ -147,7 +147,7 @@ int used_flag(const KeyRecord& r) {
 
 bool exportable(const KeyRecord& r) {
     return r.file_state == KeyFileState::written && r.state != RecordState::generated &&
-           !r.voided();
+           (!r.voided() || r.state == RecordState::consumed);
 }
 
 ExportSelection select_for_export(std::vector<KeyRecord> records) {

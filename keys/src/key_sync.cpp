@@ -233,6 +233,24 @@ SyncResult sync_consumed(KeyStore& store, std::span<const std::uint8_t> setup_bi
         }
     }
     result.consumed_on_key = static_cast<std::uint32_t>(k.consumed.size());
+    // A record voided (a stick given up as lost, then found) that a PC took all the same: the
+    // store marks it consumed, and the admin should know the server may not have had it.
+    std::uint32_t voided_taken = 0;
+    std::string reason;
+    for (const auto& rec : store.records_of_file(*found))
+        if (k.consumed.count(rec.record_number) && rec.voided() &&
+            rec.state != RecordState::consumed) {
+            ++voided_taken;
+            if (reason.empty()) reason = rec.void_reason;
+        }
+    if (voided_taken)
+        result.warnings.push_back(
+            base::counted(voided_taken, "record") + " of " + file_name(*found) +
+            (voided_taken == 1 ? " was" : " were") + " voided ('" + reason + "') but a PC took " +
+            (voided_taken == 1 ? "it" : "them") +
+            " all the same: " + (voided_taken == 1 ? "it is" : "they are") +
+            " marked consumed; a server whose rows were deleted (--upsert) refused " +
+            (voided_taken == 1 ? "that PC" : "those PCs"));
     if (dry_run) {
         for (const auto& rec : store.records_of_file(*found))
             if (k.consumed.count(rec.record_number) && rec.state != RecordState::consumed)

@@ -222,6 +222,13 @@ TEST(KeyStoreLife, VoidedRecordsAreNeverExportedAndConsumedOnesAreKept) {
                           "SELECT count(*) FROM records WHERE void_reason IS NOT NULL AND "
                           "voided_at IS NOT NULL")[0][0],
               "4");
+    // The lost stick is found, and a PC had taken record 2 from it: that record is exported
+    // again, as used (a server must not lose what a PC took), the others stay out.
+    EXPECT_EQ(store.mark_consumed(file, {2}), 1u);
+    const auto again = select_for_export(store.records(b.id));
+    ASSERT_EQ(again.records.size(), 2u);
+    for (const auto& r : again.records) EXPECT_EQ(used_flag(r), 1);
+    EXPECT_EQ(again.left_out.size(), 2u);
 }
 
 }  // namespace

@@ -215,3 +215,39 @@ TEST(KeysWrite, OptionsAreCheckedBeforeAnythingIsWritten) {
 
 }  // namespace
 }  // namespace ukpu::keys
+
+namespace ukpu::keys {
+namespace {
+
+using namespace ukpu::test::write_cli;
+using ukpu::test::read_bytes;
+using ukpu::test::run_ukpu;
+
+TEST(KeysWrite, AVoidedRecordAPcTookIsMarkedAndExportedAsUsed) {
+    Batch b;
+    ASSERT_EQ(b.generate(3, b.dir.path("setup.bin")).exit_code, 0);
+    auto r =
+        run_ukpu({"keys", "void", "--key-file", "1", "--reason", "stick lost", "--store", b.db});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // The stick turns up: a PC had taken its first record.
+    const auto used = consumed_copy(b.dir.path("setup.bin"), 1);
+    ukpu::test::write_text(b.dir.path("found.bin"), std::string(used.begin(), used.end()));
+    r = run_ukpu({"keys", "sync", "--setup-bin", b.dir.path("found.bin"), "--store", b.db});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("1 record of key file 1"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("was voided ('stick lost') but a PC took it"), std::string::npos) << r.err;
+    r = run_ukpu(
+        {"keys", "export", "--format", "csv", "-o", b.dir.path("out.csv"), "--store", b.db});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto text = read_bytes(b.dir.path("out.csv"));
+    const std::string csv(text.begin(), text.end());
+    const auto rows = sqlite_rows(b.db, "SELECT pid, state FROM records ORDER BY record_number");
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[0][1], "consumed");
+    EXPECT_NE(csv.find(rows[0][0]), std::string::npos) << csv;
+    EXPECT_EQ(csv.find(rows[1][0]), std::string::npos) << csv;
+    EXPECT_EQ(csv.find(rows[2][0]), std::string::npos) << csv;
+}
+
+}  // namespace
+}  // namespace ukpu::keys

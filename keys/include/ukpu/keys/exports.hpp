@@ -29,8 +29,9 @@ const char* to_string(ExportFormat f);
 int used_flag(const KeyRecord& r);
 
 // True for a record that reached a key: its key file was written, the record is no longer
-// `generated` and it was not voided. The others (a stick that failed, a run that stopped, a lost
-// stick's records) are never exported as usable.
+// `generated`, and it was not voided, or a PC took it all the same (a lost stick found again:
+// exported as used, never deleted from the server). The others (a stick that failed, a run that
+// stopped, a lost stick's records) are never exported as usable.
 bool exportable(const KeyRecord& r);
 
 // The records to export and the ones left out, each in the order given.
