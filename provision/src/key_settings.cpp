@@ -238,6 +238,8 @@ bool has_variables(const CreateSettings& s) {
         if (!v.empty()) return true;
     for (const auto& [k, v] : s.secret_files)
         if (!v.empty()) return true;
+    for (const auto& [k, v] : s.secret_values)
+        if (!v.empty()) return true;
     return !s.cert_hashes.empty() || !s.cert_hash_values.empty() || !s.vars.empty();
 }
 

@@ -181,11 +181,20 @@ std::vector<sb::Entry> setting_entries(const CreateSettings& s, Reporter& report
         std::string key(info.key);
         std::string text;
         std::string option;
+        bool typed = false;
         if (info.secret) {
             auto it = s.secret_files.find(key);
-            if (it == s.secret_files.end() || it->second.empty()) continue;
-            option = named(key + "-file");
-            text = secrets.read(resolve_profile_path(it->second, profile), option);
+            if (it == s.secret_files.end() || it->second.empty()) {
+                // A secret typed in the window, named as its field.
+                auto v = s.secret_values.find(key);
+                if (v == s.secret_values.end() || v->second.empty()) continue;
+                option = std::string(info.name);
+                text = v->second;
+                typed = true;
+            } else {
+                option = named(key + "-file");
+                text = secrets.read(resolve_profile_path(it->second, profile), option);
+            }
         } else {
             auto it = s.values.find(key);
             if (it == s.values.end() || it->second.empty()) continue;
@@ -199,7 +208,7 @@ std::vector<sb::Entry> setting_entries(const CreateSettings& s, Reporter& report
             e.value = encode_setting(info, text, option);
         } catch (const Error& err) {
             // A secret comes from a file: what it holds is input, not the command line.
-            if (!info.secret || err.code() != Status::bad_argument) throw;
+            if (!info.secret || typed || err.code() != Status::bad_argument) throw;
             throw Error(Status::bad_input, option + " " + s.secret_files.at(key), err.message());
         }
         entries.push_back(std::move(e));

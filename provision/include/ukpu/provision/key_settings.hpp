@@ -27,11 +27,14 @@ struct CreateSettings {
     std::uint32_t records = 1;
     std::map<std::string, std::string> values;        // catalog key -> text, as given
     std::map<std::string, std::string> secret_files;  // catalog key -> path of its secret
-    std::vector<std::string> cert_hashes;             // FILE[:NAME][:ALG]
-    std::string cert_password_file;                   // the password of PKCS#12 cert_hashes
-    std::vector<std::string> cert_hash_values;        // ALG:HEX[:NAME]
-    std::vector<std::string> vars;                    // MODULE:VARIABLE:TYPE:VALUE
-    std::set<std::string> from_profile;               // the keys the profile set
+    // catalog key -> a secret typed in the window, used when no file is named for it; never
+    // written to a profile (write_profile names only secret files).
+    std::map<std::string, std::string> secret_values;
+    std::vector<std::string> cert_hashes;       // FILE[:NAME][:ALG]
+    std::string cert_password_file;             // the password of PKCS#12 cert_hashes
+    std::vector<std::string> cert_hash_values;  // ALG:HEX[:NAME]
+    std::vector<std::string> vars;              // MODULE:VARIABLE:TYPE:VALUE
+    std::set<std::string> from_profile;         // the keys the profile set
 };
 
 // Whether any variable is set (a catalog value, a secret file, a certificate hash, a raw entry).
