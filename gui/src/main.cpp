@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
     ukpu::gui::MainWindow window{ukpu::provision::Context{}};
     const QStringList args = QApplication::arguments();
     if (args.size() > 1) window.load_setup_bin(args.at(1));
-    window.resize(900, 760);
+    window.resize(1200, 720);  // fits a 1366x768 screen
     window.show();
     return QApplication::exec();
 }

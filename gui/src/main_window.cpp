@@ -20,6 +20,8 @@
 #include <set>
 
 #include "key_batch_box.hpp"
+#include "setupbin_form.hpp"
+#include "setupbin_view.hpp"
 #include "stick_table.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/verify.hpp"
@@ -108,7 +110,8 @@ MainWindow::MainWindow(pv::Context ctx, QWidget* parent)
                             std::uint64_t total) { progress(target, what, done, total); };
     reporter_ = std::make_unique<WindowReporter>(this, std::move(sinks));
 
-    auto* central = new QWidget(this);
+    views_ = new QTabWidget(this);
+    auto* central = new QWidget(views_);
     auto* layout = new QVBoxLayout(central);
 
     auto* sticks_box = new QGroupBox(tr("Sticks"), central);
@@ -170,7 +173,15 @@ MainWindow::MainWindow(pv::Context ctx, QWidget* parent)
     log_ = new QPlainTextEdit(central);
     log_->setReadOnly(true);
     layout->addWidget(log_);
-    setCentralWidget(central);
+    views_->addTab(central, tr("&Write keys"));
+    form_ = new SetupBinForm(views_);
+    views_->addTab(form_, tr("&Make a setup.bin"));
+    inspector_ = new SetupBinView(views_);
+    views_->addTab(inspector_, tr("&Open a setup.bin"));
+    setCentralWidget(views_);
+    connect(form_, &SetupBinForm::useSetupBin, this, [this](const QString& path) {
+        if (load_setup_bin(path)) views_->setCurrentIndex(view_write);
+    });
 
     connect(refresh_, &QPushButton::clicked, this, &MainWindow::refresh);
     connect(show_all_, &QCheckBox::toggled, this, &MainWindow::refresh);

@@ -4,7 +4,9 @@
 // again against the safety rules (system disk, mounted, files in use, permissions), then all are
 // confirmed in one dialog showing their identities (names typed for anything but a removable
 // stick), then written at once in the strict layout, each read back and verified, with progress;
-// Stop ends every write at a safe point. The window works against the machine and the faults of
+// Stop ends every write at a safe point. Beside writing, the window makes a setup.bin from a form
+// over every variable `setupbin create` takes (SetupBinForm) and opens one as `setupbin show`
+// shows it (SetupBinView). The window works against the machine and the faults of
 // the provision::Context it is given: the running system from main, a fake machine in the tests.
 #pragma once
 
@@ -32,10 +34,13 @@ class QLineEdit;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
+class QTabWidget;
 
 namespace ukpu::gui {
 
 class KeyBatchBox;
+class SetupBinForm;
+class SetupBinView;
 class StickTable;
 class WindowReporter;
 
@@ -72,6 +77,11 @@ public:
     bool load_setup_bin(const QString& path);
     StickTable& sticks() { return *table_; }
     KeyBatchBox& key_batch() { return *batch_; }
+    // The views: writing sticks, making a setup.bin (the form), opening one (as `setupbin show`).
+    QTabWidget& views() { return *views_; }
+    SetupBinForm& form() { return *form_; }
+    SetupBinView& inspector() { return *inspector_; }
+    enum View { view_write = 0, view_make = 1, view_open = 2 };
     const std::optional<KeySource>& source() const { return source_; }
     void write_selected();
     void repair_selected();
@@ -125,6 +135,9 @@ private:
     QProgressBar* overall_ = nullptr;
     QPlainTextEdit* log_ = nullptr;
     KeyBatchBox* batch_ = nullptr;
+    QTabWidget* views_ = nullptr;
+    SetupBinForm* form_ = nullptr;
+    SetupBinView* inspector_ = nullptr;
 
     std::optional<KeySource> source_;
     Confirm confirm_;
