@@ -308,6 +308,8 @@ void SetupBinForm::validate(Field& f) {
             (void)pv::encode_setting(*f.info, text.toStdString(), "--" + std::string(f.info->key));
         } catch (const pv::Error& e) {
             why = qs(e.message());
+            // A message never shows a secret typed.
+            if (f.info->secret) why.replace(text, "***");
         }
     }
     f.problem->setText(why);
@@ -469,7 +471,6 @@ void SetupBinForm::check_now() {
     // Every generation's verdict, whatever the file is checked for.
     pv::CreateSettings s = settings();
     s.firmware = "all";
-    s.force = true;
     QString error;
     std::optional<pv::BuiltSetupBin> built;
     try {
@@ -516,6 +517,14 @@ void SetupBinForm::check_now() {
         findings << error;
         say(error);
     }
+    // No message shows a secret typed.
+    for (const auto& [key, secret] : s.secret_values)
+        for (QString& line : findings) line.replace(qs(secret), "***");
+    status_->setText([&] {
+        QString t = status_->text();
+        for (const auto& [key, secret] : s.secret_values) t.replace(qs(secret), "***");
+        return t;
+    }());
     findings_->setPlainText(findings.join('\n'));
 }
 
@@ -538,8 +547,9 @@ bool SetupBinForm::load_profile(const QString& path, QString& error) {
 
 bool SetupBinForm::save_profile(const QString& path, QStringList& left_out, QString& error) {
     try {
-        for (const auto& k : pv::write_profile(path.toStdString(), settings(), true))
-            left_out << qs(k);
+        // Paths as absolute ones: the profile may be saved anywhere.
+        const pv::CreateSettings s = pv::with_absolute_paths(settings());
+        for (const auto& k : pv::write_profile(path.toStdString(), s, true)) left_out << qs(k);
     } catch (const std::exception& e) {
         error = QString::fromLocal8Bit(e.what());
         return false;

@@ -116,6 +116,11 @@ TEST(GuiForm, EveryVariableCreateTakesHasAField) {
             EXPECT_NE(form.secret_file(std::string(info.key)), nullptr) << info.key;
         }
     }
+    // A secret refused as typed: why, without the secret.
+    type(form, "pps", "Not-A-Valid-PPS");
+    EXPECT_FALSE(form.field_problem("pps").isEmpty());
+    EXPECT_FALSE(form.field_problem("pps").contains("Not-A-Valid-PPS"))
+        << form.field_problem("pps").toStdString();
 }
 
 TEST(GuiForm, AProfileMadeInTheFormMakesTheWindowsBytesOnTheCommandLine) {
@@ -125,6 +130,9 @@ TEST(GuiForm, AProfileMadeInTheFormMakesTheWindowsBytesOnTheCommandLine) {
     Window win(m.f);
     auto& form = win.w.form();
     win.w.views().setCurrentIndex(MainWindow::view_make);
+    // It fits a 1366x768 screen (with room for a panel and the title bar).
+    EXPECT_LE(win.w.minimumSizeHint().width(), 1366);
+    EXPECT_LE(win.w.minimumSizeHint().height(), 700);
     // A field refuses what its variable cannot hold, as typed, with the library's words.
     type(form, "provisioning-server-port", "99999");
     EXPECT_FALSE(form.field_problem("provisioning-server-port").isEmpty());
