@@ -155,6 +155,7 @@ SetupBinForm::SetupBinForm(QWidget* parent) : QWidget(parent) {
     certs_layout->addLayout(cert_buttons);
     server->addRow(tr("Root CA hashes (2/8)"), certs);
     cert_password_file_ = new QLineEdit(this);
+    cert_password_file_->setObjectName("cert-password-file");
     cert_password_file_->setPlaceholderText(tr("file holding the password of .pfx/.p12 files"));
     server->addRow(tr("PKCS#12 password file"), cert_password_file_);
     cert_values_ = new QPlainTextEdit(this);

@@ -232,6 +232,48 @@ TEST(GuiForm, AProfileLoadedIntoTheFormMakesTheCommandLinesBytes) {
     EXPECT_EQ(read_bytes(t.path("again.bin")), read_bytes(t.path("cli.bin")));
 }
 
+TEST(GuiForm, ARootCaHashFromAPfxFileIsTheCommandLines) {
+    SKIP_WITHOUT_X();
+    TempDir t;
+    write_text(t.path("pfx-password.txt"), "pfx-pw\n");
+    write_text(t.path("current.txt"), "Old-P4ssw0rd!\n");
+    ::chmod(t.path("pfx-password.txt").c_str(), 0600);
+    ::chmod(t.path("current.txt").c_str(), 0600);
+    ASSERT_EQ(run_shell("openssl pkcs12 -export -nokeys -in '" + samples("certs/amt-test-ca.crt") +
+                        "' -out '" + t.path("ca.pfx") + "' -passout pass:pfx-pw"),
+              0);
+    ukpu::gui::SetupBinForm form;
+    form.show();
+    type(form, "pki-dns-suffix", "amt.example.com");
+    QTest::keyClicks(form.secret_file("current-password"),
+                     QString::fromStdString(t.path("current.txt")));
+    auto* password = form.findChild<QLineEdit*>("cert-password-file");
+    ASSERT_NE(password, nullptr);
+    QTest::keyClicks(password, QString::fromStdString(t.path("pfx-password.txt")));
+    QString error;
+    ASSERT_TRUE(form.add_cert_file(QString::fromStdString(t.path("ca.pfx")), error))
+        << error.toStdString();
+    QStringList left_out;
+    ASSERT_TRUE(form.save_profile(QString::fromStdString(t.path("p.toml")), left_out, error));
+    {
+        const auto built = form.build(error);
+        ASSERT_TRUE(built) << error.toStdString();
+        EXPECT_TRUE(built->check.ok());
+    }
+    ASSERT_TRUE(form.save_setup_bin(QString::fromStdString(t.path("window.bin")), error))
+        << error.toStdString();
+    const auto r =
+        run_ukpu({"setupbin", "create", "--config", t.path("p.toml"), "-o", t.path("cli.bin")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(read_bytes(t.path("window.bin")), read_bytes(t.path("cli.bin")));
+    // The hash is the root CA's, as from its certificate file.
+    const auto crt = run_ukpu({"setupbin", "create", "--pki-dns-suffix", "amt.example.com",
+                               "--current-password-file", t.path("current.txt"), "--cert-hash",
+                               samples("certs/amt-test-ca.crt"), "-o", t.path("crt.bin")});
+    ASSERT_EQ(crt.exit_code, 0) << crt.err;
+    EXPECT_EQ(read_bytes(t.path("window.bin")), read_bytes(t.path("crt.bin")));
+}
+
 // "  2/3 PKI DNS Suffix (len 15): \"amt.example.com\"" -> "2/3 PKI DNS Suffix: \"amt...\"".
 QStringList show_entry_lines(const std::string& out) {
     QStringList lines;
