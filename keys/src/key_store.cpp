@@ -66,8 +66,8 @@ void check_existing_store(const std::filesystem::path& path) {
         }
         throw Error(ErrorCode::not_found,
                     "no key store here (" + where_default +
-                        "; --store FILE names another); only `ukpu keys generate` creates a "
-                        "store, nothing was created",
+                        "; --store FILE names another); only `ukpu keys generate` and `ukpu keys "
+                        "import` create a store, nothing was created",
                     path.string());
     }
     if (!S_ISREG(st.st_mode))
@@ -252,8 +252,8 @@ void KeyStore::open_checked(OpenMode mode) {
             // New and empty: ours to set up when creating, else nobody's store.
             if (mode == OpenMode::create) return;
             throw Error(ErrorCode::not_a_store,
-                        "an empty file, not a ukpu key store (only `ukpu keys generate` creates "
-                        "one); it was left untouched",
+                        "an empty file, not a ukpu key store (only `ukpu keys generate` and `ukpu "
+                        "keys import` create one); it was left untouched",
                         path_.string());
         }
         char buf[64];

@@ -273,6 +273,27 @@ KeyWriteOutcome write_stored_keys(const Context& ctx, Reporter& reporter, KeyWri
     }
     if (job.dry_run) return out;
 
+    // A key whose write fails: a new key file is marked failed (its records on no key). A key
+    // file written again onto another key is put back as it was (target, stick, label, volume
+    // id, state): its records are still on the key it was written to before, where a PC can take
+    // them. Written again over its own stick, that key may be gone: marked failed.
+    const bool own_stick = rewrite && !sticks.empty() &&
+                           (source->target == job.devices.front() ||
+                            (source->device && !source->device->serial.empty() &&
+                             source->device->serial == sticks.front().serial));
+    const bool keeps_source = rewrite && !own_stick;
+    const auto failed = [&](std::int64_t key_file_id, std::optional<std::uint32_t> volume_id) {
+        if (!keeps_source) {
+            store.mark_file_failed(key_file_id, volume_id);
+            return;
+        }
+        store.retarget_key_file(key_file_id, source->target, source->device, source->label);
+        if (source->state == keys::KeyFileState::written)
+            store.mark_file_written(key_file_id, source->volume_id);
+        else if (source->state == keys::KeyFileState::failed)
+            store.mark_file_failed(key_file_id, source->volume_id);
+    };
+
     fat::KeyOptions ko;
     ko.timestamp = key_timestamp();
     std::vector<StickJob> stick_jobs;
@@ -309,7 +330,7 @@ KeyWriteOutcome write_stored_keys(const Context& ctx, Reporter& reporter, KeyWri
             try {
                 write_file_atomic(*bf.path, planned[i].bytes, job.settings.overwrite);
             } catch (...) {
-                store.mark_file_failed(kf.id);
+                failed(kf.id, std::nullopt);
                 throw;
             }
             store.mark_file_written(kf.id);
@@ -321,14 +342,14 @@ KeyWriteOutcome write_stored_keys(const Context& ctx, Reporter& reporter, KeyWri
             try {
                 k = make_key_image(ctx, reporter, image, planned[i].bytes, {}, iko, generations);
             } catch (...) {
-                store.mark_file_failed(kf.id);
+                failed(kf.id, std::nullopt);
                 throw;
             }
             out.status = worse(out.status, k.status);
             if (k.key)
                 store.mark_file_written(kf.id, k.volume_id);
             else
-                store.mark_file_failed(kf.id, k.volume_id);
+                failed(kf.id, k.volume_id);
             bf.key = std::move(k);
         } else {
             StickJob sj{sticks[i], job.devices[i], planned[i].bytes, {}, {}};
@@ -341,7 +362,7 @@ KeyWriteOutcome write_stored_keys(const Context& ctx, Reporter& reporter, KeyWri
         try {
             outcomes = write_sticks(ctx, reporter, std::move(stick_jobs), {}, ko, generations);
         } catch (...) {
-            for (const auto& bf : out.files) store.mark_file_failed(bf.key_file_id);
+            for (const auto& bf : out.files) failed(bf.key_file_id, std::nullopt);
             throw;
         }
         for (std::size_t i = 0; i < outcomes.size(); ++i) {
@@ -350,12 +371,17 @@ KeyWriteOutcome write_stored_keys(const Context& ctx, Reporter& reporter, KeyWri
             if (outcomes[i].key) {
                 store.mark_file_written(bf.key_file_id, outcomes[i].volume_id);
             } else {
-                store.mark_file_failed(bf.key_file_id, outcomes[i].volume_id);
-                bf.left_generated = job.devices[i] + ": not written; key file " +
-                                    std::to_string(bf.key_file_id) +
-                                    " marked failed (never exported): write it again with `ukpu "
-                                    "keys write --key-file " +
-                                    std::to_string(bf.key_file_id) + " --device DEV`";
+                failed(bf.key_file_id, outcomes[i].volume_id);
+                if (keeps_source && source->state == keys::KeyFileState::written)
+                    bf.left_generated = job.devices[i] + ": not written; key file " +
+                                        std::to_string(bf.key_file_id) + " stays as it was, on " +
+                                        source->target;
+                else
+                    bf.left_generated = job.devices[i] + ": not written; key file " +
+                                        std::to_string(bf.key_file_id) +
+                                        " marked failed (never exported): write it again with "
+                                        "`ukpu keys write --key-file " +
+                                        std::to_string(bf.key_file_id) + " --device DEV`";
             }
             bf.key = std::move(outcomes[i]);
         }
