@@ -129,6 +129,17 @@ TEST(GuiForm, AProfileMadeInTheFormMakesTheWindowsBytesOnTheCommandLine) {
     TempDir t;
     Window win(m.f);
     auto& form = win.w.form();
+    // Keyboard: Alt+M opens the form, Alt+S its server page, Alt+O the inspector.
+    // (Xvfb runs no window manager: the window is made the active one here.)
+    QApplication::setActiveWindow(&win.w);
+    win.w.activateWindow();
+    QApplication::processEvents();
+    QTest::keyClick(&win.w, Qt::Key_M, Qt::AltModifier);
+    EXPECT_EQ(win.w.views().currentIndex(), MainWindow::view_make);
+    QTest::keyClick(&win.w, Qt::Key_S, Qt::AltModifier);
+    EXPECT_EQ(form.tabs()->currentIndex(), 2);
+    QTest::keyClick(&win.w, Qt::Key_O, Qt::AltModifier);
+    EXPECT_EQ(win.w.views().currentIndex(), MainWindow::view_open);
     win.w.views().setCurrentIndex(MainWindow::view_make);
     // It fits a 1366x768 screen (with room for a panel and the title bar).
     EXPECT_LE(win.w.minimumSizeHint().width(), 1366);
