@@ -249,9 +249,15 @@ KeyWriteOutcome write_stored_keys(const Context& ctx, Reporter& reporter, KeyWri
         for (auto& [what, path] : settings_files(job.settings))
             job.policy.in_use.push_back({what, path});
         sticks = check_sticks(ctx, job.devices, job.policy, job.dry_run);
-        // The records this run writes are on no stick yet; any stored on a stick are others.
+        // Records a stick holds that this run writes again (a key file rewritten over its own
+        // stick) are not lost; any others are.
+        std::set<std::int64_t> written_again;
+        if (rewrite)
+            for (const auto& r : store.records_of_file(source->id)) written_again.insert(r.id);
+        for (const auto& p : planned)
+            written_again.insert(p.record_ids.begin(), p.record_ids.end());
         const std::vector<RecordsOnStick> held =
-            find_stored_records(sticks, job.store, job.policy, reporter);
+            find_stored_records(sticks, job.store, job.policy, reporter, written_again);
         if (!job.dry_run) {
             reporter.confirm_sticks(sticks, StickAction::write, job.policy);
             void_overwritten_records(held, job.store, "keys write", reporter);

@@ -50,7 +50,8 @@ std::string RecordsOnStick::text() const {
 
 std::vector<RecordsOnStick> find_stored_records(const std::vector<devices::DeviceInfo>& sticks,
                                                 const std::string& store, DeviceWritePolicy& policy,
-                                                Reporter& reporter) {
+                                                Reporter& reporter,
+                                                const std::set<std::int64_t>& written_again) {
     std::vector<RecordsOnStick> found;
     std::filesystem::path path;
     try {
@@ -69,7 +70,9 @@ std::vector<RecordsOnStick> find_stored_records(const std::vector<devices::Devic
         on.path = stick.path;
         for (const auto& pid : pids) {
             const auto r = opened->find_pid(pid);
-            if (!r || r->voided() || r->state == keys::RecordState::consumed) continue;
+            if (!r || r->voided() || r->state == keys::RecordState::consumed ||
+                written_again.count(r->id))
+                continue;
             on.records.push_back(r->id);
             on.pids.push_back(pid);
             on.batches.insert(r->batch_id);

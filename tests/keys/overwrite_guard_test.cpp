@@ -21,6 +21,7 @@
 #include "ukpu/fatwriter/directory.hpp"
 #include "ukpu/fatwriter/partition.hpp"
 #include "ukpu/fatwriter/volume.hpp"
+#include "ukpu/keys/batch_builder.hpp"
 #include "ukpu/setupbin/consume.hpp"
 
 namespace ukpu::test::overwrite_guard {
@@ -149,9 +150,15 @@ TEST_F(HeldRecords, KeysGenerateAndKeysWriteAskTheSame) {
     EXPECT_EQ(r.exit_code, 4) << r.err;
     EXPECT_EQ(setup_on(dev_), before_);
     EXPECT_EQ(sqlite_rows(db(), "SELECT count(*) FROM batches")[0][0], "1");
-    r = run_ukpu({"keys", "write", "--key-file", "1", "--unconsumed", "--store", db(), "--device",
-                  dev_, "--yes"});
+    // keys write of another batch's records onto it is asked the same.
+    ukpu::test::write_text(t_.path("new.txt"), "N3w-Passw0rd!\n");
+    r = run_ukpu({"keys", "generate", "-n", "2", "--store", db(), "--current-password-file",
+                  t_.path("current.txt"), "--new-password-file", t_.path("new.txt"), "-o",
+                  t_.path("other.bin")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = run_ukpu({"keys", "write", "--key-file", "2", "--store", db(), "--device", dev_, "--yes"});
     EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("holding 3 records of batch 1"), std::string::npos) << r.err;
     EXPECT_EQ(setup_on(dev_), before_);
     EXPECT_EQ(count(db(), "voided_at IS NOT NULL"), "0");
     // A dry run says it and changes nothing.
@@ -160,6 +167,33 @@ TEST_F(HeldRecords, KeysGenerateAndKeysWriteAskTheSame) {
                   "--device", dev_, "--yes"});
     EXPECT_NE(r.err.find("holding 3 records"), std::string::npos) << r.err;
     EXPECT_EQ(count(db(), "voided_at IS NOT NULL"), "0");
+}
+
+}  // namespace
+}  // namespace ukpu::keys
+
+namespace ukpu::keys {
+namespace {
+
+using namespace ukpu::test::overwrite_guard;
+using ukpu::test::run_ukpu;
+
+// The stick's own key file written again over it, only its records no PC took: nothing is lost,
+// so --yes is enough and nothing is voided; the stick then offers those three records.
+TEST_F(HeldRecords, ItsOwnRecordsWrittenAgainOverItAreNotLost) {
+    auto r = run_ukpu({"keys", "write", "--key-file", "1", "--unconsumed", "--store", db(),
+                       "--device", dev_, "--yes"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err.find("holding"), std::string::npos) << r.err;
+    EXPECT_EQ(count(db(), "voided_at IS NOT NULL"), "0");
+    EXPECT_EQ(sqlite_rows(db(),
+                          "SELECT count(*) FROM records WHERE key_file_id=2 AND "
+                          "state='on-key'")[0][0],
+              "3");
+    const auto after = setup_on(dev_);
+    EXPECT_NE(after, before_);
+    EXPECT_EQ(keys::sha256_hex(after),
+              sqlite_rows(db(), "SELECT sha256 FROM key_files WHERE id=2")[0][0]);
 }
 
 }  // namespace

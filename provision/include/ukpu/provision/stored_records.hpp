@@ -32,11 +32,14 @@ struct RecordsOnStick {
 // Reads each stick's setup.bin (read-only; a stick with no readable key holds nothing) and looks
 // its remaining records up in the key store at `store` (empty: the default one; a store that is
 // not there holds nothing, and is not created). For every stick that holds unconsumed records,
-// `policy.name_needed` gets why and a warning says how many and of which batch. Errors of the
-// store pass through (a store that cannot be read must not let a stick be overwritten silently).
+// `policy.name_needed` gets why and a warning says how many and of which batch. Records in
+// `written_again` (the ids of those this run writes, a key file rewritten over its own stick) are
+// not lost and not counted. Errors of the store pass through (a store that cannot be read must
+// not let a stick be overwritten silently).
 std::vector<RecordsOnStick> find_stored_records(const std::vector<devices::DeviceInfo>& sticks,
                                                 const std::string& store, DeviceWritePolicy& policy,
-                                                Reporter& reporter);
+                                                Reporter& reporter,
+                                                const std::set<std::int64_t>& written_again = {});
 
 // After the sticks were confirmed: voids their records in the store with `reason` ("overwritten
 // by ukpu build on /dev/sdb"), and says so.
