@@ -364,7 +364,12 @@ std::unique_ptr<WatchedDevice> open_confirmed_device(const Context& ctx,
 }
 
 std::unique_ptr<fat::BlockDevice> open_for_read(const std::string& path,
-                                                std::uint32_t image_sector_size) {
+                                                std::uint32_t image_sector_size, bool device) {
+    struct stat st {};
+    if (device && ::stat(path.c_str(), &st) != 0 && errno == ENOENT)
+        throw Error(Status::bad_input, path,
+                    "no such device (`ukpu devices` lists the sticks; an image file is read with "
+                    "--image)");
     try {
         return fat::open_device(path, false, image_sector_size);
     } catch (const fat::Error& e) {

@@ -34,7 +34,7 @@ int run_sync(const SyncOptions& o, const GlobalOptions& g) {
         bytes = read_input_file(o.setup_bin);
     } else {
         source = o.image.empty() ? o.device : o.image;
-        auto dev = provision::open_for_read(source, o.sector_size);
+        auto dev = provision::open_for_read(source, o.sector_size, !o.device.empty());
         keys::KeyRead key = keys::read_key(*dev);
         bytes = std::move(key.setup_bin);
         identity.volume_id = key.volume_id;

@@ -28,7 +28,7 @@ struct VerifyCliOptions {
 // Verifies one key; its report goes to stdout (text) or into `doc`.
 int verify_one(const std::string& target, const VerifyCliOptions& o, const GlobalOptions& g,
                Json& doc) {
-    auto dev = provision::open_for_read(target, o.sector_size);
+    auto dev = provision::open_for_read(target, o.sector_size, o.image.empty());
     fat::VerifyReport r;
     provision::Judgement judged;
     try {

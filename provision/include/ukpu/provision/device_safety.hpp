@@ -129,8 +129,10 @@ std::unique_ptr<WatchedDevice> open_confirmed_device(const Context& ctx,
 // empty when it may, or when `path` is not a block device.
 std::string permission_problem(const std::string& path, bool write);
 
-// Opens an image or device read-only.
+// Opens an image or device read-only. `device`: the path was given as a device (--device), so
+// one that is not there is "no such device" (bad_input), not a missing image.
 std::unique_ptr<fat::BlockDevice> open_for_read(const std::string& path,
-                                                std::uint32_t image_sector_size);
+                                                std::uint32_t image_sector_size,
+                                                bool device = false);
 
 }  // namespace ukpu::provision
