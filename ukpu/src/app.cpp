@@ -1,4 +1,5 @@
 #include "app.hpp"
+#include "app_definition.hpp"
 
 #include <csignal>
 #include <exception>
@@ -62,13 +63,9 @@ int fail(const GlobalOptions& g, int code, const std::string& location,
 
 }  // namespace
 
-int run(int argc, char** argv, const provision::Context& context) {
-    std::signal(SIGINT, on_interrupt);
-
-    GlobalOptions g;
-    g.context = context;
-    CLI::App app{"ukpu builds, checks and repairs Intel AMT one-touch USB provisioning keys",
-                 "ukpu"};
+std::vector<Command> define_commands(CLI::App& app, GlobalOptions& g) {
+    app.description("ukpu builds, checks and repairs Intel AMT one-touch USB provisioning keys");
+    app.name("ukpu");
     app.require_subcommand(1);
     // Before the subcommands: `setupbin create`, `build` and `keys generate` have a --version of
     // their own (the file format), which wins after their command words.
@@ -96,6 +93,16 @@ int run(int argc, char** argv, const provision::Context& context) {
     commands.push_back(add_verify(app, g));
     commands.push_back(add_repair(app, g));
     commands.push_back(add_devices(app, g));
+    return commands;
+}
+
+int run(int argc, char** argv, const provision::Context& context) {
+    std::signal(SIGINT, on_interrupt);
+
+    GlobalOptions g;
+    g.context = context;
+    CLI::App app;
+    const std::vector<Command> commands = define_commands(app, g);
 
     try {
         app.parse(argc, argv);
