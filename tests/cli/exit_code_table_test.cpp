@@ -1,4 +1,4 @@
-// The exit-code table of the README, run: every command that takes an image, a device, a
+// The exit-code table (docs/reference.md, "Exit codes"), run: every command that takes an image, a device, a
 // setup.bin, a certificate or a key store, against each condition (missing or unreadable input,
 // malformed input, a key or file no asked generation can use, refused for safety, an I/O failure,
 // interruption, usage). One condition, one code, whichever command meets it; an error names the
