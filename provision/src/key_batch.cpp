@@ -78,16 +78,6 @@ bool is_psk_version(sb::FormatVersion v) {
            v == sb::FormatVersion::v2_1;
 }
 
-keys::StickIdentity identity_of(const devices::DeviceInfo& d) {
-    keys::StickIdentity id;
-    id.serial = d.serial;
-    id.vendor = d.vendor;
-    id.model = d.model;
-    id.size = d.size;
-    id.bus_path = d.bus_path;
-    return id;
-}
-
 std::filesystem::path store_path_of(const std::string& store) {
     return store.empty() ? keys::default_store_path() : std::filesystem::path(store);
 }
@@ -264,6 +254,16 @@ CreateSettings KeyBatchJob::psk_defaults() {
     return s;
 }
 
+keys::StickIdentity stick_identity(const devices::DeviceInfo& d) {
+    keys::StickIdentity id;
+    id.serial = d.serial;
+    id.vendor = d.vendor;
+    id.model = d.model;
+    id.size = d.size;
+    id.bus_path = d.bus_path;
+    return id;
+}
+
 std::vector<std::string> batch_output_paths(const std::string& output, std::size_t files,
                                             bool numbered) {
     if (!numbered) return {output};
@@ -380,7 +380,7 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
             f.target = std::filesystem::absolute(paths[i]).lexically_normal().string();
         } else {
             f.target = job.devices[i];
-            f.device = identity_of(sticks[i]);
+            f.device = stick_identity(sticks[i]);
         }
         f.sha256 = files[i].sha256;
         f.bytes = files[i].bytes;  // kept: `keys write --key-file` writes them again

@@ -178,16 +178,6 @@ std::vector<PlannedFile> batch_files(const keys::KeyStore& store, const KeyWrite
     return out;
 }
 
-keys::StickIdentity identity_of(const devices::DeviceInfo& d) {
-    keys::StickIdentity id;
-    id.serial = d.serial;
-    id.vendor = d.vendor;
-    id.model = d.model;
-    id.size = d.size;
-    id.bus_path = d.bus_path;
-    return id;
-}
-
 }  // namespace
 
 std::string key_label(std::int64_t batch_id, std::uint32_t file_index) {
@@ -312,7 +302,7 @@ KeyWriteOutcome write_stored_keys(const Context& ctx, Reporter& reporter, KeyWri
                         : job.devices[i];
         nf.sha256 = planned[i].sha256;
         nf.bytes = planned[i].bytes;
-        if (bf.stick) nf.device = identity_of(*bf.stick);
+        if (bf.stick) nf.device = stick_identity(*bf.stick);
         // Stored `pending` first: the store never shows a record on a key it did not reach.
         keys::KeyFileInfo kf;
         if (rewrite) {

@@ -7,6 +7,7 @@
 #include "create_options.hpp"
 #include "device_options.hpp"
 #include "exit_codes.hpp"
+#include "render/batch_files.hpp"
 #include "render/key_report.hpp"
 #include "render/text_reporter.hpp"
 #include "ukpu/base/counted.hpp"
@@ -44,15 +45,7 @@ int run_write(WriteState& st, const GlobalOptions& g) {
     const pv::KeyWriteOutcome out = pv::write_stored_keys(g.context, reporter, job);
     int code = exit_code(out.status);
     const bool sticks = !job.devices.empty();
-    if (sticks && out.written) {
-        std::vector<StickLine> lines;
-        for (const auto& f : out.files)
-            lines.push_back({f.name, f.stick.value_or(devices::DeviceInfo{}),
-                             f.key ? exit_code(f.key->status) : exit_ok});
-        print_sticks_summary(g, "written and verified", lines);
-        for (const auto& f : out.files)
-            if (!f.left_generated.empty()) print_error(f.left_generated);
-    }
+    if (sticks && out.written) print_batch_sticks(g, out.files);
     if (g.json) {
         Json doc = Json::object();
         doc.set("ok", code == exit_ok);
@@ -60,22 +53,7 @@ int run_write(WriteState& st, const GlobalOptions& g) {
         doc.set("records", out.records);
         doc.set("written", out.written);
         Json fj = Json::array();
-        for (const auto& file : out.files) {
-            Json f = Json::object();
-            f.set("target", file.name);
-            f.set("key_file", file.key_file_id == 0 ? Json() : Json(file.key_file_id));
-            f.set("label", file.label.empty() ? Json() : Json(file.label));
-            f.set("sha256", file.sha256);
-            f.set("size", file.size);
-            f.set("first_record", file.first_record);
-            f.set("last_record", file.last_record);
-            if (file.key) {
-                Json key = Json::object();
-                add_key_outcome(key, *file.key);
-                f.set("key", std::move(key));
-            }
-            fj.push(f);
-        }
+        for (const auto& file : out.files) fj.push(batch_file_json(file));
         doc.set("files", fj);
         print_json(doc);
     }

@@ -1,6 +1,6 @@
 #include "render/json.hpp"
 
-#include <cstdio>
+#include "ukpu/setupbin/entry_text.hpp"
 
 namespace ukpu::cli {
 
@@ -24,87 +24,10 @@ Json& Json::push(Json value) {
     return arr.back();
 }
 
-namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = 0;
-    std::uint32_t cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k) {
-        auto d = static_cast<unsigned char>(s[i + k]);
-        if ((d & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (d & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
-void escape_byte(std::string& out, unsigned char c) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-    out += buf;
-}
-
-}  // namespace
-
 std::string json_quote(std::string_view s) {
-    std::string out = "\"";
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        auto c = static_cast<unsigned char>(s[i]);
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                continue;
-            case '\\':
-                out += "\\\\";
-                continue;
-            case '\n':
-                out += "\\n";
-                continue;
-            case '\r':
-                out += "\\r";
-                continue;
-            case '\t':
-                out += "\\t";
-                continue;
-            case '\b':
-                out += "\\b";
-                continue;
-            case '\f':
-                out += "\\f";
-                continue;
-            default:
-                break;
-        }
-        if (c < 0x20 || c == 0x7F) {
-            escape_byte(out, c);
-        } else if (c < 0x80) {
-            out += static_cast<char>(c);
-        } else if (std::size_t n = utf8_sequence(s, i); n > 0) {
-            out.append(s.substr(i, n));
-            i += n - 1;
-        } else {
-            escape_byte(out, c);  // a lone byte shown as the Latin-1 code point it would be
-        }
-    }
-    out += '"';
-    return out;
+    // One quoting for every JSON ukpu prints: setupbin's, which `setupbin show` and the window
+    // use for the values of entries.
+    return setupbin::quote_text(s);
 }
 
 void Json::write(std::string& out, int indent) const {

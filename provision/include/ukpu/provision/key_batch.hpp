@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ukpu/devices/discovery.hpp"
+#include "ukpu/keys/records.hpp"
 #include "ukpu/provision/context.hpp"
 #include "ukpu/provision/device_safety.hpp"
 #include "ukpu/provision/key_settings.hpp"
@@ -78,6 +79,9 @@ struct KeyBatchOutcome {
 // A key file that never reached its file or stick is never left looking usable. keys::Error from
 // the store passes through.
 KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJob job);
+
+// The identity the key store records for a stick a key file went to.
+keys::StickIdentity stick_identity(const devices::DeviceInfo& d);
 
 // The output names: the -o path itself, or with per_key "<stem>-<i><ext>" beside it.
 std::vector<std::string> batch_output_paths(const std::string& output, std::size_t files,
