@@ -164,6 +164,10 @@ provision::KeyBatchJob KeyBatchBox::job(const std::vector<std::string>& devices)
     return job;
 }
 
+std::string KeyBatchBox::store() const {
+    return store_->text().trimmed().toStdString();
+}
+
 std::vector<provision::FileInUse> KeyBatchBox::files_in_use() const {
     std::vector<provision::FileInUse> files;
     files.push_back({"the current password file", current_->text().trimmed().toStdString()});

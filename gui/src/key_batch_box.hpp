@@ -42,6 +42,9 @@ public:
     // The job for the sticks `devices` (their paths), as `ukpu keys generate --device` makes it
     // from its options.
     provision::KeyBatchJob job(const std::vector<std::string>& devices) const;
+    // The key store chosen (empty: the default one): the batch's, and the one asked which
+    // records a stick about to be overwritten still holds.
+    std::string store() const;
     // The files the batch reads and the store it writes, which the sticks must not hold.
     std::vector<provision::FileInUse> files_in_use() const;
 

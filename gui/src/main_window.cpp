@@ -15,6 +15,7 @@
 #include <QPushButton>
 #include <QTabWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include <optional>
 #include <set>
@@ -31,6 +32,7 @@
 #include "ukpu/provision/key_batch.hpp"
 #include "ukpu/provision/key_repair.hpp"
 #include "ukpu/provision/stick_writer.hpp"
+#include "ukpu/provision/stored_records.hpp"
 #include "verify_text.hpp"
 #include "window_reporter.hpp"
 
@@ -291,6 +293,31 @@ std::vector<devices::DeviceInfo> MainWindow::checked_and_confirmed(
             disks.push_back(pv::check_device_for_write(ctx_, listed.path, policy, false));
         } catch (const pv::Error& e) {
             table_->set_state(row, tr("refused"));
+            alert_(this, nothing_done, qs(e.what()));
+            return {};
+        }
+    }
+    // A stick still holding records that no PC took (as the key store knows them) is not
+    // overwritten from the window: the command line asks for its name and voids them.
+    if (action == StickAction::write) {
+        pv::DeviceWritePolicy asked = policy;
+        try {
+            const auto held = pv::find_stored_records(disks, batch_->store(), asked, *reporter_);
+            if (!held.empty()) {
+                QString why;
+                for (const auto& h : held) {
+                    const auto it = std::find_if(disks.begin(), disks.end(),
+                                                 [&](const auto& d) { return d.path == h.path; });
+                    why += qs(h.path + " is " + h.text() + ". Writing it loses them: `ukpu build " +
+                              "--device " + h.path + " --confirm " +
+                              (it != disks.end() ? it->name : h.path) +
+                              "` overwrites it and voids them in the key store.\n");
+                }
+                alert_(this, nothing_done, why.trimmed());
+                return {};
+            }
+        } catch (const std::exception& e) {
+            // A store that cannot be read must not let a stick be overwritten unasked.
             alert_(this, nothing_done, qs(e.what()));
             return {};
         }

@@ -433,6 +433,25 @@ TEST_F(GuiOnLoop, AKeyBatchIsStoredAndWrittenThroughTheSameServiceAsKeysGenerate
     // And the command line, an independent reader, finds the key.
     const auto v = run_ukpu({"verify", "--device", node_, "--firmware", "legacy,uefi"});
     EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+
+    // The stick now holds five records no PC took: the window does not write a setup.bin over
+    // it (nor another batch), says why and names the command that would; nothing is written or
+    // voided.
+    ASSERT_TRUE(win.w.load_setup_bin(QString::fromStdString(corpus("v4-pki-amt-test-ca.bin"))));
+    ASSERT_TRUE(win.w.sticks().select(name_, true));
+    shown.clear();
+    win.alerts.clear();
+    win.w.write_selected();
+    EXPECT_FALSE(win.w.busy());
+    EXPECT_TRUE(shown.empty());  // not even asked
+    ASSERT_EQ(win.alerts.size(), 1u);
+    EXPECT_TRUE(win.alerts[0].second.contains("holding 5 records of batch 1"))
+        << win.alerts[0].second.toStdString();
+    EXPECT_TRUE(win.alerts[0].second.contains("--confirm")) << win.alerts[0].second.toStdString();
+    auto again = ukpu::fat::open_device(node_, false, 512);
+    EXPECT_EQ(ukpu::keys::read_setup_bin(*again), setup);
+    ukpu::keys::KeyStore store(store_path);
+    for (const auto& r : store.records()) EXPECT_FALSE(r.voided()) << r.pid;
 }
 
 }  // namespace
