@@ -6,7 +6,7 @@
 #include <cstring>
 #include <set>
 
-#include "overlay_device.hpp"
+#include "ukpu/fatwriter/overlay_device.hpp"
 #include "ukpu/base/bytes.hpp"
 #include "ukpu/base/error.hpp"
 #include "ukpu/base/files.hpp"

@@ -1,4 +1,4 @@
-#include "overlay_device.hpp"
+#include "ukpu/fatwriter/overlay_device.hpp"
 
 #include <algorithm>
 #include <cstring>

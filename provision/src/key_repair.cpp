@@ -1,9 +1,12 @@
 #include "ukpu/provision/key_repair.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -11,6 +14,7 @@
 
 #include "ukpu/base/counted.hpp"
 #include "ukpu/fatwriter/journal.hpp"
+#include "ukpu/fatwriter/overlay_device.hpp"
 #include "ukpu/fatwriter/verify.hpp"
 #include "ukpu/provision/device_safety.hpp"
 #include "ukpu/provision/generations.hpp"
@@ -246,9 +250,37 @@ void report_plan(Reporter& reporter, const fat::RepairPlan& p, const std::string
     for (const auto& n : p.notes) reporter.warning(n);
 }
 
+namespace {
+
+// A private temporary directory, removed with what it holds when it goes.
+class ScratchDir {
+public:
+    ScratchDir() {
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "ukpu-dry-run-XXXXXX").string();
+        if (!::mkdtemp(pattern.data()))
+            throw Error(Status::io, "",
+                        std::string("cannot make a temporary directory: ") + std::strerror(errno));
+        path_ = pattern;
+    }
+    ~ScratchDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    ScratchDir(const ScratchDir&) = delete;
+    ScratchDir& operator=(const ScratchDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+}  // namespace
+
 RepairPreview preview_repair(Reporter& reporter, const fat::RepairOptions& options,
                              const std::string& target, std::uint32_t sector_size,
-                             const devices::DeviceInfo* disk) {
+                             const devices::DeviceInfo* disk,
+                             const std::optional<std::string>& firmware) {
     const fat::RepairOptions ro =
         tagged(options, disk ? stick_journal_tag(*disk) : image_journal_tag(target));
     auto dev = open_for_read(target, sector_size);
@@ -264,6 +296,20 @@ RepairPreview preview_repair(Reporter& reporter, const fat::RepairOptions& optio
         auto preview = fat::preview_recovery(*dev, ro);
         out.plan = fat::plan_repair(*preview, ro);
         report_plan(reporter, out.plan, target + ": dry run, nothing written; ");
+        if (ro.roll_back) return out;
+        // The repair itself, on the key kept in memory, with a journal of its own in a temporary
+        // directory: the verdict a real repair would give, and nothing written anywhere else.
+        fat::OverlayDevice overlay(*preview);
+        if (!out.plan.nothing_to_do) {
+            const ScratchDir scratch;
+            fat::RepairOptions sim = ro;
+            sim.journal_dir = scratch.path();
+            (void)fat::repair_key(overlay, sim);
+        }
+        Judgement judged;
+        out.verify = verify_as_intended(overlay, firmware, judged);
+        out.unusable = unusable_generations(*out.verify, judged.generations);
+        if (!judged.left_out.empty()) reporter.note(target + ": " + judged.note());
         return out;
     } catch (const fat::Error& e) {
         throw repair_error(target, e);

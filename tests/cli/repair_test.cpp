@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -291,3 +292,39 @@ TEST(RepairCli, KilledAtRandomPointsThenRunAgain) {
 }
 
 }  // namespace
+
+namespace ukpu::test::repair_dry_run {
+
+// The verdict of a dry run is the one the repair itself gives: a FAT32 key repaired without
+// --strict is not usable by legacy BIOSes (exit 1, the same reason), with --strict it would be
+// (exit 0); the key and the journal directory are left as they were.
+TEST(RepairCli, DryRunGivesTheVerdictOfTheRepair) {
+    TempDir dir;
+    const std::string img = dir.path("k32.img");
+    auto r = run_ukpu({"build", "--image", img, "--size", "64M", "--fs", "fat32", "--setup-bin",
+                       corpus("acu-12.1-default.bin"), "--force", "--quiet"});
+    ASSERT_NE(r.exit_code, 2) << r.err;  // written; FAT32 is refused for legacy BIOSes (1)
+    const auto before = read_bytes(img);
+    const std::string journal = dir.path("j");
+    std::filesystem::create_directories(journal);
+    r = run_ukpu({"--json", "repair", "--dry-run", "--image", img, "--journal", journal});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    const auto doc = parse_json(r.out);
+    EXPECT_FALSE(doc.at("ok").get<bool>());
+    EXPECT_FALSE(doc.at("would_be_usable").get<bool>());
+    ASSERT_EQ(doc.at("unusable").size(), 1u);
+    const std::string reason = doc.at("unusable").at(0).get<std::string>();
+    EXPECT_NE(reason.find("legacy BIOS"), std::string::npos) << reason;
+    r = run_ukpu({"repair", "--dry-run", "--strict", "--image", img, "--journal", journal});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(read_bytes(img), before);
+    EXPECT_TRUE(std::filesystem::is_empty(journal));
+    // The repair itself says the same, in the same words.
+    r = run_ukpu({"repair", "--image", img, "--journal", journal});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find(reason), std::string::npos) << r.err;
+    r = run_ukpu({"repair", "--strict", "--image", img, "--journal", journal});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+}  // namespace ukpu::test::repair_dry_run

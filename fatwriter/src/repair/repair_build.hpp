@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "overlay_device.hpp"
+#include "ukpu/fatwriter/overlay_device.hpp"
 #include "repair_scan.hpp"
 #include "ukpu/fatwriter/partition.hpp"
 #include "ukpu/fatwriter/repair.hpp"

@@ -59,14 +59,28 @@ fat::RepairOptions repair_options(const RepairCliOptions& o) {
 // image when it is null) is applied to a preview first.
 int plan_only(const RepairCliOptions& o, const GlobalOptions& g, const fat::RepairOptions& ro,
               const std::string& target, const devices::DeviceInfo* disk, Json& doc) {
+    doc.set("ok", true);  // first, as in every document; set below
     doc.set("target", target);
     doc.set("journal_dir", ro.journal_dir.string());
     TextReporter reporter(g);
-    const pv::RepairPreview p = pv::preview_repair(reporter, ro, target, o.sector_size, disk);
+    const pv::RepairPreview p =
+        pv::preview_repair(reporter, ro, target, o.sector_size, disk, o.firmware);
     doc.set("pending_journal", p.pending_journal ? Json(p.pending_journal->string()) : Json());
     doc.set("plan", plan_json(p.plan));
     doc.set("written", false);
-    return exit_ok;
+    // What the repair would say afterwards: exit 1 and why when a generation the key is for
+    // could not use it (a FAT32 key without --strict, for legacy BIOSes).
+    Json unusable = Json::array();
+    for (const auto& u : p.unusable) unusable.push(Json(u));
+    doc.set("would_be_usable", p.unusable.empty());
+    doc.set("unusable", unusable);
+    doc.set("ok", p.unusable.empty());
+    if (p.unusable.empty()) return exit_ok;
+    std::string why;
+    for (const auto& u : p.unusable) why += (why.empty() ? "" : "; ") + u;
+    print_error(target + ": as this repair would leave it, the key would not be usable by every " +
+                "firmware generation it is for: " + why);
+    return exit_problems;
 }
 
 int run_repair(RepairCliOptions& o, const GlobalOptions& g) {

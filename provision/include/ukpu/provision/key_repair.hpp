@@ -80,13 +80,20 @@ struct RepairOutcome {
 // The plan of a repair without writing (a dry run): a pending journal of this key (the one of
 // `disk`'s tag, or of the image's tag when `disk` is null: `target` is an image file) is applied
 // to a preview first.
+// The repair is then run on a copy of the key kept in memory (fat::OverlayDevice; its journal
+// in a temporary directory) and the result judged as a repair judges it, by `firmware` or the
+// generations the key's content is for: `unusable` names each that could not use it and why, so
+// that a dry run says what the repair would say (not for a roll-back).
 struct RepairPreview {
     std::optional<std::filesystem::path> pending_journal;
     fat::RepairPlan plan;
+    std::optional<fat::VerifyReport> verify;  // of the key as the repair would leave it
+    std::vector<std::string> unusable;
 };
 RepairPreview preview_repair(Reporter& reporter, const fat::RepairOptions& ro,
                              const std::string& target, std::uint32_t sector_size,
-                             const devices::DeviceInfo* disk = nullptr);
+                             const devices::DeviceInfo* disk = nullptr,
+                             const std::optional<std::string>& firmware = std::nullopt);
 
 // The plan in words: `lead` then the steps as notes, or that there is nothing to do; the plan's
 // notes as warnings.

@@ -1,6 +1,7 @@
 // A device that keeps every write in memory over a base device it never writes: reads see the
 // written sectors, the rest comes from the base. Repair builds its result here, checks it, and
-// only then turns the sectors that differ from the base into journal records.
+// only then turns the sectors that differ from the base into journal records; a dry run runs a
+// whole repair on one to judge what it would make of a key without touching it.
 #pragma once
 
 #include <cstdint>
