@@ -309,11 +309,17 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
         "INSERT INTO key_files (batch_id, file_index, target, sha256, first_record, "
         "last_record, device_serial, device_vendor, device_model, device_size, device_bus_path, "
         "label, setup_bin, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')");
-    auto r = db_->prepare(std::string("INSERT INTO records (batch_id, key_file_id, "
-                                      "record_number, pid, pps, current_password, new_password, "
-                                      "state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
-                                      "'generated', ") +
-                          now_sql + ", " + now_sql + ")");
+    // The batch's time, taken once: every record of it bears the time of its batch.
+    std::string created;
+    {
+        auto q = db_->prepare("SELECT created_at FROM batches WHERE id=?");
+        q.bind(1, batch_id);
+        if (q.step()) created = q.text_at(0);
+    }
+    auto r = db_->prepare(
+        "INSERT INTO records (batch_id, key_file_id, record_number, pid, pps, current_password, "
+        "new_password, state, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+        "'generated', ?8, ?8)");
     std::uint32_t position = 0;
     std::uint32_t index = 0;
     for (const auto& file : batch.files) {
@@ -336,10 +342,11 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
             r.bind(1, batch_id)
                 .bind(2, file_id)
                 .bind(3, std::int64_t{rec.record_number})
-                .bind(4, rec.pid)
-                .bind(5, rec.pps)
-                .bind(6, rec.current_password)
-                .bind(7, rec.new_password);
+                .bind_static(4, rec.pid)
+                .bind_static(5, rec.pps)
+                .bind_static(6, rec.current_password)
+                .bind_static(7, rec.new_password)
+                .bind_static(8, created);
             r.run();
             r.reset();
         }
@@ -349,10 +356,11 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
         r.bind(1, batch_id)
             .bind_null(2)
             .bind_null(3)
-            .bind(4, rec.pid)
-            .bind(5, rec.pps)
-            .bind(6, rec.current_password)
-            .bind(7, rec.new_password);
+            .bind_static(4, rec.pid)
+            .bind_static(5, rec.pps)
+            .bind_static(6, rec.current_password)
+            .bind_static(7, rec.new_password)
+            .bind_static(8, created);
         r.run();
         r.reset();
     }

@@ -1,7 +1,10 @@
 #include "ukpu/keys/pidpps_generator.hpp"
 
 #include <array>
+#include <cstdint>
 #include <limits>
+
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/rand.h>
@@ -15,6 +18,38 @@ namespace ukpu::keys {
 namespace {
 
 constexpr std::size_t pps_group_chars = 3;  // random characters per PPS group of 4
+
+// RAND_bytes drawn in blocks of 16 KiB (one call per some 100 records rather than three calls
+// each), handed out a byte at a time. Each thread has its own; a forked child never reuses the
+// bytes its parent had drawn (the block is dropped when the process id changes).
+class RandomReader {
+public:
+    // Drops the block when this is a forked child of the process that drew it.
+    void check_process() {
+        if (pid_ != ::getpid()) pos_ = block_.size();
+    }
+
+    std::uint8_t next() {
+        if (pos_ == block_.size()) refill();
+        return block_[pos_++];
+    }
+
+private:
+    void refill() {
+        random_bytes(block_);
+        pos_ = 0;
+        pid_ = ::getpid();
+    }
+
+    std::array<std::uint8_t, 16384> block_{};
+    std::size_t pos_ = block_.size();
+    pid_t pid_ = 0;
+};
+
+RandomReader& reader() {
+    thread_local RandomReader r;
+    return r;
+}
 
 }  // namespace
 
@@ -38,14 +73,12 @@ std::string random_string(std::size_t count, std::string_view alphabet) {
     const unsigned limit = 256u - 256u % static_cast<unsigned>(size);
     std::string out;
     out.reserve(count);
-    std::array<std::uint8_t, 64> pool{};
+    RandomReader& r = reader();
+    r.check_process();
     while (out.size() < count) {
-        random_bytes(pool);
-        for (std::uint8_t b : pool) {
-            if (b >= limit) continue;
-            out.push_back(alphabet[b % size]);
-            if (out.size() == count) break;
-        }
+        const std::uint8_t b = r.next();
+        if (b >= limit) continue;
+        out.push_back(alphabet[b % size]);
     }
     return out;
 }

@@ -90,6 +90,13 @@ Statement& Statement::bind(int index, std::string_view text) {
     return *this;
 }
 
+Statement& Statement::bind_static(int index, std::string_view text) {
+    int rc =
+        sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+    if (rc != SQLITE_OK) db_->fail(rc, "cannot bind a value");
+    return *this;
+}
+
 Statement& Statement::bind_blob(int index, std::span<const std::uint8_t> bytes) {
     // An empty blob is bound as a zero-length blob, not NULL.
     static const std::uint8_t none = 0;

@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <vector>
 #include <string>
 #include <string_view>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -53,6 +53,8 @@ public:
     // Parameters are 1-based as in SQLite.
     Statement& bind(int index, std::int64_t value);
     Statement& bind(int index, std::string_view text);
+    // Text SQLite does not copy: it must stay unchanged until the statement is reset.
+    Statement& bind_static(int index, std::string_view text);
     Statement& bind_blob(int index, std::span<const std::uint8_t> bytes);
     Statement& bind_null(int index);
     // Steps once: true when a row is available, false when done.
