@@ -1,6 +1,8 @@
 #include "ukpu/keys/exports.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
 
 #include "ukpu/setupbin/pidpps.hpp"
@@ -9,12 +11,46 @@ namespace ukpu::keys {
 
 namespace {
 
-std::string shown_pid(const KeyRecord& r, PidForm form) {
-    return form == PidForm::dashed ? setupbin::format_pid(r.pid) : r.pid;
+// The appenders: the same text as sql_string / csv_field / std::to_string, written straight
+// into the output without temporaries.
+void append_sql_string(std::string& out, std::string_view value) {
+    out += '\'';
+    for (char c : value) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    out += '\'';
 }
 
-std::string shown_pps(const KeyRecord& r, PidForm form) {
-    return form == PidForm::dashed ? setupbin::format_pps(r.pps) : r.pps;
+void append_csv_field(std::string& out, std::string_view value) {
+    bool quote = value.find_first_of(",\"\r\n") != std::string_view::npos ||
+                 (!value.empty() && (value.front() == ' ' || value.back() == ' '));
+    if (!quote) {
+        out += value;
+        return;
+    }
+    out += '"';
+    for (char c : value) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+}
+
+void append_int(std::string& out, std::int64_t v) {
+    char buf[24];
+    const auto res = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, res.ptr);
+}
+
+// The PID or PPS as exported: stored (plain) or dashed.
+template <class Append>
+void append_shown(std::string& out, const std::string& plain,
+                  std::string (*dashed)(std::string_view), PidForm form, Append append) {
+    if (form == PidForm::dashed)
+        append(out, dashed(plain));
+    else
+        append(out, plain);
 }
 
 constexpr const char* scs_table =
@@ -32,17 +68,17 @@ void append_insert(std::string& out, const KeyRecord& r, PidForm form) {
     out +=
         "INSERT INTO csti_pid_map (id, pid, pps, current_password, admin_password, used) "
         "VALUES (";
-    out += std::to_string(r.id);
+    append_int(out, r.id);
     out += ", ";
-    out += sql_string(shown_pid(r, form));
+    append_shown(out, r.pid, setupbin::format_pid, form, append_sql_string);
     out += ", ";
-    out += sql_string(shown_pps(r, form));
+    append_shown(out, r.pps, setupbin::format_pps, form, append_sql_string);
     out += ", ";
-    out += sql_string(r.current_password);
+    append_sql_string(out, r.current_password);
     out += ", ";
-    out += sql_string(r.new_password);
+    append_sql_string(out, r.new_password);
     out += ", ";
-    out += std::to_string(used_flag(r));
+    append_int(out, used_flag(r));
     out += ")";
 }
 
@@ -71,9 +107,18 @@ std::string scs_csv(const std::vector<KeyRecord>& records, PidForm form) {
     std::string out = "id,pid,pps,current_password,admin_password,used\r\n";
     out.reserve(64 + records.size() * 110);
     for (const auto& r : records) {
-        out += std::to_string(r.id) + "," + csv_field(shown_pid(r, form)) + "," +
-               csv_field(shown_pps(r, form)) + "," + csv_field(r.current_password) + "," +
-               csv_field(r.new_password) + "," + std::to_string(used_flag(r)) + "\r\n";
+        append_int(out, r.id);
+        out += ',';
+        append_shown(out, r.pid, setupbin::format_pid, form, append_csv_field);
+        out += ',';
+        append_shown(out, r.pps, setupbin::format_pps, form, append_csv_field);
+        out += ',';
+        append_csv_field(out, r.current_password);
+        out += ',';
+        append_csv_field(out, r.new_password);
+        out += ',';
+        append_int(out, used_flag(r));
+        out += "\r\n";
     }
     return out;
 }
