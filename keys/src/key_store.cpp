@@ -334,7 +334,10 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
             .bind(6, std::int64_t{last});
         bind_device(f, 7, file.device);
         bind_text_or_null(f, 12, file.label);
-        bind_blob_or_null(f, 13, file.bytes);
+        if (file.bytes.empty())
+            f.bind_null(13);
+        else
+            f.bind_blob_static(13, file.bytes);  // not copied: ~0.5 MB a file
         f.run();
         f.reset();
         const std::int64_t file_id = db_->last_insert_rowid();

@@ -106,6 +106,14 @@ Statement& Statement::bind_blob(int index, std::span<const std::uint8_t> bytes) 
     return *this;
 }
 
+Statement& Statement::bind_blob_static(int index, std::span<const std::uint8_t> bytes) {
+    static const std::uint8_t none = 0;
+    int rc = sqlite3_bind_blob64(stmt_, index, bytes.empty() ? &none : bytes.data(),
+                                 static_cast<sqlite3_uint64>(bytes.size()), SQLITE_STATIC);
+    if (rc != SQLITE_OK) db_->fail(rc, "cannot bind a value");
+    return *this;
+}
+
 Statement& Statement::bind_null(int index) {
     int rc = sqlite3_bind_null(stmt_, index);
     if (rc != SQLITE_OK) db_->fail(rc, "cannot bind a value");

@@ -56,6 +56,8 @@ public:
     // Text SQLite does not copy: it must stay unchanged until the statement is reset.
     Statement& bind_static(int index, std::string_view text);
     Statement& bind_blob(int index, std::span<const std::uint8_t> bytes);
+    // Bytes SQLite does not copy: they must stay unchanged until the statement is reset.
+    Statement& bind_blob_static(int index, std::span<const std::uint8_t> bytes);
     Statement& bind_null(int index);
     // Steps once: true when a row is available, false when done.
     bool step();
