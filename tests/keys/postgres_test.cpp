@@ -1,8 +1,6 @@
 // The scs-sql export loads into PostgreSQL: a server started in a temporary directory (initdb,
 // pg_ctl; as the postgres user when run as root), listening only on a unix socket there, and
 // stopped at the end. The loaded rows equal the store's.
-#include <glob.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -10,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "keys_test_util.hpp"
+#include "local_postgres.hpp"
 #include "support/files.hpp"
 #include "support/run_ukpu.hpp"
 #include "support/temp_dir.hpp"
@@ -21,60 +20,8 @@ using keystest::capture;
 using keystest::shell_quote;
 using keystest::sqlite_rows;
 
-std::string postgres_bin() {
-    glob_t g{};
-    std::string found;
-    if (::glob("/usr/lib/postgresql/*/bin/initdb", 0, nullptr, &g) == 0 && g.gl_pathc > 0)
-        found = std::filesystem::path(g.gl_pathv[g.gl_pathc - 1]).parent_path().string();
-    ::globfree(&g);
-    return found;
-}
-
-// Runs the server for the test's lifetime; stops it in the destructor.
-class LocalPostgres {
-public:
-    LocalPostgres(std::string bin, std::string dir) : bin_(std::move(bin)), dir_(std::move(dir)) {
-        if (::geteuid() == 0) {
-            const passwd* pw = ::getpwnam("postgres");
-            if (!pw) throw std::runtime_error("no postgres user to run the server as");
-            if (::chown(dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0)
-                throw std::runtime_error("cannot chown " + dir_);
-            as_ = "runuser -u postgres -- ";
-        }
-        run(as_ + shell_quote(bin_ + "/initdb") + " -D " + shell_quote(dir_ + "/data") +
-            " -A trust -U postgres --no-sync -E UTF8 > " + shell_quote(dir_ + "/initdb.log") +
-            " 2>&1");
-        run(as_ + shell_quote(bin_ + "/pg_ctl") + " -D " + shell_quote(dir_ + "/data") + " -l " +
-            shell_quote(dir_ + "/server.log") + " -w -o " +
-            shell_quote("-k " + dir_ + " -c listen_addresses= -c fsync=off") +
-            " start > /dev/null");
-        started_ = true;
-    }
-    ~LocalPostgres() {
-        if (started_)
-            (void)capture(as_ + shell_quote(bin_ + "/pg_ctl") + " -D " +
-                          shell_quote(dir_ + "/data") + " -m immediate -w stop > /dev/null 2>&1");
-    }
-    LocalPostgres(const LocalPostgres&) = delete;
-    LocalPostgres& operator=(const LocalPostgres&) = delete;
-
-    // psql with the file on stdin (read by this process, so its mode can stay 0600).
-    std::string psql(const std::string& args, const std::string& input_file = "") const {
-        std::string cmd = as_ + shell_quote(bin_ + "/psql") + " -X -q -v ON_ERROR_STOP=1 -h " +
-                          shell_quote(dir_) + " -U postgres -d postgres " + args;
-        if (!input_file.empty()) cmd += " < " + shell_quote(input_file);
-        auto c = capture(cmd);
-        if (c.status != 0) throw std::runtime_error("psql failed: " + cmd);
-        return c.out;
-    }
-
-private:
-    static void run(const std::string& cmd) {
-        if (capture(cmd).status != 0) throw std::runtime_error("failed: " + cmd);
-    }
-    std::string bin_, dir_, as_;
-    bool started_ = false;
-};
+using keystest::LocalPostgres;
+using keystest::postgres_bin;
 
 TEST(KeysPostgres, ScsSqlLoadsWithTheStoresRows) {
     const std::string bin = postgres_bin();
@@ -92,16 +39,7 @@ TEST(KeysPostgres, ScsSqlLoadsWithTheStoresRows) {
                         "--store", dir.path("keys.db")});
     ASSERT_EQ(r.exit_code, 0) << r.err;
 
-    std::string pgdir = (std::filesystem::temp_directory_path() / "ukpu-pg-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pgdir.data()), nullptr);
-    struct Cleanup {
-        std::string d;
-        ~Cleanup() {
-            std::error_code ec;
-            std::filesystem::remove_all(d, ec);
-        }
-    } cleanup{pgdir};
-    LocalPostgres pg(bin, pgdir);
+    LocalPostgres pg(bin);
     pg.psql("", dir.path("scs.sql"));
     const std::string out = pg.psql(
         "-At -F '|' -c 'SELECT id, pid, pps, current_password, admin_password, used FROM "

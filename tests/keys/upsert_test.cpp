@@ -4,8 +4,6 @@
 // (as sqlite3 reads the store), voided ones deleted, used set for the consumed ones. The same
 // against SQLite (sqlite3) and a real PostgreSQL server started in a temporary directory (skipped
 // only when PostgreSQL is not installed; scripts/setup installs it).
-#include <glob.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -14,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "keys_test_util.hpp"
+#include "local_postgres.hpp"
 #include "support/files.hpp"
 #include "support/run_ukpu.hpp"
 #include "support/temp_dir.hpp"
@@ -53,74 +52,8 @@ void consume(const std::string& path, const std::string& out, int k) {
     test::write_bytes(out, bytes);
 }
 
-std::string postgres_bin() {
-    glob_t g{};
-    std::string found;
-    if (::glob("/usr/lib/postgresql/*/bin/initdb", 0, nullptr, &g) == 0 && g.gl_pathc > 0)
-        found = std::filesystem::path(g.gl_pathv[g.gl_pathc - 1]).parent_path().string();
-    ::globfree(&g);
-    return found;
-}
-
-// A PostgreSQL server for the test's lifetime (initdb and pg_ctl in a temporary directory, as the
-// postgres user when run as root, a unix socket only); stopped and removed in the destructor.
-class LocalPostgres {
-public:
-    explicit LocalPostgres(std::string bin) : bin_(std::move(bin)) {
-        dir_ = (std::filesystem::temp_directory_path() / "ukpu-pg-XXXXXX").string();
-        if (!::mkdtemp(dir_.data())) throw std::runtime_error("mkdtemp failed");
-        if (::geteuid() == 0) {
-            const passwd* pw = ::getpwnam("postgres");
-            if (!pw) throw std::runtime_error("no postgres user to run the server as");
-            if (::chown(dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0)
-                throw std::runtime_error("cannot chown " + dir_);
-            as_ = "runuser -u postgres -- ";
-        }
-        run(as_ + shell_quote(bin_ + "/initdb") + " -D " + shell_quote(dir_ + "/data") +
-            " -A trust -U postgres --no-sync -E UTF8 > " + shell_quote(dir_ + "/initdb.log") +
-            " 2>&1");
-        run(as_ + shell_quote(bin_ + "/pg_ctl") + " -D " + shell_quote(dir_ + "/data") + " -l " +
-            shell_quote(dir_ + "/server.log") + " -w -o " +
-            shell_quote("-k " + dir_ + " -c listen_addresses= -c fsync=off") +
-            " start > /dev/null");
-        started_ = true;
-    }
-    ~LocalPostgres() {
-        if (started_)
-            (void)capture(as_ + shell_quote(bin_ + "/pg_ctl") + " -D " +
-                          shell_quote(dir_ + "/data") + " -m immediate -w stop > /dev/null 2>&1");
-        std::error_code ec;
-        std::filesystem::remove_all(dir_, ec);
-    }
-    LocalPostgres(const LocalPostgres&) = delete;
-    LocalPostgres& operator=(const LocalPostgres&) = delete;
-
-    // Runs the SQL file (read by this process, so that its mode can stay 0600).
-    void load(const std::string& sql_file) const {
-        auto c = capture(psql_command() + " < " + shell_quote(sql_file));
-        if (c.status != 0) throw std::runtime_error("psql failed on " + sql_file);
-    }
-    Rows rows(const std::string& query) const {
-        auto c = capture(psql_command() + " -At -F '|' -c " + shell_quote(query));
-        if (c.status != 0) throw std::runtime_error("psql failed: " + query);
-        Rows out;
-        for (const auto& line : keystest::split(c.out, '\n'))
-            if (!line.empty()) out.push_back(keystest::split(line, '|'));
-        return out;
-    }
-
-private:
-    std::string psql_command() const {
-        // No NOTICE that the table exists already, on every load.
-        return "PGOPTIONS='-c client_min_messages=warning' " + as_ + shell_quote(bin_ + "/psql") +
-               " -X -q -v ON_ERROR_STOP=1 -h " + shell_quote(dir_) + " -U postgres -d postgres";
-    }
-    static void run(const std::string& cmd) {
-        if (capture(cmd).status != 0) throw std::runtime_error("failed: " + cmd);
-    }
-    std::string bin_, dir_, as_;
-    bool started_ = false;
-};
+using keystest::LocalPostgres;
+using keystest::postgres_bin;
 
 constexpr const char* table_query =
     "SELECT id, pid, pps, current_password, admin_password, used FROM csti_pid_map ORDER BY id";
