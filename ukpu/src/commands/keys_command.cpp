@@ -1,6 +1,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands/keys_command.hpp"
+#include "create_options.hpp"
 
 namespace ukpu::cli {
 
@@ -14,6 +15,16 @@ std::vector<Command> add_keys(CLI::App& app, const GlobalOptions& g) {
     return {add_keys_generate(*keys, g), add_keys_import(*keys, g), add_keys_write(*keys, g),
             add_keys_list(*keys, g),     add_keys_export(*keys, g), add_keys_sync(*keys, g),
             add_keys_void(*keys, g)};
+}
+
+void add_batch_create_options(CLI::App& sub, provision::CreateSettings& settings) {
+    CreateOptionSet options;
+    options.records = false;
+    options.versions = {"1", "2", "2.1"};
+    options.without = {"pid", "pps"};
+    add_create_options(sub, settings, options);
+    sub.get_option("--version")->default_str("2.1");
+    sub.get_option("--firmware")->default_str("legacy,uefi");
 }
 
 void add_store_option(CLI::App& sub, std::string& path) {

@@ -12,6 +12,7 @@
 #include "context.hpp"
 #include "ukpu/keys/error.hpp"
 #include "ukpu/keys/key_store.hpp"
+#include "ukpu/provision/key_settings.hpp"
 
 namespace ukpu::cli {
 
@@ -25,6 +26,11 @@ Command add_keys_sync(CLI::App& keys, const GlobalOptions& g);
 Command add_keys_import(CLI::App& keys, const GlobalOptions& g);
 Command add_keys_void(CLI::App& keys, const GlobalOptions& g);
 Command add_keys_write(CLI::App& keys, const GlobalOptions& g);
+
+// The setup.bin settings of a PID/PPS batch (keys generate, keys write): every create option
+// but --pid, --pps-file and --records (each record has its own pair), --version 1, 2 or 2.1 only
+// (PID/PPS records belong to those; provision refuses any other), defaults 2.1 and legacy,uefi.
+void add_batch_create_options(CLI::App& sub, provision::CreateSettings& settings);
 
 // --store FILE on `sub`, bound to `path`.
 void add_store_option(CLI::App& sub, std::string& path);

@@ -95,16 +95,7 @@ Command add_keys_generate(CLI::App& keys, const GlobalOptions& g) {
                     "setup.bin, see --per-key); the store records each stick's serial")
         ->group("Sticks");
     add_device_safety_options(*sub, st->job.policy);
-    // The batch makes every PID and PPS and one record per PID, and PID/PPS records belong to
-    // setup.bin versions 1 to 2.1 (provision::make_key_batch refuses any other): no --pid,
-    // --pps-file or --records, and --version takes only those.
-    CreateOptionSet options;
-    options.records = false;
-    options.versions = {"1", "2", "2.1"};
-    options.without = {"pid", "pps"};
-    add_create_options(*sub, st->job.settings, options);
-    sub->get_option("--version")->default_str("2.1");
-    sub->get_option("--firmware")->default_str("legacy,uefi");
+    add_batch_create_options(*sub, st->job.settings);
     sub->footer(
         "Every record gets a fresh PID and PPS (OpenSSL's random generator, Intel's checksum\n"
         "characters), the current MEBx password and a new one (--new-password-file, or a random\n"

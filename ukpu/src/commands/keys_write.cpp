@@ -102,13 +102,7 @@ Command add_keys_write(CLI::App& keys, const GlobalOptions& g) {
                     "setup.bin)")
         ->group("Sticks");
     add_device_safety_options(*sub, st->job.policy);
-    CreateOptionSet options;
-    options.records = false;
-    options.versions = {"1", "2", "2.1"};
-    options.without = {"pid", "pps"};
-    add_create_options(*sub, st->job.settings, options);
-    sub->get_option("--version")->default_str("2.1");
-    sub->get_option("--firmware")->default_str("legacy,uefi");
+    add_batch_create_options(*sub, st->job.settings);
     sub->footer(
         "--batch ID: the batch's records that are on no key yet (pairs imported with `ukpu keys\n"
         "import`), with the settings given here (as for `keys generate`); each record keeps its\n"
