@@ -50,16 +50,7 @@ int run_create(CreateState& st, const GlobalOptions& g) {
     bool refused = !checked.ok() && !s.force;
     // One line per kind of finding, with its records (every record with --verbose; --json
     // carries every problem); the line says error or warning once.
-    for (const auto& grp : sb::group_problems(checked.problems)) {
-        const sb::Severity severity = grp.first.severity;
-        if (severity == sb::Severity::info && !g.verbose) continue;
-        if (severity == sb::Severity::error && refused)
-            print_error(grp.str(g.verbose, false));
-        else if (severity == sb::Severity::error)
-            print_warning(g, "written despite an error (--force): " + grp.str(g.verbose, false));
-        else
-            print_warning(g, grp.str(g.verbose, false));
-    }
+    print_findings(g, checked.problems, refused);
 
     bool written = false;
     if (!refused && !g.dry_run) {

@@ -264,16 +264,7 @@ int run_edit(EditState& st, const GlobalOptions& g) {
     co.firmware = pv::check_generations(judged.generations);
     const sb::CheckResult checked = sb::check(bytes, co);
     const bool refused = !checked.ok() && !s.force;
-    for (const auto& grp : sb::group_problems(checked.problems)) {
-        const sb::Severity severity = grp.first.severity;
-        if (severity == sb::Severity::info && !g.verbose) continue;
-        if (severity == sb::Severity::error && refused)
-            print_error(grp.str(g.verbose, false));
-        else if (severity == sb::Severity::error)
-            print_warning(g, "written despite an error (--force): " + grp.str(g.verbose, false));
-        else
-            print_warning(g, grp.str(g.verbose, false));
-    }
+    print_findings(g, checked.problems, refused);
 
     // The change list: on stdout, always on a dry run, else unless --quiet.
     if (!g.json && (g.dry_run || !g.quiet)) {

@@ -35,4 +35,17 @@ int refused_exit_code(const setupbin::Problems& ps) {
     return exit_problems;
 }
 
+void print_findings(const GlobalOptions& g, const setupbin::Problems& ps, bool refused) {
+    for (const auto& grp : setupbin::group_problems(ps)) {
+        const setupbin::Severity severity = grp.first.severity;
+        if (severity == setupbin::Severity::info && !g.verbose) continue;
+        if (severity == setupbin::Severity::error && refused)
+            print_error(grp.str(g.verbose, false));
+        else if (severity == setupbin::Severity::error)
+            print_warning(g, "written despite an error (--force): " + grp.str(g.verbose, false));
+        else
+            print_warning(g, grp.str(g.verbose, false));
+    }
+}
+
 }  // namespace ukpu::cli

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "context.hpp"
 #include "render/json.hpp"
 #include "ukpu/setupbin/problem.hpp"
 
@@ -14,6 +15,11 @@ Json problems_json(const setupbin::Problems& ps);
 
 // "error [mebx] record 1, 2/29 Manual Setup and Configuration, offset 0x29c: message"
 std::string problem_line(const setupbin::Problem& p);
+
+// The checker's findings of a file about to be written, one line per kind of finding with its
+// records (every record with --verbose; info only then): errors as errors when `refused`, else
+// as warnings saying the file is written despite them (--force); warnings as warnings.
+void print_findings(const GlobalOptions& g, const setupbin::Problems& ps, bool refused);
 
 // The exit code of a setup.bin the checker refused: bad input when the new MEBx password (read
 // from --new-password-file) breaks the ME's password policy, as keys generate says of it; else a
