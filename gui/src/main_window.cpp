@@ -1,5 +1,8 @@
 #include "main_window.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <QCheckBox>
 #include <QCloseEvent>
 #include <QComboBox>
@@ -15,11 +18,13 @@
 #include <QPushButton>
 #include <QTabWidget>
 #include <QVBoxLayout>
-#include <algorithm>
 
+#include <algorithm>
+#include <fstream>
 #include <optional>
 #include <set>
 
+#include "disk_watcher.hpp"
 #include "key_batch_box.hpp"
 #include "setupbin_form.hpp"
 #include "setupbin_view.hpp"
@@ -27,6 +32,7 @@
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/verify.hpp"
 #include "ukpu/keys/error.hpp"
+#include "ukpu/keys/key_store.hpp"
 #include "ukpu/provision/error.hpp"
 #include "ukpu/provision/generations.hpp"
 #include "ukpu/provision/key_batch.hpp"
@@ -124,8 +130,14 @@ MainWindow::MainWindow(pv::Context ctx, QWidget* parent)
     refresh_ = new QPushButton(tr("Refresh"), sticks_box);
     show_all_ = new QCheckBox(tr("Show every disk (others cannot be selected)"), sticks_box);
     unmount_ = new QCheckBox(tr("Unmount mounted sticks first"), sticks_box);
+    allow_non_usb_ = new QCheckBox(tr("Allow disks that are not USB sticks"), sticks_box);
+    allow_non_usb_->setToolTip(
+        tr("A loop device or another disk that is not a system disk can then be ticked; its name "
+           "must be typed to confirm (ukpu --allow-non-usb)."));
+    allow_non_usb_->setEnabled(false);
     stick_options->addWidget(refresh_);
     stick_options->addWidget(show_all_);
+    stick_options->addWidget(allow_non_usb_);
     stick_options->addWidget(unmount_);
     stick_options->addStretch();
     sticks_layout->addLayout(stick_options);
@@ -186,7 +198,12 @@ MainWindow::MainWindow(pv::Context ctx, QWidget* parent)
     });
 
     connect(refresh_, &QPushButton::clicked, this, &MainWindow::refresh);
-    connect(show_all_, &QCheckBox::toggled, this, &MainWindow::refresh);
+    connect(show_all_, &QCheckBox::toggled, this, [this](bool on) {
+        allow_non_usb_->setEnabled(on && !busy());
+        if (!on) allow_non_usb_->setChecked(false);
+        refresh();
+    });
+    connect(allow_non_usb_, &QCheckBox::toggled, this, &MainWindow::refresh);
     connect(choose, &QPushButton::clicked, this, &MainWindow::choose_setup_bin);
     connect(firmware_, &QComboBox::currentIndexChanged, this, &MainWindow::firmware_changed);
     connect(write_, &QPushButton::clicked, this, &MainWindow::write_selected);
@@ -194,6 +211,21 @@ MainWindow::MainWindow(pv::Context ctx, QWidget* parent)
     connect(repair_, &QPushButton::clicked, this, &MainWindow::repair_selected);
     connect(batch_->make_button(), &QPushButton::clicked, this, &MainWindow::make_batch_selected);
     connect(stop_, &QPushButton::clicked, this, &MainWindow::stop);
+    if (through_worker_)
+        log(
+            tr("Sticks are written, repaired and read by ukpu through pkexec: the system asks an "
+               "administrator's password (polkit) when a stick is first touched."));
+    else
+        log(
+            tr("ukpu-gui runs as root. It need not: started as a desktop user, it asks for "
+               "authorisation (polkit) when it writes, repairs or reads a stick."));
+    watcher_ = new DiskWatcher(ctx_.machine, this);
+    connect(watcher_, &DiskWatcher::changed, this, [this] {
+        if (busy())
+            refresh_after_run_ = true;
+        else
+            refresh();
+    });
     refresh();
 }
 
@@ -232,11 +264,21 @@ void MainWindow::set_show_all(bool on) {
     refresh();
 }
 
+void MainWindow::set_allow_non_usb(bool on) {
+    if (on) show_all_->setChecked(true);
+    allow_non_usb_->setChecked(on);
+}
+
 void MainWindow::refresh() {
     if (busy()) return;
     try {
         const devices::Discovery found = devices::discover_machine(ctx_.machine);
-        table_->fill(found, show_all_->isChecked());
+        // A stick that came or went leaves the other sticks ticked as they were.
+        std::vector<std::string> ticked;
+        for (int row : table_->selected_rows())
+            ticked.push_back(table_->disks()[static_cast<std::size_t>(row)].name);
+        table_->fill(found, show_all_->isChecked(), allow_non_usb_->isChecked());
+        for (const auto& name : ticked) table_->select(name, true);
         for (const auto& d : table_->disks())
             for (const auto& n : d.notes) log(qs(d.path + ": " + n));
     } catch (const std::exception& e) {
@@ -279,13 +321,15 @@ void MainWindow::set_busy(bool on) {
     batch_->make_button()->setEnabled(!on);
     refresh_->setEnabled(!on);
     show_all_->setEnabled(!on);
+    allow_non_usb_->setEnabled(!on && show_all_->isChecked());
     stop_->setEnabled(on);
 }
 
 std::vector<devices::DeviceInfo> MainWindow::checked_and_confirmed(
     const std::vector<int>& rows, const pv::DeviceWritePolicy& policy, StickAction action,
     const QString& nothing_done) {
-    // Every stick is checked again before any is confirmed or written.
+    // Every stick is checked again before any is confirmed or written (and by the privileged
+    // worker once more, with the same rules, before it writes).
     std::vector<devices::DeviceInfo> disks;
     for (int row : rows) {
         const auto& listed = table_->disks()[static_cast<std::size_t>(row)];
@@ -298,8 +342,9 @@ std::vector<devices::DeviceInfo> MainWindow::checked_and_confirmed(
         }
     }
     // A stick still holding records that no PC took (as the key store knows them) is not
-    // overwritten from the window: the command line asks for its name and voids them.
-    if (action == StickAction::write) {
+    // overwritten from the window: the command line asks for its name and voids them. Through the
+    // worker, the stick cannot be read here: the worker asks the store itself and refuses.
+    if (action == StickAction::write && !through_worker_) {
         pv::DeviceWritePolicy asked = policy;
         try {
             const auto held = pv::find_stored_records(disks, batch_->store(), asked, *reporter_);
@@ -394,12 +439,29 @@ void MainWindow::write_selected() {
         alert_(this, tr("Nothing written"), tr("Tick the sticks to write."));
         return;
     }
-    pv::DeviceWritePolicy policy;
-    policy.unmount = unmount_->isChecked();
+    pv::DeviceWritePolicy policy = window_policy();
     policy.in_use.push_back({"the setup.bin", source_->path});
     const auto disks =
         checked_and_confirmed(rows, policy, StickAction::write, tr("Nothing written"));
     if (disks.empty()) return;
+    if (through_worker_) {
+        // The worker writes exactly the bytes checked here (a profile is made once).
+        std::vector<std::string> args = {"build", "--setup-bin",
+                                         worker_file("setup.bin", source_->bytes)};
+        const auto& choice =
+            firmware_choices()[static_cast<std::size_t>(firmware_->currentIndex())];
+        if (choice.firmware) args.insert(args.end(), {"--firmware", *choice.firmware});
+        if (force_->isChecked()) args.push_back("--force");
+        if (const std::string store = store_for_worker(); !store.empty())
+            args.insert(args.end(), {"--store", store});
+        const auto devs = device_args(disks, policy);
+        args.insert(args.end(), devs.begin(), devs.end());
+        log(tr("Writing %n stick(s): %1", nullptr, static_cast<int>(disks.size()))
+                .arg(qs(source_->path)));
+        start(rows, disks, StickAction::write, tr("writing"), tr("written and verified"),
+              [this, args] { return run_worker(args); });
+        return;
+    }
     std::vector<pv::StickJob> jobs;
     for (const auto& d : disks) jobs.push_back({d, d.path, source_->bytes, {}, {}});
     // Judged by the generations the file was checked for.
@@ -431,12 +493,21 @@ void MainWindow::repair_selected() {
         alert_(this, tr("Nothing repaired"), qs(e.what()));
         return;
     }
-    pv::DeviceWritePolicy policy;
-    policy.unmount = unmount_->isChecked();
+    pv::DeviceWritePolicy policy = window_policy();
     policy.in_use.push_back({"the repair journal", ro.journal_dir.string()});
     const auto disks =
         checked_and_confirmed(rows, policy, StickAction::repair, tr("Nothing repaired"));
     if (disks.empty()) return;
+    if (through_worker_) {
+        std::vector<std::string> args = {"repair", "--journal", ro.journal_dir.string()};
+        const auto devs = device_args(disks, policy);
+        args.insert(args.end(), devs.begin(), devs.end());
+        log(tr("Repairing %n stick(s); journal in %1", nullptr, static_cast<int>(disks.size()))
+                .arg(qs(ro.journal_dir.string())));
+        start(rows, disks, StickAction::repair, tr("repairing"), tr("repaired and verified"),
+              [this, args] { return run_worker(args); });
+        return;
+    }
     std::vector<pv::StickRepair> jobs;
     for (const auto& d : disks) jobs.push_back({d, d.path});
     log(tr("Repairing %n stick(s); journal in %1", nullptr, static_cast<int>(jobs.size()))
@@ -461,8 +532,7 @@ void MainWindow::make_batch_selected() {
         alert_(this, tr("No batch made"), why);
         return;
     }
-    pv::DeviceWritePolicy policy;
-    policy.unmount = unmount_->isChecked();
+    pv::DeviceWritePolicy policy = window_policy();
     policy.in_use = batch_->files_in_use();
     const auto disks = checked_and_confirmed(rows, policy, StickAction::write, tr("No batch made"));
     if (disks.empty()) return;
@@ -470,6 +540,43 @@ void MainWindow::make_batch_selected() {
     for (const auto& d : disks) paths.push_back(d.path);
     pv::KeyBatchJob job = batch_->job(paths);
     job.policy.unmount = policy.unmount;
+    job.policy.allow_non_usb = policy.allow_non_usb;
+    if (through_worker_) {
+        // The store is made here, as the window's user, so that it stays the user's: the
+        // worker, running as root, only opens it.
+        std::string store = job.store;
+        try {
+            if (store.empty()) store = keys::default_store_path().string();
+            keys::KeyStore made(store, keys::OpenMode::create);
+        } catch (const std::exception& e) {
+            alert_(this, tr("No batch made"), qs(e.what()));
+            return;
+        }
+        std::vector<std::string> args = {"keys",
+                                         "generate",
+                                         "--count",
+                                         std::to_string(job.count),
+                                         "--per-key",
+                                         std::to_string(job.per_key),
+                                         "--current-password-file",
+                                         job.settings.secret_files["current-password"],
+                                         "--store",
+                                         store};
+        if (job.random_new_password)
+            args.push_back("--random-new-password");
+        else
+            args.insert(args.end(),
+                        {"--new-password-file", job.settings.secret_files["new-password"]});
+        const auto devs = device_args(disks, policy);
+        args.insert(args.end(), devs.begin(), devs.end());
+        log(tr("Making a batch of %1 record(s) on %n stick(s), %2 per stick", nullptr,
+               static_cast<int>(paths.size()))
+                .arg(job.count)
+                .arg(job.per_key));
+        start(rows, disks, StickAction::write, tr("writing"), tr("written and verified"),
+              [this, args] { return run_worker(args); });
+        return;
+    }
     log(tr("Making a batch of %1 record(s) on %n stick(s), %2 per stick", nullptr,
            static_cast<int>(paths.size()))
             .arg(job.count)
@@ -511,6 +618,17 @@ void MainWindow::finished(std::vector<int> rows, std::vector<StickResult> result
                           QString done_text) {
     if (worker_.joinable()) worker_.join();
     set_busy(false);
+    if (refresh_after_run_) {
+        // The table keeps this run's outcomes; the disks that came or went are listed when Refresh
+        // is pressed or the next one comes or goes.
+        log(tr("A disk came or went during the run: press Refresh to list the disks again."));
+        refresh_after_run_ = false;
+    }
+    if (!worker_dir_.empty()) {
+        std::error_code ec;
+        std::filesystem::remove_all(worker_dir_, ec);
+        worker_dir_.clear();
+    }
     reporter_->forget_confirmed();
     // A failure of the whole run (one naming no stick) stands for every stick without an outcome
     // of its own.
@@ -552,6 +670,7 @@ void MainWindow::finished(std::vector<int> rows, std::vector<StickResult> result
 void MainWindow::stop() {
     if (!busy()) return;
     reporter_->stop();
+    privileged_.stop();
     log(tr("Stopping after the current write request of each stick..."));
 }
 
@@ -563,6 +682,28 @@ void MainWindow::verify_selected() {
         return;
     }
     const auto& choice = firmware_choices()[static_cast<std::size_t>(firmware_->currentIndex())];
+    if (through_worker_) {
+        // Read by the worker too: the window's user cannot open a stick.
+        std::vector<devices::DeviceInfo> disks;
+        for (int row : rows) disks.push_back(table_->disks()[static_cast<std::size_t>(row)]);
+        start(rows, disks, StickAction::write, tr("verifying"), tr("usable"),
+              [this, disks, firmware = choice.firmware] {
+                  std::vector<StickResult> results;
+                  for (const auto& d : disks) {
+                      std::vector<std::string> args = {"verify", "--device", d.path};
+                      if (firmware) args.insert(args.end(), {"--firmware", *firmware});
+                      auto r = run_worker(args);
+                      StickResult one{d.path, pv::Status::ok, {}};
+                      if (!r.empty()) one = r.front();
+                      one.target = d.path;
+                      if (one.status == pv::Status::problems)
+                          one.message = "NOT usable by every generation (see above)";
+                      results.push_back(one);
+                  }
+                  return results;
+              });
+        return;
+    }
     for (int row : rows) {
         const auto& d = table_->disks()[static_cast<std::size_t>(row)];
         try {
@@ -580,6 +721,68 @@ void MainWindow::verify_selected() {
             log(qs(d.path + ": " + e.message()));
         }
     }
+}
+
+pv::DeviceWritePolicy MainWindow::window_policy() const {
+    pv::DeviceWritePolicy policy;
+    policy.unmount = unmount_->isChecked();
+    policy.allow_non_usb = allow_non_usb_->isChecked();
+    policy.opened_elsewhere = through_worker_;
+    return policy;
+}
+
+std::vector<std::string> MainWindow::device_args(const std::vector<devices::DeviceInfo>& disks,
+                                                 const pv::DeviceWritePolicy& policy) {
+    std::vector<std::string> args;
+    for (const auto& d : disks) args.insert(args.end(), {"--device", d.path});
+    if (policy.unmount) args.push_back("--unmount");
+    if (policy.allow_non_usb) args.push_back("--allow-non-usb");
+    // The confirmation dialog had these names typed; --yes stands for the others' confirmation.
+    for (const auto& d : disks)
+        if (pv::confirmation_of(d, policy, true) == pv::Confirmation::ask_name)
+            args.insert(args.end(), {"--confirm", d.name});
+    return args;
+}
+
+std::string MainWindow::store_for_worker() const {
+    std::string store = batch_->store();
+    try {
+        if (store.empty()) store = keys::default_store_path().string();
+    } catch (const keys::Error&) {
+        return {};
+    }
+    std::error_code ec;
+    return std::filesystem::exists(store, ec) ? store : std::string();
+}
+
+std::string MainWindow::worker_file(const std::string& name,
+                                    const std::vector<std::uint8_t>& bytes) {
+    if (worker_dir_.empty()) {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "ukpu-gui-XXXXXX").string();
+        if (::mkdtemp(tmpl.data())) worker_dir_ = tmpl;  // mode 0700
+    }
+    const std::filesystem::path path = worker_dir_ / name;
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        std::size_t done = 0;
+        while (done < bytes.size()) {
+            const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+            if (n <= 0) break;
+            done += static_cast<std::size_t>(n);
+        }
+        ::close(fd);
+    }
+    return path.string();
+}
+
+std::vector<StickResult> MainWindow::run_worker(const std::vector<std::string>& args) {
+    const WorkerRun run = privileged_.run(args, *reporter_);
+    std::vector<StickResult> results;
+    for (const auto& s : run.sticks) results.push_back({s.target, s.status, s.message});
+    if (run.exit_code != 0 && (results.empty() || !run.error.empty()))
+        results.push_back(
+            {std::string(), run.status, run.error.empty() ? "the worker failed" : run.error});
+    return results;
 }
 
 }  // namespace ukpu::gui

@@ -12,6 +12,7 @@
 
 #include <QMainWindow>
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -22,6 +23,7 @@
 
 #include "confirm_dialog.hpp"
 #include "key_source.hpp"
+#include "privileged_worker.hpp"
 #include "ukpu/devices/discovery.hpp"
 #include "ukpu/provision/context.hpp"
 #include "ukpu/provision/device_safety.hpp"
@@ -38,6 +40,7 @@ class QTabWidget;
 
 namespace ukpu::gui {
 
+class DiskWatcher;
 class KeyBatchBox;
 class SetupBinForm;
 class SetupBinView;
@@ -91,6 +94,14 @@ public:
     bool busy() const { return worker_.joinable(); }
     QString log_text() const;
     void set_show_all(bool on);
+    // Lets disks that are not USB sticks (a loop device, a SATA disk) be ticked, as
+    // --allow-non-usb does: their names must be typed to confirm.
+    void set_allow_non_usb(bool on);
+    // Whether sticks are reached through the privileged worker (the window does not run as
+    // root; PrivilegedWorker), or by the services in this process.
+    bool through_worker() const { return through_worker_; }
+    // Lists the disks again by itself when one comes or goes (DiskWatcher).
+    DiskWatcher& disk_watcher() { return *watcher_; }
 
 protected:
     // Closing while sticks are being written is refused: Stop first, then close.
@@ -118,11 +129,28 @@ private:
                std::function<std::vector<StickResult>()> work);
     void finished(std::vector<int> rows, std::vector<StickResult> results, QString done_text);
     void set_busy(bool on);
+    // Runs `ukpu` with `args` through the privileged worker (in the worker thread): its reports go
+    // to the log and the stick table, its outcome per stick (or of the whole run) is returned.
+    std::vector<StickResult> run_worker(const std::vector<std::string>& args);
+    // The options of `ukpu build`, `repair` and `keys generate` that name the confirmed `disks`
+    // and say how they were confirmed in the window (--device, --unmount, --allow-non-usb, and
+    // --confirm NAME for each whose name was typed).
+    static std::vector<std::string> device_args(const std::vector<devices::DeviceInfo>& disks,
+                                                const provision::DeviceWritePolicy& policy);
+    // The key store the window's user has (the batch box's, else the default one), named to the
+    // worker, which runs as root with root's home; empty when there is none yet.
+    std::string store_for_worker() const;
+    // The rules every Write, Repair and batch of the window starts from: the boxes ticked, and
+    // whether the disks are opened by the worker.
+    provision::DeviceWritePolicy window_policy() const;
+    // `bytes` in a file of the worker's run (0600, in a 0700 directory removed after the run).
+    std::string worker_file(const std::string& name, const std::vector<std::uint8_t>& bytes);
 
     provision::Context ctx_;
     StickTable* table_ = nullptr;
     QCheckBox* show_all_ = nullptr;
     QCheckBox* unmount_ = nullptr;
+    QCheckBox* allow_non_usb_ = nullptr;
     QLineEdit* setup_path_ = nullptr;
     QComboBox* firmware_ = nullptr;
     QLabel* summary_ = nullptr;
@@ -135,6 +163,8 @@ private:
     QProgressBar* overall_ = nullptr;
     QPlainTextEdit* log_ = nullptr;
     KeyBatchBox* batch_ = nullptr;
+    DiskWatcher* watcher_ = nullptr;
+    bool refresh_after_run_ = false;  // a disk came or went while sticks were being written
     QTabWidget* views_ = nullptr;
     SetupBinForm* form_ = nullptr;
     SetupBinView* inspector_ = nullptr;
@@ -143,6 +173,10 @@ private:
     Confirm confirm_;
     Alert alert_;
     std::unique_ptr<WindowReporter> reporter_;
+    bool through_worker_ = PrivilegedWorker::needed();
+    PrivilegedWorker privileged_;
+    // Files handed to the worker for one run (the setup.bin to write), removed after it.
+    std::filesystem::path worker_dir_;
     std::thread worker_;
     // Per stick being written (by target path): bytes done, total.
     std::map<std::string, std::pair<qulonglong, qulonglong>> done_;

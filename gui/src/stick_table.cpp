@@ -27,16 +27,27 @@ StickTable::StickTable(QWidget* parent) : QTableWidget(0, columns, parent) {
     setEditTriggers(QAbstractItemView::NoEditTriggers);
 }
 
-void StickTable::fill(const devices::Discovery& found, bool show_all) {
+bool StickTable::selectable(const devices::DeviceInfo& d, bool allow_non_usb) {
+    // --allow-non-usb lifts only the USB rule: never a system disk, an empty reader or a
+    // read-only disk.
+    return d.writable || (allow_non_usb && !d.system && d.size != 0 && !d.read_only);
+}
+
+void StickTable::fill(const devices::Discovery& found, bool show_all, bool allow_non_usb) {
     disks_.clear();
+    selectable_.clear();
     for (const auto& d : found.devices)
-        if (d.writable || show_all) disks_.push_back(d);
+        if (d.writable || show_all) {
+            disks_.push_back(d);
+            selectable_.push_back(selectable(d, allow_non_usb));
+        }
     setRowCount(static_cast<int>(disks_.size()));
     for (int row = 0; row < rowCount(); ++row) {
         const auto& d = disks_[static_cast<std::size_t>(row)];
         auto* dev = new QTableWidgetItem(text(d.path));
+        const bool can_tick = selectable_[static_cast<std::size_t>(row)];
         Qt::ItemFlags flags = Qt::ItemIsEnabled;
-        if (d.writable) {
+        if (can_tick) {
             flags |= Qt::ItemIsUserCheckable;
             dev->setCheckState(Qt::Unchecked);
         }
@@ -50,9 +61,10 @@ void StickTable::fill(const devices::Discovery& found, bool show_all) {
         setItem(row, col_mounts, new QTableWidgetItem(mounts_text(d)));
         setItem(row, col_state,
                 new QTableWidgetItem(d.writable ? tr("ready")
+                                     : can_tick ? tr("not USB: its name must be typed")
                                                 : tr("hidden: ") + text(d.hidden_reason)));
         for (int c = col_model; c < columns; ++c) item(row, c)->setFlags(Qt::ItemIsEnabled);
-        if (!d.writable)
+        if (!can_tick)
             for (int c = 0; c < columns; ++c)
                 item(row, c)->setForeground(palette().color(QPalette::Disabled, QPalette::Text));
     }
@@ -74,7 +86,7 @@ std::optional<int> StickTable::row_of(const std::string& name) const {
 
 bool StickTable::select(const std::string& name, bool on) {
     const auto row = row_of(name);
-    if (!row || !disks_[static_cast<std::size_t>(*row)].writable) return false;
+    if (!row || !selectable_[static_cast<std::size_t>(*row)]) return false;
     item(*row, col_device)->setCheckState(on ? Qt::Checked : Qt::Unchecked);
     return true;
 }

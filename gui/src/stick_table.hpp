@@ -1,5 +1,6 @@
 // The sticks of the machine in a table: one row per disk that `ukpu devices` lists (with "show
-// every disk", the hidden ones too, greyed and not selectable, with the reason they are hidden).
+// every disk", the hidden ones too, greyed and not selectable, with the reason they are hidden;
+// with "allow disks that are not USB sticks", those hidden only for that can be ticked).
 // The first column's check box selects a stick; the last column shows its state.
 #pragma once
 
@@ -29,8 +30,11 @@ public:
 
     explicit StickTable(QWidget* parent = nullptr);
 
-    // Fills the table from `found`; hidden disks only with `show_all`. Selections are dropped.
-    void fill(const devices::Discovery& found, bool show_all);
+    // Fills the table from `found`; hidden disks only with `show_all`, and those that are hidden
+    // only for not being USB selectable with `allow_non_usb`. Selections are dropped.
+    void fill(const devices::Discovery& found, bool show_all, bool allow_non_usb = false);
+    // Whether `d` may be ticked.
+    static bool selectable(const devices::DeviceInfo& d, bool allow_non_usb);
 
     const std::vector<devices::DeviceInfo>& disks() const { return disks_; }
     // Rows whose check box is ticked.
@@ -43,6 +47,7 @@ public:
 
 private:
     std::vector<devices::DeviceInfo> disks_;
+    std::vector<bool> selectable_;  // per row
 };
 
 }  // namespace ukpu::gui

@@ -213,7 +213,7 @@ dv::DeviceInfo check_device_for_write(const Context& ctx, const std::string& pat
                         ": close what uses it and add --unmount, or unmount it first");
     refuse_disk_in_use(found, *d, path, policy.in_use);
     // Asked before the confirmation, not after it.
-    if (exists)
+    if (exists && !policy.opened_elsewhere)
         if (const std::string why = permission_problem(path, true); !why.empty())
             throw Error(Status::io, path, "cannot be opened for writing: " + why);
     // Something stacked on it (LUKS, LVM, md): the kernel would refuse the exclusive open; say

@@ -364,7 +364,11 @@ std::vector<RepairOutcome> repair_sticks(const Context& ctx, Reporter& reporter,
                                 "written");
     // From here on a stop request ends every repair at its next safe point.
     WritePhase phase(reporter);
-    if (jobs.size() == 1) return {repair_stick(ctx, reporter, ro, jobs[0], firmware, false)};
+    if (jobs.size() == 1) {
+        RepairOutcome out = repair_stick(ctx, reporter, ro, jobs[0], firmware, false);
+        reporter.stick_done({out.target, out.status, out.message});
+        return {std::move(out)};
+    }
     std::vector<RepairOutcome> outcomes(jobs.size());
     std::vector<std::thread> workers;
     for (std::size_t i = 0; i < jobs.size(); ++i)
@@ -389,6 +393,7 @@ std::vector<RepairOutcome> repair_sticks(const Context& ctx, Reporter& reporter,
             }
         });
     for (auto& t : workers) t.join();
+    for (const auto& out : outcomes) reporter.stick_done({out.target, out.status, out.message});
     return outcomes;
 }
 

@@ -23,6 +23,33 @@ const char* to_string(Status s) {
     return "unknown";
 }
 
+const char* status_name(Status s) {
+    switch (s) {
+        case Status::ok:
+            return "ok";
+        case Status::problems:
+            return "problems";
+        case Status::bad_argument:
+            return "bad_argument";
+        case Status::bad_input:
+            return "bad_input";
+        case Status::refused:
+            return "refused";
+        case Status::io:
+            return "io";
+        case Status::interrupted:
+            return "interrupted";
+    }
+    return "io";
+}
+
+std::optional<Status> status_from_name(std::string_view name) {
+    for (Status s : {Status::ok, Status::problems, Status::bad_argument, Status::bad_input,
+                     Status::refused, Status::io, Status::interrupted})
+        if (name == status_name(s)) return s;
+    return std::nullopt;
+}
+
 Status worse(Status a, Status b) {
     auto rank = [](Status s) {
         switch (s) {

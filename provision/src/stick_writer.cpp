@@ -43,6 +43,17 @@ std::string stick_state(const std::string& target, std::uint64_t writes, std::ui
            target + "` shows its state";
 }
 
+// Whether the confirmed stick left the machine (or came back as another device) after a write
+// failed: then the failure is its removal, which is what the admin is told.
+bool stick_gone(const Context& ctx, const devices::DeviceInfo& disk) {
+    try {
+        recheck_identity(ctx, disk);
+        return false;
+    } catch (const Error&) {
+        return true;
+    }
+}
+
 // After a key was written to `dev`: reads setup.bin back past the page cache and verifies the
 // key as each generation of `generations` would read it.
 WrittenKey check_written_key(Reporter& reporter, const std::string& target, fat::BlockDevice& dev,
@@ -120,6 +131,11 @@ std::unique_ptr<fat::BlockDevice> write_stick(const Context& ctx, Reporter& repo
                     "interrupted; " + stick_state(target, e.writes_done(), e.bytes_done()));
     } catch (const fat::Error& e) {
         progress->finish();
+        if (dev->writes_done() > 0 && stick_gone(ctx, disk))
+            throw Error(Status::io, target,
+                        "the stick was pulled out during the write (" + e.message() + ") after " +
+                            base::counted(dev->writes_done(), "write request") +
+                            ": it holds no usable key. Plug it in again and write it again");
         throw Error(
             status_of(e), target,
             e.message() + "; " + stick_state(target, dev->writes_done(), dev->bytes_done()));
@@ -308,7 +324,9 @@ std::vector<KeyOutcome> write_sticks(const Context& ctx, Reporter& reporter,
         // One stick: its error is the command's error.
         written[0].device =
             write_stick(ctx, reporter, jobs[0], extras, ko, written[0].layout, false);
-        return {finish_stick(reporter, jobs[0], generations, written[0])};
+        KeyOutcome out = finish_stick(reporter, jobs[0], generations, written[0]);
+        reporter.stick_done({out.target, out.status, out.message});
+        return {std::move(out)};
     }
     // Several sticks are written at once, one thread each; each is then read back and verified.
     std::vector<std::thread> writers;
@@ -335,6 +353,7 @@ std::vector<KeyOutcome> write_sticks(const Context& ctx, Reporter& reporter,
             outcomes[i].status = e.code();
             outcomes[i].message = e.message();
         }
+        reporter.stick_done({outcomes[i].target, outcomes[i].status, outcomes[i].message});
     }
     return outcomes;
 }

@@ -41,6 +41,11 @@ void add_global_flags(CLI::App& app, GlobalOptions& g) {
         ->group(group);
     app.add_flag("-y,--yes", g.yes, "Answer yes to confirmations")->group(group);
     app.add_flag("--dry-run", g.dry_run, "Show what would be done, change nothing")->group(group);
+    app.add_flag("--events", g.events,
+                 "Reports as JSON lines on stdout while the command runs (notes, progress, each "
+                 "stick's outcome), and a stop asked by a line \"stop\" on stdin: what ukpu-gui "
+                 "reads from the worker it starts")
+        ->group(group);
 }
 
 // Prints the error on stderr and, with --json, the one JSON document stdout owes the caller

@@ -21,6 +21,7 @@ struct GlobalOptions {
     bool verbose = false;
     bool yes = false;
     bool dry_run = false;
+    bool events = false;  // --events: a JSON line for each report (render/event_stream.hpp)
     // The machine and fault plan the services get: the running system, or in the test build
     // what its main read from the environment.
     provision::Context context;

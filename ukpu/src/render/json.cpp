@@ -31,7 +31,8 @@ std::string json_quote(std::string_view s) {
 }
 
 void Json::write(std::string& out, int indent) const {
-    auto newline = [&out](int level) {
+    auto newline = [&out, indent](int level) {
+        if (indent < 0) return;
         out += '\n';
         out.append(static_cast<std::size_t>(level) * 2, ' ');
     };
@@ -54,7 +55,7 @@ void Json::write(std::string& out, int indent) const {
         for (std::size_t k = 0; k < a->size(); ++k) {
             if (k) out += ',';
             newline(indent + 1);
-            (*a)[k].write(out, indent + 1);
+            (*a)[k].write(out, indent < 0 ? indent : indent + 1);
         }
         newline(indent);
         out += ']';
@@ -68,8 +69,8 @@ void Json::write(std::string& out, int indent) const {
             if (k) out += ',';
             newline(indent + 1);
             out += json_quote((*o)[k].first);
-            out += ": ";
-            (*o)[k].second.write(out, indent + 1);
+            out += indent < 0 ? ":" : ": ";
+            (*o)[k].second.write(out, indent < 0 ? indent : indent + 1);
         }
         newline(indent);
         out += '}';
@@ -79,6 +80,12 @@ void Json::write(std::string& out, int indent) const {
 std::string Json::dump() const {
     std::string out;
     write(out, 0);
+    return out;
+}
+
+std::string Json::dump_line() const {
+    std::string out;
+    write(out, -1);
     return out;
 }
 

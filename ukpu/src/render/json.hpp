@@ -47,8 +47,11 @@ public:
 
     // Two-space indented text, ending without a newline.
     std::string dump() const;
+    // The same on one line, without spaces (a line of a stream of events).
+    std::string dump_line() const;
 
 private:
+    // `indent` < 0: on one line.
     void write(std::string& out, int indent) const;
 
     std::variant<std::monostate, bool, std::int64_t, std::uint64_t, std::string, Array, Object>

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <sstream>
 
 #include "render/progress_line.hpp"
 #include "render/verify_report.hpp"
@@ -28,6 +29,20 @@ private:
     ProgressLine line_;
 };
 
+class EventProgress final : public provision::Progress {
+public:
+    EventProgress(EventStream& events, std::string target, std::string what, std::uint64_t total)
+        : events_(events), target_(std::move(target)), what_(std::move(what)), total_(total) {}
+    void update(std::uint64_t done) override { events_.progress(target_, what_, done, total_); }
+    void finish() override {}
+
+private:
+    EventStream& events_;
+    std::string target_;
+    std::string what_;
+    std::uint64_t total_;
+};
+
 std::string mounts_text(const std::vector<dv::MountUse>& mounts) {
     std::string s;
     for (const auto& m : mounts)
@@ -37,23 +52,55 @@ std::string mounts_text(const std::vector<dv::MountUse>& mounts) {
 
 }  // namespace
 
-TextReporter::TextReporter(const GlobalOptions& g) : g_(g) {}
+TextReporter::TextReporter(const GlobalOptions& g) : g_(g) {
+    if (g.events) events_ = std::make_unique<EventStream>();
+}
 
 TextReporter::~TextReporter() = default;
 
 void TextReporter::note(const std::string& text) {
-    print_note(g_, text);
+    if (events_)
+        events_->text("note", text);
+    else
+        print_note(g_, text);
 }
 
 void TextReporter::warning(const std::string& text) {
-    print_warning(g_, text);
+    if (events_)
+        events_->text("warning", text);
+    else
+        print_warning(g_, text);
 }
 
 void TextReporter::error(const std::string& text) {
-    print_error(text);
+    if (events_)
+        events_->text("error", text);
+    else
+        print_error(text);
 }
 
-void TextReporter::key_report(const std::string&, const fat::VerifyReport& report) {
+void TextReporter::stick_done(const provision::StickOutcome& outcome) {
+    if (!events_) return;  // the command's summary says it
+    Json e = Json::object();
+    e.set("event", "stick");
+    e.set("target", outcome.target);
+    e.set("status", provision::status_name(outcome.status));
+    e.set("message", outcome.message);
+    events_->emit(e);
+}
+
+void TextReporter::key_report(const std::string& target, const fat::VerifyReport& report) {
+    if (events_) {
+        std::ostringstream text;
+        print_verify(text, report, g_, content_said_);
+        Json e = Json::object();
+        e.set("event", "key_report");
+        e.set("target", target);
+        e.set("ok", report.ok());
+        e.set("text", text.str());
+        events_->emit(e);
+        return;
+    }
     if (g_.json) return;
     // Several sticks: a key every generation asked for can use is said by the run's summary
     // ("3 of 3 sticks ..."); its report, the same for each, only with --verbose.
@@ -64,6 +111,7 @@ void TextReporter::key_report(const std::string&, const fat::VerifyReport& repor
 std::unique_ptr<provision::Progress> TextReporter::progress(const std::string& target,
                                                             const std::string& what,
                                                             std::uint64_t total, bool parallel) {
+    if (events_) return std::make_unique<EventProgress>(*events_, target, what, total);
     // Several sticks at once share stderr: plain lines, one per quarter, instead of one line
     // rewritten in place.
     ProgressLine::Mode mode = total ? ProgressLine::mode_for(g_) : ProgressLine::Mode::off;
@@ -77,7 +125,12 @@ void TextReporter::confirm_sticks(const std::vector<devices::DeviceInfo>& disks,
     // Before anything is asked: a --confirm value that names none of them is a usage error.
     provision::check_confirm_values(policy, disks);
     sticks_ = disks.size();
-    for (const auto& disk : disks) confirm_device_write(g_, disk, policy);
+    for (const auto& disk : disks) {
+        // A front end reading the events confirmed before it started the worker: --yes and
+        // --confirm say what it confirmed; nothing is asked on a terminal.
+        if (events_) require_confirmed(disk, policy, g_.yes);
+        confirm_device_write(g_, disk, policy);
+    }
 }
 
 void TextReporter::writes_begin() {

@@ -1,7 +1,9 @@
 // The command line's provision::Reporter: notes on stderr (not with --quiet), warnings and errors
 // as "ukpu: warning: ..." and "ukpu: error: ...", progress lines, the verify report of a written
 // key, confirmations asked on the terminal (or given by --yes and --confirm NAME, repeatable), and
-// Ctrl-C turned into a stop request while sticks are written.
+// Ctrl-C turned into a stop request while sticks are written. With --events, the same as a stream
+// of JSON lines on stdout instead (render/event_stream.hpp), confirmations only by --yes and
+// --confirm, and a "stop" line on stdin asking what Ctrl-C asks.
 #pragma once
 
 #include <memory>
@@ -11,6 +13,7 @@
 
 #include "context.hpp"
 #include "interrupt_guard.hpp"
+#include "render/event_stream.hpp"
 #include "ukpu/provision/device_safety.hpp"
 #include "ukpu/provision/reporter.hpp"
 
@@ -29,6 +32,7 @@ public:
     std::unique_ptr<provision::Progress> progress(const std::string& target,
                                                   const std::string& what, std::uint64_t total,
                                                   bool parallel) override;
+    void stick_done(const provision::StickOutcome& outcome) override;
     void confirm_sticks(const std::vector<devices::DeviceInfo>& disks,
                         provision::StickAction action,
                         const provision::DeviceWritePolicy& policy) override;
@@ -41,6 +45,7 @@ public:
 private:
     const GlobalOptions& g_;
     std::unique_ptr<InterruptGuard> guard_;
+    std::unique_ptr<EventStream> events_;  // with --events
     std::size_t sticks_ = 0;  // how many sticks this run writes or repairs (confirm_sticks)
     bool content_said_ = false;
 };

@@ -50,6 +50,9 @@ struct DeviceWritePolicy {
     // Disks (by path) whose name must be typed whatever they are, with why: a stick holding
     // records the key store knows as unconsumed (provision::find_stored_records).
     std::map<std::string, std::string> name_needed;
+    // The disk is opened by another process (ukpu-gui's privileged worker, which checks every
+    // rule again): whether this process may open it is not asked.
+    bool opened_elsewhere = false;
 };
 
 // The status of a fatwriter error where no service gives it another meaning: io for I/O,

@@ -12,10 +12,19 @@
 
 #include "ukpu/devices/discovery.hpp"
 #include "ukpu/fatwriter/verify.hpp"
+#include "ukpu/provision/status.hpp"
 
 namespace ukpu::provision {
 
 struct DeviceWritePolicy;  // device_safety.hpp
+
+// What became of one stick of a run that writes or repairs several: written (or repaired), read
+// back and usable (ok), usable by some generations only (problems), or why not.
+struct StickOutcome {
+    std::string target;
+    Status status = Status::ok;
+    std::string message;  // empty when ok
+};
 
 // What will be done to confirmed sticks.
 enum class StickAction { write, repair };
@@ -44,6 +53,9 @@ public:
 
     // The report of a key read back after it was written or repaired.
     virtual void key_report(const std::string& target, const fat::VerifyReport& report) = 0;
+    // The outcome of one stick, once it was written or repaired and read back (or failed): said
+    // by every service that writes or repairs sticks, one call per stick.
+    virtual void stick_done(const StickOutcome&) {}
 
     // Progress of writing `target` (`what`: "writing", "repairing"), `total` bytes in all;
     // `parallel` when several sticks are written at once. Never null.

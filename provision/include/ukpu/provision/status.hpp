@@ -2,6 +2,9 @@
 // its exit code (one table, ukpu/src/exit_codes.cpp); the window into a stick's outcome.
 #pragma once
 
+#include <optional>
+#include <string_view>
+
 namespace ukpu::provision {
 
 enum class Status {
@@ -15,6 +18,11 @@ enum class Status {
 };
 
 const char* to_string(Status s);
+
+// The status as one word for machine-readable output ("ok", "problems", "bad_argument",
+// "bad_input", "refused", "io", "interrupted"), and back; nullopt for a word that is none of them.
+const char* status_name(Status s);
+std::optional<Status> status_from_name(std::string_view name);
 
 // The more serious of two outcomes: interrupted, io, refused, bad_input, bad_argument,
 // problems, ok.
