@@ -93,8 +93,8 @@ loads.")
 
 set(CPACK_DEBIAN_GUI_PACKAGE_NAME ukpu-gui)
 set(CPACK_DEBIAN_GUI_PACKAGE_SECTION admin)
-set(CPACK_DEBIAN_GUI_PACKAGE_DEPENDS "ukpu (= ${UKPU_DEB_VERSION})")
-set(CPACK_DEBIAN_GUI_PACKAGE_RECOMMENDS "pkexec")
+# The window reaches sticks through pkexec and /usr/bin/ukpu (docs/architecture.md).
+set(CPACK_DEBIAN_GUI_PACKAGE_DEPENDS "ukpu (= ${UKPU_DEB_VERSION}), pkexec")
 set(CPACK_COMPONENT_GUI_DESCRIPTION
 "write, repair and verify Intel AMT USB provisioning keys in a window
 ukpu-gui is the Qt window of ukpu: it writes, repairs and verifies Intel

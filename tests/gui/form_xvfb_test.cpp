@@ -35,6 +35,7 @@
 #include "support/paths.hpp"
 #include "support/run_ukpu.hpp"
 #include "support/temp_dir.hpp"
+#include "support/xvfb.hpp"
 
 extern char** environ;
 
@@ -330,41 +331,6 @@ TEST(GuiInspector, ACorpusFileShowsEveryEntryAsSetupbinShowDoes) {
     EXPECT_EQ(view.tree()->topLevelItemCount(), 0);
 }
 
-// Starts Xvfb on a display it chooses (-displayfd); its pid, or 0.
-pid_t start_xvfb(std::string& display) {
-    int fds[2];
-    if (::pipe(fds) != 0) return 0;
-    const std::string fd = std::to_string(fds[1]);
-    std::vector<std::string> args = {"Xvfb", "-displayfd",  fd,          "-screen",
-                                     "0",    "1366x768x24", "-nolisten", "tcp"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addclose(&actions, fds[0]);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid = 0;
-    const int rc = posix_spawnp(&pid, "Xvfb", &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(fds[1]);
-    if (rc != 0) {
-        ::close(fds[0]);
-        return 0;
-    }
-    std::string number;
-    char c = 0;
-    while (::read(fds[0], &c, 1) == 1 && c != '\n') number += c;
-    ::close(fds[0]);
-    if (number.empty()) {
-        ::kill(pid, SIGTERM);
-        ::waitpid(pid, nullptr, 0);
-        return 0;
-    }
-    display = ":" + number;
-    return pid;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -393,9 +359,6 @@ int main(int argc, char** argv) {
         QApplication app(argc, argv);
         rc = RUN_ALL_TESTS();
     }
-    if (xvfb) {
-        ::kill(xvfb, SIGTERM);
-        ::waitpid(xvfb, nullptr, 0);
-    }
+    stop_xvfb(xvfb);
     return rc;
 }

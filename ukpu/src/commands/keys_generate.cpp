@@ -65,7 +65,12 @@ int run_generate(GenerateState& st, const GlobalOptions& g) {
                       (sticks ? "key(s) on sticks" : "file(s)") + ", version " + out.file_version +
                       "; key store " + out.store.string());
     for (const auto& f : out.files)
-        print_note(g, "  " + f.name + (f.stick ? " (serial " + f.stick->serial + ")" : "") +
+        print_note(g, "  " + f.name +
+                          (f.stick ? " (serial " +
+                                         (f.stick->serial.empty() ? std::string("unknown")
+                                                                  : f.stick->serial) +
+                                         ")"
+                                   : "") +
                           (f.label.empty() ? "" : ", label " + f.label) + ": " +
                           base::counted(f.last_record - f.first_record + 1, "record") +
                           ", sha256 " + f.sha256);
