@@ -53,11 +53,7 @@ std::string read_text(const std::string& path) {
 std::string g_skip;
 
 QString screenshot_dir() {
-    const QByteArray env = qgetenv("UKPU_SCREENSHOT_DIR");
-    const QString dir =
-        env.isEmpty() ? QString(UKPU_SCREENSHOT_DEFAULT) : QString::fromLocal8Bit(env);
-    QDir().mkpath(dir);
-    return dir;
+    return QString::fromStdString(ukpu::test::screenshot_dir(UKPU_SCREENSHOT_DEFAULT));
 }
 
 void screenshot(QWidget& w, const QString& name) {

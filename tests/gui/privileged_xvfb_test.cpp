@@ -60,11 +60,7 @@ constexpr const char* rules_dir = "/etc/polkit-1/rules.d";
 std::string g_no_display;  // why there is no X server, or empty
 
 QString screenshot_dir() {
-    const QByteArray env = qgetenv("UKPU_SCREENSHOT_DIR");
-    const QString dir =
-        env.isEmpty() ? QString(UKPU_SCREENSHOT_DEFAULT) : QString::fromLocal8Bit(env);
-    QDir().mkpath(dir);
-    return dir;
+    return QString::fromStdString(ukpu::test::screenshot_dir(UKPU_SCREENSHOT_DEFAULT));
 }
 
 // Starts `argv` with `env`; its pid, or 0.

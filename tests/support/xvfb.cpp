@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <vector>
 
 extern char** environ;
@@ -49,6 +51,14 @@ void stop_xvfb(pid_t pid) {
     if (pid <= 0) return;
     ::kill(pid, SIGTERM);
     ::waitpid(pid, nullptr, 0);
+}
+
+std::string screenshot_dir(const std::string& fallback) {
+    const char* env = std::getenv("UKPU_SCREENSHOT_DIR");
+    const std::string dir = env && *env ? env : fallback;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    return dir;
 }
 
 }  // namespace ukpu::test

@@ -12,5 +12,8 @@ namespace ukpu::test {
 pid_t start_xvfb(std::string& display);
 // Ends the Xvfb started by start_xvfb.
 void stop_xvfb(pid_t pid);
+// Where the window's tests write their screenshots: $UKPU_SCREENSHOT_DIR, else `fallback` (the
+// build directory's screenshots/); made when missing.
+std::string screenshot_dir(const std::string& fallback);
 
 }  // namespace ukpu::test
