@@ -10,9 +10,11 @@
 
 namespace ukpu::gui {
 
-ConfirmDialog::ConfirmDialog(const std::vector<devices::DeviceInfo>& disks, bool unmount,
-                             StickAction action, QWidget* parent)
+ConfirmDialog::ConfirmDialog(const std::vector<devices::DeviceInfo>& disks,
+                             const provision::DeviceWritePolicy& policy, StickAction action,
+                             QWidget* parent)
     : QDialog(parent) {
+    const bool unmount = policy.unmount;
     const bool repair = action == StickAction::repair;
     setWindowTitle(repair ? tr("Repair %n stick(s)?", nullptr, static_cast<int>(disks.size()))
                           : tr("Erase %n stick(s)?", nullptr, static_cast<int>(disks.size())));
@@ -29,11 +31,11 @@ ConfirmDialog::ConfirmDialog(const std::vector<devices::DeviceInfo>& disks, bool
                     (unmount ? tr("mounted at %1: will be unmounted first") : tr("mounted at %1"))
                         .arg(m.join(", ").toHtmlEscaped());
         }
-        if (!provision::yes_is_enough(d)) {
+        if (!provision::yes_is_enough(d) || policy.name_needed.count(d.path)) {
             names << QString::fromStdString(d.name);
-            list +=
-                "<br>" +
-                tr("%1: type its name").arg(QString::fromStdString(provision::why_name_needed(d)));
+            list += "<br>" + tr("%1: type its name")
+                                 .arg(QString::fromStdString(provision::why_name_needed(d, policy))
+                                          .toHtmlEscaped());
         }
         list += "</li>";
     }
@@ -75,8 +77,8 @@ void ConfirmDialog::update_button() {
 }
 
 bool confirm_with_dialog(QWidget* parent, const std::vector<devices::DeviceInfo>& disks,
-                         bool unmount, StickAction action) {
-    ConfirmDialog dialog(disks, unmount, action, parent);
+                         const provision::DeviceWritePolicy& policy, StickAction action) {
+    ConfirmDialog dialog(disks, policy, action, parent);
     return dialog.exec() == QDialog::Accepted;
 }
 

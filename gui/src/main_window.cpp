@@ -107,8 +107,9 @@ MainWindow::MainWindow(pv::Context ctx, QWidget* parent)
     : QMainWindow(parent), ctx_(std::move(ctx)) {
     qRegisterMetaType<pv::Status>();
     setWindowTitle(tr("ukpu: Intel AMT USB provisioning keys"));
-    confirm_ = [](QWidget* p, const std::vector<devices::DeviceInfo>& disks, bool unmount,
-                  StickAction action) { return confirm_with_dialog(p, disks, unmount, action); };
+    confirm_ = [](QWidget* p, const std::vector<devices::DeviceInfo>& disks,
+                  const pv::DeviceWritePolicy& policy,
+                  StickAction action) { return confirm_with_dialog(p, disks, policy, action); };
     alert_ = [](QWidget* p, const QString& title, const QString& text) {
         QMessageBox::warning(p, title, text);
     };
@@ -326,8 +327,8 @@ void MainWindow::set_busy(bool on) {
 }
 
 std::vector<devices::DeviceInfo> MainWindow::checked_and_confirmed(
-    const std::vector<int>& rows, const pv::DeviceWritePolicy& policy, StickAction action,
-    const QString& nothing_done) {
+    const std::vector<int>& rows, pv::DeviceWritePolicy& policy, StickAction action,
+    const QString& nothing_done, std::vector<pv::RecordsOnStick>* held) {
     // Every stick is checked again before any is confirmed or written (and by the privileged
     // worker once more, with the same rules, before it writes).
     std::vector<devices::DeviceInfo> disks;
@@ -341,33 +342,21 @@ std::vector<devices::DeviceInfo> MainWindow::checked_and_confirmed(
             return {};
         }
     }
-    // A stick still holding records that no PC took (as the key store knows them) is not
-    // overwritten from the window: the command line asks for its name and voids them. Through the
-    // worker, the stick cannot be read here: the worker asks the store itself and refuses.
+    // A stick still holding records that no PC took (as the key store knows them) needs its name
+    // typed, with why; they are voided once it is written over. Through the worker, the stick
+    // cannot be read here: the worker asks the store and says which names it needs
+    // (ask_names_and_rerun).
     if (action == StickAction::write && !through_worker_) {
-        pv::DeviceWritePolicy asked = policy;
         try {
-            const auto held = pv::find_stored_records(disks, batch_->store(), asked, *reporter_);
-            if (!held.empty()) {
-                QString why;
-                for (const auto& h : held) {
-                    const auto it = std::find_if(disks.begin(), disks.end(),
-                                                 [&](const auto& d) { return d.path == h.path; });
-                    why += qs(h.path + " is " + h.text() + ". Writing it loses them: `ukpu build " +
-                              "--device " + h.path + " --confirm " +
-                              (it != disks.end() ? it->name : h.path) +
-                              "` overwrites it and voids them in the key store.\n");
-                }
-                alert_(this, nothing_done, why.trimmed());
-                return {};
-            }
+            auto found = pv::find_stored_records(disks, batch_->store(), policy, *reporter_);
+            if (held) *held = std::move(found);
         } catch (const std::exception& e) {
             // A store that cannot be read must not let a stick be overwritten unasked.
             alert_(this, nothing_done, qs(e.what()));
             return {};
         }
     }
-    if (!confirm_(this, disks, policy.unmount, action)) {
+    if (!confirm_(this, disks, policy, action)) {
         log(tr("Not confirmed: nothing written."));
         return {};
     }
@@ -441,8 +430,9 @@ void MainWindow::write_selected() {
     }
     pv::DeviceWritePolicy policy = window_policy();
     policy.in_use.push_back({"the setup.bin", source_->path});
+    std::vector<pv::RecordsOnStick> held;
     const auto disks =
-        checked_and_confirmed(rows, policy, StickAction::write, tr("Nothing written"));
+        checked_and_confirmed(rows, policy, StickAction::write, tr("Nothing written"), &held);
     if (disks.empty()) return;
     if (through_worker_) {
         // The worker writes exactly the bytes checked here (a profile is made once).
@@ -458,8 +448,8 @@ void MainWindow::write_selected() {
         args.insert(args.end(), devs.begin(), devs.end());
         log(tr("Writing %n stick(s): %1", nullptr, static_cast<int>(disks.size()))
                 .arg(qs(source_->path)));
-        start(rows, disks, StickAction::write, tr("writing"), tr("written and verified"),
-              [this, args] { return run_worker(args); });
+        start_worker(rows, disks, StickAction::write, tr("writing"), tr("written and verified"),
+                     args);
         return;
     }
     std::vector<pv::StickJob> jobs;
@@ -469,7 +459,11 @@ void MainWindow::write_selected() {
     log(tr("Writing %n stick(s): %1", nullptr, static_cast<int>(jobs.size()))
             .arg(qs(source_->path)));
     start(rows, disks, StickAction::write, tr("writing"), tr("written and verified"),
-          [this, jobs = std::move(jobs), generations] {
+          [this, jobs = std::move(jobs), generations, held = std::move(held),
+           store = batch_->store()] {
+              // Confirmed with their names typed: the records no PC took are voided, as `ukpu
+              // build` does, before the sticks are written over.
+              pv::void_overwritten_records(held, store, "ukpu-gui", *reporter_);
               fat::KeyOptions ko;
               ko.timestamp = pv::key_timestamp();
               std::vector<StickResult> results;
@@ -504,8 +498,8 @@ void MainWindow::repair_selected() {
         args.insert(args.end(), devs.begin(), devs.end());
         log(tr("Repairing %n stick(s); journal in %1", nullptr, static_cast<int>(disks.size()))
                 .arg(qs(ro.journal_dir.string())));
-        start(rows, disks, StickAction::repair, tr("repairing"), tr("repaired and verified"),
-              [this, args] { return run_worker(args); });
+        start_worker(rows, disks, StickAction::repair, tr("repairing"), tr("repaired and verified"),
+                     args);
         return;
     }
     std::vector<pv::StickRepair> jobs;
@@ -573,8 +567,8 @@ void MainWindow::make_batch_selected() {
                static_cast<int>(paths.size()))
                 .arg(job.count)
                 .arg(job.per_key));
-        start(rows, disks, StickAction::write, tr("writing"), tr("written and verified"),
-              [this, args] { return run_worker(args); });
+        start_worker(rows, disks, StickAction::write, tr("writing"), tr("written and verified"),
+                     args);
         return;
     }
     log(tr("Making a batch of %1 record(s) on %n stick(s), %2 per stick", nullptr,
@@ -618,6 +612,7 @@ void MainWindow::finished(std::vector<int> rows, std::vector<StickResult> result
                           QString done_text) {
     if (worker_.joinable()) worker_.join();
     set_busy(false);
+    if (through_worker_ && !rerun_.asked.empty() && ask_names_and_rerun(rows)) return;
     if (refresh_after_run_) {
         // The table keeps this run's outcomes; the disks that came or went are listed when Refresh
         // is pressed or the next one comes or goes.
@@ -684,6 +679,7 @@ void MainWindow::verify_selected() {
     const auto& choice = firmware_choices()[static_cast<std::size_t>(firmware_->currentIndex())];
     if (through_worker_) {
         // Read by the worker too: the window's user cannot open a stick.
+        rerun_ = {};
         std::vector<devices::DeviceInfo> disks;
         for (int row : rows) disks.push_back(table_->disks()[static_cast<std::size_t>(row)]);
         start(rows, disks, StickAction::write, tr("verifying"), tr("usable"),
@@ -737,10 +733,9 @@ std::vector<std::string> MainWindow::device_args(const std::vector<devices::Devi
     for (const auto& d : disks) args.insert(args.end(), {"--device", d.path});
     if (policy.unmount) args.push_back("--unmount");
     if (policy.allow_non_usb) args.push_back("--allow-non-usb");
-    // The confirmation dialog had these names typed; --yes stands for the others' confirmation.
-    for (const auto& d : disks)
-        if (pv::confirmation_of(d, policy, true) == pv::Confirmation::ask_name)
-            args.insert(args.end(), {"--confirm", d.name});
+    // --yes stands for the dialog's confirmation. A disk whose name must be typed is refused by
+    // the worker, which says why (with what only it can read: records no PC took on the stick);
+    // ask_names_and_rerun then passes --confirm NAME for the names typed for those very reasons.
     return args;
 }
 
@@ -775,8 +770,48 @@ std::string MainWindow::worker_file(const std::string& name,
     return path.string();
 }
 
+void MainWindow::start_worker(const std::vector<int>& rows,
+                              const std::vector<devices::DeviceInfo>& disks, StickAction action,
+                              const QString& state, const QString& done_text,
+                              const std::vector<std::string>& args) {
+    rerun_ = WorkerRerun{args, disks, action, state, done_text, {}};
+    start(rows, disks, action, state, done_text, [this, args] { return run_worker(args); });
+}
+
+bool MainWindow::ask_names_and_rerun(const std::vector<int>& rows) {
+    WorkerRerun again = std::move(rerun_);
+    rerun_ = {};
+    // A name typed in the dialog for the reason the window knew (a loop device, a disk that is
+    // not a removable stick) confirms that reason; a reason only the worker could see (records
+    // no PC took) is asked for again, said.
+    pv::DeviceWritePolicy policy = window_policy();
+    bool ask = false;
+    for (const auto& a : again.asked) {
+        const auto d = std::find_if(again.disks.begin(), again.disks.end(),
+                                    [&](const auto& x) { return x.path == a.target; });
+        if (d == again.disks.end()) return false;  // not a stick of this run: nothing to ask
+        if (pv::yes_is_enough(*d) || a.why != pv::why_name_needed(*d)) {
+            policy.name_needed[a.target] = a.why;
+            ask = true;
+        }
+    }
+    if (ask) {
+        log(tr("Before writing, ukpu needs these names typed:"));
+        for (const auto& a : again.asked) log(qs("  " + a.target + ": " + a.why));
+        if (!confirm_(this, again.disks, policy, again.action)) {
+            log(tr("Not confirmed: nothing written."));
+            return false;
+        }
+    }
+    for (const auto& a : again.asked) again.args.insert(again.args.end(), {"--confirm", a.name});
+    start_worker(rows, again.disks, again.action, again.state, again.done_text, again.args);
+    return true;
+}
+
 std::vector<StickResult> MainWindow::run_worker(const std::vector<std::string>& args) {
     const WorkerRun run = privileged_.run(args, *reporter_);
+    // Read on the GUI thread after the worker thread was joined (finished).
+    rerun_.asked = run.names_asked;
     std::vector<StickResult> results;
     for (const auto& s : run.sticks) results.push_back({s.target, s.status, s.message});
     if (run.exit_code != 0 && (results.empty() || !run.error.empty()))

@@ -28,6 +28,7 @@
 #include "ukpu/provision/context.hpp"
 #include "ukpu/provision/device_safety.hpp"
 #include "ukpu/provision/status.hpp"
+#include "ukpu/provision/stored_records.hpp"
 
 class QCheckBox;
 class QComboBox;
@@ -60,8 +61,11 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     // Asks to confirm the sticks about to be erased; true to go on (default: ConfirmDialog).
-    using Confirm = std::function<bool(QWidget*, const std::vector<devices::DeviceInfo>&,
-                                       bool unmount, StickAction action)>;
+    // `policy`: whether mounted sticks are unmounted first, and the disks whose name must be
+    // typed whatever they are, with why (a stick holding records no PC took).
+    using Confirm =
+        std::function<bool(QWidget*, const std::vector<devices::DeviceInfo>&,
+                           const provision::DeviceWritePolicy& policy, StickAction action)>;
     // Shows why something was refused or failed (default: a message box).
     using Alert = std::function<void(QWidget*, const QString& title, const QString& text)>;
 
@@ -120,9 +124,15 @@ private:
                   qulonglong total);
     // The ticked sticks, checked against the safety rules with `policy`, then confirmed; empty
     // when one was refused or nothing was confirmed (said in the window).
+    // A stick about to be overwritten that holds records no PC took needs its name typed too
+    // (`policy.name_needed` is filled); `held` gets those records, voided once written over.
     std::vector<devices::DeviceInfo> checked_and_confirmed(
-        const std::vector<int>& rows, const provision::DeviceWritePolicy& policy,
-        StickAction action, const QString& nothing_done);
+        const std::vector<int>& rows, provision::DeviceWritePolicy& policy, StickAction action,
+        const QString& nothing_done, std::vector<provision::RecordsOnStick>* held = nullptr);
+    // Through the worker: when it refused sticks only because their names were not typed (a
+    // stick holding records no PC took, which only the worker could read), asks for them with
+    // why and runs the same command again with --confirm; true when it started again.
+    bool ask_names_and_rerun(const std::vector<int>& rows);
     // Runs `work` in the worker thread; `finished` shows its results in the GUI thread.
     void start(const std::vector<int>& rows, const std::vector<devices::DeviceInfo>& disks,
                StickAction action, const QString& state, const QString& done_text,
@@ -132,9 +142,13 @@ private:
     // Runs `ukpu` with `args` through the privileged worker (in the worker thread): its reports go
     // to the log and the stick table, its outcome per stick (or of the whole run) is returned.
     std::vector<StickResult> run_worker(const std::vector<std::string>& args);
+    // start() with run_worker(args), remembered for ask_names_and_rerun.
+    void start_worker(const std::vector<int>& rows, const std::vector<devices::DeviceInfo>& disks,
+                      StickAction action, const QString& state, const QString& done_text,
+                      const std::vector<std::string>& args);
     // The options of `ukpu build`, `repair` and `keys generate` that name the confirmed `disks`
-    // and say how they were confirmed in the window (--device, --unmount, --allow-non-usb, and
-    // --confirm NAME for each whose name was typed).
+    // and say how they were confirmed in the window (--device, --unmount, --allow-non-usb; the
+    // worker is started with --yes; names typed reach it through ask_names_and_rerun).
     static std::vector<std::string> device_args(const std::vector<devices::DeviceInfo>& disks,
                                                 const provision::DeviceWritePolicy& policy);
     // The key store the window's user has (the batch box's, else the default one), named to the
@@ -177,6 +191,15 @@ private:
     PrivilegedWorker privileged_;
     // Files handed to the worker for one run (the setup.bin to write), removed after it.
     std::filesystem::path worker_dir_;
+    // The last run through the worker, to run again once names it asked for are typed.
+    struct WorkerRerun {
+        std::vector<std::string> args;
+        std::vector<devices::DeviceInfo> disks;
+        StickAction action = StickAction::write;
+        QString state, done_text;
+        std::vector<NameAsked> asked;  // what the worker refused for
+    };
+    WorkerRerun rerun_;
     std::thread worker_;
     // Per stick being written (by target path): bytes done, total.
     std::map<std::string, std::pair<qulonglong, qulonglong>> done_;

@@ -60,6 +60,8 @@ public:
             std::string body = text("text");
             while (!body.empty() && body.back() == '\n') body.pop_back();
             reporter_.note(target + ": read back: " + body);
+        } else if (kind == "name_needed") {
+            run_.names_asked.push_back({text("target"), text("name"), text("why")});
         } else if (kind == "stick") {
             pv::StickOutcome o;
             o.target = text("target");

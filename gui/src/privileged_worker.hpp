@@ -19,6 +19,14 @@
 
 namespace ukpu::gui {
 
+// A disk the worker would not write without its name typed (or given with --confirm), and why:
+// one holding records no PC took, which only the worker could read.
+struct NameAsked {
+    std::string target;  // "/dev/sdb"
+    std::string name;    // "sdb"
+    std::string why;
+};
+
 // What a worker run ended with.
 struct WorkerRun {
     int exit_code = 0;
@@ -27,6 +35,7 @@ struct WorkerRun {
     // start or was not authorised); empty when it ended well.
     std::string error;
     std::vector<provision::StickOutcome> sticks;  // one per stick written or repaired
+    std::vector<NameAsked> names_asked;           // it refused these, unconfirmed
 };
 
 // The exit status of `ukpu` (docs/reference.md) or of pkexec (126: not authorised or dismissed,

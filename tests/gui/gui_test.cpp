@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <QApplication>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -17,6 +18,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -106,7 +108,7 @@ TEST(GuiSticks, NothingIsWrittenWithoutAUsableSetupBinOrAStick) {
     TempDir t;
     Window win(m.f);
     bool asked = false;
-    win.w.set_confirm([&](QWidget*, const auto&, bool, auto) { return asked = true; });
+    win.w.set_confirm([&](QWidget*, const auto&, const auto&, auto) { return asked = true; });
     win.w.write_selected();  // no setup.bin
     ASSERT_EQ(win.alerts.size(), 1u);
     EXPECT_TRUE(win.alerts[0].second.contains("Choose the setup.bin"));
@@ -154,7 +156,7 @@ TEST(GuiKeyBatch, NoBatchWithoutTheCurrentPasswordOrWithSticksLeftEmpty) {
     TempDir t;
     Window win(m.f);
     bool asked = false;
-    win.w.set_confirm([&](QWidget*, const auto&, bool, auto) { return asked = true; });
+    win.w.set_confirm([&](QWidget*, const auto&, const auto&, auto) { return asked = true; });
     auto& batch = win.w.key_batch();
     batch.make_button()->click();  // no stick ticked
     ASSERT_EQ(win.alerts.size(), 1u);
@@ -190,9 +192,10 @@ TEST(GuiConfirm, ShowsEveryIdentityAndWantsTheNameOfANonRemovableStick) {
     FakeMachine m;
     const auto found = ukpu::devices::discover_machine(m.f.machine());
     auto sdb = *found.find("sdb");
-    ukpu::gui::ConfirmDialog removable({sdb}, false);
+    const ukpu::provision::DeviceWritePolicy plain;
+    ukpu::gui::ConfirmDialog removable({sdb}, plain);
     EXPECT_EQ(removable.write_button()->text(), "Erase and write");
-    ukpu::gui::ConfirmDialog repair({sdb}, false, StickAction::repair);
+    ukpu::gui::ConfirmDialog repair({sdb}, plain, StickAction::repair);
     EXPECT_EQ(repair.write_button()->text(), "Repair");
     EXPECT_TRUE(repair.windowTitle().startsWith("Repair"));
     EXPECT_TRUE(removable.names_to_type().isEmpty());
@@ -200,8 +203,21 @@ TEST(GuiConfirm, ShowsEveryIdentityAndWantsTheNameOfANonRemovableStick) {
     EXPECT_TRUE(removable.write_button()->isEnabled());
     EXPECT_FALSE(removable.write_button()->isDefault());  // Cancel is the default
 
+    // A removable stick holding records no PC took: its name too, and why.
+    ukpu::provision::DeviceWritePolicy held;
+    held.name_needed[sdb.path] = "a key holding 5 records of batch 1 that no PC took";
+    ukpu::gui::ConfirmDialog holding({sdb}, held);
+    EXPECT_EQ(holding.names_to_type(), "sdb");
+    EXPECT_FALSE(holding.write_button()->isEnabled());
+    bool said = false;
+    for (const auto* label : holding.findChildren<QLabel*>())
+        said = said || label->text().contains("holding 5 records of batch 1");
+    EXPECT_TRUE(said);
+
     sdb.removable = false;
-    ukpu::gui::ConfirmDialog fixed({sdb, *found.find("sdc")}, true);
+    ukpu::provision::DeviceWritePolicy unmount;
+    unmount.unmount = true;
+    ukpu::gui::ConfirmDialog fixed({sdb, *found.find("sdc")}, unmount);
     EXPECT_EQ(fixed.names_to_type(), "sdb");
     ASSERT_NE(fixed.name_field(), nullptr);
     EXPECT_FALSE(fixed.write_button()->isEnabled());
@@ -242,7 +258,7 @@ protected:
         win.w.refresh();
         ASSERT_TRUE(win.w.load_setup_bin(QString::fromStdString(corpus("v4-pki-amt-test-ca.bin"))));
         ASSERT_TRUE(win.w.sticks().select(name_, true));
-        win.w.set_confirm([](QWidget*, const auto&, bool, auto) { return true; });
+        win.w.set_confirm([](QWidget*, const auto&, const auto&, auto) { return true; });
     }
     // Presses Write and waits for the outcome (none when it never came).
     static std::optional<Status> write_and_wait(Window& win) {
@@ -268,7 +284,7 @@ TEST_F(GuiOnLoop, WrittenOnlyAfterConfirmationThenVerifiedByTheCommandLine) {
     ASSERT_TRUE(win.w.sticks().select(name_, true));
     std::vector<ukpu::devices::DeviceInfo> shown;
     bool answer = false;
-    win.w.set_confirm([&](QWidget*, const auto& disks, bool, auto) {
+    win.w.set_confirm([&](QWidget*, const auto& disks, const auto&, auto) {
         shown = disks;
         return answer;
     });
@@ -343,7 +359,7 @@ TEST_F(GuiOnLoop, RepairKeepsTheFilesAndMakesTheKeyFindable) {
     win.w.refresh();
     ASSERT_TRUE(win.w.sticks().select(name_, true));
     StickAction asked = StickAction::write;
-    win.w.set_confirm([&](QWidget*, const auto&, bool, StickAction action) {
+    win.w.set_confirm([&](QWidget*, const auto&, const auto&, StickAction action) {
         asked = action;
         return true;
     });
@@ -374,9 +390,12 @@ TEST_F(GuiOnLoop, AKeyBatchIsStoredAndWrittenThroughTheSameServiceAsKeysGenerate
     win.w.refresh();
     ASSERT_TRUE(win.w.sticks().select(name_, true));
     std::vector<ukpu::devices::DeviceInfo> shown;
-    win.w.set_confirm([&](QWidget*, const auto& disks, bool, StickAction action) {
+    std::map<std::string, std::string> name_needed;
+    bool answer = true;
+    win.w.set_confirm([&](QWidget*, const auto& disks, const auto& policy, StickAction action) {
         shown = disks;
-        return action == StickAction::write;
+        name_needed = policy.name_needed;
+        return answer && action == StickAction::write;
     });
     write_text(t_.path("current.txt"), "admin\n");
     const std::string store_path = t_.path("keys.db");
@@ -434,24 +453,39 @@ TEST_F(GuiOnLoop, AKeyBatchIsStoredAndWrittenThroughTheSameServiceAsKeysGenerate
     const auto v = run_ukpu({"verify", "--device", node_, "--firmware", "legacy,uefi"});
     EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 
-    // The stick now holds five records no PC took: the window does not write a setup.bin over
-    // it (nor another batch), says why and names the command that would; nothing is written or
-    // voided.
+    // The stick now holds five records no PC took: writing a setup.bin over it needs its name
+    // typed, the dialog saying why; cancelled, nothing is written or voided.
     ASSERT_TRUE(win.w.load_setup_bin(QString::fromStdString(corpus("v4-pki-amt-test-ca.bin"))));
     ASSERT_TRUE(win.w.sticks().select(name_, true));
     shown.clear();
     win.alerts.clear();
+    answer = false;
     win.w.write_selected();
     EXPECT_FALSE(win.w.busy());
-    EXPECT_TRUE(shown.empty());  // not even asked
-    ASSERT_EQ(win.alerts.size(), 1u);
-    EXPECT_TRUE(win.alerts[0].second.contains("holding 5 records of batch 1"))
-        << win.alerts[0].second.toStdString();
-    EXPECT_TRUE(win.alerts[0].second.contains("--confirm")) << win.alerts[0].second.toStdString();
-    auto again = ukpu::fat::open_device(node_, false, 512);
-    EXPECT_EQ(ukpu::keys::read_setup_bin(*again), setup);
+    ASSERT_EQ(shown.size(), 1u);
+    ASSERT_EQ(name_needed.count(node_), 1u);
+    EXPECT_NE(name_needed[node_].find("holding 5 records of batch 1"), std::string::npos)
+        << name_needed[node_];
+    {
+        auto again = ukpu::fat::open_device(node_, false, 512);
+        EXPECT_EQ(ukpu::keys::read_setup_bin(*again), setup);
+        ukpu::keys::KeyStore store(store_path);
+        for (const auto& r : store.records()) EXPECT_FALSE(r.voided()) << r.pid;
+    }
+    // Confirmed (the name typed): written, and the five records voided with the reason, so that
+    // no export offers them to a server.
+    answer = true;
+    QSignalSpy rewritten(&win.w, &MainWindow::writeFinished);
+    win.w.write_selected();
+    ASSERT_TRUE(rewritten.wait(30000));
+    EXPECT_EQ(rewritten.at(0).at(0).value<Status>(), Status::ok) << win.w.log_text().toStdString();
+    auto now = ukpu::fat::open_device(node_, false, 512);
+    EXPECT_EQ(ukpu::keys::read_setup_bin(*now), read_bytes(corpus("v4-pki-amt-test-ca.bin")));
     ukpu::keys::KeyStore store(store_path);
-    for (const auto& r : store.records()) EXPECT_FALSE(r.voided()) << r.pid;
+    for (const auto& r : store.records()) {
+        EXPECT_TRUE(r.voided()) << r.pid;
+        EXPECT_NE(r.void_reason.find("overwritten"), std::string::npos) << r.void_reason;
+    }
 }
 
 }  // namespace

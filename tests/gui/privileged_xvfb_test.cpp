@@ -40,8 +40,11 @@
 #include "support/json.hpp"
 #include "support/loop_stick.hpp"
 #include "support/oracle.hpp"
+#include "support/paths.hpp"
 #include "support/temp_dir.hpp"
 #include "support/xvfb.hpp"
+#include "ukpu/fatwriter/block_device.hpp"
+#include "ukpu/keys/key_sync.hpp"
 
 extern char** environ;
 
@@ -232,6 +235,9 @@ TEST(GuiDesktopUser, ABatchOntoTwoLoopSticksThroughPkexec) {
     ASSERT_EQ(::chown(password.c_str(), desktop_uid, desktop_gid), 0);
     ::chmod(password.c_str(), 0600);
     const fs::path store = home / "keys.db";
+    const fs::path pki = home / "pki.bin";
+    fs::copy_file(corpus("v4-pki-amt-test-ca.bin"), pki);
+    ASSERT_EQ(::chown(pki.c_str(), desktop_uid, desktop_gid), 0);
 
     LoopStick a(tmp.path("a.img"), 32);
     LoopStick b(tmp.path("b.img"), 32);
@@ -243,7 +249,7 @@ TEST(GuiDesktopUser, ABatchOntoTwoLoopSticksThroughPkexec) {
     const pid_t pid =
         spawn({"/usr/bin/setpriv", "--reuid=" + std::to_string(desktop_uid),
                "--regid=" + std::to_string(desktop_gid), "--clear-groups", "--", window.string(),
-               "--as-desktop-user", home.string(), a.loop(), b.loop()},
+               "--as-desktop-user", home.string(), a.loop(), b.loop(), pki.string()},
               {"PATH=/usr/bin:/bin", "SHELL=/bin/sh", "HOME=" + home.string(),
                "USER=" + std::string(desktop_user),
                "DISPLAY=" + qEnvironmentVariable("DISPLAY").toStdString(), "QT_QPA_PLATFORM=xcb",
@@ -255,9 +261,9 @@ TEST(GuiDesktopUser, ABatchOntoTwoLoopSticksThroughPkexec) {
     const std::string said((std::istreambuf_iterator<char>(in)), {});
     ASSERT_EQ(rc, 0) << "the window as " << desktop_user << " said:\n" << said;
     std::error_code ec;
-    fs::copy_file(home / "desktop-user-batch.png",
-                  screenshot_dir().toStdString() + "/desktop-user-batch.png",
-                  fs::copy_options::overwrite_existing, ec);
+    for (const char* shot : {"desktop-user-batch.png", "desktop-user-held.png"})
+        fs::copy_file(home / shot, screenshot_dir().toStdString() + "/" + shot,
+                      fs::copy_options::overwrite_existing, ec);
 
     // The store is the desktop user's, and says what is on each stick.
     struct stat st {};
@@ -271,7 +277,10 @@ TEST(GuiDesktopUser, ABatchOntoTwoLoopSticksThroughPkexec) {
     ASSERT_EQ(doc["batches"].size(), 1u) << list.output;
     const Json& batch = doc["batches"][0];
     EXPECT_EQ(batch["records"].get<int>(), 40) << list.output;
+    // Stick a was written over after its name was typed for the reason the worker gave: its 20
+    // records are voided, b's still on their key.
     EXPECT_EQ(batch["states"]["on-key"].get<int>(), 40) << list.output;
+    EXPECT_EQ(batch["voided"].get<int>(), 20) << list.output;
     ASSERT_EQ(batch["files"].size(), 2u) << list.output;
     std::vector<std::string> targets;
     for (const auto& kf : batch["files"]) {
@@ -281,11 +290,25 @@ TEST(GuiDesktopUser, ABatchOntoTwoLoopSticksThroughPkexec) {
         targets.push_back(kf["target"].get<std::string>());
     }
     EXPECT_EQ(targets, (std::vector<std::string>{a.loop(), b.loop()}));
-    // Each stick holds its key, usable by the firmware its records are for.
+    const CommandResult records =
+        run_shipped({"keys", "list", "--json", "--batch", "1", "--store", store.string()}, false);
+    int voided = 0;
+    const Json record_doc = parse_json(records.output);
+    for (const auto& r : record_doc["record_list"]) {
+        if (r["void_reason"].is_null()) continue;
+        ++voided;
+        EXPECT_NE(r["void_reason"].get<std::string>().find(a.loop()), std::string::npos)
+            << r.dump();
+    }
+    EXPECT_EQ(voided, 20) << records.output;
+    // Each stick holds its key, usable by the firmware its content is for; a holds the file the
+    // window wrote, byte for byte.
     for (const auto* s : {&a, &b}) {
         const CommandResult v = run_shipped({"verify", "--device", s->loop()}, true);
         EXPECT_EQ(v.exit_code, 0) << s->loop() << ":\n" << v.output;
     }
+    auto dev = fat::open_device(a.loop(), false, 512);
+    EXPECT_EQ(keys::read_setup_bin(*dev), read_bytes(corpus("v4-pki-amt-test-ca.bin")));
 }
 
 TEST(GuiHotplug, ALoopStickAttachedAndDetachedIsListedAndDroppedWithoutRefresh) {
@@ -320,11 +343,14 @@ TEST(GuiHotplug, ALoopStickAttachedAndDetachedIsListedAndDroppedWithoutRefresh) 
 }
 
 // The desktop user's side: the window, not root, makes a batch of 40 records onto the two
-// sticks named, through its privileged path; exits 0 when every stick was written and verified.
+// sticks named, through its privileged path, then writes `pki` over the first: the worker asks
+// for its name (records no PC took) and the window asks the user, who types it. Exits 0 when
+// both runs ended with every stick written and verified, and the name was asked for that reason.
 int desktop_user_main(int argc, char** argv) {
-    if (argc != 5) return 2;
+    if (argc != 6) return 2;
     const fs::path home = argv[2];
     const std::string sticks[2] = {argv[3], argv[4]};
+    const QString pki = argv[5];
     QApplication app(argc, argv);
     if (::geteuid() == 0) {
         std::fprintf(stderr, "the window runs as root\n");
@@ -335,9 +361,13 @@ int desktop_user_main(int argc, char** argv) {
     w.set_alert([&](QWidget*, const QString& title, const QString& text) {
         alerts << title + ": " + text;
     });
-    // The confirmation dialog (the names of disks that are not USB typed) is the user's part.
-    w.set_confirm([](QWidget*, const std::vector<devices::DeviceInfo>&, bool,
-                     provision::StickAction) { return true; });
+    // The confirmation dialog (names typed) is the user's part; what it was asked for is kept.
+    std::vector<std::string> reasons;
+    w.set_confirm([&](QWidget*, const std::vector<devices::DeviceInfo>&,
+                      const provision::DeviceWritePolicy& policy, provision::StickAction) {
+        for (const auto& [path, why] : policy.name_needed) reasons.push_back(path + ": " + why);
+        return true;
+    });
     w.resize(1366, 740);
     w.show();
     if (!QTest::qWaitForWindowExposed(&w)) return 4;
@@ -345,11 +375,20 @@ int desktop_user_main(int argc, char** argv) {
         std::fprintf(stderr, "the window does not use its privileged path\n");
         return 5;
     }
+    auto said = [&] {
+        std::fprintf(stderr, "%s\n", w.log_text().toStdString().c_str());
+        for (const auto& a : alerts) std::fprintf(stderr, "alert: %s\n", a.toStdString().c_str());
+        for (const auto& r : reasons) std::fprintf(stderr, "asked: %s\n", r.c_str());
+    };
+    auto wait_ok = [&](QSignalSpy& finished) {
+        if (finished.count() == 0 && !finished.wait(150000)) return false;
+        return finished.front().front().value<provision::Status>() == provision::Status::ok;
+    };
     w.set_allow_non_usb(true);
     for (const auto& s : sticks)
         if (!w.sticks().select(fs::path(s).filename().string(), true)) {
-            std::fprintf(stderr, "%s cannot be ticked:\n%s\n", s.c_str(),
-                         w.log_text().toStdString().c_str());
+            std::fprintf(stderr, "%s cannot be ticked\n", s.c_str());
+            said();
             return 6;
         }
     w.key_batch().set_records(40);
@@ -357,15 +396,30 @@ int desktop_user_main(int argc, char** argv) {
         QString::fromStdString((home / "current-password.txt").string()));
     w.key_batch().set_random_new_password(true);
     w.key_batch().set_store(QString::fromStdString((home / "keys.db").string()));
-    QSignalSpy finished(&w, &MainWindow::writeFinished);
+    QSignalSpy batch(&w, &MainWindow::writeFinished);
     w.key_batch().make_button()->click();
-    const bool ended = finished.count() > 0 || finished.wait(150000);
+    const bool batch_ok = wait_ok(batch);
     w.grab().save(QString::fromStdString((home / "desktop-user-batch.png").string()));
-    std::fprintf(stderr, "%s\n", w.log_text().toStdString().c_str());
-    for (const auto& a : alerts) std::fprintf(stderr, "alert: %s\n", a.toStdString().c_str());
-    if (!ended) return 7;
-    const auto status = finished.front().front().value<provision::Status>();
-    return status == provision::Status::ok ? 0 : 8;
+    if (!batch_ok || !reasons.empty()) {
+        said();
+        return 7;
+    }
+    // Over the first stick, which holds 20 records no PC took.
+    w.sticks().select(fs::path(sticks[1]).filename().string(), false);
+    if (!w.load_setup_bin(pki)) {
+        said();
+        return 8;
+    }
+    QSignalSpy over(&w, &MainWindow::writeFinished);
+    w.write_selected();
+    const bool over_ok = wait_ok(over);
+    w.grab().save(QString::fromStdString((home / "desktop-user-held.png").string()));
+    said();
+    if (!over_ok) return 9;
+    if (reasons.size() != 1 || reasons[0].find("20 records") == std::string::npos ||
+        reasons[0].find("no PC took") == std::string::npos)
+        return 10;
+    return 0;
 }
 
 }  // namespace ukpu::test::privileged_xvfb_test

@@ -6,6 +6,8 @@
 //   {"event":"progress","target":"/dev/sdb","what":"writing","done":N,"total":N}
 //   {"event":"key_report","target":...,"ok":true,"text":"<the lines verify prints>"}
 //   {"event":"stick","target":...,"status":"ok","message":""}   (one per stick written/repaired)
+//   {"event":"name_needed","target":"/dev/sdb","name":"sdb","why":...}  (a stick refused for
+//     want of --confirm NAME, before anything is written: one holding records no PC took)
 // Anything else the command prints (its summary on stdout, an error ending the run on stderr)
 // stays plain text; the exit code is the run's outcome as always.
 //

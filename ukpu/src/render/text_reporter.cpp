@@ -125,12 +125,24 @@ void TextReporter::confirm_sticks(const std::vector<devices::DeviceInfo>& disks,
     // Before anything is asked: a --confirm value that names none of them is a usage error.
     provision::check_confirm_values(policy, disks);
     sticks_ = disks.size();
-    for (const auto& disk : disks) {
+    if (events_) {
         // A front end reading the events confirmed before it started the worker: --yes and
-        // --confirm say what it confirmed; nothing is asked on a terminal.
-        if (events_) require_confirmed(disk, policy, g_.yes);
-        confirm_device_write(g_, disk, policy);
+        // --confirm say what it confirmed; nothing is asked on a terminal. What it could not
+        // know (a stick holding records no PC took) is said, so that it can ask for the names.
+        for (const auto& disk : disks) {
+            const auto how = provision::confirmation_of(disk, policy, g_.yes);
+            if (how != provision::Confirmation::ask_name && how != provision::Confirmation::ask_yes)
+                continue;
+            Json e = Json::object();
+            e.set("event", "name_needed");
+            e.set("target", disk.path);
+            e.set("name", disk.name);
+            e.set("why", why_name_needed(disk, policy));
+            events_->emit(e);
+        }
+        for (const auto& disk : disks) require_confirmed(disk, policy, g_.yes);
     }
+    for (const auto& disk : disks) confirm_device_write(g_, disk, policy);
 }
 
 void TextReporter::writes_begin() {
