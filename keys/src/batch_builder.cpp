@@ -1,14 +1,11 @@
 #include "ukpu/keys/batch_builder.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
-#include <functional>
-#include <thread>
 #include <unordered_set>
 
 #include <openssl/evp.h>
 
+#include "ukpu/base/parallel.hpp"
 #include "ukpu/keys/error.hpp"
 #include "ukpu/keys/pidpps_generator.hpp"
 #include "ukpu/setupbin/error.hpp"
@@ -32,31 +29,6 @@ sb::Entry text_entry(std::uint16_t module, std::uint16_t variable, std::string_v
 bool reserved(const sb::Entry& e) {
     return (e.module == 1 && (e.variable == 1 || e.variable == 2)) ||
            (e.module == 2 && (e.variable == 1 || e.variable == 2));
-}
-
-// Runs job(0) ... job(count - 1), spread over the processor's cores (one thread each at most,
-// this one included), each index taken by whichever thread is free. The first exception (by
-// index) is thrown once every job has ended.
-void for_each_in_parallel(std::size_t count, const std::function<void(std::size_t)>& job) {
-    const std::size_t threads =
-        std::min<std::size_t>(count, std::max(1u, std::thread::hardware_concurrency()));
-    std::vector<std::exception_ptr> errors(count);
-    std::atomic<std::size_t> next{0};
-    auto work = [&] {
-        for (std::size_t k = next++; k < count; k = next++) {
-            try {
-                job(k);
-            } catch (...) {
-                errors[k] = std::current_exception();
-            }
-        }
-    };
-    std::vector<std::jthread> helpers;
-    for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
-    work();
-    helpers.clear();  // joined
-    for (const auto& e : errors)
-        if (e) std::rethrow_exception(e);
 }
 
 // A file whose records have their PIDs: the PPS of fresh records, the passwords each lacks,
@@ -158,7 +130,8 @@ std::vector<BuiltKeyFile> build_batch(const BatchRequest& request) {
     }
     // Then each file on its own, files spread over the processor's cores: the PPS and passwords
     // drawn, the setup.bin bytes and their sha256.
-    for_each_in_parallel(files.size(), [&](std::size_t k) { complete_file(request, files[k]); });
+    base::for_each_in_parallel(files.size(),
+                               [&](std::size_t k) { complete_file(request, files[k]); });
     return files;
 }
 

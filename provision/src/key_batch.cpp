@@ -10,12 +10,14 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "ukpu/base/counted.hpp"
 #include "ukpu/base/error.hpp"
 #include "ukpu/base/files.hpp"
 #include "ukpu/base/hex.hpp"
+#include "ukpu/base/parallel.hpp"
 #include "ukpu/base/unique_fd.hpp"
 #include "ukpu/keys/batch_builder.hpp"
 #include "ukpu/keys/error.hpp"
@@ -343,12 +345,19 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
     std::vector<std::string> names = paths.empty() ? job.devices : paths;
 
     const sb::CheckOptions co = check_options(s);
+    // Every file checked, on every core; kept are the findings to say: the first file's, and
+    // those of a file with errors (every file has the same shape: the first one's findings stand
+    // for all).
+    std::vector<std::optional<sb::CheckResult>> checked(files.size());
+    base::for_each_in_parallel(files.size(), [&](std::size_t i) {
+        sb::CheckResult r = sb::check(files[i].bytes, co);
+        if (i == 0 || !r.ok()) checked[i] = std::move(r);
+    });
     bool errors = false;
     for (std::size_t i = 0; i < files.size(); ++i) {
-        const sb::CheckResult r = sb::check(files[i].bytes, co);
+        if (!checked[i]) continue;
+        const sb::CheckResult& r = *checked[i];
         errors = errors || !r.ok();
-        // Every file has the same shape: the first one's findings stand for all.
-        if (i > 0 && r.ok()) continue;
         // One line per kind of finding, with its records (every record with --verbose).
         for (const auto& g : sb::group_problems(r.problems)) {
             const sb::Severity severity = g.first.severity;
@@ -383,8 +392,8 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
             f.device = stick_identity(sticks[i]);
         }
         f.sha256 = files[i].sha256;
-        f.bytes = files[i].bytes;  // kept: `keys write --key-file` writes them again
-        f.records = files[i].records;
+        f.bytes = files[i].bytes;                 // kept: `keys write --key-file` writes them again
+        f.records = std::move(files[i].records);  // only their number is needed from here on
         nb.files.push_back(std::move(f));
     }
     std::uint32_t first = 1;
@@ -395,7 +404,7 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
         if (!sticks.empty()) bf.stick = sticks[i];
         bf.sha256 = files[i].sha256;
         bf.size = files[i].bytes.size();
-        const auto n = static_cast<std::uint32_t>(files[i].records.size());
+        const auto n = static_cast<std::uint32_t>(nb.files[i].records.size());
         bf.first_record = first;
         bf.last_record = first + n - 1;
         first += n;
@@ -469,8 +478,8 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
         } else {
             store->mark_file_failed(stored.files[i].id, outcomes[i].volume_id);
             bf.left_generated =
-                job.devices[i] + ": its " + base::counted(files[i].records.size(), "record") +
-                (files[i].records.size() == 1 ? " stays" : " stay") + " 'generated' in batch " +
+                job.devices[i] + ": its " + base::counted(nb.files[i].records.size(), "record") +
+                (nb.files[i].records.size() == 1 ? " stays" : " stay") + " 'generated' in batch " +
                 std::to_string(out.batch_id) + " (key file " + std::to_string(stored.files[i].id) +
                 " marked failed): no PC can have them and they are never exported; make that "
                 "stick again with a new batch";
