@@ -57,6 +57,7 @@ TEST(KeyStore, NewStoreIsPrivateAndMarked) {
               std::to_string(store_application_id));
     EXPECT_EQ(sqlite_rows(path, "PRAGMA user_version")[0][0], std::to_string(store_schema_version));
     EXPECT_EQ(sqlite_rows(path, "PRAGMA journal_mode")[0][0], "wal");
+    EXPECT_EQ(sqlite_rows(path, "PRAGMA page_size")[0][0], "16384");
     // Reopening migrates nothing and keeps the data.
     {
         KeyStore store(path);
@@ -251,6 +252,8 @@ TEST(KeyStore, AVersion4StoreIsMigratedKeepingEveryColumn) {
         (std::vector<std::vector<std::string>>{
             {"records_batch"}, {"sqlite_autoindex_records_1"}, {"sqlite_autoindex_records_2"}}));
     EXPECT_EQ(sqlite_rows(path, "PRAGMA integrity_check")[0][0], "ok");
+    // A store made before keeps its page size (the sqlite3 tool's 4 KiB).
+    EXPECT_EQ(sqlite_rows(path, "PRAGMA page_size")[0][0], "4096");
     EXPECT_EQ(sqlite_rows(path, "PRAGMA foreign_key_check").size(), 0u);
     const std::string insert =
         "INSERT INTO records (batch_id, key_file_id, record_number, pid, pps, current_password, "
