@@ -145,14 +145,17 @@ std::vector<devices::DeviceInfo> checked_sticks(const Context& ctx, Reporter& re
 // written is never stored, and no file of it is left behind.
 class StagedFiles {
 public:
-    // Writes each file to ".NAME.ukpu-XXXXXXXXXXXXXXXX" in its directory (mode 0600, fsync).
-    // Throws Error naming the path: refused when the path is there and not a regular file, io
-    // when a file cannot be written; the temporary files written so far are removed.
+    // Writes each file to ".NAME.ukpu-XXXXXXXXXXXXXXXX" in its directory (mode 0600, fsync),
+    // several at once (their fsyncs overlap). Throws Error naming the path: refused when the
+    // path is there and not a regular file (before anything is written), io when a file cannot
+    // be written; the temporary files written so far are removed.
     StagedFiles(const std::vector<std::string>& paths, const std::vector<keys::BuiltKeyFile>& files,
                 bool overwrite)
         : paths_(paths), overwrite_(overwrite) {
         try {
-            for (std::size_t i = 0; i < paths.size(); ++i) stage(paths[i], files[i].bytes);
+            for (const auto& p : paths) temps_.push_back(temporary_for(p));
+            base::for_each_in_parallel(
+                paths.size(), [&](std::size_t i) { stage(paths[i], temps_[i], files[i].bytes); });
         } catch (...) {
             // The destructor does not run for an object whose constructor throws.
             remove_temporaries();
@@ -187,7 +190,9 @@ public:
     }
 
 private:
-    void stage(const std::string& target, const std::vector<std::uint8_t>& bytes) {
+    // The temporary name of `target`; refuses a target that is there and not a regular file, or
+    // there without --overwrite.
+    std::string temporary_for(const std::string& target) const {
         const std::filesystem::path path(target);
         struct stat st {};
         if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
@@ -200,15 +205,18 @@ private:
                         "was written or stored)");
         std::uint8_t random[8];
         keys::random_bytes(random);
-        const std::filesystem::path temp =
-            path.parent_path() / ("." + path.filename().string() + ".ukpu-" + base::to_hex(random));
+        return (path.parent_path() /
+                ("." + path.filename().string() + ".ukpu-" + base::to_hex(random)))
+            .string();
+    }
+    static void stage(const std::string& target, const std::string& temp,
+                      const std::vector<std::uint8_t>& bytes) {
         try {
             base::write_file_atomic(temp, bytes, 0600);
         } catch (const base::Error& e) {
             throw Error(Status::io, target,
                         e.message() + " (nothing of the batch was written or stored)");
         }
-        temps_.push_back(temp.string());
     }
     void remove_temporaries() {
         for (std::size_t i = renamed_; i < temps_.size(); ++i) ::unlink(temps_[i].c_str());
