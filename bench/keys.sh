@@ -24,36 +24,39 @@ while [ $# -ge 2 ]; do
     shift 2
 done
 # SQLite's floor from the run above, in seconds.
-floor=$(echo "$out" | sed -n 's/^prepared .*(\([0-9.]*\) s).*/\1/p')
+floor=$(echo "$out" | sed -n 's/^prepared .*(\([0-9.]*\) s, cpu \([0-9.]*\) s).*/\1 \2/p')
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/ukpu-keys-cmd-XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 (umask 077 && printf 'admin\n' >"$dir/current.txt")
 ukpu=$build_dir/ukpu/ukpu
-now() { date +%s.%N; }
-# Runs ukpu quietly; its messages are shown when it fails.
+# Runs ukpu quietly (its messages are shown when it fails) and appends its wall and processor
+# seconds to $dir/times.
 run() {
-    "$ukpu" "$@" >"$dir/out.log" 2>&1 || {
+    local TIMEFORMAT='%R %U %S'
+    { time "$ukpu" "$@" >"$dir/out.log" 2>&1; } 2>>"$dir/times" || {
         cat "$dir/out.log" >&2
         exit 1
     }
 }
-t0=$(now)
 run keys generate -n "$records" --per-key "$per_key" --random-new-password \
     --current-password-file "$dir/current.txt" -o "$dir/setup.bin" --store "$dir/keys.db"
-t1=$(now)
 run keys export --store "$dir/keys.db" --format scs-sql -o "$dir/scs.sql"
-t2=$(now)
 run keys export --store "$dir/keys.db" --format scs-csv -o "$dir/scs.csv"
-t3=$(now)
 lines=$(($(wc -l <"$dir/scs.csv") - 1))
 if [ "$lines" -ne "$records" ]; then
     echo "keys.sh: ukpu keys export wrote $lines records, not $records" >&2
     exit 1
 fi
-awk -v n="$records" -v t0="$t0" -v t1="$t1" -v t2="$t2" -v t3="$t3" -v floor="$floor" 'BEGIN {
-    printf "ukpu keys generate -n %d --per-key ... --store: %9.0f records/s  (%.3f s)\n", n, n / (t1 - t0), t1 - t0
-    printf "ukpu keys export --format scs-sql:  %9.0f records/s  (%.3f s)\n", n / (t2 - t1), t2 - t1
-    printf "ukpu keys export --format scs-csv:  %9.0f records/s  (%.3f s)\n", n / (t3 - t2), t3 - t2
-    printf "the command, all three: %.0f records/s (target 200000), %.2f x the time of SQLite'"'"'s floor\n", n / (t3 - t0), (t3 - t0) / floor
-}'
+awk -v n="$records" -v floor="$floor" '
+function line(what, wall, cpu) {
+    printf "%-38s %9.0f records/s  (%.3f s, cpu %.3f s)\n", what, n / wall, wall, cpu
+}
+{ wall[NR] = $1; cpu[NR] = $2 + $3; all_wall += $1; all_cpu += $2 + $3 }
+END {
+    split(floor, f, " ")
+    line("ukpu keys generate (files and store)", wall[1], cpu[1])
+    line("ukpu keys export --format scs-sql", wall[2], cpu[2])
+    line("ukpu keys export --format scs-csv", wall[3], cpu[3])
+    printf "the command, all three: %.0f records/s (target 200000), %.2f x the time of SQLite'"'"'s floor (cpu: %.0f records per processor-second, %.2f x the floor'"'"'s)\n", n / all_wall, all_wall / f[1], n / all_cpu, all_cpu / f[2]
+}' "$dir/times"
