@@ -80,8 +80,8 @@ TEST(KeysGenerator, AForkedChildNeverDrawsItsParentsBytesAgain) {
     ASSERT_GE(child, 0);
     if (child == 0) {
         const std::string drawn = random_string(64, pidpps_alphabet);
-        const bool ok = ::write(fds[1], drawn.data(), drawn.size()) ==
-                        static_cast<ssize_t>(drawn.size());
+        const bool ok =
+            ::write(fds[1], drawn.data(), drawn.size()) == static_cast<ssize_t>(drawn.size());
         ::_exit(ok ? 0 : 1);
     }
     ::close(fds[1]);
