@@ -1,12 +1,62 @@
 #!/usr/bin/env bash
 # Builds and runs the key-batch benchmark (bench/keys_bench.cpp) in build/, the optimised
-# (RelWithDebInfo) build that scripts/build makes. Arguments go to the benchmark:
+# (RelWithDebInfo) build that scripts/build makes, then times the real command on the same
+# number of records: `ukpu keys generate` (setup.bin files and the store) and `ukpu keys export`
+# (scs-sql, then scs-csv), each as a whole process. Arguments go to the benchmark:
 #   bench/keys.sh [--records N] [--per-key M]     (defaults: 100000 records, 1000 per setup.bin)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_dir=${UKPU_BUILD_DIR:-build}
 cmake -S . -B "$build_dir" -DUKPU_WERROR=ON -DUKPU_BENCH=ON >/dev/null
-cmake --build "$build_dir" --target keys_bench -j "${UKPU_JOBS:-2}" >/dev/null
+cmake --build "$build_dir" --target keys_bench ukpu -j "${UKPU_JOBS:-2}" >/dev/null
 echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores"
-"$build_dir/bench/keys_bench" "$@"
+out=$("$build_dir/bench/keys_bench" "$@")
+echo "$out"
+
+records=100000
+per_key=1000
+while [ $# -ge 2 ]; do
+    case $1 in
+        --records) records=$2 ;;
+        --per-key) per_key=$2 ;;
+    esac
+    shift 2
+done
+# SQLite's floor from the run above, in seconds.
+floor=$(echo "$out" | sed -n 's/^prepared .*(\([0-9.]*\) s, cpu \([0-9.]*\) s).*/\1 \2/p')
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/ukpu-keys-cmd-XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+(umask 077 && printf 'admin\n' >"$dir/current.txt")
+ukpu=$build_dir/ukpu/ukpu
+# Runs ukpu quietly (its messages are shown when it fails) and appends its wall and processor
+# seconds to $dir/times.
+run() {
+    local TIMEFORMAT='%R %U %S'
+    { time "$ukpu" "$@" >"$dir/out.log" 2>&1; } 2>>"$dir/times" || {
+        cat "$dir/out.log" >&2
+        exit 1
+    }
+}
+run keys generate -n "$records" --per-key "$per_key" --random-new-password \
+    --current-password-file "$dir/current.txt" -o "$dir/setup.bin" --store "$dir/keys.db"
+run keys export --store "$dir/keys.db" --format scs-sql -o "$dir/scs.sql"
+run keys export --store "$dir/keys.db" --format scs-csv -o "$dir/scs.csv"
+lines=$(($(wc -l <"$dir/scs.csv") - 1))
+if [ "$lines" -ne "$records" ]; then
+    echo "keys.sh: ukpu keys export wrote $lines records, not $records" >&2
+    exit 1
+fi
+awk -v n="$records" -v floor="$floor" '
+function line(what, wall, cpu) {
+    printf "%-38s %9.0f records/s  (%.3f s, cpu %.3f s)\n", what, n / wall, wall, cpu
+}
+{ wall[NR] = $1; cpu[NR] = $2 + $3; all_wall += $1; all_cpu += $2 + $3 }
+END {
+    split(floor, f, " ")
+    line("ukpu keys generate (files and store)", wall[1], cpu[1])
+    line("ukpu keys export --format scs-sql", wall[2], cpu[2])
+    line("ukpu keys export --format scs-csv", wall[3], cpu[3])
+    printf "the command, all three: %.0f records/s (target 200000), %.2f x the time of SQLite'"'"'s floor (cpu: %.0f records per processor-second, %.2f x the floor'"'"'s)\n", n / all_wall, all_wall / f[1], n / all_cpu, all_cpu / f[2]
+}' "$dir/times"

@@ -5,6 +5,7 @@
 
 #include <openssl/evp.h>
 
+#include "ukpu/base/parallel.hpp"
 #include "ukpu/keys/error.hpp"
 #include "ukpu/keys/pidpps_generator.hpp"
 #include "ukpu/setupbin/error.hpp"
@@ -28,6 +29,32 @@ sb::Entry text_entry(std::uint16_t module, std::uint16_t variable, std::string_v
 bool reserved(const sb::Entry& e) {
     return (e.module == 1 && (e.variable == 1 || e.variable == 2)) ||
            (e.module == 2 && (e.variable == 1 || e.variable == 2));
+}
+
+// A file whose records have their PIDs: the PPS of fresh records, the passwords each lacks,
+// the setup.bin bytes and their sha256.
+void complete_file(const BatchRequest& request, BuiltKeyFile& file) {
+    std::vector<std::vector<sb::Entry>> entries;
+    entries.reserve(file.records.size());
+    for (KeyRecord& r : file.records) {
+        if (request.given.empty()) r.pps = generate_pps();
+        if (r.current_password.empty()) r.current_password = request.current_password;
+        if (r.new_password.empty())
+            r.new_password = request.new_password ? *request.new_password : generate_password();
+        std::vector<sb::Entry>& rec = entries.emplace_back();
+        rec.reserve(request.common_entries.size() + 4);
+        rec = request.common_entries;
+        rec.push_back(text_entry(1, 1, r.current_password));
+        rec.push_back(text_entry(1, 2, r.new_password));
+        rec.push_back(text_entry(2, 1, r.pid));
+        rec.push_back(text_entry(2, 2, r.pps));
+    }
+    try {
+        file.bytes = sb::serialize(sb::build(request.build, entries));
+    } catch (const sb::Error& e) {
+        throw Error(ErrorCode::bad_argument, e.message(), e.where().str());
+    }
+    file.sha256 = sha256_hex(file.bytes);
 }
 
 }  // namespace
@@ -70,16 +97,18 @@ std::vector<BuiltKeyFile> build_batch(const BatchRequest& request) {
     if (request.new_password) check_new_password(*request.new_password, "new password");
 
     const std::uint32_t per_key = request.per_key == 0 ? request.count : request.per_key;
+    // First, in order: each file's records with their PIDs, unique within the batch (fresh ones
+    // drawn again on a clash), and the given pairs checked.
     std::unordered_set<std::string> pids;
     pids.reserve(request.count);
     std::vector<BuiltKeyFile> files;
+    files.reserve((request.count + per_key - 1) / per_key);
     for (std::uint32_t done = 0; done < request.count;) {
         const std::uint32_t n = std::min(per_key, request.count - done);
-        BuiltKeyFile file;
-        std::vector<std::vector<sb::Entry>> entries;
-        entries.reserve(n);
+        BuiltKeyFile& file = files.emplace_back();
+        file.records.resize(n);
         for (std::uint32_t i = 0; i < n; ++i) {
-            KeyRecord r;
+            KeyRecord& r = file.records[i];
             if (!request.given.empty()) {
                 const KeyRecord& g = request.given[done + i];
                 if (!pids.insert(g.pid).second)
@@ -94,29 +123,15 @@ std::vector<BuiltKeyFile> build_batch(const BatchRequest& request) {
                 do {
                     r.pid = generate_pid();
                 } while (!pids.insert(r.pid).second);
-                r.pps = generate_pps();
             }
-            if (r.current_password.empty()) r.current_password = request.current_password;
-            if (r.new_password.empty())
-                r.new_password = request.new_password ? *request.new_password : generate_password();
             r.record_number = i + 1;
-            std::vector<sb::Entry> rec = request.common_entries;
-            rec.push_back(text_entry(1, 1, r.current_password));
-            rec.push_back(text_entry(1, 2, r.new_password));
-            rec.push_back(text_entry(2, 1, r.pid));
-            rec.push_back(text_entry(2, 2, r.pps));
-            entries.push_back(std::move(rec));
-            file.records.push_back(std::move(r));
         }
-        try {
-            file.bytes = sb::serialize(sb::build(request.build, entries));
-        } catch (const sb::Error& e) {
-            throw Error(ErrorCode::bad_argument, e.message(), e.where().str());
-        }
-        file.sha256 = sha256_hex(file.bytes);
-        files.push_back(std::move(file));
         done += n;
     }
+    // Then each file on its own, files spread over the processor's cores: the PPS and passwords
+    // drawn, the setup.bin bytes and their sha256.
+    base::for_each_in_parallel(files.size(),
+                               [&](std::size_t k) { complete_file(request, files[k]); });
     return files;
 }
 

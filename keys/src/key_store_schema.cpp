@@ -112,7 +112,44 @@ ALTER TABLE key_files ADD COLUMN replaces INTEGER REFERENCES key_files(id);
 ALTER TABLE key_files ADD COLUMN setup_bin BLOB;
 )sql";
 
-constexpr std::array<std::string_view, 4> migrations = {schema_v1, schema_v2, schema_v3, schema_v4};
+// Version 4 -> 5: the same tables, cheaper to write. SQLite 3.40 builds a temporary table for
+// every row it checks against `state IN (...)` (the list of a CHECK is not kept between rows),
+// which made inserting and updating records about a third slower: the CHECK now compares with
+// each state in turn, accepting the same four. The index records_key_file duplicated the first
+// column of UNIQUE (key_file_id, record_number), whose index serves the same look-ups: dropped.
+// records is rebuilt as in version 4, ids kept.
+constexpr std::string_view schema_v5 = R"sql(
+CREATE TABLE records_v5 (
+    id                INTEGER PRIMARY KEY,
+    batch_id          INTEGER NOT NULL REFERENCES batches(id),
+    key_file_id       INTEGER REFERENCES key_files(id),
+    record_number     INTEGER,
+    pid               TEXT NOT NULL UNIQUE,
+    pps               TEXT NOT NULL,
+    current_password  TEXT NOT NULL,
+    new_password      TEXT NOT NULL,
+    state             TEXT NOT NULL
+                      CHECK (state = 'generated' OR state = 'on-key' OR state = 'consumed'
+                             OR state = 'exported'),
+    created_at        TEXT NOT NULL,
+    updated_at        TEXT NOT NULL,
+    void_reason       TEXT,
+    voided_at         TEXT,
+    UNIQUE (key_file_id, record_number),
+    CHECK ((key_file_id IS NULL) = (record_number IS NULL)),
+    CHECK ((void_reason IS NULL) = (voided_at IS NULL))
+);
+INSERT INTO records_v5 (id, batch_id, key_file_id, record_number, pid, pps, current_password,
+                        new_password, state, created_at, updated_at, void_reason, voided_at)
+    SELECT id, batch_id, key_file_id, record_number, pid, pps, current_password, new_password,
+           state, created_at, updated_at, void_reason, voided_at FROM records;
+DROP TABLE records;
+ALTER TABLE records_v5 RENAME TO records;
+CREATE INDEX records_batch ON records(batch_id);
+)sql";
+
+constexpr std::array<std::string_view, 5> migrations = {schema_v1, schema_v2, schema_v3, schema_v4,
+                                                        schema_v5};
 
 }  // namespace
 

@@ -1,10 +1,11 @@
 #include "ukpu/keys/pidpps_generator.hpp"
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <limits>
 
-#include <unistd.h>
+#include <pthread.h>
 
 #include <openssl/err.h>
 #include <openssl/rand.h>
@@ -19,14 +20,24 @@ namespace {
 
 constexpr std::size_t pps_group_chars = 3;  // random characters per PPS group of 4
 
+// Forks of this process so far, counted in each child (pthread_atfork): a child starts with a
+// copy of its parent's blocks, which it must never hand out again.
+std::atomic<unsigned> forks{0};
+
+void count_fork() {
+    forks.fetch_add(1, std::memory_order_relaxed);
+}
+
 // RAND_bytes drawn in blocks of 16 KiB (one call per some 100 records rather than three calls
 // each), handed out a byte at a time. Each thread has its own; a forked child never reuses the
-// bytes its parent had drawn (the block is dropped when the process id changes).
+// bytes its parent had drawn (the block is dropped when a fork happened since it was drawn).
 class RandomReader {
 public:
     // Drops the block when this is a forked child of the process that drew it.
-    void check_process() {
-        if (pid_ != ::getpid()) pos_ = block_.size();
+    void check_fork() {
+        static const bool counting = ::pthread_atfork(nullptr, nullptr, count_fork) == 0;
+        if (!counting) throw Error(ErrorCode::io, "cannot watch for forks (pthread_atfork)");
+        if (forks_seen_ != forks.load(std::memory_order_relaxed)) pos_ = block_.size();
     }
 
     std::uint8_t next() {
@@ -36,14 +47,14 @@ public:
 
 private:
     void refill() {
+        forks_seen_ = forks.load(std::memory_order_relaxed);
         random_bytes(block_);
         pos_ = 0;
-        pid_ = ::getpid();
     }
 
     std::array<std::uint8_t, 16384> block_{};
     std::size_t pos_ = block_.size();
-    pid_t pid_ = 0;
+    unsigned forks_seen_ = 0;
 };
 
 RandomReader& reader() {
@@ -74,7 +85,7 @@ std::string random_string(std::size_t count, std::string_view alphabet) {
     std::string out;
     out.reserve(count);
     RandomReader& r = reader();
-    r.check_process();
+    r.check_fork();
     while (out.size() < count) {
         const std::uint8_t b = r.next();
         if (b >= limit) continue;

@@ -10,12 +10,14 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "ukpu/base/counted.hpp"
 #include "ukpu/base/error.hpp"
 #include "ukpu/base/files.hpp"
 #include "ukpu/base/hex.hpp"
+#include "ukpu/base/parallel.hpp"
 #include "ukpu/base/unique_fd.hpp"
 #include "ukpu/keys/batch_builder.hpp"
 #include "ukpu/keys/error.hpp"
@@ -143,14 +145,17 @@ std::vector<devices::DeviceInfo> checked_sticks(const Context& ctx, Reporter& re
 // written is never stored, and no file of it is left behind.
 class StagedFiles {
 public:
-    // Writes each file to ".NAME.ukpu-XXXXXXXXXXXXXXXX" in its directory (mode 0600, fsync).
-    // Throws Error naming the path: refused when the path is there and not a regular file, io
-    // when a file cannot be written; the temporary files written so far are removed.
+    // Writes each file to ".NAME.ukpu-XXXXXXXXXXXXXXXX" in its directory (mode 0600, fsync),
+    // several at once (their fsyncs overlap). Throws Error naming the path: refused when the
+    // path is there and not a regular file (before anything is written), io when a file cannot
+    // be written; the temporary files written so far are removed.
     StagedFiles(const std::vector<std::string>& paths, const std::vector<keys::BuiltKeyFile>& files,
                 bool overwrite)
         : paths_(paths), overwrite_(overwrite) {
         try {
-            for (std::size_t i = 0; i < paths.size(); ++i) stage(paths[i], files[i].bytes);
+            for (const auto& p : paths) temps_.push_back(temporary_for(p));
+            base::for_each_in_parallel(
+                paths.size(), [&](std::size_t i) { stage(paths[i], temps_[i], files[i].bytes); });
         } catch (...) {
             // The destructor does not run for an object whose constructor throws.
             remove_temporaries();
@@ -185,7 +190,9 @@ public:
     }
 
 private:
-    void stage(const std::string& target, const std::vector<std::uint8_t>& bytes) {
+    // The temporary name of `target`; refuses a target that is there and not a regular file, or
+    // there without --overwrite.
+    std::string temporary_for(const std::string& target) const {
         const std::filesystem::path path(target);
         struct stat st {};
         if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
@@ -198,15 +205,18 @@ private:
                         "was written or stored)");
         std::uint8_t random[8];
         keys::random_bytes(random);
-        const std::filesystem::path temp =
-            path.parent_path() / ("." + path.filename().string() + ".ukpu-" + base::to_hex(random));
+        return (path.parent_path() /
+                ("." + path.filename().string() + ".ukpu-" + base::to_hex(random)))
+            .string();
+    }
+    static void stage(const std::string& target, const std::string& temp,
+                      const std::vector<std::uint8_t>& bytes) {
         try {
             base::write_file_atomic(temp, bytes, 0600);
         } catch (const base::Error& e) {
             throw Error(Status::io, target,
                         e.message() + " (nothing of the batch was written or stored)");
         }
-        temps_.push_back(temp.string());
     }
     void remove_temporaries() {
         for (std::size_t i = renamed_; i < temps_.size(); ++i) ::unlink(temps_[i].c_str());
@@ -343,12 +353,19 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
     std::vector<std::string> names = paths.empty() ? job.devices : paths;
 
     const sb::CheckOptions co = check_options(s);
+    // Every file checked, on every core; kept are the findings to say: the first file's, and
+    // those of a file with errors (every file has the same shape: the first one's findings stand
+    // for all).
+    std::vector<std::optional<sb::CheckResult>> checked(files.size());
+    base::for_each_in_parallel(files.size(), [&](std::size_t i) {
+        sb::CheckResult r = sb::check(files[i].bytes, co);
+        if (i == 0 || !r.ok()) checked[i] = std::move(r);
+    });
     bool errors = false;
     for (std::size_t i = 0; i < files.size(); ++i) {
-        const sb::CheckResult r = sb::check(files[i].bytes, co);
+        if (!checked[i]) continue;
+        const sb::CheckResult& r = *checked[i];
         errors = errors || !r.ok();
-        // Every file has the same shape: the first one's findings stand for all.
-        if (i > 0 && r.ok()) continue;
         // One line per kind of finding, with its records (every record with --verbose).
         for (const auto& g : sb::group_problems(r.problems)) {
             const sb::Severity severity = g.first.severity;
@@ -383,8 +400,8 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
             f.device = stick_identity(sticks[i]);
         }
         f.sha256 = files[i].sha256;
-        f.bytes = files[i].bytes;  // kept: `keys write --key-file` writes them again
-        f.records = files[i].records;
+        f.bytes = files[i].bytes;                 // kept: `keys write --key-file` writes them again
+        f.records = std::move(files[i].records);  // only their number is needed from here on
         nb.files.push_back(std::move(f));
     }
     std::uint32_t first = 1;
@@ -395,7 +412,7 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
         if (!sticks.empty()) bf.stick = sticks[i];
         bf.sha256 = files[i].sha256;
         bf.size = files[i].bytes.size();
-        const auto n = static_cast<std::uint32_t>(files[i].records.size());
+        const auto n = static_cast<std::uint32_t>(nb.files[i].records.size());
         bf.first_record = first;
         bf.last_record = first + n - 1;
         first += n;
@@ -469,8 +486,8 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
         } else {
             store->mark_file_failed(stored.files[i].id, outcomes[i].volume_id);
             bf.left_generated =
-                job.devices[i] + ": its " + base::counted(files[i].records.size(), "record") +
-                (files[i].records.size() == 1 ? " stays" : " stay") + " 'generated' in batch " +
+                job.devices[i] + ": its " + base::counted(nb.files[i].records.size(), "record") +
+                (nb.files[i].records.size() == 1 ? " stays" : " stay") + " 'generated' in batch " +
                 std::to_string(out.batch_id) + " (key file " + std::to_string(stored.files[i].id) +
                 " marked failed): no PC can have them and they are never exported; make that "
                 "stick again with a new batch";

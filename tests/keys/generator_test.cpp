@@ -1,6 +1,10 @@
 // PID/PPS and password generation against Intel's checksum (ASCII sum mod 36), written here.
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <array>
 #include <set>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -64,6 +68,37 @@ TEST(KeysGenerator, CharactersAreUniform) {
     std::string biased;
     for (auto b : bytes) biased.push_back(pidpps_alphabet[b % 36]);
     EXPECT_GT(chi_square(biased), 120.0);
+}
+
+TEST(KeysGenerator, AForkedChildNeverDrawsItsParentsBytesAgain) {
+    // The parent has drawn from its block; the child starts with a copy of it. What each draws
+    // next must differ (drawing the same 64 characters by chance: 1 in 36^64).
+    (void)generate_pid();
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        const std::string drawn = random_string(64, pidpps_alphabet);
+        const bool ok =
+            ::write(fds[1], drawn.data(), drawn.size()) == static_cast<ssize_t>(drawn.size());
+        ::_exit(ok ? 0 : 1);
+    }
+    ::close(fds[1]);
+    const std::string mine = random_string(64, pidpps_alphabet);
+    std::string theirs(64, '\0');
+    std::size_t got = 0;
+    while (got < theirs.size()) {
+        const ssize_t n = ::read(fds[0], theirs.data() + got, theirs.size() - got);
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    ::close(fds[0]);
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ASSERT_EQ(got, theirs.size());
+    EXPECT_NE(mine, theirs);
 }
 
 TEST(KeysGenerator, PasswordsAreStrongAndDistinct) {

@@ -57,6 +57,7 @@ TEST(KeyStore, NewStoreIsPrivateAndMarked) {
               std::to_string(store_application_id));
     EXPECT_EQ(sqlite_rows(path, "PRAGMA user_version")[0][0], std::to_string(store_schema_version));
     EXPECT_EQ(sqlite_rows(path, "PRAGMA journal_mode")[0][0], "wal");
+    EXPECT_EQ(sqlite_rows(path, "PRAGMA page_size")[0][0], "16384");
     // Reopening migrates nothing and keeps the data.
     {
         KeyStore store(path);
@@ -192,6 +193,86 @@ TEST(KeyStore, AVersion2StoreIsMigratedInPlace) {
         (std::vector<std::vector<std::string>>{{"1", "1", "1", "1"}, {"2", "2", "1", "1"}}));
     EXPECT_EQ(sqlite_rows(path, "SELECT id, state, volume_id IS NULL FROM key_files ORDER BY id"),
               (std::vector<std::vector<std::string>>{{"1", "written", "1"}, {"2", "failed", "1"}}));
+}
+
+TEST(KeyStore, AVersion4StoreIsMigratedKeepingEveryColumn) {
+    test::TempDir dir;
+    const std::string path = dir.path("v4.db");
+    // A store as schema 4 left it, made with the sqlite3 tool: a written key file with its bytes,
+    // a record on it, a consumed one, a voided one, and an imported record on no key file.
+    std::string v4;
+    for (std::size_t i = 0; i < 4; ++i) v4 += std::string(store_migrations()[i]);
+    const std::string pw = "'admin', 'N3w-Passw0rd!', ";
+    const std::string at = "'2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z'";
+    test::write_text(
+        dir.path("v4.sql"),
+        v4 + "INSERT INTO batches VALUES (1, '2026-01-01T00:00:00Z', '0.1.0', '2.1', 4, '{}');\n" +
+            "INSERT INTO key_files (id, batch_id, file_index, target, sha256, first_record, "
+            "last_record, state, label, setup_bin) VALUES (1, 1, 1, '/tmp/setup.bin', 'ab', 1, 3, "
+            "'written', 'B0001K001', x'0102ff');\n" +
+            "INSERT INTO records VALUES (7, 1, 1, 1, 'ABCD1234', 'PPS1', " + pw + "'on-key', " +
+            at + ", NULL, NULL);\n" +
+            "INSERT INTO records VALUES (8, 1, 1, 2, 'EFGH5678', 'PPS2', " + pw + "'consumed', " +
+            at + ", NULL, NULL);\n" +
+            "INSERT INTO records VALUES (9, 1, 1, 3, 'JKLM9012', 'PPS3', " + pw + "'on-key', " +
+            at + ", 'lost stick', '2026-01-03T00:00:00Z');\n" +
+            "INSERT INTO records VALUES (10, 1, NULL, NULL, 'NPQR3456', 'PPS4', " + pw +
+            "'generated', " + at + ", NULL, NULL);\n" + "PRAGMA application_id=" +
+            std::to_string(store_application_id) + ";\nPRAGMA user_version=4;\n");
+    ASSERT_EQ(
+        capture("sqlite3 " + shell_quote(path) + " < " + shell_quote(dir.path("v4.sql"))).status,
+        0);
+    const std::string every_column =
+        "SELECT id, batch_id, coalesce(key_file_id, '-'), coalesce(record_number, '-'), pid, pps, "
+        "current_password, new_password, state, created_at, updated_at, coalesce(void_reason, "
+        "'-'), coalesce(voided_at, '-') FROM records ORDER BY id";
+    const auto before = sqlite_rows(path, every_column);
+    ASSERT_EQ(before.size(), 4u);
+    ::chmod(path.c_str(), 0600);
+    {
+        KeyStore store(path, OpenMode::existing);
+        EXPECT_EQ(store.schema_version(), store_schema_version);
+        const auto b = store.batch(1);
+        EXPECT_EQ(b.on_key, 2u);
+        EXPECT_EQ(b.consumed, 1u);
+        EXPECT_EQ(b.voided, 1u);
+        EXPECT_EQ(b.unplaced, 1u);
+        EXPECT_EQ(store.setup_bin(1), (std::vector<std::uint8_t>{0x01, 0x02, 0xff}));
+        ASSERT_EQ(store.records_of_file(1).size(), 3u);
+        EXPECT_EQ(store.records_of_file(1)[1].pid, "EFGH5678");
+    }
+    EXPECT_EQ(sqlite_rows(path, "PRAGMA user_version")[0][0], std::to_string(store_schema_version));
+    // Every record and column as it was, ids included.
+    EXPECT_EQ(sqlite_rows(path, every_column), before);
+    // The duplicate index is gone; the others are there, and the constraints still hold.
+    EXPECT_EQ(
+        sqlite_rows(path,
+                    "SELECT name FROM sqlite_schema WHERE type='index' AND tbl_name='records' "
+                    "ORDER BY name"),
+        (std::vector<std::vector<std::string>>{
+            {"records_batch"}, {"sqlite_autoindex_records_1"}, {"sqlite_autoindex_records_2"}}));
+    EXPECT_EQ(sqlite_rows(path, "PRAGMA integrity_check")[0][0], "ok");
+    // A store made before keeps its page size (the sqlite3 tool's 4 KiB).
+    EXPECT_EQ(sqlite_rows(path, "PRAGMA page_size")[0][0], "4096");
+    EXPECT_EQ(sqlite_rows(path, "PRAGMA foreign_key_check").size(), 0u);
+    const std::string insert =
+        "INSERT INTO records (batch_id, key_file_id, record_number, pid, pps, current_password, "
+        "new_password, state, created_at, updated_at) VALUES (1, 1, 4, 'STUV7890', 'P', 'a', 'b', ";
+    EXPECT_NE(capture("sqlite3 " + shell_quote(path) + " \"" + insert + "'bogus', 'x', 'x')\" 2>&1")
+                  .status,
+              0);
+    EXPECT_NE(capture("sqlite3 " + shell_quote(path) +
+                      " \"INSERT INTO records (batch_id, pid, pps, current_password, new_password, "
+                      "state, created_at, updated_at) VALUES (1, 'ABCD1234', 'P', 'a', 'b', "
+                      "'generated', 'x', 'x')\" 2>&1")
+                  .status,
+              0);  // a PID already stored
+    for (const char* state : {"generated", "on-key", "consumed", "exported"})
+        EXPECT_EQ(capture("sqlite3 " + shell_quote(path) + " \"BEGIN; " + insert + "'" + state +
+                          "', 'x', 'x'); ROLLBACK\"")
+                      .status,
+                  0)
+            << state;
 }
 
 TEST(KeyStore, ABatchIsUsableOnlyOnceItsKeyFilesAreWritten) {

@@ -23,7 +23,7 @@ class Database;
 // "UKPU" in ASCII, the application_id of every key store.
 inline constexpr std::int32_t store_application_id = 0x554B5055;
 // The schema version this build writes and reads.
-inline constexpr std::int32_t store_schema_version = 4;
+inline constexpr std::int32_t store_schema_version = 5;
 
 // $XDG_DATA_HOME/ukpu/keys.db, else $HOME/.local/share/ukpu/keys.db. Throws Error(bad_argument)
 // when neither variable is set.
