@@ -23,7 +23,7 @@ namespace {
 using keystest::capture;
 using keystest::file_mode;
 using keystest::shell_quote;
-using keystest::sqlite_rows;
+using keystest::store_rows;
 
 NewBatch small_batch(std::uint32_t n, const std::string& target) {
     BatchRequest req;
@@ -53,10 +53,10 @@ TEST(KeyStore, NewStoreIsPrivateAndMarked) {
     { KeyStore store(path); }
     EXPECT_EQ(file_mode(path), 0600u);
     EXPECT_EQ(file_mode(dir.path("sub/dir")), 0700u);
-    EXPECT_EQ(sqlite_rows(path, "PRAGMA application_id")[0][0],
+    EXPECT_EQ(store_rows(path, "PRAGMA application_id")[0][0],
               std::to_string(store_application_id));
-    EXPECT_EQ(sqlite_rows(path, "PRAGMA user_version")[0][0], std::to_string(store_schema_version));
-    EXPECT_EQ(sqlite_rows(path, "PRAGMA journal_mode")[0][0], "wal");
+    EXPECT_EQ(store_rows(path, "PRAGMA user_version")[0][0], std::to_string(store_schema_version));
+    EXPECT_EQ(store_rows(path, "PRAGMA journal_mode")[0][0], "wal");
     // Reopening migrates nothing and keeps the data.
     {
         KeyStore store(path);
@@ -136,10 +136,10 @@ TEST(KeyStore, AVersion1StoreIsMigratedKeepingItsRecords) {
         store.mark_file_written(added.files[0].id);
         EXPECT_EQ(store.batch(added.id).on_key, 2u);
     }
-    EXPECT_EQ(sqlite_rows(path, "PRAGMA user_version")[0][0], std::to_string(store_schema_version));
-    EXPECT_EQ(sqlite_rows(path,
-                          "SELECT device_serial, device_bus_path FROM key_files WHERE "
-                          "device_serial IS NOT NULL")[0],
+    EXPECT_EQ(store_rows(path, "PRAGMA user_version")[0][0], std::to_string(store_schema_version));
+    EXPECT_EQ(store_rows(path,
+                         "SELECT device_serial, device_bus_path FROM key_files WHERE "
+                         "device_serial IS NOT NULL")[0],
               (std::vector<std::string>{"SER1", "3-2"}));
 }
 
@@ -183,14 +183,14 @@ TEST(KeyStore, AVersion2StoreIsMigratedInPlace) {
         ASSERT_EQ(chosen.left_out.size(), 1u);
         EXPECT_EQ(chosen.left_out[0].pid, "EFGH5678");
     }
-    EXPECT_EQ(sqlite_rows(path, "PRAGMA user_version")[0][0], std::to_string(store_schema_version));
+    EXPECT_EQ(store_rows(path, "PRAGMA user_version")[0][0], std::to_string(store_schema_version));
     // Version 4 rebuilt records: same ids, none voided, each still on its key file.
     EXPECT_EQ(
-        sqlite_rows(
+        store_rows(
             path,
             "SELECT id, key_file_id, record_number, void_reason IS NULL FROM records ORDER BY id"),
         (std::vector<std::vector<std::string>>{{"1", "1", "1", "1"}, {"2", "2", "1", "1"}}));
-    EXPECT_EQ(sqlite_rows(path, "SELECT id, state, volume_id IS NULL FROM key_files ORDER BY id"),
+    EXPECT_EQ(store_rows(path, "SELECT id, state, volume_id IS NULL FROM key_files ORDER BY id"),
               (std::vector<std::vector<std::string>>{{"1", "written", "1"}, {"2", "failed", "1"}}));
 }
 
@@ -272,7 +272,7 @@ TEST(KeyStore, RefusesANewerSchema) {
         EXPECT_EQ(e.code(), ErrorCode::newer_schema);
         EXPECT_NE(e.message().find("schema version 7"), std::string::npos) << e.message();
     }
-    EXPECT_EQ(sqlite_rows(path, "PRAGMA user_version")[0][0], "7");
+    EXPECT_EQ(store_rows(path, "PRAGMA user_version")[0][0], "7");
 }
 
 TEST(KeyStore, DuplicatePidRollsTheBatchBack) {
@@ -289,9 +289,9 @@ TEST(KeyStore, DuplicatePidRollsTheBatchBack) {
         EXPECT_EQ(e.code(), ErrorCode::duplicate_pid);
         EXPECT_NE(e.message().find("already in the store"), std::string::npos);
     }
-    EXPECT_EQ(sqlite_rows(path, "SELECT count(*) FROM records")[0][0], "5");
-    EXPECT_EQ(sqlite_rows(path, "SELECT count(*) FROM batches")[0][0], "1");
-    EXPECT_EQ(sqlite_rows(path, "SELECT count(*) FROM key_files")[0][0], "1");
+    EXPECT_EQ(store_rows(path, "SELECT count(*) FROM records")[0][0], "5");
+    EXPECT_EQ(store_rows(path, "SELECT count(*) FROM batches")[0][0], "1");
+    EXPECT_EQ(store_rows(path, "SELECT count(*) FROM key_files")[0][0], "1");
 }
 
 TEST(KeyStore, WeakNewPasswordIsRefusedWithoutShowingIt) {
