@@ -301,15 +301,20 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
     // A dry run changes nothing, the store included (not even created or migrated).
     const keys::StoreLocation where = keys::StoreLocation::parse(job.store);
     out.store = where.display();
-    // An existing store is opened (and checked) before anything is written; a missing file is
-    // created only when the batch is stored, so that a batch that fails before leaves none. A
-    // server is reached (and its tables made in an empty database) before anything is written.
+    // An existing store is opened (and checked) before anything is written; a missing one (no
+    // file; no tables in the database, the server reached all the same) is created only when the
+    // batch is stored, so that a batch that fails before leaves none.
     std::unique_ptr<keys::KeyStore> store;
     std::error_code ec;
-    if (!job.dry_run && where.is_postgresql())
-        store = std::make_unique<keys::KeyStore>(where, keys::OpenMode::create);
-    else if (!job.dry_run && std::filesystem::exists(where.file(), ec))
+    if (!job.dry_run && where.is_postgresql()) {
+        try {
+            store = std::make_unique<keys::KeyStore>(where, keys::OpenMode::existing);
+        } catch (const keys::Error& e) {
+            if (e.code() != keys::ErrorCode::not_found) throw;
+        }
+    } else if (!job.dry_run && std::filesystem::exists(where.file(), ec)) {
         store = std::make_unique<keys::KeyStore>(where, keys::OpenMode::existing);
+    }
 
     reporter.warning(
         "PID/PPS (PSK) records are for older AMT: a modern MEBx does not know 2/1 and 2/2 and "

@@ -429,10 +429,11 @@ TEST_F(ImportedPairsOnSticks, TenThousandPairsOntoThreeSticks) {
                               << " " << want[2];
         }
     EXPECT_EQ(mismatches, 0u);
-    EXPECT_EQ(store_rows(db(),
-                         "SELECT count(*), count(DISTINCT batch_id), sum(key_file_id IS NULL), "
-                         "sum(voided_at IS NOT NULL) FROM records")[0],
-              (std::vector<std::string>{"10000", "1", "0", "0"}));
+    EXPECT_EQ(
+        store_rows(db(),
+                   "SELECT count(*), count(DISTINCT batch_id), count(*) - count(key_file_id), "
+                   "count(voided_at) FROM records")[0],
+        (std::vector<std::string>{"10000", "1", "0", "0"}));
 
     // keys list says the same labels.
     r = run_ukpu({"--json", "keys", "list", "--store", db()});

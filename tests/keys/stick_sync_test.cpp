@@ -174,11 +174,11 @@ TEST_F(KeysOnSticks, SyncMarksOnlyWhatTheKeyProves) {
     Json doc = parse_json(r.out);
     EXPECT_EQ(std::to_string(doc.at("key_file_id").get<long long>()), id1);
     EXPECT_EQ(doc.at("newly_marked"), 3);
-    EXPECT_EQ(one(db(),
-                  "SELECT group_concat(record_number) FROM records WHERE state='consumed' AND "
-                  "key_file_id=" +
-                      id1),
-              "1,2,3");
+    EXPECT_EQ(store_rows(db(),
+                         "SELECT record_number FROM records WHERE state='consumed' AND "
+                         "key_file_id=" +
+                             id1 + " ORDER BY record_number"),
+              (std::vector<std::vector<std::string>>{{"1"}, {"2"}, {"3"}}));
     // Named as itself: nothing new.
     r = sync({"--device", a_, "--key-file", id1, "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -48,6 +48,7 @@ std::string file_text(const std::string& path) {
 }
 
 TEST(KeyStore, NewStoreIsPrivateAndMarked) {
+    if (keystest::on_postgresql()) GTEST_SKIP() << "a SQLite file's own (postgres_store_test.cpp)";
     test::TempDir dir;
     const std::string path = dir.path("sub/dir/keys.db");
     { KeyStore store(path); }
@@ -74,6 +75,7 @@ TEST(KeyStore, NewStoreIsPrivateAndMarked) {
 }
 
 TEST(KeyStore, OpeningAnExistingStoreCreatesNothing) {
+    if (keystest::on_postgresql()) GTEST_SKIP() << "a SQLite file's own (postgres_store_test.cpp)";
     test::TempDir dir;
     const std::string path = dir.path("sub/keys.db");
     try {
@@ -101,6 +103,7 @@ TEST(KeyStore, OpeningAnExistingStoreCreatesNothing) {
 }
 
 TEST(KeyStore, AVersion1StoreIsMigratedKeepingItsRecords) {
+    if (keystest::on_postgresql()) GTEST_SKIP() << "a SQLite file's own (postgres_store_test.cpp)";
     test::TempDir dir;
     const std::string path = dir.path("v1.db");
     // A store as the first schema left it, made with the sqlite3 tool from migration 0 alone.
@@ -144,6 +147,7 @@ TEST(KeyStore, AVersion1StoreIsMigratedKeepingItsRecords) {
 }
 
 TEST(KeyStore, AVersion2StoreIsMigratedInPlace) {
+    if (keystest::on_postgresql()) GTEST_SKIP() << "a SQLite file's own (postgres_store_test.cpp)";
     test::TempDir dir;
     const std::string path = dir.path("v2.db");
     // A store as schema 2 left it: key file 1 written to a file, key file 2 to a stick that
@@ -196,7 +200,7 @@ TEST(KeyStore, AVersion2StoreIsMigratedInPlace) {
 
 TEST(KeyStore, ABatchIsUsableOnlyOnceItsKeyFilesAreWritten) {
     test::TempDir dir;
-    KeyStore store(dir.path("keys.db"));
+    KeyStore store(keystest::store_for(dir.path("keys.db")));
     NewBatch nb = small_batch(3, "first");
     NewKeyFile second = small_batch(2, "second").files[0];
     nb.files.push_back(second);
@@ -232,6 +236,7 @@ TEST(KeyStore, ABatchIsUsableOnlyOnceItsKeyFilesAreWritten) {
 }
 
 TEST(KeyStore, RefusesADatabaseThatIsNotUkpus) {
+    if (keystest::on_postgresql()) GTEST_SKIP() << "a SQLite file's own (postgres_store_test.cpp)";
     test::TempDir dir;
     const std::string path = dir.path("other.db");
     ASSERT_EQ(
@@ -262,9 +267,9 @@ TEST(KeyStore, RefusesADatabaseThatIsNotUkpus) {
 
 TEST(KeyStore, RefusesANewerSchema) {
     test::TempDir dir;
-    const std::string path = dir.path("keys.db");
+    const std::string path = keystest::store_for(dir.path("keys.db"));
     { KeyStore store(path); }
-    ASSERT_EQ(capture("sqlite3 " + shell_quote(path) + " 'PRAGMA user_version=7'").status, 0);
+    keystest::set_store_version(path, 7);
     try {
         KeyStore store(path);
         FAIL() << "opened a newer schema";
@@ -272,12 +277,14 @@ TEST(KeyStore, RefusesANewerSchema) {
         EXPECT_EQ(e.code(), ErrorCode::newer_schema);
         EXPECT_NE(e.message().find("schema version 7"), std::string::npos) << e.message();
     }
-    EXPECT_EQ(store_rows(path, "PRAGMA user_version")[0][0], "7");
+    EXPECT_EQ(store_rows(path, keystest::on_postgresql() ? "SELECT version FROM ukpu_schema"
+                                                         : "PRAGMA user_version")[0][0],
+              "7");
 }
 
 TEST(KeyStore, DuplicatePidRollsTheBatchBack) {
     test::TempDir dir;
-    const std::string path = dir.path("keys.db");
+    const std::string path = keystest::store_for(dir.path("keys.db"));
     KeyStore store(path);
     store.add_batch(small_batch(5, "first"));
     NewBatch second = small_batch(5, "second");

@@ -90,18 +90,14 @@ TEST_F(KeysVoid, ByPidKeyFileAndBatch) {
     const std::string dashed = pid.substr(0, 4) + "-" + pid.substr(4);
 
     // A dry run says what it would void and changes nothing.
-    const std::string before = store_rows(db(),
-                                          "SELECT group_concat(id || state || "
-                                          "coalesce(voided_at, '-'), ',') FROM records")[0][0];
+    const char* const all = "SELECT id, state, coalesce(voided_at, '-') FROM records ORDER BY id";
+    const auto before = store_rows(db(), all);
     auto r = ukpu({"--json", "--dry-run", "keys", "void", "--pid", dashed, "--reason", "typo"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     test::Json doc = test::parse_json(r.out);
     EXPECT_EQ(doc["voided"], 1);
     EXPECT_EQ(doc["dry_run"], true);
-    EXPECT_EQ(store_rows(db(),
-                         "SELECT group_concat(id || state || coalesce(voided_at, '-'), "
-                         "',') FROM records")[0][0],
-              before);
+    EXPECT_EQ(store_rows(db(), all), before);
 
     r = ukpu({"--json", "keys", "void", "--pid", dashed, "--reason", "stick 3 record 5 leaked"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
