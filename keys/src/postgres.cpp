@@ -22,9 +22,16 @@ struct MemFree {
     void operator()(unsigned char* p) const { PQfreemem(p); }
 };
 
-std::string trimmed(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-    return s;
+// libpq's message on one line: its line breaks and tabs as single spaces, none at the end.
+std::string trimmed(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+        if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+        out += c;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
 }
 
 std::string field(const PGresult* r, int code) {
@@ -170,9 +177,10 @@ PostgresConnection::~PostgresConnection() {
 
 void PostgresConnection::fail(const PGresult* result, std::string_view what) const {
     const std::string state = field(result, PG_DIAG_SQLSTATE);
-    std::string msg = result ? field(result, PG_DIAG_MESSAGE_PRIMARY) : "";
+    std::string msg = result ? trimmed(field(result, PG_DIAG_MESSAGE_PRIMARY)) : "";
     if (msg.empty()) msg = trimmed(PQerrorMessage(conn_));
-    if (PQstatus(conn_) == CONNECTION_BAD || state.rfind("08", 0) == 0 ||
+    // No SQLSTATE: libpq's own failure (the server went away mid-statement).
+    if (PQstatus(conn_) == CONNECTION_BAD || state.empty() || state.rfind("08", 0) == 0 ||
         state.rfind("57P", 0) == 0)
         throw Error(ErrorCode::io,
                     "lost the connection to the PostgreSQL server (" + msg +

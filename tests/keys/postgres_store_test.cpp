@@ -275,7 +275,7 @@ TEST(KeysPostgresStore, AServerStoppedHalfwayThroughABatchKeepsNoneOfIt) {
     ASSERT_TRUE(inserting) << "the batch never started storing";
     EXPECT_EQ(pst::text(s.dir.path("rc")), "5\n");
     const std::string err = pst::text(s.dir.path("err"));
-    EXPECT_NE(err.find("PostgreSQL server"), std::string::npos) << err;
+    EXPECT_NE(err.find("lost the connection to the PostgreSQL server"), std::string::npos) << err;
     EXPECT_NE(err.find("keys?host="), std::string::npos) << err;
     // No setup.bin of the batch put in place, nothing of it in the store.
     for (const char* name : {"big-1.bin", "big-10.bin", "big.bin"})
