@@ -34,7 +34,8 @@ std::string postgres_bin() {
     return found;
 }
 
-LocalPostgres::LocalPostgres(std::string bin) : bin_(std::move(bin)) {
+LocalPostgres::LocalPostgres(std::string bin, std::string password)
+    : bin_(std::move(bin)), password_(std::move(password)) {
     dir_ = (std::filesystem::temp_directory_path() / "ukpu-pg-XXXXXX").string();
     if (!::mkdtemp(dir_.data())) throw std::runtime_error("mkdtemp failed");
     if (::geteuid() == 0) {
@@ -44,8 +45,17 @@ LocalPostgres::LocalPostgres(std::string bin) : bin_(std::move(bin)) {
             throw std::runtime_error("cannot chown " + dir_);
     }
     as_ = run_as();
-    run(as_ + shell_quote(bin_ + "/initdb") + " -D " + shell_quote(dir_ + "/data") +
-        " -A trust -U postgres --no-sync -E UTF8 > " + shell_quote(dir_ + "/initdb.log") + " 2>&1");
+    std::string auth = " -A trust";
+    if (!password_.empty()) {
+        const std::string pwfile = dir_ + "/pw";
+        if (capture("printf '%s' " + shell_quote(password_) + " > " + shell_quote(pwfile) +
+                    " && chmod 644 " + shell_quote(pwfile))
+                .status != 0)
+            throw std::runtime_error("cannot write " + pwfile);
+        auth = " -A scram-sha-256 --pwfile=" + shell_quote(pwfile);
+    }
+    run(as_ + shell_quote(bin_ + "/initdb") + " -D " + shell_quote(dir_ + "/data") + auth +
+        " -U postgres --no-sync -E UTF8 > " + shell_quote(dir_ + "/initdb.log") + " 2>&1");
     start();
 }
 
@@ -82,8 +92,9 @@ void LocalPostgres::stop() {
 std::string LocalPostgres::psql(const std::string& args, const std::string& input_file,
                                 const std::string& db) const {
     // No NOTICE that the table exists already, on every load.
-    std::string cmd = "PGOPTIONS='-c client_min_messages=warning' " + as_ +
-                      shell_quote(bin_ + "/psql") + " -X -q -v ON_ERROR_STOP=1 -h " +
+    std::string cmd = "PGOPTIONS='-c client_min_messages=warning' " +
+                      (password_.empty() ? "" : "PGPASSWORD=" + shell_quote(password_) + " ") +
+                      as_ + shell_quote(bin_ + "/psql") + " -X -q -v ON_ERROR_STOP=1 -h " +
                       shell_quote(dir_) + " -U postgres -d " + shell_quote(db) + " " + args;
     if (!input_file.empty()) cmd += " < " + shell_quote(input_file);
     auto c = capture(cmd);

@@ -16,7 +16,9 @@ std::string postgres_bin();
 class LocalPostgres {
 public:
     // Starts the server from `bin` (postgres_bin()); throws std::runtime_error when it cannot.
-    explicit LocalPostgres(std::string bin);
+    // With a `password`, user postgres needs it (scram-sha-256) and psql here is given it in
+    // PGPASSWORD; without, every local connection is trusted.
+    explicit LocalPostgres(std::string bin, std::string password = "");
     ~LocalPostgres();
     LocalPostgres(const LocalPostgres&) = delete;
     LocalPostgres& operator=(const LocalPostgres&) = delete;
@@ -46,7 +48,7 @@ public:
 
 private:
     LocalPostgres() = default;
-    std::string bin_, dir_, as_;
+    std::string bin_, dir_, as_, password_;
     bool started_ = false;
     bool owned_ = true;
 };

@@ -216,6 +216,33 @@ TEST(KeysPostgresStore, AServerDownOrRefusingAndAPasswordInTheUrl) {
     EXPECT_NE(c.out.find("\"batches\""), std::string::npos) << c.out;
 }
 
+TEST(KeysPostgresStore, ThePasswordComesFromPgpasswordOrPgpass) {
+    UKPU_PG_ONLY();
+    // A server of its own that wants user postgres's password.
+    const std::string password = "Pg-S3cret!x";
+    keystest::LocalPostgres pg(keystest::postgres_bin(), password);
+    pg.create_database("keys");
+    const std::string url = pg.url("keys");
+    pst::Station s;
+    // Without it: refused by the server, exit 4, nothing written.
+    auto r = test::run_ukpu(s.generate(3, 0, "none.bin", url));
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("refused the connection"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(s.dir.path("none.bin")));
+    // From PGPASSWORD.
+    auto c = capture("PGPASSWORD=" + shell_quote(password) + " " +
+                     pst::command_line(s.generate(3, 0, "env.bin", url)) + " 2>&1");
+    EXPECT_EQ(c.status, 0) << c.out;
+    // From a password file (~/.pgpass, here named by PGPASSFILE), mode 0600 as libpq wants.
+    test::write_text(s.dir.path("pgpass"), "*:*:*:postgres:" + password + "\n");
+    std::filesystem::permissions(s.dir.path("pgpass"), std::filesystem::perms(0600));
+    c = capture("PGPASSFILE=" + shell_quote(s.dir.path("pgpass")) + " " +
+                pst::command_line({"--json", "keys", "list", "--store", url}) + " 2>&1");
+    EXPECT_EQ(c.status, 0) << c.out;
+    EXPECT_EQ(c.out.find(password), std::string::npos);
+    EXPECT_EQ(pg.psql("-At -c 'SELECT count(*) FROM records'", "", "keys"), "3\n");
+}
+
 TEST(KeysPostgresStore, TwoStationsGenerateAtOnceAndShareNoPid) {
     UKPU_PG_ONLY();
     pst::Station a, b;
