@@ -161,12 +161,16 @@ PostgresConnection::PostgresConnection(const std::string& url, std::string displ
         const std::string msg = trimmed(PQerrorMessage(conn_));
         PQfinish(conn_);
         conn_ = nullptr;
-        // Whether the server answered at all: down or unreachable is an I/O error, a server
-        // that answers and refuses (user, database, password, TLS) a refusal.
-        if (PQpingParams(keys, values, 1) == PQPING_NO_RESPONSE)
+        // Whether the server answers at all (asked without TLS verification, which comes after
+        // the dbname keyword and so wins over the URL's): down or unreachable is an I/O error, a
+        // server that answers and is refused or refuses (TLS verification, user, database,
+        // password) a refusal.
+        const char* const ping_keys[] = {"connect_timeout", "dbname", "sslmode", nullptr};
+        const char* const ping_values[] = {"10", url.c_str(), "prefer", nullptr};
+        if (PQpingParams(ping_keys, ping_values, 1) == PQPING_NO_RESPONSE)
             throw Error(ErrorCode::io, "cannot reach the PostgreSQL server: " + msg, display_);
-        throw Error(ErrorCode::refused, "the PostgreSQL server refused the connection: " + msg,
-                    display_);
+        throw Error(ErrorCode::refused,
+                    "the connection to the PostgreSQL server was refused: " + msg, display_);
     }
     PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
 }

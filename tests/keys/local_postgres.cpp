@@ -78,7 +78,8 @@ LocalPostgres::~LocalPostgres() {
 void LocalPostgres::start() {
     run(as_ + shell_quote(bin_ + "/pg_ctl") + " -D " + shell_quote(dir_ + "/data") + " -l " +
         shell_quote(dir_ + "/server.log") + " -w -o " +
-        shell_quote("-k " + dir_ + " -c listen_addresses= -c fsync=off") + " start > /dev/null");
+        shell_quote("-k " + dir_ + " -c listen_addresses= -c fsync=off " + options_) +
+        " start > /dev/null");
     started_ = true;
 }
 

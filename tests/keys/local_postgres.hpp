@@ -42,13 +42,15 @@ public:
     // The URL ukpu connects to database `db` with (user postgres, over the unix socket).
     std::string url(const std::string& db) const;
     const std::string& socket_dir() const { return dir_; }
-    // pg_ctl stop (-m immediate: as a crash or a pulled cable would) and start again.
+    // pg_ctl stop (-m immediate: as a crash or a pulled cable would) and start again;
+    // `options` are the server's -c settings added from then on ("-c ssl=on ...").
     void stop();
     void start();
+    void set_options(std::string options) { options_ = std::move(options); }
 
 private:
     LocalPostgres() = default;
-    std::string bin_, dir_, as_, password_;
+    std::string bin_, dir_, as_, password_, options_;
     bool started_ = false;
     bool owned_ = true;
 };

@@ -4,6 +4,11 @@
 // password in the URL is refused, two stations generating at once share no PID, a server
 // stopped halfway through a batch leaves nothing of it, and `keys store copy` carries every row
 // from SQLite to PostgreSQL and back.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <set>
@@ -193,7 +198,8 @@ TEST(KeysPostgresStore, AServerDownOrRefusingAndAPasswordInTheUrl) {
     const std::string host = url.substr(url.find("?host="));
     r = test::run_ukpu({"keys", "list", "--store", "postgresql:///no_such_db" + host});
     EXPECT_EQ(r.exit_code, 4) << r.err;
-    EXPECT_NE(r.err.find("refused the connection"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("connection to the PostgreSQL server was refused"), std::string::npos)
+        << r.err;
     EXPECT_NE(r.err.find("no_such_db"), std::string::npos) << r.err;
     // A password in the URL is refused before anything is tried, and never shown.
     for (const std::string bad : {"postgresql://postgres:s3cret@localhost/keys",
@@ -227,7 +233,8 @@ TEST(KeysPostgresStore, ThePasswordComesFromPgpasswordOrPgpass) {
     // Without it: refused by the server, exit 4, nothing written.
     auto r = test::run_ukpu(s.generate(3, 0, "none.bin", url));
     EXPECT_EQ(r.exit_code, 4) << r.err;
-    EXPECT_NE(r.err.find("refused the connection"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("connection to the PostgreSQL server was refused"), std::string::npos)
+        << r.err;
     EXPECT_FALSE(std::filesystem::exists(s.dir.path("none.bin")));
     // From PGPASSWORD.
     auto c = capture("PGPASSWORD=" + shell_quote(password) + " " +
@@ -241,6 +248,67 @@ TEST(KeysPostgresStore, ThePasswordComesFromPgpasswordOrPgpass) {
     EXPECT_EQ(c.status, 0) << c.out;
     EXPECT_EQ(c.out.find(password), std::string::npos);
     EXPECT_EQ(pg.psql("-At -c 'SELECT count(*) FROM records'", "", "keys"), "3\n");
+}
+
+TEST(KeysPostgresStore, TlsWithVerifyFull) {
+    UKPU_PG_ONLY();
+    keystest::LocalPostgres pg(keystest::postgres_bin());
+    pg.create_database("keys");
+    // A CA, a server certificate it signed for localhost, and another CA (made with openssl).
+    const std::string d = pg.socket_dir();
+    const std::string req = "openssl req -newkey rsa:2048 -nodes -days 2 ";
+    const std::string ca =
+        " -addext basicConstraints=critical,CA:TRUE -addext "
+        "keyUsage=critical,keyCertSign,cRLSign";
+    ASSERT_EQ(capture("cd " + shell_quote(d) + " && " + req + "-x509 -keyout ca.key -out ca.pem " +
+                      "-subj '/CN=ukpu test CA'" + ca + " && " + req +
+                      "-x509 -keyout other.key -out other.pem -subj '/CN=other CA'" + ca + " && " +
+                      req + "-keyout server.key -out server.csr -subj /CN=localhost && printf " +
+                      "'subjectAltName=DNS:localhost\\n' > ext && openssl x509 -req -in " +
+                      "server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem " +
+                      "-days 2 -extfile ext && chmod 600 server.key && " +
+                      (::geteuid() == 0 ? "chown postgres server.key server.pem" : "true") +
+                      " 2> /dev/null")
+                  .status,
+              0);
+    // A free TCP port on the loopback for it.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    const std::string port = std::to_string(ntohs(addr.sin_port));
+    ::close(fd);
+    pg.stop();
+    pg.set_options("-c listen_addresses=127.0.0.1 -c port=" + port +
+                   " -c ssl=on -c log_connections=on -c ssl_cert_file=" + d +
+                   "/server.pem -c ssl_key_file=" + d + "/server.key");
+    pg.start();
+    pst::Station s;
+    auto url = [&](const std::string& host, const std::string& root) {
+        return "postgresql://postgres@" + host + ":" + port +
+               "/keys?sslmode=verify-full&sslrootcert=" + d + "/" + root;
+    };
+    auto r = test::run_ukpu(s.generate(3, 0, "tls.bin", url("localhost", "ca.pem")));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    r = test::run_ukpu({"--json", "keys", "list", "--store", url("localhost", "ca.pem")});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    // A server whose certificate is not for the name connected to, or not signed by the CA
+    // trusted: refused (exit 4), nothing written.
+    for (const auto& [host, root] : std::vector<std::pair<std::string, std::string>>{
+             {"127.0.0.1", "ca.pem"}, {"localhost", "other.pem"}}) {
+        r = test::run_ukpu(s.generate(3, 0, "no.bin", url(host, root)));
+        EXPECT_EQ(r.exit_code, 4) << host << " " << root << ": " << r.err;
+        EXPECT_NE(r.err.find("was refused"), std::string::npos) << r.err;
+        EXPECT_FALSE(std::filesystem::exists(s.dir.path("no.bin")));
+    }
+    EXPECT_EQ(pg.psql("-p " + port + " -At -c 'SELECT count(*) FROM records'", "", "keys"), "3\n");
+    // Over TLS indeed, as the server logged ukpu's connections.
+    const std::string log = pst::text(d + "/server.log");
+    EXPECT_NE(log.find("database=keys application_name=ukpu SSL enabled"), std::string::npos)
+        << log.substr(log.size() > 2000 ? log.size() - 2000 : 0);
 }
 
 TEST(KeysPostgresStore, TwoStationsGenerateAtOnceAndShareNoPid) {
