@@ -44,7 +44,12 @@ std::pair<std::size_t, std::size_t> query_password(const std::string& url) {
 
 }  // namespace
 
-StoreLocation::StoreLocation(std::filesystem::path file) : file_(std::move(file)) {}
+StoreLocation::StoreLocation(std::filesystem::path file) {
+    if (file.native().find("://") != std::string::npos)
+        *this = parse(file.native());
+    else
+        file_ = std::move(file);
+}
 
 StoreLocation StoreLocation::parse(const std::string& text) {
     if (text.empty()) return StoreLocation(default_store_path());

@@ -10,7 +10,8 @@ namespace ukpu::keys {
 
 class StoreLocation {
 public:
-    // A SQLite file.
+    // A SQLite file; a "path" holding "://" is parsed as the URL (or refused) it is, never
+    // taken for a file name.
     StoreLocation(std::filesystem::path file);  // NOLINT: a path is a location
     // parse(text), so that a --store value converts as it is.
     StoreLocation(const std::string& text) : StoreLocation(parse(text)) {}  // NOLINT
