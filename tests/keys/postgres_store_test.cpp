@@ -407,7 +407,12 @@ TEST(KeysPostgresStore, StoreCopyFromSqliteToPostgresAndBack) {
         store.mark_file_failed(store.batch(1).files.back().id, 0xDEADBEEFu);
     }
     const std::string url = keystest::store_for(s.dir.path("to.db"));
-    auto r = test::run_ukpu({"--json", "keys", "store", "copy", lite, url});
+    // A dry run reads both and changes nothing.
+    auto r = test::run_ukpu({"--dry-run", "keys", "store", "copy", lite, url});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("would copy"), std::string::npos) << r.err;
+    EXPECT_FALSE(keystest::store_exists(url));
+    r = test::run_ukpu({"--json", "keys", "store", "copy", lite, url});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("\"records\": 34"), std::string::npos) << r.out;
     for (const char* table : {"batches", "key_files", "records"}) {
