@@ -153,8 +153,10 @@ void ignore_notice(void*, const char*) {}
 PostgresConnection::PostgresConnection(const std::string& url, std::string display)
     : display_(std::move(display)) {
     // The URL's own settings override these defaults (they come after it is expanded).
-    const char* const keys[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
-    const char* const values[] = {"10", "ukpu", url.c_str(), nullptr};
+    // The store's text is UTF-8 whatever the database's own encoding.
+    const char* const keys[] = {"connect_timeout", "fallback_application_name", "dbname",
+                                "client_encoding", nullptr};
+    const char* const values[] = {"10", "ukpu", url.c_str(), "UTF8", nullptr};
     conn_ = PQconnectdbParams(keys, values, 1);
     if (!conn_) throw Error(ErrorCode::io, "out of memory connecting to the server", display_);
     if (PQstatus(conn_) != CONNECTION_OK) {
@@ -222,6 +224,14 @@ void PostgresConnection::begin() {
 
 void PostgresConnection::commit() {
     Result r(PQexec(conn_, "COMMIT"));
+    if ((!r || !ok(r.get())) &&
+        (PQstatus(conn_) == CONNECTION_BAD || field(r.get(), PG_DIAG_SQLSTATE).empty()))
+        throw Error(ErrorCode::io,
+                    "lost the connection to the PostgreSQL server while committing (" +
+                        trimmed(PQerrorMessage(conn_)) +
+                        "): whether the server stored the transaction is not known; `ukpu keys "
+                        "list` shows what it holds",
+                    display_);
     if (!r || !ok(r.get())) fail(r.get(), "cannot commit");
     // COMMIT of a transaction that failed rolls it back.
     if (std::string_view(PQcmdStatus(r.get())) == "ROLLBACK")
