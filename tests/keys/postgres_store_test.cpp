@@ -108,6 +108,7 @@ Rows columns_of(const std::string& store, const std::string& table) {
 
 using keystest::capture;
 using keystest::shell_quote;
+using keystest::store_rows;
 using pst::Rows;
 
 TEST(KeysPostgresStore, TheTablesAreTheSqliteStoresAndTheVersionIsKept) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "keys_test_util.hpp"
 #include "support/fake_machine.hpp"
 #include "support/files.hpp"
 #include "support/loop_stick.hpp"
