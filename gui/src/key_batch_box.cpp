@@ -173,13 +173,13 @@ std::vector<provision::FileInUse> KeyBatchBox::files_in_use() const {
     files.push_back({"the current password file", current_->text().trimmed().toStdString()});
     if (from_file_->isChecked())
         files.push_back({"the new password file", new_->text().trimmed().toStdString()});
-    std::string store = store_->text().trimmed().toStdString();
     try {
-        if (store.empty()) store = keys::default_store_path().string();
+        // A store on a PostgreSQL server is on no stick.
+        const auto where = keys::StoreLocation::parse(store_->text().trimmed().toStdString());
+        if (!where.is_postgresql()) files.push_back({"the key store", where.display()});
     } catch (const keys::Error&) {
-        // No default: the service refuses the batch with its own message.
+        // No default, or not a store: the service refuses the batch with its own message.
     }
-    if (!store.empty()) files.push_back({"the key store", store});
     return files;
 }
 

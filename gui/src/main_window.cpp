@@ -580,7 +580,7 @@ void MainWindow::make_batch_selected() {
               const pv::KeyBatchOutcome out = pv::make_key_batch(ctx_, *reporter_, job);
               if (out.batch_id)
                   reporter_->note("batch " + std::to_string(out.batch_id) + " stored in " +
-                                  out.store.string() + ": " + std::to_string(out.records) +
+                                  out.store + ": " + std::to_string(out.records) +
                                   " record(s), setup.bin version " + out.file_version);
               std::vector<StickResult> results;
               for (const auto& f : out.files) {

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <variant>
 
+#include "postgres.hpp"
 #include "sqlite.hpp"
 #include "ukpu/base/error.hpp"
 #include "ukpu/base/files.hpp"
@@ -228,14 +229,21 @@ std::filesystem::path default_store_path() {
                 "neither XDG_DATA_HOME nor HOME is set; choose the key store with --store FILE");
 }
 
-KeyStore::KeyStore(const std::filesystem::path& path, OpenMode mode) : path_(path) {
+KeyStore::KeyStore(const StoreLocation& where, OpenMode mode)
+    : location_(where), where_(where.display()) {
+    if (where.is_postgresql()) {
+        db_ = std::make_unique<sql::PostgresConnection>(where.url(), where_);
+        open_postgres(mode);
+        return;
+    }
+    const std::filesystem::path& path = where.file();
     if (mode == OpenMode::create) {
         make_private_dirs(path.parent_path());
         prepare_store_file(path);
     } else {
         check_existing_store(path);
     }
-    db_ = std::make_unique<sql::Database>(path.string(), false);
+    db_ = std::make_unique<sql::SqliteConnection>(path.string(), false);
     open_checked(mode);
     migrate();
 }
@@ -254,21 +262,21 @@ void KeyStore::open_checked(OpenMode mode) {
             throw Error(ErrorCode::not_a_store,
                         "an empty file, not a ukpu key store (only `ukpu keys generate` and `ukpu "
                         "keys import` create one); it was left untouched",
-                        path_.string());
+                        where_);
         }
         char buf[64];
         std::snprintf(buf, sizeof buf, "0x%08llx", static_cast<unsigned long long>(app));
         throw Error(ErrorCode::not_a_store,
                     std::string("a SQLite database that is not a ukpu key store (application_id ") +
                         buf + ", ukpu's is 0x554b5055); it was left untouched",
-                    path_.string());
+                    where_);
     }
     if (version > store_schema_version)
         throw Error(ErrorCode::newer_schema,
                     "the key store has schema version " + std::to_string(version) +
                         ", newer than the " + std::to_string(store_schema_version) +
                         " this ukpu knows; use a newer ukpu (the store was left untouched)",
-                    path_.string());
+                    where_);
 }
 
 void KeyStore::migrate() {
@@ -292,7 +300,52 @@ void KeyStore::migrate() {
     tx.commit();
 }
 
+void KeyStore::open_postgres(OpenMode mode) {
+    const std::string tables =
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()";
+    const std::string ours = tables + " AND table_name = 'ukpu_schema'";
+    if (db_->scalar_int(ours) == 0) {
+        const std::int64_t others = db_->scalar_int(tables);
+        if (others > 0)
+            throw Error(ErrorCode::not_a_store,
+                        "a PostgreSQL database that is not a ukpu key store (it holds " +
+                            std::to_string(others) +
+                            " table(s), none of them ukpu_schema); it was left untouched",
+                        where_);
+        if (mode == OpenMode::existing)
+            throw Error(ErrorCode::not_found,
+                        "no ukpu key store in this database (only `ukpu keys generate` and `ukpu "
+                        "keys import` create one, `ukpu keys store copy` fills one); nothing was "
+                        "created",
+                        where_);
+        sql::Transaction tx(*db_);
+        // Checked again under the lock: another station may have made the tables meanwhile.
+        if (db_->scalar_int(ours) == 0) {
+            db_->exec(std::string(postgres_schema()));
+            db_->exec("INSERT INTO ukpu_schema (application_id, version) VALUES (" +
+                      std::to_string(store_application_id) + ", " +
+                      std::to_string(store_schema_version) + ")");
+        }
+        tx.commit();
+    }
+    auto s = db_->prepare("SELECT application_id, version FROM ukpu_schema");
+    if (!s.step() || s.int_at(0) != store_application_id)
+        throw Error(ErrorCode::not_a_store,
+                    "a PostgreSQL database whose ukpu_schema is not a ukpu key store's; it was "
+                    "left untouched",
+                    where_);
+    const std::int64_t version = s.int_at(1);
+    if (version > store_schema_version)
+        throw Error(ErrorCode::newer_schema,
+                    "the key store has schema version " + std::to_string(version) +
+                        ", newer than the " + std::to_string(store_schema_version) +
+                        " this ukpu knows; use a newer ukpu (the store was left untouched)",
+                    where_);
+}
+
 std::int32_t KeyStore::schema_version() const {
+    if (db_->backend() == sql::Backend::postgresql)
+        return static_cast<std::int32_t>(db_->scalar_int("SELECT version FROM ukpu_schema"));
     return static_cast<std::int32_t>(db_->scalar_int("PRAGMA user_version"));
 }
 
@@ -388,22 +441,20 @@ KeyFileInfo KeyStore::add_key_file(std::int64_t batch_id, const NewKeyFile& file
         get.bind(1, id);
         if (!get.step())
             throw Error(ErrorCode::not_found,
-                        "no record " + std::to_string(id) + " in the key store", path_.string());
+                        "no record " + std::to_string(id) + " in the key store", where_);
         const KeyRecord rec = record_from(get);
         get.reset();
         const std::string which = "record " + std::to_string(id) + " (PID " + rec.pid + ")";
         if (rec.batch_id != batch_id)
             throw Error(ErrorCode::refused, which + " is of batch " + std::to_string(rec.batch_id),
-                        path_.string());
+                        where_);
         if (rec.voided())
-            throw Error(ErrorCode::refused, which + " was voided: " + rec.void_reason,
-                        path_.string());
+            throw Error(ErrorCode::refused, which + " was voided: " + rec.void_reason, where_);
         if (rec.state == RecordState::consumed)
-            throw Error(ErrorCode::refused, which + " was consumed by a PC", path_.string());
+            throw Error(ErrorCode::refused, which + " was consumed by a PC", where_);
         if (rec.placed() && rec.key_file_id != replaces.value_or(0))
             throw Error(ErrorCode::refused,
-                        which + " is on key file " + std::to_string(rec.key_file_id),
-                        path_.string());
+                        which + " is on key file " + std::to_string(rec.key_file_id), where_);
     }
     const std::int64_t index =
         db_->scalar_int("SELECT coalesce(max(file_index), 0) + 1 FROM key_files WHERE batch_id=" +
@@ -491,11 +542,11 @@ VoidOutcome KeyStore::void_records(const VoidSelection& which, const std::string
         for (const auto& pid : pids) {
             if (!find_pid(pid))
                 throw Error(ErrorCode::not_found, "no record with PID " + pid + " in the key store",
-                            path_.string());
+                            where_);
             parts.push_back({"pid=?", pid});
         }
     } else {
-        throw Error(ErrorCode::bad_argument, "nothing chosen to void", path_.string());
+        throw Error(ErrorCode::bad_argument, "nothing chosen to void", where_);
     }
     auto bind_value = [](sql::Statement& s, int index,
                          const std::variant<std::int64_t, std::string>& v) {
@@ -508,8 +559,9 @@ VoidOutcome KeyStore::void_records(const VoidSelection& which, const std::string
     VoidOutcome out;
     for (const auto& [where, value] : parts) {
         auto count = db_->prepare(
-            "SELECT coalesce(sum(state='consumed'), 0), coalesce(sum(state<>'consumed' AND "
-            "voided_at IS NOT NULL), 0) FROM records WHERE " +
+            "SELECT coalesce(sum(CASE WHEN state='consumed' THEN 1 ELSE 0 END), 0), "
+            "coalesce(sum(CASE WHEN state<>'consumed' AND voided_at IS NOT NULL THEN 1 ELSE 0 "
+            "END), 0) FROM records WHERE " +
             where);
         bind_value(count, 1, value);
         if (count.step()) {
@@ -600,7 +652,7 @@ BatchInfo KeyStore::batch(std::int64_t id) const {
     s.bind(1, id);
     if (!s.step())
         throw Error(ErrorCode::not_found, "no batch " + std::to_string(id) + " in the key store",
-                    path_.string());
+                    where_);
     BatchInfo b;
     b.id = s.int_at(0);
     b.created_at = s.text_at(1);
@@ -613,8 +665,9 @@ BatchInfo KeyStore::batch(std::int64_t id) const {
     f.bind(1, id);
     while (f.step()) b.files.push_back(file_from(f));
     auto v = db_->prepare(
-        "SELECT coalesce(sum(voided_at IS NOT NULL), 0), coalesce(sum(key_file_id IS NULL), 0) "
-        "FROM records WHERE batch_id=?");
+        "SELECT coalesce(sum(CASE WHEN voided_at IS NOT NULL THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN key_file_id IS NULL THEN 1 ELSE 0 END), 0) FROM records WHERE "
+        "batch_id=?");
     v.bind(1, id);
     if (v.step()) {
         b.voided = static_cast<std::uint32_t>(v.int_at(0));
@@ -678,8 +731,7 @@ KeyFileInfo KeyStore::key_file(std::int64_t key_file_id) const {
     s.bind(1, key_file_id);
     if (!s.step())
         throw Error(ErrorCode::not_found,
-                    "no key file " + std::to_string(key_file_id) + " in the key store",
-                    path_.string());
+                    "no key file " + std::to_string(key_file_id) + " in the key store", where_);
     return file_from(s);
 }
 

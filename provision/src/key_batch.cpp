@@ -80,10 +80,6 @@ bool is_psk_version(sb::FormatVersion v) {
            v == sb::FormatVersion::v2_1;
 }
 
-std::filesystem::path store_path_of(const std::string& store) {
-    return store.empty() ? keys::default_store_path() : std::filesystem::path(store);
-}
-
 // What is missing or contradictory in the job, before anything is read or touched.
 void check_job(const KeyBatchJob& job) {
     const CreateSettings& s = job.settings;
@@ -115,13 +111,13 @@ std::vector<devices::DeviceInfo> checked_sticks(const Context& ctx, Reporter& re
         job.policy.in_use.push_back({what, path});
     if (!job.settings.output.empty())
         job.policy.in_use.push_back({"-o/--output", job.settings.output});
-    std::string store = job.store;
     try {
-        if (store.empty()) store = keys::default_store_path().string();
+        // A store on a server is on no stick.
+        const keys::StoreLocation store = keys::StoreLocation::parse(job.store);
+        if (!store.is_postgresql()) job.policy.in_use.push_back({"the key store", store.display()});
     } catch (const keys::Error&) {
-        // No default: the store option is then refused with its own message.
+        // No default, or not a store: the store option is then refused with its own message.
     }
-    job.policy.in_use.push_back({"the key store", store});
     std::vector<devices::DeviceInfo> sticks =
         check_sticks(ctx, job.devices, job.policy, job.dry_run);
     // A stick still holding records no PC took needs its name typed; they are voided once it is.
@@ -313,13 +309,22 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
     out.records = job.count;
     out.written = !job.dry_run;
     // A dry run changes nothing, the store included (not even created or migrated).
-    out.store = store_path_of(job.store);
-    // An existing store is opened (and checked) before anything is written; a missing one is
-    // created only when the batch is stored, so that a batch that fails before leaves none.
+    const keys::StoreLocation where = keys::StoreLocation::parse(job.store);
+    out.store = where.display();
+    // An existing store is opened (and checked) before anything is written; a missing one (no
+    // file; no tables in the database, the server reached all the same) is created only when the
+    // batch is stored, so that a batch that fails before leaves none.
     std::unique_ptr<keys::KeyStore> store;
     std::error_code ec;
-    if (!job.dry_run && std::filesystem::exists(out.store, ec))
-        store = std::make_unique<keys::KeyStore>(out.store, keys::OpenMode::existing);
+    if (!job.dry_run && where.is_postgresql()) {
+        try {
+            store = std::make_unique<keys::KeyStore>(where, keys::OpenMode::existing);
+        } catch (const keys::Error& e) {
+            if (e.code() != keys::ErrorCode::not_found) throw;
+        }
+    } else if (!job.dry_run && std::filesystem::exists(where.file(), ec)) {
+        store = std::make_unique<keys::KeyStore>(where, keys::OpenMode::existing);
+    }
 
     reporter.warning(
         "PID/PPS (PSK) records are for older AMT: a modern MEBx does not know 2/1 and 2/2 and "
@@ -429,7 +434,7 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
     std::unique_ptr<StagedFiles> staged;
     if (sticks.empty())
         staged = std::make_unique<StagedFiles>(paths, files, job.settings.overwrite);
-    if (!store) store = std::make_unique<keys::KeyStore>(out.store, keys::OpenMode::create);
+    if (!store) store = std::make_unique<keys::KeyStore>(where, keys::OpenMode::create);
     // Stored with its key files `pending` (never exported) until each reaches its file or stick.
     const keys::BatchInfo stored = store->add_batch(nb);
     out.batch_id = stored.id;

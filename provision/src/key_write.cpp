@@ -193,9 +193,8 @@ std::string key_label(std::int64_t batch_id, std::uint32_t file_index) {
 
 KeyWriteOutcome write_stored_keys(const Context& ctx, Reporter& reporter, KeyWriteJob job) {
     check_write_job(job);
-    const std::filesystem::path store_path =
-        job.store.empty() ? keys::default_store_path() : std::filesystem::path(job.store);
-    keys::KeyStore store(store_path, keys::OpenMode::existing);
+    const keys::StoreLocation where = keys::StoreLocation::parse(job.store);
+    keys::KeyStore store(where, keys::OpenMode::existing);
 
     // What goes on the keys, before any stick is touched.
     std::optional<keys::KeyFileInfo> source;
@@ -235,7 +234,7 @@ KeyWriteOutcome write_stored_keys(const Context& ctx, Reporter& reporter, KeyWri
     // The sticks: checked against the safety rules, the store and the outputs not on them.
     std::vector<devices::DeviceInfo> sticks;
     if (!job.devices.empty()) {
-        job.policy.in_use.push_back({"the key store", store_path.string()});
+        if (!where.is_postgresql()) job.policy.in_use.push_back({"the key store", where.display()});
         for (auto& [what, path] : settings_files(job.settings))
             job.policy.in_use.push_back({what, path});
         sticks = check_sticks(ctx, job.devices, job.policy, job.dry_run);

@@ -1,6 +1,7 @@
 #include "ukpu/provision/stored_records.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 #include "ukpu/base/counted.hpp"
@@ -12,10 +13,6 @@
 namespace ukpu::provision {
 
 namespace {
-
-std::filesystem::path store_path(const std::string& store) {
-    return store.empty() ? keys::default_store_path() : std::filesystem::path(store);
-}
 
 std::string id_list(const std::set<std::int64_t>& ids) {
     std::string out;
@@ -53,19 +50,19 @@ std::vector<RecordsOnStick> find_stored_records(const std::vector<devices::Devic
                                                 Reporter& reporter,
                                                 const std::set<std::int64_t>& written_again) {
     std::vector<RecordsOnStick> found;
-    std::filesystem::path path;
+    std::optional<keys::StoreLocation> where;
     try {
-        path = store_path(store);
+        where = keys::StoreLocation::parse(store);
     } catch (const keys::Error&) {
         return found;  // no default store: nothing known
     }
     std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) return found;
+    if (!where->is_postgresql() && !std::filesystem::exists(where->file(), ec)) return found;
     std::unique_ptr<keys::KeyStore> opened;
     for (const auto& stick : sticks) {
         const std::vector<std::string> pids = remaining_pids(stick.path);
         if (pids.empty()) continue;
-        if (!opened) opened = std::make_unique<keys::KeyStore>(path, keys::OpenMode::existing);
+        if (!opened) opened = std::make_unique<keys::KeyStore>(*where, keys::OpenMode::existing);
         RecordsOnStick on;
         on.path = stick.path;
         for (const auto& pid : pids) {
@@ -92,7 +89,7 @@ std::vector<RecordsOnStick> find_stored_records(const std::vector<devices::Devic
 void void_overwritten_records(const std::vector<RecordsOnStick>& found, const std::string& store,
                               const std::string& command, Reporter& reporter) {
     if (found.empty()) return;
-    keys::KeyStore opened(store_path(store), keys::OpenMode::existing);
+    keys::KeyStore opened(keys::StoreLocation::parse(store), keys::OpenMode::existing);
     for (const auto& on : found) {
         const std::string reason = "overwritten by ukpu " + command + " on " + on.path;
         keys::VoidSelection which;

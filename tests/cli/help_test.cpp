@@ -288,6 +288,7 @@ protected:
                             {"--size", {"-o"}},
                             {"--device", {"-o"}},
                             {"--confirm", {"-o"}}}};
+        c["keys store copy"] = {{{path("keys.db")}, {path("copy.db")}, {"--dry-run"}}};
         c["keys sync"] = {{{"--store", path("keys.db")}, {"--setup-bin", path("key.bin")}},
                           {{"--image", {path("key.img")}}},
                           {},

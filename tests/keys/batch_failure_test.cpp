@@ -14,11 +14,11 @@
 namespace ukpu::keys {
 namespace {
 
-using keystest::sqlite_rows;
+using keystest::store_rows;
 using test::run_ukpu;
 
 std::string first_value(const std::string& db, const std::string& query) {
-    return sqlite_rows(db, query).at(0).at(0);
+    return store_rows(db, query).at(0).at(0);
 }
 
 std::vector<std::string> names_in(const std::string& dir) {
@@ -31,7 +31,7 @@ std::vector<std::string> names_in(const std::string& dir) {
 
 TEST(KeysGenerate, ABatchThatNeverReachedItsFilesLeavesTheStoreAsItWas) {
     test::TempDir dir;
-    const std::string db = dir.path("keys.db");
+    const std::string db = keystest::store_for(dir.path("keys.db"));
     test::write_text(dir.path("cur.txt"), "admin\n");
     auto generate = [&](std::vector<std::string> extra) {
         std::vector<std::string> args = {"keys",
@@ -70,10 +70,10 @@ TEST(KeysGenerate, ABatchThatNeverReachedItsFilesLeavesTheStoreAsItWas) {
 
     // A store that did not exist is not created by a batch that failed.
     r = run_ukpu({"keys", "generate", "-n", "2", "--current-password-file", dir.path("cur.txt"),
-                  "--random-new-password", "--store", dir.path("new.db"), "-o",
+                  "--random-new-password", "--store", keystest::store_for(dir.path("new.db")), "-o",
                   dir.path("missing-dir/setup.bin")});
     EXPECT_EQ(r.exit_code, 5) << r.err;
-    EXPECT_FALSE(std::filesystem::exists(dir.path("new.db")));
+    EXPECT_FALSE(keystest::store_exists(keystest::store_for(dir.path("new.db"))));
 }
 
 }  // namespace

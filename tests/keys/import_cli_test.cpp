@@ -18,18 +18,21 @@ namespace ukpu::test::import_cli {
 
 using keystest::capture;
 using keystest::shell_quote;
-using keystest::sqlite_rows;
+using keystest::store_rows;
 
-// The whole database as sqlite3 dumps it.
+// Every row of the store's tables, as sqlite3 or psql read them.
 std::string dump(const std::string& db) {
-    const auto c = capture("sqlite3 " + shell_quote(db) + " .dump");
-    if (c.status != 0) throw std::runtime_error("sqlite3 .dump failed on " + db);
-    return c.out;
+    std::string out;
+    for (const char* table : {"batches", "key_files", "records"})
+        for (const auto& row :
+             store_rows(db, std::string("SELECT * FROM ") + table + " ORDER BY id"))
+            for (const auto& v : row) out += v + "|";
+    return out;
 }
 
 std::vector<std::vector<std::string>> pairs_of(const std::string& db) {
-    return sqlite_rows(db,
-                       "SELECT pid, pps, current_password, new_password FROM records ORDER BY id");
+    return store_rows(db,
+                      "SELECT pid, pps, current_password, new_password FROM records ORDER BY id");
 }
 
 // The lines of `text` (split at LF, each CR kept).
@@ -54,13 +57,13 @@ namespace ukpu::keys {
 namespace {
 
 namespace ic = ukpu::test::import_cli;
-using keystest::sqlite_rows;
+using keystest::store_rows;
 using test::run_ukpu;
 
 TEST(KeysImportCli, TenThousandGeneratedPairsIntoAFreshStore) {
     test::TempDir dir;
-    const std::string made = dir.path("made.db");
-    const std::string fresh = dir.path("fresh.db");
+    const std::string made = keystest::store_for(dir.path("made.db"));
+    const std::string fresh = keystest::store_for(dir.path("fresh.db"));
     test::write_text(dir.path("cur.txt"), "admin\n");
     auto r = run_ukpu({"keys", "generate", "-n", "10000", "--random-new-password",
                        "--current-password-file", dir.path("cur.txt"), "-o", dir.path("setup.bin"),
@@ -73,7 +76,7 @@ TEST(KeysImportCli, TenThousandGeneratedPairsIntoAFreshStore) {
     // A dry run checks every pair and creates no store.
     r = run_ukpu({"--dry-run", "keys", "import", dir.path("pairs.csv"), "--store", fresh});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_FALSE(std::filesystem::exists(fresh));
+    EXPECT_FALSE(keystest::store_exists(fresh));
 
     const auto start = std::chrono::steady_clock::now();
     r = run_ukpu({"--json", "keys", "import", dir.path("pairs.csv"), "--store", fresh});
@@ -103,12 +106,13 @@ TEST(KeysImportCli, TenThousandGeneratedPairsIntoAFreshStore) {
 
     // Pair for pair, as sqlite3 reads both stores; on no key, generated, in one batch.
     EXPECT_EQ(ic::pairs_of(fresh), stored);
-    EXPECT_EQ(sqlite_rows(fresh,
-                          "SELECT count(*), count(DISTINCT batch_id), sum(key_file_id IS "
-                          "NULL), sum(state = 'generated') FROM records")[0],
-              (std::vector<std::string>{"10000", "1", "10000", "10000"}));
-    EXPECT_EQ(sqlite_rows(fresh, "SELECT count(*) FROM key_files")[0][0], "0");
-    const auto settings = sqlite_rows(fresh, "SELECT settings FROM batches")[0][0];
+    EXPECT_EQ(
+        store_rows(fresh,
+                   "SELECT count(*), count(DISTINCT batch_id), count(*) - count(key_file_id), "
+                   "sum(CASE WHEN state = 'generated' THEN 1 ELSE 0 END) FROM records")[0],
+        (std::vector<std::string>{"10000", "1", "10000", "10000"}));
+    EXPECT_EQ(store_rows(fresh, "SELECT count(*) FROM key_files")[0][0], "0");
+    const auto settings = store_rows(fresh, "SELECT settings FROM batches")[0][0];
     EXPECT_NE(settings.find("pairs.csv"), std::string::npos) << settings;
     EXPECT_NE(settings.find("\"format\": \"csv\""), std::string::npos) << settings;
 
@@ -135,7 +139,7 @@ TEST(KeysImportCli, TenThousandGeneratedPairsIntoAFreshStore) {
 
 TEST(KeysImportCli, ScsShapedCsv) {
     test::TempDir dir;
-    const std::string db = dir.path("keys.db");
+    const std::string db = keystest::store_for(dir.path("keys.db"));
     // csti_pid_map rows as a database tool saves them: upper-case names, dashed pairs, a used
     // row, CRLF, a quoted field. Intel's example pair is on line 2.
     const std::string csv =
@@ -169,8 +173,8 @@ TEST(KeysImportCli, ScsShapedCsv) {
 
 TEST(KeysImportCli, OneBadChecksumRefusesTheFileNamingItsLine) {
     test::TempDir dir;
-    const std::string made = dir.path("made.db");
-    const std::string db = dir.path("keys.db");
+    const std::string made = keystest::store_for(dir.path("made.db"));
+    const std::string db = keystest::store_for(dir.path("keys.db"));
     test::write_text(dir.path("cur.txt"), "admin\n");
     test::write_text(dir.path("new.txt"), "N3w-Passw0rd!\n");
     auto r = run_ukpu({"keys", "generate", "-n", "40", "--current-password-file",
@@ -236,12 +240,12 @@ TEST(KeysImportCli, OneBadChecksumRefusesTheFileNamingItsLine) {
     r = run_ukpu({"keys", "import", dir.path("pairs.csv"), "--store", db});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(ic::pairs_of(db), ic::pairs_of(made));
-    EXPECT_EQ(sqlite_rows(db, "SELECT count(*) FROM batches")[0][0], "2");
+    EXPECT_EQ(store_rows(db, "SELECT count(*) FROM batches")[0][0], "2");
 }
 
 TEST(KeysImportCli, ExitCodes) {
     test::TempDir dir;
-    const std::string db = dir.path("keys.db");
+    const std::string db = keystest::store_for(dir.path("keys.db"));
     test::write_text(dir.path("new.txt"), "N3w-Passw0rd!\n");
     test::write_text(dir.path("weak.txt"), "password\n");
     test::write_text(dir.path("cur.txt"), "admin\n");
@@ -294,7 +298,7 @@ TEST(KeysImportCli, ExitCodes) {
         const auto r = run_ukpu(args);
         EXPECT_EQ(r.exit_code, row.code) << row.args[0] << "\n" << r.err;
         EXPECT_NE(r.err.find(row.says), std::string::npos) << r.err;
-        EXPECT_FALSE(std::filesystem::exists(db)) << "a failed import created the store";
+        EXPECT_FALSE(keystest::store_exists(db)) << "a failed import created the store";
     }
     // The pair goes in once the passwords are given.
     const auto r = run_ukpu(with_secrets({"keys", "import", dir.path("bare.csv"), "--store", db}));

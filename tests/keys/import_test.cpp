@@ -17,7 +17,7 @@ namespace ukpu::test::import_test {
 
 using namespace ukpu::keys;
 using keystest::spec_checksum;
-using keystest::sqlite_rows;
+using keystest::store_rows;
 
 // Fresh pairs made with the generator (checked against the spec's checksum by its own tests),
 // with passwords that need quoting in CSV and escaping in JSON.
@@ -87,7 +87,7 @@ namespace {
 
 namespace imp = ukpu::test::import_test;
 using keystest::spec_checksum;
-using keystest::sqlite_rows;
+using keystest::store_rows;
 
 TEST(KeysImport, ReadsUkpusOwnCsvAndJsonExports) {
     const auto recs = imp::records(25);
@@ -411,7 +411,7 @@ TEST(KeysImport, PasswordsFromColumnsOrOptions) {
 
 TEST(KeysImport, APidInTheStoreRefusesTheFileAndNothingIsStored) {
     test::TempDir dir;
-    const std::string db = dir.path("keys.db");
+    const std::string db = keystest::store_for(dir.path("keys.db"));
     const auto first = imp::records(5);
     {
         KeyStore store(db);
@@ -423,15 +423,15 @@ TEST(KeysImport, APidInTheStoreRefusesTheFileAndNothingIsStored) {
         EXPECT_EQ(info.record_count, 5u);
         EXPECT_EQ(info.unplaced, 5u);
     }
-    const auto before = sqlite_rows(db, "SELECT id, pid, pps, batch_id FROM records ORDER BY id");
+    const auto before = store_rows(db, "SELECT id, pid, pps, batch_id FROM records ORDER BY id");
     ASSERT_EQ(before.size(), 5u);
     for (std::size_t i = 0; i < 5; ++i) {
         EXPECT_EQ(before[i][1], first[i].pid);
         EXPECT_EQ(before[i][2], first[i].pps);
     }
-    EXPECT_EQ(sqlite_rows(db,
-                          "SELECT count(*) FROM records WHERE key_file_id IS NULL AND "
-                          "record_number IS NULL AND state = 'generated'")[0][0],
+    EXPECT_EQ(store_rows(db,
+                         "SELECT count(*) FROM records WHERE key_file_id IS NULL AND "
+                         "record_number IS NULL AND state = 'generated'")[0][0],
               "5");
 
     // A second file whose line 4 holds a stored PID (dashed): refused naming it and its batch.
@@ -453,8 +453,8 @@ TEST(KeysImport, APidInTheStoreRefusesTheFileAndNothingIsStored) {
         EXPECT_EQ(imp::error_of([&] { (void)store.add_batch(b); }).code(),
                   ErrorCode::duplicate_pid);
     }
-    EXPECT_EQ(sqlite_rows(db, "SELECT id, pid, pps, batch_id FROM records ORDER BY id"), before);
-    EXPECT_EQ(sqlite_rows(db, "SELECT count(*) FROM batches")[0][0], "1");
+    EXPECT_EQ(store_rows(db, "SELECT id, pid, pps, batch_id FROM records ORDER BY id"), before);
+    EXPECT_EQ(store_rows(db, "SELECT count(*) FROM batches")[0][0], "1");
 }
 
 }  // namespace

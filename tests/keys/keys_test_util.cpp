@@ -1,10 +1,18 @@
 #include "keys_test_util.hpp"
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
 #include <stdexcept>
+
+#include <gtest/gtest.h>
+
+#include "local_postgres.hpp"
 
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace ukpu::keystest {
 
@@ -40,6 +48,82 @@ std::vector<std::vector<std::string>> sqlite_rows(const std::string& db, const s
         rows.push_back(split(line, '\x1f'));
     }
     return rows;
+}
+
+bool on_postgresql() {
+    const char* v = std::getenv("UKPU_TEST_STORE");
+    return v && std::string_view(v).substr(0, 10) == "postgresql";
+}
+
+namespace {
+
+// Every store test skips on PostgreSQL when it is not installed (scripts/setup installs it).
+class PostgresEnvironment : public ::testing::Environment {
+public:
+    void SetUp() override {
+        if (on_postgresql() && postgres_bin().empty())
+            GTEST_SKIP() << "UKPU_TEST_STORE=postgresql but PostgreSQL is not installed (no "
+                            "/usr/lib/postgresql/*/bin/initdb); scripts/setup installs it";
+    }
+};
+
+[[maybe_unused]] ::testing::Environment* const postgres_environment =
+    ::testing::AddGlobalTestEnvironment(new PostgresEnvironment);
+
+bool is_url(const std::string& store) {
+    return store.rfind("postgresql://", 0) == 0;
+}
+
+// The database of a URL store_for made: postgresql:///NAME?host=...
+std::string database_of(const std::string& url) {
+    const std::size_t start = std::string("postgresql:///").size();
+    return url.substr(start, url.find('?') - start);
+}
+
+}  // namespace
+
+std::string store_for(const std::string& path) {
+    if (!on_postgresql()) return path;
+    static std::map<std::string, std::string> made;
+    static int counter = 0;
+    auto it = made.find(path);
+    if (it != made.end()) return it->second;
+    LocalPostgres& pg = shared_postgres();
+    const std::string name = "t" + std::to_string(::getpid()) + "_" + std::to_string(++counter) +
+                             "_" + std::filesystem::path(path).stem().string();
+    pg.create_database(name);
+    return made[path] = pg.url(name);
+}
+
+std::vector<std::vector<std::string>> store_rows(const std::string& store,
+                                                 const std::string& query) {
+    if (!is_url(store)) return sqlite_rows(store, query);
+    auto rows = shared_postgres().rows(query, database_of(store));
+    for (auto& row : rows)
+        for (auto& v : row)
+            if (v == "t" || v == "f") v = v == "t" ? "1" : "0";
+    return rows;
+}
+
+void store_sql(const std::string& store, const std::string& sql) {
+    if (!is_url(store)) {
+        if (capture("sqlite3 -bail " + shell_quote(store) + " " + shell_quote(sql)).status != 0)
+            throw std::runtime_error("sqlite3 failed on " + store + ": " + sql);
+        return;
+    }
+    (void)shared_postgres().psql("-c " + shell_quote(sql), "", database_of(store));
+}
+
+bool store_exists(const std::string& store) {
+    if (!is_url(store)) return std::filesystem::exists(store);
+    return store_rows(store,
+                      "SELECT count(*) FROM information_schema.tables WHERE table_name = "
+                      "'ukpu_schema'")[0][0] != "0";
+}
+
+void set_store_version(const std::string& store, int version) {
+    store_sql(store, is_url(store) ? "UPDATE ukpu_schema SET version = " + std::to_string(version)
+                                   : "PRAGMA user_version = " + std::to_string(version));
 }
 
 mode_t file_mode(const std::string& path) {

@@ -24,6 +24,25 @@ std::string shell_quote(std::string_view text);
 // The rows of `query` on database `db`, read with `sqlite3 -ascii` (unit and record separators).
 std::vector<std::vector<std::string>> sqlite_rows(const std::string& db, const std::string& query);
 
+// The backend the store tests run on: PostgreSQL when UKPU_TEST_STORE is postgresql, or
+// postgresql:DIR for a server already running with its socket in DIR (ctest runs every keys test
+// so too, as pg/...; they skip when PostgreSQL is not installed), else SQLite.
+bool on_postgresql();
+// The key store a test keeps at `path` (a file in its temporary directory): `path` itself on
+// SQLite; on PostgreSQL the URL of a new empty database of shared_postgres(), the same URL each
+// time for the same path.
+std::string store_for(const std::string& path);
+// The rows of `query` on `store`: sqlite3 for a file, psql for a URL (booleans as 1 and 0).
+std::vector<std::vector<std::string>> store_rows(const std::string& store,
+                                                 const std::string& query);
+// Runs `sql` on `store` (sqlite3 or psql).
+void store_sql(const std::string& store, const std::string& sql);
+// Whether ukpu made a store there: the file, or ukpu's tables in the database.
+bool store_exists(const std::string& store);
+// The schema version the store says it has, set to `version` (PRAGMA user_version; the
+// ukpu_schema row).
+void set_store_version(const std::string& store, int version);
+
 // The permission bits of `path` (e.g. 0600).
 mode_t file_mode(const std::string& path);
 

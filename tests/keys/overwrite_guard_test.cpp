@@ -26,7 +26,7 @@
 
 namespace ukpu::test::overwrite_guard {
 
-using keystest::sqlite_rows;
+using keystest::store_rows;
 
 // The stick's \setup.bin, and where its data starts on the volume.
 struct StickKey {
@@ -63,7 +63,7 @@ void take_one(const std::string& path) {
 }
 
 std::string count(const std::string& db, const std::string& where) {
-    return sqlite_rows(db, "SELECT count(*) FROM records WHERE " + where)[0][0];
+    return store_rows(db, "SELECT count(*) FROM records WHERE " + where)[0][0];
 }
 
 class HeldRecords : public ::testing::Test {
@@ -94,7 +94,7 @@ protected:
         args.insert(args.end(), extra.begin(), extra.end());
         return run_ukpu(args);
     }
-    std::string db() const { return t_.path("keys.db"); }
+    std::string db() const { return keystest::store_for(t_.path("keys.db")); }
 
     TempDir t_;
     FakeMachine m_;
@@ -137,7 +137,7 @@ TEST_F(HeldRecords, BuildNeedsTheNameAndThenVoidsThem) {
     const auto bytes = ukpu::test::read_bytes(t_.path("out.csv"));
     const std::string csv(bytes.begin(), bytes.end());
     for (const auto& row :
-         sqlite_rows(db(), "SELECT pid, voided_at IS NOT NULL FROM records ORDER BY id"))
+         store_rows(db(), "SELECT pid, voided_at IS NOT NULL FROM records ORDER BY id"))
         EXPECT_EQ(csv.find(row[0]) != std::string::npos, row[1] == "0") << row[0];
     // The stick holds no stored record now: --yes is enough again.
     r = build({});
@@ -149,7 +149,7 @@ TEST_F(HeldRecords, KeysGenerateAndKeysWriteAskTheSame) {
                        t_.path("current.txt"), "--random-new-password", "--device", dev_, "--yes"});
     EXPECT_EQ(r.exit_code, 4) << r.err;
     EXPECT_EQ(setup_on(dev_), before_);
-    EXPECT_EQ(sqlite_rows(db(), "SELECT count(*) FROM batches")[0][0], "1");
+    EXPECT_EQ(store_rows(db(), "SELECT count(*) FROM batches")[0][0], "1");
     // keys write of another batch's records onto it is asked the same.
     ukpu::test::write_text(t_.path("new.txt"), "N3w-Passw0rd!\n");
     r = run_ukpu({"keys", "generate", "-n", "2", "--store", db(), "--current-password-file",
@@ -186,14 +186,14 @@ TEST_F(HeldRecords, ItsOwnRecordsWrittenAgainOverItAreNotLost) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err.find("holding"), std::string::npos) << r.err;
     EXPECT_EQ(count(db(), "voided_at IS NOT NULL"), "0");
-    EXPECT_EQ(sqlite_rows(db(),
-                          "SELECT count(*) FROM records WHERE key_file_id=2 AND "
-                          "state='on-key'")[0][0],
+    EXPECT_EQ(store_rows(db(),
+                         "SELECT count(*) FROM records WHERE key_file_id=2 AND "
+                         "state='on-key'")[0][0],
               "3");
     const auto after = setup_on(dev_);
     EXPECT_NE(after, before_);
     EXPECT_EQ(keys::sha256_hex(after),
-              sqlite_rows(db(), "SELECT sha256 FROM key_files WHERE id=2")[0][0]);
+              store_rows(db(), "SELECT sha256 FROM key_files WHERE id=2")[0][0]);
 }
 
 }  // namespace

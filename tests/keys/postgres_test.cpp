@@ -18,7 +18,7 @@ namespace {
 
 using keystest::capture;
 using keystest::shell_quote;
-using keystest::sqlite_rows;
+using keystest::store_rows;
 
 using keystest::LocalPostgres;
 using keystest::postgres_bin;
@@ -30,13 +30,13 @@ TEST(KeysPostgres, ScsSqlLoadsWithTheStoresRows) {
                         "scripts/setup installs it";
     test::TempDir dir;
     test::write_text(dir.path("cur.txt"), "it's-admin\n");
-    auto r =
-        test::run_ukpu({"keys", "generate", "-n", "500", "--per-key", "100",
-                        "--random-new-password", "--current-password-file", dir.path("cur.txt"),
-                        "-o", dir.path("setup.bin"), "--store", dir.path("keys.db")});
+    auto r = test::run_ukpu({"keys", "generate", "-n", "500", "--per-key", "100",
+                             "--random-new-password", "--current-password-file",
+                             dir.path("cur.txt"), "-o", dir.path("setup.bin"), "--store",
+                             keystest::store_for(dir.path("keys.db"))});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     r = test::run_ukpu({"keys", "export", "--format", "scs-sql", "-o", dir.path("scs.sql"),
-                        "--store", dir.path("keys.db")});
+                        "--store", keystest::store_for(dir.path("keys.db"))});
     ASSERT_EQ(r.exit_code, 0) << r.err;
 
     LocalPostgres pg(bin);
@@ -45,8 +45,8 @@ TEST(KeysPostgres, ScsSqlLoadsWithTheStoresRows) {
         "-At -F '|' -c 'SELECT id, pid, pps, current_password, admin_password, used FROM "
         "csti_pid_map ORDER BY id'");
     const auto store =
-        sqlite_rows(dir.path("keys.db"),
-                    "SELECT id, pid, pps, current_password, new_password FROM records ORDER BY id");
+        store_rows(keystest::store_for(dir.path("keys.db")),
+                   "SELECT id, pid, pps, current_password, new_password FROM records ORDER BY id");
     ASSERT_EQ(store.size(), 500u);
     auto lines = keystest::split(out, '\n');
     ASSERT_EQ(lines.size(), 501u) << out.substr(0, 300);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "keys_test_util.hpp"
 #include "support/fake_machine.hpp"
 #include "support/files.hpp"
 #include "support/loop_stick.hpp"
@@ -96,9 +97,9 @@ TEST_F(QuietBatch, QuietSaysNothingOnSuccessAndVerboseListsEveryRecord) {
     // A file whose records share one finding: the summary names a count and the first records;
     // --verbose lists them all.
     const std::string file = t_.path("batch.bin");
-    ASSERT_EQ(run_ukpu({"keys", "generate", "-n", "300", "--store", t_.path("f.db"),
-                        "--current-password-file", t_.path("current.txt"), "--random-new-password",
-                        "-o", file})
+    ASSERT_EQ(run_ukpu({"keys", "generate", "-n", "300", "--store",
+                        keystest::store_for(t_.path("f.db")), "--current-password-file",
+                        t_.path("current.txt"), "--random-new-password", "-o", file})
                   .exit_code,
               0);
     const RunResult all = run_ukpu({"setupbin", "check", file, "--firmware", "all"});

@@ -29,7 +29,7 @@ namespace ukpu::keys {
 namespace {
 
 using keystest::capture;
-using keystest::sqlite_rows;
+using keystest::store_rows;
 using test::Json;
 using test::parse_json;
 using test::run_ukpu;
@@ -89,7 +89,7 @@ void copy_disk(const std::string& from, const std::string& to) {
 }
 
 std::string one(const std::string& db, const std::string& query) {
-    const auto rows = sqlite_rows(db, query);
+    const auto rows = store_rows(db, query);
     return rows.empty() || rows[0].empty() ? std::string() : rows[0][0];
 }
 
@@ -136,7 +136,7 @@ protected:
         args.insert(args.begin(), {"keys", "sync", "--store", db()});
         return run_ukpu(args);
     }
-    std::string db() const { return t_.path("keys.db"); }
+    std::string db() const { return keystest::store_for(t_.path("keys.db")); }
     std::string consumed() const {
         return one(db(), "SELECT count(*) FROM records WHERE state='consumed'");
     }
@@ -174,11 +174,11 @@ TEST_F(KeysOnSticks, SyncMarksOnlyWhatTheKeyProves) {
     Json doc = parse_json(r.out);
     EXPECT_EQ(std::to_string(doc.at("key_file_id").get<long long>()), id1);
     EXPECT_EQ(doc.at("newly_marked"), 3);
-    EXPECT_EQ(one(db(),
-                  "SELECT group_concat(record_number) FROM records WHERE state='consumed' AND "
-                  "key_file_id=" +
-                      id1),
-              "1,2,3");
+    EXPECT_EQ(store_rows(db(),
+                         "SELECT record_number FROM records WHERE state='consumed' AND "
+                         "key_file_id=" +
+                             id1 + " ORDER BY record_number"),
+              (std::vector<std::vector<std::string>>{{"1"}, {"2"}, {"3"}}));
     // Named as itself: nothing new.
     r = sync({"--device", a_, "--key-file", id1, "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;

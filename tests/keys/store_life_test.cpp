@@ -14,7 +14,7 @@
 namespace ukpu::test::store_life {
 
 using namespace ukpu::keys;
-using keystest::sqlite_rows;
+using keystest::store_rows;
 
 std::vector<KeyRecord> pairs(std::uint32_t n) {
     BatchRequest req;
@@ -61,7 +61,7 @@ using namespace ukpu::test::store_life;
 
 TEST(KeyStoreLife, ImportedPairsSitOnNoKeyAndAreNotExported) {
     ukpu::test::TempDir dir;
-    KeyStore store(dir.path("keys.db"));
+    KeyStore store(keystest::store_for(dir.path("keys.db")));
     const BatchInfo b = store.add_batch(imported(5));
     EXPECT_TRUE(b.files.empty());
     EXPECT_EQ(b.record_count, 5u);
@@ -75,15 +75,15 @@ TEST(KeyStoreLife, ImportedPairsSitOnNoKeyAndAreNotExported) {
         EXPECT_EQ(r.file_state, KeyFileState::pending);
     }
     EXPECT_TRUE(select_for_export(store.records()).records.empty());
-    EXPECT_EQ(sqlite_rows(dir.path("keys.db"),
-                          "SELECT count(*) FROM records WHERE key_file_id IS NULL AND "
-                          "record_number IS NULL")[0][0],
+    EXPECT_EQ(store_rows(keystest::store_for(dir.path("keys.db")),
+                         "SELECT count(*) FROM records WHERE key_file_id IS NULL AND "
+                         "record_number IS NULL")[0][0],
               "5");
 }
 
 TEST(KeyStoreLife, ImportedPairsArePlacedOnANewKeyFileInTheOrderGiven) {
     ukpu::test::TempDir dir;
-    KeyStore store(dir.path("keys.db"));
+    KeyStore store(keystest::store_for(dir.path("keys.db")));
     const BatchInfo b = store.add_batch(imported(4));
     auto records = store.records(b.id);
     std::vector<std::int64_t> order = {records[2].id, records[0].id};
@@ -115,7 +115,7 @@ TEST(KeyStoreLife, ImportedPairsArePlacedOnANewKeyFileInTheOrderGiven) {
 
 TEST(KeyStoreLife, UnconsumedRecordsMoveToTheKeyFileThatReplacesTheirs) {
     ukpu::test::TempDir dir;
-    KeyStore store(dir.path("keys.db"));
+    KeyStore store(keystest::store_for(dir.path("keys.db")));
     const BatchInfo b = store.add_batch(batch_of(5, "/dev/sdx", "B0001K001"));
     const std::int64_t lost = b.files[0].id;
     store.mark_file_written(lost, 0x11111111u);
@@ -147,7 +147,7 @@ TEST(KeyStoreLife, UnconsumedRecordsMoveToTheKeyFileThatReplacesTheirs) {
 
 TEST(KeyStoreLife, AKeyFileWrittenAgainNamesItsNewKey) {
     ukpu::test::TempDir dir;
-    KeyStore store(dir.path("keys.db"));
+    KeyStore store(keystest::store_for(dir.path("keys.db")));
     const BatchInfo b = store.add_batch(batch_of(2, "/dev/sdx", "B0001K001"));
     store.mark_file_failed(b.files[0].id, 0x22222222u);
     StickIdentity stick;
@@ -173,7 +173,7 @@ TEST(KeyStoreLife, AKeyFileWrittenAgainNamesItsNewKey) {
 
 TEST(KeyStoreLife, VoidedRecordsAreNeverExportedAndConsumedOnesAreKept) {
     ukpu::test::TempDir dir;
-    KeyStore store(dir.path("keys.db"));
+    KeyStore store(keystest::store_for(dir.path("keys.db")));
     const BatchInfo b = store.add_batch(batch_of(4, "/dev/sdx"));
     const std::int64_t file = b.files[0].id;
     store.mark_file_written(file);
@@ -218,9 +218,9 @@ TEST(KeyStoreLife, VoidedRecordsAreNeverExportedAndConsumedOnesAreKept) {
     VoidSelection batch;
     batch.batch_id = 99;
     EXPECT_THROW(store.void_records(batch, "test"), Error);
-    EXPECT_EQ(sqlite_rows(dir.path("keys.db"),
-                          "SELECT count(*) FROM records WHERE void_reason IS NOT NULL AND "
-                          "voided_at IS NOT NULL")[0][0],
+    EXPECT_EQ(store_rows(keystest::store_for(dir.path("keys.db")),
+                         "SELECT count(*) FROM records WHERE void_reason IS NOT NULL AND "
+                         "voided_at IS NOT NULL")[0][0],
               "4");
     // The lost stick is found, and a PC had taken record 2 from it: that record is exported
     // again, as used (a server must not lose what a PC took), the others stay out.

@@ -23,7 +23,7 @@ namespace {
 using keystest::capture;
 using keystest::file_mode;
 using keystest::shell_quote;
-using keystest::sqlite_rows;
+using keystest::store_rows;
 
 NewBatch small_batch(std::uint32_t n, const std::string& target) {
     BatchRequest req;
@@ -48,16 +48,17 @@ std::string file_text(const std::string& path) {
 }
 
 TEST(KeyStore, NewStoreIsPrivateAndMarked) {
+    if (keystest::on_postgresql()) GTEST_SKIP() << "a SQLite file's own (postgres_store_test.cpp)";
     test::TempDir dir;
     const std::string path = dir.path("sub/dir/keys.db");
     { KeyStore store(path); }
     EXPECT_EQ(file_mode(path), 0600u);
     EXPECT_EQ(file_mode(dir.path("sub/dir")), 0700u);
-    EXPECT_EQ(sqlite_rows(path, "PRAGMA application_id")[0][0],
+    EXPECT_EQ(store_rows(path, "PRAGMA application_id")[0][0],
               std::to_string(store_application_id));
-    EXPECT_EQ(sqlite_rows(path, "PRAGMA user_version")[0][0], std::to_string(store_schema_version));
-    EXPECT_EQ(sqlite_rows(path, "PRAGMA journal_mode")[0][0], "wal");
-    EXPECT_EQ(sqlite_rows(path, "PRAGMA page_size")[0][0], "16384");
+    EXPECT_EQ(store_rows(path, "PRAGMA user_version")[0][0], std::to_string(store_schema_version));
+    EXPECT_EQ(store_rows(path, "PRAGMA journal_mode")[0][0], "wal");
+    EXPECT_EQ(store_rows(path, "PRAGMA page_size")[0][0], "16384");
     // Reopening migrates nothing and keeps the data.
     {
         KeyStore store(path);
@@ -75,6 +76,7 @@ TEST(KeyStore, NewStoreIsPrivateAndMarked) {
 }
 
 TEST(KeyStore, OpeningAnExistingStoreCreatesNothing) {
+    if (keystest::on_postgresql()) GTEST_SKIP() << "a SQLite file's own (postgres_store_test.cpp)";
     test::TempDir dir;
     const std::string path = dir.path("sub/keys.db");
     try {
@@ -102,6 +104,7 @@ TEST(KeyStore, OpeningAnExistingStoreCreatesNothing) {
 }
 
 TEST(KeyStore, AVersion1StoreIsMigratedKeepingItsRecords) {
+    if (keystest::on_postgresql()) GTEST_SKIP() << "a SQLite file's own (postgres_store_test.cpp)";
     test::TempDir dir;
     const std::string path = dir.path("v1.db");
     // A store as the first schema left it, made with the sqlite3 tool from migration 0 alone.
@@ -137,14 +140,15 @@ TEST(KeyStore, AVersion1StoreIsMigratedKeepingItsRecords) {
         store.mark_file_written(added.files[0].id);
         EXPECT_EQ(store.batch(added.id).on_key, 2u);
     }
-    EXPECT_EQ(sqlite_rows(path, "PRAGMA user_version")[0][0], std::to_string(store_schema_version));
-    EXPECT_EQ(sqlite_rows(path,
-                          "SELECT device_serial, device_bus_path FROM key_files WHERE "
-                          "device_serial IS NOT NULL")[0],
+    EXPECT_EQ(store_rows(path, "PRAGMA user_version")[0][0], std::to_string(store_schema_version));
+    EXPECT_EQ(store_rows(path,
+                         "SELECT device_serial, device_bus_path FROM key_files WHERE "
+                         "device_serial IS NOT NULL")[0],
               (std::vector<std::string>{"SER1", "3-2"}));
 }
 
 TEST(KeyStore, AVersion2StoreIsMigratedInPlace) {
+    if (keystest::on_postgresql()) GTEST_SKIP() << "a SQLite file's own (postgres_store_test.cpp)";
     test::TempDir dir;
     const std::string path = dir.path("v2.db");
     // A store as schema 2 left it: key file 1 written to a file, key file 2 to a stick that
@@ -184,14 +188,14 @@ TEST(KeyStore, AVersion2StoreIsMigratedInPlace) {
         ASSERT_EQ(chosen.left_out.size(), 1u);
         EXPECT_EQ(chosen.left_out[0].pid, "EFGH5678");
     }
-    EXPECT_EQ(sqlite_rows(path, "PRAGMA user_version")[0][0], std::to_string(store_schema_version));
+    EXPECT_EQ(store_rows(path, "PRAGMA user_version")[0][0], std::to_string(store_schema_version));
     // Version 4 rebuilt records: same ids, none voided, each still on its key file.
     EXPECT_EQ(
-        sqlite_rows(
+        store_rows(
             path,
             "SELECT id, key_file_id, record_number, void_reason IS NULL FROM records ORDER BY id"),
         (std::vector<std::vector<std::string>>{{"1", "1", "1", "1"}, {"2", "2", "1", "1"}}));
-    EXPECT_EQ(sqlite_rows(path, "SELECT id, state, volume_id IS NULL FROM key_files ORDER BY id"),
+    EXPECT_EQ(store_rows(path, "SELECT id, state, volume_id IS NULL FROM key_files ORDER BY id"),
               (std::vector<std::vector<std::string>>{{"1", "written", "1"}, {"2", "failed", "1"}}));
 }
 
@@ -277,7 +281,7 @@ TEST(KeyStore, AVersion4StoreIsMigratedKeepingEveryColumn) {
 
 TEST(KeyStore, ABatchIsUsableOnlyOnceItsKeyFilesAreWritten) {
     test::TempDir dir;
-    KeyStore store(dir.path("keys.db"));
+    KeyStore store(keystest::store_for(dir.path("keys.db")));
     NewBatch nb = small_batch(3, "first");
     NewKeyFile second = small_batch(2, "second").files[0];
     nb.files.push_back(second);
@@ -313,6 +317,7 @@ TEST(KeyStore, ABatchIsUsableOnlyOnceItsKeyFilesAreWritten) {
 }
 
 TEST(KeyStore, RefusesADatabaseThatIsNotUkpus) {
+    if (keystest::on_postgresql()) GTEST_SKIP() << "a SQLite file's own (postgres_store_test.cpp)";
     test::TempDir dir;
     const std::string path = dir.path("other.db");
     ASSERT_EQ(
@@ -343,9 +348,9 @@ TEST(KeyStore, RefusesADatabaseThatIsNotUkpus) {
 
 TEST(KeyStore, RefusesANewerSchema) {
     test::TempDir dir;
-    const std::string path = dir.path("keys.db");
+    const std::string path = keystest::store_for(dir.path("keys.db"));
     { KeyStore store(path); }
-    ASSERT_EQ(capture("sqlite3 " + shell_quote(path) + " 'PRAGMA user_version=7'").status, 0);
+    keystest::set_store_version(path, 7);
     try {
         KeyStore store(path);
         FAIL() << "opened a newer schema";
@@ -353,12 +358,14 @@ TEST(KeyStore, RefusesANewerSchema) {
         EXPECT_EQ(e.code(), ErrorCode::newer_schema);
         EXPECT_NE(e.message().find("schema version 7"), std::string::npos) << e.message();
     }
-    EXPECT_EQ(sqlite_rows(path, "PRAGMA user_version")[0][0], "7");
+    EXPECT_EQ(store_rows(path, keystest::on_postgresql() ? "SELECT version FROM ukpu_schema"
+                                                         : "PRAGMA user_version")[0][0],
+              "7");
 }
 
 TEST(KeyStore, DuplicatePidRollsTheBatchBack) {
     test::TempDir dir;
-    const std::string path = dir.path("keys.db");
+    const std::string path = keystest::store_for(dir.path("keys.db"));
     KeyStore store(path);
     store.add_batch(small_batch(5, "first"));
     NewBatch second = small_batch(5, "second");
@@ -370,9 +377,9 @@ TEST(KeyStore, DuplicatePidRollsTheBatchBack) {
         EXPECT_EQ(e.code(), ErrorCode::duplicate_pid);
         EXPECT_NE(e.message().find("already in the store"), std::string::npos);
     }
-    EXPECT_EQ(sqlite_rows(path, "SELECT count(*) FROM records")[0][0], "5");
-    EXPECT_EQ(sqlite_rows(path, "SELECT count(*) FROM batches")[0][0], "1");
-    EXPECT_EQ(sqlite_rows(path, "SELECT count(*) FROM key_files")[0][0], "1");
+    EXPECT_EQ(store_rows(path, "SELECT count(*) FROM records")[0][0], "5");
+    EXPECT_EQ(store_rows(path, "SELECT count(*) FROM batches")[0][0], "1");
+    EXPECT_EQ(store_rows(path, "SELECT count(*) FROM key_files")[0][0], "1");
 }
 
 TEST(KeyStore, WeakNewPasswordIsRefusedWithoutShowingIt) {

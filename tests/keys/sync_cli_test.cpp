@@ -19,17 +19,17 @@
 namespace ukpu::keys {
 namespace {
 
-using keystest::sqlite_rows;
+using keystest::store_rows;
 using test::run_ukpu;
 
 using Consumed = std::set<std::pair<int, int>>;  // (key file index, record number)
 
 Consumed consumed_in(const std::string& db) {
     Consumed out;
-    for (const auto& r : sqlite_rows(db,
-                                     "SELECT f.file_index, r.record_number FROM records r JOIN "
-                                     "key_files f ON f.id = r.key_file_id WHERE "
-                                     "r.state = 'consumed'"))
+    for (const auto& r : store_rows(db,
+                                    "SELECT f.file_index, r.record_number FROM records r JOIN "
+                                    "key_files f ON f.id = r.key_file_id WHERE "
+                                    "r.state = 'consumed'"))
         out.insert({std::stoi(r[0]), std::stoi(r[1])});
     return out;
 }
@@ -57,7 +57,7 @@ void write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes
 
 TEST(KeysSync, MarksExactlyTheConsumedRecords) {
     test::TempDir dir;
-    const std::string db = dir.path("keys.db");
+    const std::string db = keystest::store_for(dir.path("keys.db"));
     test::write_text(dir.path("cur.txt"), "admin\n");
     test::write_text(dir.path("new.txt"), "N3w-Passw0rd!\n");
     auto r = run_ukpu({"keys", "generate", "-n", "30", "--per-key", "10", "--scramble",
@@ -97,7 +97,7 @@ TEST(KeysSync, MarksExactlyTheConsumedRecords) {
     r = run_ukpu({"keys", "sync", "--setup-bin", dir.path("key3.bin"), "--store", db});
     EXPECT_EQ(r.exit_code, 3);
     EXPECT_NE(r.err.find("nothing names its key file"), std::string::npos) << r.err;
-    const std::string id3 = sqlite_rows(db, "SELECT id FROM key_files WHERE file_index=3")[0][0];
+    const std::string id3 = store_rows(db, "SELECT id FROM key_files WHERE file_index=3")[0][0];
     r = run_ukpu(
         {"keys", "sync", "--setup-bin", dir.path("key3.bin"), "--key-file", id3, "--store", db});
     EXPECT_EQ(r.exit_code, 4) << r.err;
@@ -118,13 +118,13 @@ TEST(KeysSync, MarksExactlyTheConsumedRecords) {
                   .status,
               0);
     const auto used =
-        sqlite_rows(dir.path("x.db"), "SELECT count(*) FROM csti_pid_map WHERE used=1");
+        store_rows(dir.path("x.db"), "SELECT count(*) FROM csti_pid_map WHERE used=1");
     EXPECT_EQ(used[0][0], "7");
 
     // A key from another store is not recognised.
     r = run_ukpu({"keys", "generate", "-n", "2", "--current-password-file", dir.path("cur.txt"),
                   "--new-password-file", dir.path("new.txt"), "-o", dir.path("other.bin"),
-                  "--store", dir.path("other.db")});
+                  "--store", keystest::store_for(dir.path("other.db"))});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     r = run_ukpu({"keys", "sync", "--setup-bin", dir.path("other.bin"), "--store", db});
     EXPECT_EQ(r.exit_code, 3);

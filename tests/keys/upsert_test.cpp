@@ -22,18 +22,18 @@ namespace ukpu::test::upsert_test {
 
 using keystest::capture;
 using keystest::shell_quote;
-using keystest::sqlite_rows;
+using keystest::store_rows;
 
 using Rows = std::vector<std::vector<std::string>>;
 
 // What csti_pid_map must hold after the last load: the records of written key files that left
 // `generated` and were not voided, used 1 when consumed; PID and PPS without dashes.
 Rows expected_rows(const std::string& db) {
-    return sqlite_rows(db,
-                       "SELECT r.id, r.pid, r.pps, r.current_password, r.new_password, "
-                       "CASE WHEN r.state = 'consumed' THEN 1 ELSE 0 END FROM records r JOIN "
-                       "key_files f ON f.id = r.key_file_id WHERE f.state = 'written' AND "
-                       "r.state <> 'generated' AND r.voided_at IS NULL ORDER BY r.id");
+    return store_rows(db,
+                      "SELECT r.id, r.pid, r.pps, r.current_password, r.new_password, "
+                      "CASE WHEN r.state = 'consumed' THEN 1 ELSE 0 END FROM records r JOIN "
+                      "key_files f ON f.id = r.key_file_id WHERE f.state = 'written' AND "
+                      "r.state <> 'generated' AND r.voided_at IS NULL ORDER BY r.id");
 }
 
 // `rows` with the dashes taken out of the PID and PPS columns.
@@ -69,7 +69,7 @@ struct Target {
 // taken one of key 3's: it stays, used), export --upsert, load twice; each time the table equals
 // the store. `form` is --plain-pid-pps or nothing.
 void run_life(const test::TempDir& dir, const Target& target, bool plain_form) {
-    const std::string db = dir.path("keys.db");
+    const std::string db = keystest::store_for(dir.path("keys.db"));
     test::write_text(dir.path("cur.txt"), "it's-admin\n");
     auto r =
         test::run_ukpu({"keys", "generate", "-n", "300", "--per-key", "100",
@@ -103,14 +103,14 @@ void run_life(const test::TempDir& dir, const Target& target, bool plain_form) {
         r = test::run_ukpu({"keys", "sync", "--setup-bin", dir.path(key), "--store", db});
         ASSERT_EQ(r.exit_code, 0) << r.err;
     }
-    const std::string key3 = sqlite_rows(db, "SELECT id FROM key_files WHERE file_index=3")[0][0];
+    const std::string key3 = store_rows(db, "SELECT id FROM key_files WHERE file_index=3")[0][0];
     r = test::run_ukpu(
         {"keys", "void", "--key-file", key3, "--reason", "stick lost", "--store", db});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    const std::string pid1 = sqlite_rows(db, "SELECT pid FROM records WHERE id=7")[0][0];
+    const std::string pid1 = store_rows(db, "SELECT pid FROM records WHERE id=7")[0][0];
     r = test::run_ukpu({"keys", "void", "--pid", pid1, "--reason", "typo", "--store", db});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    ASSERT_EQ(sqlite_rows(db, "SELECT count(*) FROM records WHERE voided_at IS NOT NULL")[0][0],
+    ASSERT_EQ(store_rows(db, "SELECT count(*) FROM records WHERE voided_at IS NOT NULL")[0][0],
               "100");
 
     export_upsert(dir.path("second.sql"));
@@ -138,7 +138,7 @@ namespace ukpu::keys {
 namespace {
 
 namespace ut = ukpu::test::upsert_test;
-using keystest::sqlite_rows;
+using keystest::store_rows;
 
 TEST(KeysUpsert, ConvergesInSqlite) {
     for (const bool plain_form : {false, true}) {
@@ -151,14 +151,14 @@ TEST(KeysUpsert, ConvergesInSqlite) {
                                                                " < " + keystest::shell_quote(sql));
                               ASSERT_EQ(c.status, 0) << sql;
                           },
-                          [&] { return sqlite_rows(table, ut::table_query); }};
+                          [&] { return store_rows(table, ut::table_query); }};
         ut::run_life(dir, target, plain_form);
     }
 }
 
 TEST(KeysUpsert, UsedNeverGoesBackAndOtherFormatsAreRefused) {
     test::TempDir dir;
-    const std::string db = dir.path("keys.db");
+    const std::string db = keystest::store_for(dir.path("keys.db"));
     test::write_text(dir.path("cur.txt"), "admin\n");
     auto r = test::run_ukpu({"keys", "generate", "-n", "5", "--random-new-password",
                              "--current-password-file", dir.path("cur.txt"), "-o",
@@ -181,8 +181,8 @@ TEST(KeysUpsert, UsedNeverGoesBackAndOtherFormatsAreRefused) {
                   .status,
               0);
     ASSERT_EQ(load(dir.path("u.sql")), 0);
-    EXPECT_EQ(sqlite_rows(server, "SELECT id FROM csti_pid_map WHERE used = 1"), (ut::Rows{{"2"}}));
-    EXPECT_EQ(sqlite_rows(server, "SELECT count(*) FROM csti_pid_map")[0][0], "5");
+    EXPECT_EQ(store_rows(server, "SELECT id FROM csti_pid_map WHERE used = 1"), (ut::Rows{{"2"}}));
+    EXPECT_EQ(store_rows(server, "SELECT count(*) FROM csti_pid_map")[0][0], "5");
 
     // --upsert belongs to scs-sql: a usage error, no file written.
     for (const std::string format : {"scs-csv", "csv", "json"}) {

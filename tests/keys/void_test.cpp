@@ -17,7 +17,7 @@ namespace ukpu::test::void_test {
 
 using keystest::capture;
 using keystest::shell_quote;
-using keystest::sqlite_rows;
+using keystest::store_rows;
 
 std::string file_text(const std::string& path) {
     const auto bytes = test::read_bytes(path);
@@ -27,17 +27,17 @@ std::string file_text(const std::string& path) {
 // PIDs of the store's voided records, and their reasons.
 std::set<std::string> voided_pids(const std::string& db) {
     std::set<std::string> out;
-    for (const auto& r : sqlite_rows(db, "SELECT pid FROM records WHERE voided_at IS NOT NULL"))
+    for (const auto& r : store_rows(db, "SELECT pid FROM records WHERE voided_at IS NOT NULL"))
         out.insert(r[0]);
     return out;
 }
 
 std::set<std::string> pids_where(const std::string& db, const std::string& condition) {
     std::set<std::string> out;
-    for (const auto& r : sqlite_rows(db,
-                                     "SELECT r.pid FROM records r JOIN key_files f ON f.id = "
-                                     "r.key_file_id WHERE " +
-                                         condition))
+    for (const auto& r : store_rows(db,
+                                    "SELECT r.pid FROM records r JOIN key_files f ON f.id = "
+                                    "r.key_file_id WHERE " +
+                                        condition))
         out.insert(r[0]);
     return out;
 }
@@ -56,7 +56,7 @@ namespace ukpu::keys {
 namespace {
 
 namespace vt = ukpu::test::void_test;
-using keystest::sqlite_rows;
+using keystest::store_rows;
 using test::run_ukpu;
 
 class KeysVoid : public ::testing::Test {
@@ -70,9 +70,9 @@ protected:
                       dir_.path("setup.bin"), "--store", db(), "--quiet"});
         ASSERT_EQ(r.exit_code, 0) << r.err;
     }
-    std::string db() const { return dir_.path("keys.db"); }
+    std::string db() const { return keystest::store_for(dir_.path("keys.db")); }
     std::string file_id(int index) const {
-        return sqlite_rows(
+        return store_rows(
             db(), "SELECT id FROM key_files WHERE file_index=" + std::to_string(index))[0][0];
     }
     test::RunResult ukpu(std::vector<std::string> args) const {
@@ -84,24 +84,20 @@ protected:
 
 TEST_F(KeysVoid, ByPidKeyFileAndBatch) {
     const std::string pid =
-        sqlite_rows(db(),
-                    "SELECT r.pid FROM records r JOIN key_files f ON f.id = r.key_file_id "
-                    "WHERE f.file_index = 3 AND r.record_number = 5")[0][0];
+        store_rows(db(),
+                   "SELECT r.pid FROM records r JOIN key_files f ON f.id = r.key_file_id "
+                   "WHERE f.file_index = 3 AND r.record_number = 5")[0][0];
     const std::string dashed = pid.substr(0, 4) + "-" + pid.substr(4);
 
     // A dry run says what it would void and changes nothing.
-    const std::string before = sqlite_rows(db(),
-                                           "SELECT group_concat(id || state || "
-                                           "coalesce(voided_at, '-'), ',') FROM records")[0][0];
+    const char* const all = "SELECT id, state, coalesce(voided_at, '-') FROM records ORDER BY id";
+    const auto before = store_rows(db(), all);
     auto r = ukpu({"--json", "--dry-run", "keys", "void", "--pid", dashed, "--reason", "typo"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     test::Json doc = test::parse_json(r.out);
     EXPECT_EQ(doc["voided"], 1);
     EXPECT_EQ(doc["dry_run"], true);
-    EXPECT_EQ(sqlite_rows(db(),
-                          "SELECT group_concat(id || state || coalesce(voided_at, '-'), "
-                          "',') FROM records")[0][0],
-              before);
+    EXPECT_EQ(store_rows(db(), all), before);
 
     r = ukpu({"--json", "keys", "void", "--pid", dashed, "--reason", "stick 3 record 5 leaked"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -111,7 +107,7 @@ TEST_F(KeysVoid, ByPidKeyFileAndBatch) {
     EXPECT_EQ(doc["already_voided"], 0);
     EXPECT_EQ(doc["consumed_kept"], 0);
     EXPECT_EQ(vt::voided_pids(db()), std::set<std::string>{pid});
-    EXPECT_EQ(sqlite_rows(db(), "SELECT void_reason FROM records WHERE pid='" + pid + "'")[0][0],
+    EXPECT_EQ(store_rows(db(), "SELECT void_reason FROM records WHERE pid='" + pid + "'")[0][0],
               "stick 3 record 5 leaked");
 
     // Key file 1: its 10 records.
@@ -145,9 +141,8 @@ TEST_F(KeysVoid, ByPidKeyFileAndBatch) {
     EXPECT_EQ(vt::voided_pids(db()).size(), 28u);
     for (const auto& c : consumed) EXPECT_FALSE(vt::voided_pids(db()).count(c)) << c;
     // The reasons of the records voided before are kept.
-    EXPECT_EQ(
-        sqlite_rows(db(), "SELECT count(*) FROM records WHERE void_reason='stick lost'")[0][0],
-        "10");
+    EXPECT_EQ(store_rows(db(), "SELECT count(*) FROM records WHERE void_reason='stick lost'")[0][0],
+              "10");
     // Again: nothing left to void.
     r = ukpu({"--json", "keys", "void", "--batch", "1", "--reason", "again"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -176,15 +171,15 @@ TEST_F(KeysVoid, ExportsLeaveVoidedRecordsOut) {
                   .status,
               0);
     std::set<std::string> loaded;
-    for (const auto& row : sqlite_rows(dir_.path("scs.db"), "SELECT pid FROM csti_pid_map"))
+    for (const auto& row : store_rows(dir_.path("scs.db"), "SELECT pid FROM csti_pid_map"))
         loaded.insert(row[0]);
     EXPECT_EQ(loaded, vt::pids_where(db(), "f.file_index <> 2"));
 }
 
 TEST_F(KeysVoid, ExitCodes) {
-    const std::string before = sqlite_rows(db(),
-                                           "SELECT count(*) FROM records WHERE voided_at "
-                                           "IS NOT NULL")[0][0];
+    const std::string before = store_rows(db(),
+                                          "SELECT count(*) FROM records WHERE voided_at "
+                                          "IS NOT NULL")[0][0];
     struct Row {
         std::vector<std::string> args;
         int code;
@@ -211,13 +206,13 @@ TEST_F(KeysVoid, ExitCodes) {
         EXPECT_EQ(r.exit_code, row.code) << row.args[0] << " " << row.args[1] << "\n" << r.err;
         EXPECT_NE(r.err.find(row.says), std::string::npos) << r.err;
     }
-    EXPECT_EQ(sqlite_rows(db(), "SELECT count(*) FROM records WHERE voided_at IS NOT NULL")[0][0],
+    EXPECT_EQ(store_rows(db(), "SELECT count(*) FROM records WHERE voided_at IS NOT NULL")[0][0],
               before);
     // No store at the path: exit 3, and none is created.
-    const auto r = run_ukpu(
-        {"keys", "void", "--batch", "1", "--reason", "x", "--store", dir_.path("none.db")});
+    const auto r = run_ukpu({"keys", "void", "--batch", "1", "--reason", "x", "--store",
+                             keystest::store_for(dir_.path("none.db"))});
     EXPECT_EQ(r.exit_code, 3) << r.err;
-    EXPECT_FALSE(std::filesystem::exists(dir_.path("none.db")));
+    EXPECT_FALSE(keystest::store_exists(keystest::store_for(dir_.path("none.db"))));
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ namespace ukpu::test::write_cli {
 
 using keystest::capture;
 using keystest::shell_quote;
-using keystest::sqlite_rows;
+using keystest::store_rows;
 
 std::vector<std::uint8_t> consumed_copy(const std::string& path, int k) {
     auto bytes = read_bytes(path);
@@ -39,7 +39,7 @@ std::vector<std::string> unconsumed_pids(const std::vector<std::uint8_t>& bytes)
 
 struct Batch {
     TempDir dir;
-    std::string db = dir.path("keys.db");
+    std::string db = keystest::store_for(dir.path("keys.db"));
     Batch() {
         write_text(dir.path("cur.txt"), "admin\n");
         write_text(dir.path("new.txt"), "N3w-Passw0rd!\n");
@@ -69,12 +69,12 @@ TEST(KeysWrite, AKeyFileWrittenAgainIsByteIdenticalToTheFirst) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(read_bytes(b.dir.path("again.bin")), first);
     EXPECT_EQ(keystest::file_mode(b.dir.path("again.bin")), 0600u);
-    const std::string stored = sqlite_rows(b.db, "SELECT sha256 FROM key_files WHERE id=1")[0][0];
+    const std::string stored = store_rows(b.db, "SELECT sha256 FROM key_files WHERE id=1")[0][0];
     EXPECT_EQ(keys::sha256_hex(read_bytes(b.dir.path("again.bin"))), stored);
     // The store knows where the key file is now; its records stay on it.
-    EXPECT_EQ(sqlite_rows(b.db, "SELECT target, state FROM key_files WHERE id=1")[0],
+    EXPECT_EQ(store_rows(b.db, "SELECT target, state FROM key_files WHERE id=1")[0],
               (std::vector<std::string>{b.dir.path("again.bin"), "written"}));
-    EXPECT_EQ(sqlite_rows(b.db, "SELECT count(*) FROM records WHERE key_file_id=1")[0][0], "6");
+    EXPECT_EQ(store_rows(b.db, "SELECT count(*) FROM records WHERE key_file_id=1")[0][0], "6");
     // An existing output needs --overwrite.
     r = run_ukpu(
         {"keys", "write", "--key-file", "1", "-o", b.dir.path("again.bin"), "--store", b.db});
@@ -92,7 +92,7 @@ TEST(KeysWrite, AKeyFileWrittenAgainIsByteIdenticalToTheFirst) {
                           "@@1M ::SETUP.BIN " + shell_quote(b.dir.path("from-image.bin")));
     ASSERT_EQ(copied.status, 0);
     EXPECT_EQ(read_bytes(b.dir.path("from-image.bin")), first);
-    EXPECT_EQ(sqlite_rows(b.db, "SELECT label FROM key_files WHERE id=1")[0][0], "B0001K001");
+    EXPECT_EQ(store_rows(b.db, "SELECT label FROM key_files WHERE id=1")[0][0], "B0001K001");
     // keys sync reads the label back; a key relabelled since (the boot sector's label field, at
     // 0x2B of the FAT16 volume at 1 MiB) is said.
     r = run_ukpu({"--json", "keys", "sync", "--image", b.dir.path("key.img"), "--store", b.db});
@@ -145,20 +145,20 @@ TEST(KeysWrite, UnconsumedWritesOnlyTheRecordsNoPcTook) {
     for (std::size_t i = 0; i < 5; ++i)
         EXPECT_EQ(after.records[i].entries, before.records[i + 3].entries) << "record " << i + 1;
     // The store: a new key file replacing key file 1, holding the five records as 1-5.
-    EXPECT_EQ(sqlite_rows(b.db, "SELECT id, replaces, state FROM key_files WHERE id=2")[0],
+    EXPECT_EQ(store_rows(b.db, "SELECT id, replaces, state FROM key_files WHERE id=2")[0],
               (std::vector<std::string>{"2", "1", "written"}));
     std::vector<std::vector<std::string>> want;
     for (std::size_t i = 3; i < all.size(); ++i) want.push_back({all[i], std::to_string(i - 2)});
-    EXPECT_EQ(sqlite_rows(b.db,
-                          "SELECT pid, record_number FROM records WHERE key_file_id=2 ORDER "
-                          "BY record_number"),
+    EXPECT_EQ(store_rows(b.db,
+                         "SELECT pid, record_number FROM records WHERE key_file_id=2 ORDER "
+                         "BY record_number"),
               want);
-    EXPECT_EQ(sqlite_rows(b.db,
-                          "SELECT count(*) FROM records WHERE key_file_id=1 AND "
-                          "state='consumed'")[0][0],
+    EXPECT_EQ(store_rows(b.db,
+                         "SELECT count(*) FROM records WHERE key_file_id=1 AND "
+                         "state='consumed'")[0][0],
               "3");
     EXPECT_EQ(keys::sha256_hex(rest),
-              sqlite_rows(b.db, "SELECT sha256 FROM key_files WHERE id=2")[0][0]);
+              store_rows(b.db, "SELECT sha256 FROM key_files WHERE id=2")[0][0]);
     // Nothing left on key file 1 to write.
     r = run_ukpu({"keys", "write", "--key-file", "1", "--unconsumed", "-o", b.dir.path("none.bin"),
                   "--store", b.db});
@@ -168,11 +168,9 @@ TEST(KeysWrite, UnconsumedWritesOnlyTheRecordsNoPcTook) {
 TEST(KeysWrite, VoidedRecordsAreNeverWrittenAgain) {
     Batch b;
     ASSERT_EQ(b.generate(3, b.dir.path("setup.bin")).exit_code, 0);
-    ASSERT_EQ(capture("sqlite3 " + shell_quote(b.db) +
-                      " \"UPDATE records SET void_reason='lost', voided_at='2026-12-03T00:00:00Z' "
-                      "WHERE record_number=2\"")
-                  .status,
-              0);
+    keystest::store_sql(b.db,
+                        "UPDATE records SET void_reason='lost', voided_at='2026-12-03T00:00:00Z' "
+                        "WHERE record_number=2");
     auto r = run_ukpu(
         {"keys", "write", "--key-file", "1", "-o", b.dir.path("again.bin"), "--store", b.db});
     EXPECT_EQ(r.exit_code, 4) << r.err;
@@ -208,9 +206,9 @@ TEST(KeysWrite, OptionsAreCheckedBeforeAnythingIsWritten) {
     EXPECT_FALSE(std::filesystem::exists(b.dir.path("x.bin")));
     // A missing store is not created.
     r = run_ukpu({"keys", "write", "--key-file", "1", "-o", b.dir.path("x.bin"), "--store",
-                  b.dir.path("none.db")});
+                  keystest::store_for(b.dir.path("none.db"))});
     EXPECT_EQ(r.exit_code, 3) << r.err;
-    EXPECT_FALSE(std::filesystem::exists(b.dir.path("none.db")));
+    EXPECT_FALSE(keystest::store_exists(keystest::store_for(b.dir.path("none.db"))));
 }
 
 }  // namespace
@@ -241,7 +239,7 @@ TEST(KeysWrite, AVoidedRecordAPcTookIsMarkedAndExportedAsUsed) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto text = read_bytes(b.dir.path("out.csv"));
     const std::string csv(text.begin(), text.end());
-    const auto rows = sqlite_rows(b.db, "SELECT pid, state FROM records ORDER BY record_number");
+    const auto rows = store_rows(b.db, "SELECT pid, state FROM records ORDER BY record_number");
     ASSERT_EQ(rows.size(), 3u);
     EXPECT_EQ(rows[0][1], "consumed");
     EXPECT_NE(csv.find(rows[0][0]), std::string::npos) << csv;

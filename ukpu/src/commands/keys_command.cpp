@@ -9,12 +9,12 @@ std::vector<Command> add_keys(CLI::App& app, const GlobalOptions& g) {
     CLI::App* keys = app.add_subcommand("keys",
                                         "PID/PPS key batches: generate, import, write to keys, "
                                         "list, export for the server, sync consumed, "
-                                        "void");
+                                        "void, copy a store");
     keys->require_subcommand(1);
     keys->fallthrough();
     return {add_keys_generate(*keys, g), add_keys_import(*keys, g), add_keys_write(*keys, g),
             add_keys_list(*keys, g),     add_keys_export(*keys, g), add_keys_sync(*keys, g),
-            add_keys_void(*keys, g)};
+            add_keys_void(*keys, g),     add_keys_store(*keys, g)};
 }
 
 void add_batch_create_options(CLI::App& sub, provision::CreateSettings& settings) {
@@ -29,16 +29,16 @@ void add_batch_create_options(CLI::App& sub, provision::CreateSettings& settings
 
 void add_store_option(CLI::App& sub, std::string& path) {
     sub.add_option("--store", path,
-                   "The key store (SQLite); default $XDG_DATA_HOME/ukpu/keys.db, else "
-                   "~/.local/share/ukpu/keys.db")
-        ->type_name("FILE");
+                   "The key store: a SQLite file (default $XDG_DATA_HOME/ukpu/keys.db, else "
+                   "~/.local/share/ukpu/keys.db) or a postgresql://[user@]host[:port]/db URL "
+                   "(password from PGPASSWORD or ~/.pgpass, never in the URL)")
+        ->type_name("FILE|URL");
 }
 
 std::unique_ptr<keys::KeyStore> open_store(const std::string& path) {
-    const std::filesystem::path p =
-        path.empty() ? keys::default_store_path() : std::filesystem::path(path);
     // Reading never creates: a mistyped --store is refused, not an empty store.
-    return std::make_unique<keys::KeyStore>(p, keys::OpenMode::existing);
+    return std::make_unique<keys::KeyStore>(keys::StoreLocation::parse(path),
+                                            keys::OpenMode::existing);
 }
 
 }  // namespace ukpu::cli

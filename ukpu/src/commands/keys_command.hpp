@@ -26,16 +26,18 @@ Command add_keys_sync(CLI::App& keys, const GlobalOptions& g);
 Command add_keys_import(CLI::App& keys, const GlobalOptions& g);
 Command add_keys_void(CLI::App& keys, const GlobalOptions& g);
 Command add_keys_write(CLI::App& keys, const GlobalOptions& g);
+Command add_keys_store(CLI::App& keys, const GlobalOptions& g);
 
 // The setup.bin settings of a PID/PPS batch (keys generate, keys write): every create option
 // but --pid, --pps-file and --records (each record has its own pair), --version 1, 2 or 2.1 only
 // (PID/PPS records belong to those; provision refuses any other), defaults 2.1 and legacy,uefi.
 void add_batch_create_options(CLI::App& sub, provision::CreateSettings& settings);
 
-// --store FILE on `sub`, bound to `path`.
+// --store FILE|URL on `sub`, bound to `path`.
 void add_store_option(CLI::App& sub, std::string& path);
 
-// Opens the store named by --store, or the default one.
+// Opens the store named by --store (a file or a postgresql:// URL), or the default one; never
+// creates one.
 std::unique_ptr<keys::KeyStore> open_store(const std::string& path);
 
 }  // namespace ukpu::cli

@@ -46,7 +46,7 @@ int run_generate(GenerateState& st, const GlobalOptions& g) {
         Json doc = Json::object();
         doc.set("ok", code == exit_ok);
         doc.set("batch", out.batch_id == 0 ? Json() : Json(out.batch_id));
-        doc.set("store", out.store.string());
+        doc.set("store", out.store);
         doc.set("version", out.file_version);
         doc.set("records", out.records);
         doc.set("written", out.written);
@@ -63,7 +63,7 @@ int run_generate(GenerateState& st, const GlobalOptions& g) {
     print_note(g, head + base::counted(out.records, "record") + " in " +
                       std::to_string(out.files.size()) + " setup.bin " +
                       (sticks ? "key(s) on sticks" : "file(s)") + ", version " + out.file_version +
-                      "; key store " + out.store.string());
+                      "; key store " + out.store);
     for (const auto& f : out.files)
         print_note(g, "  " + f.name +
                           (f.stick ? " (serial " +

@@ -43,8 +43,7 @@ std::string line_list(const std::vector<std::size_t>& lines) {
 int run_import(const ImportOptions& o, const GlobalOptions& g) {
     const auto format = keys::parse_import_format(o.format);
     if (!format) throw CliError(exit_usage, "--format", "'" + o.format + "' is not known");
-    const std::filesystem::path store_path =
-        o.store.empty() ? keys::default_store_path() : std::filesystem::path(o.store);
+    const keys::StoreLocation where = keys::StoreLocation::parse(o.store);
 
     const std::vector<std::uint8_t> bytes = read_input_file(o.file);
     const keys::ImportedFile file = keys::read_pairs(
@@ -84,13 +83,19 @@ int run_import(const ImportOptions& o, const GlobalOptions& g) {
     // created only when the batch is stored (never in a dry run).
     std::unique_ptr<keys::KeyStore> store;
     std::error_code ec;
-    if (std::filesystem::exists(store_path, ec)) {
-        store = std::make_unique<keys::KeyStore>(store_path, keys::OpenMode::existing);
-        keys::refuse_stored_pids(*store, file, o.file);
+    if (where.is_postgresql()) {
+        try {
+            store = std::make_unique<keys::KeyStore>(where, keys::OpenMode::existing);
+        } catch (const keys::Error& e) {
+            if (e.code() != keys::ErrorCode::not_found) throw;  // an empty database: made below
+        }
+    } else if (std::filesystem::exists(where.file(), ec)) {
+        store = std::make_unique<keys::KeyStore>(where, keys::OpenMode::existing);
     }
+    if (store) keys::refuse_stored_pids(*store, file, o.file);
     std::int64_t batch_id = 0;
     if (!g.dry_run) {
-        if (!store) store = std::make_unique<keys::KeyStore>(store_path, keys::OpenMode::create);
+        if (!store) store = std::make_unique<keys::KeyStore>(where, keys::OpenMode::create);
         batch_id = store->add_batch(batch).id;
     }
 
@@ -103,7 +108,7 @@ int run_import(const ImportOptions& o, const GlobalOptions& g) {
         doc.set("format", keys::to_string(file.format));
         doc.set("source", o.file);
         doc.set("used_left_out", static_cast<std::uint64_t>(used_lines.size()));
-        doc.set("store", store_path.string());
+        doc.set("store", where.display());
         doc.set("dry_run", g.dry_run);
         print_json(doc);
     }
@@ -115,7 +120,7 @@ int run_import(const ImportOptions& o, const GlobalOptions& g) {
         print_note(g, "batch " + std::to_string(batch_id) + ": imported " +
                           base::counted(count, "record") + " from " + o.file + " (" +
                           keys::to_string(file.format) + "), on no key yet; key store " +
-                          store_path.string());
+                          where.display());
         print_note(g,
                    "`ukpu keys write --batch " + std::to_string(batch_id) + "` puts them on keys");
     }

@@ -81,7 +81,7 @@ int run_list(const ListOptions& o, const GlobalOptions& g) {
             const auto batches = store->batches();
             if (g.json) {
                 Json doc = Json::object();
-                doc.set("store", store->path().string());
+                doc.set("store", store->where());
                 Json arr = Json::array();
                 for (const auto& b : batches) arr.push(batch_json(b));
                 doc.set("batches", arr);
@@ -106,8 +106,7 @@ int run_list(const ListOptions& o, const GlobalOptions& g) {
                                   " batch(es) not written in full: the records of a failed (or "
                                   "pending) key file are on no key and never exported; keys list "
                                   "--batch ID shows which");
-            print_note(g,
-                       std::to_string(batches.size()) + " batch(es) in " + store->path().string());
+            print_note(g, std::to_string(batches.size()) + " batch(es) in " + store->where());
             return exit_ok;
         }
         const keys::BatchInfo b = store->batch(o.batch);

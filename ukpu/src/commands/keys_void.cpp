@@ -33,8 +33,7 @@ keys::VoidOutcome would_void(const keys::KeyStore& store, const keys::VoidSelect
         records.push_back(*r);
     } else {
         throw keys::Error(keys::ErrorCode::not_found,
-                          "no record with PID " + *which.pid + " in the key store",
-                          store.path().string());
+                          "no record with PID " + *which.pid + " in the key store", store.where());
     }
     keys::VoidOutcome out;
     for (const auto& r : records) {
@@ -89,7 +88,7 @@ int run_void(const VoidOptions& o, const GlobalOptions& g) {
         doc.set("already_voided", out.already_voided);
         doc.set("consumed_kept", out.consumed_kept);
         doc.set("dry_run", g.dry_run);
-        doc.set("store", store->path().string());
+        doc.set("store", store->where());
         print_json(doc);
     }
     std::string line = what + ": " + base::counted(out.voided, "record") +

@@ -1,7 +1,9 @@
-// The key store: one SQLite file (mode 0600, WAL) holding batches, their key files and records.
-// It is recognised by PRAGMA application_id; PRAGMA user_version is its schema version, brought
-// up to date by the migrations in key_store_schema.cpp. A database that is not ukpu's, or that a
-// newer ukpu wrote, is refused and left untouched.
+// The key store: batches, their key files and records, in one SQLite file (mode 0600, WAL) or in
+// a PostgreSQL database that several stations share (store_location.hpp). A SQLite store is
+// recognised by PRAGMA application_id, PRAGMA user_version is its schema version, brought up to
+// date by the migrations in key_store_schema.cpp; a PostgreSQL store keeps both in its table
+// ukpu_schema. A database that is not ukpu's, or that a newer ukpu wrote, is refused and left
+// untouched.
 #pragma once
 
 #include <cstdint>
@@ -13,11 +15,12 @@
 #include <vector>
 
 #include "ukpu/keys/records.hpp"
+#include "ukpu/keys/store_location.hpp"
 
 namespace ukpu::keys {
 
 namespace sql {
-class Database;
+class Connection;
 }  // namespace sql
 
 // "UKPU" in ASCII, the application_id of every key store.
@@ -29,23 +32,27 @@ inline constexpr std::int32_t store_schema_version = 5;
 // when neither variable is set.
 std::filesystem::path default_store_path();
 
-// How a store is opened. `create` (only `ukpu keys generate`) makes a missing store, its
-// directory with mode 0700 and the file with mode 0600 before SQLite opens it. `existing` (every
-// command that reads) opens a store that is there and creates nothing, neither the file nor a
-// directory: a path with no store is Error(not_found) naming it and the default store, an empty
-// file Error(not_a_store).
+// How a store is opened. `create` (only `ukpu keys generate` and `keys import`) makes a missing
+// store, its directory with mode 0700 and the file with mode 0600 before SQLite opens it, or
+// ukpu's tables in an empty PostgreSQL database. `existing` (every command that reads) opens a
+// store that is there and creates nothing, neither the file nor a directory nor a table: a path
+// with no store is Error(not_found) naming it and the default store, an empty file
+// Error(not_a_store), an empty PostgreSQL database Error(not_found).
 enum class OpenMode { create, existing };
 
 class KeyStore {
 public:
-    // Opens the store at `path` (an older schema is migrated in place). Throws Error:
-    // not_found (OpenMode::existing and no store there), not_a_store, newer_schema, io.
-    explicit KeyStore(const std::filesystem::path& path, OpenMode mode = OpenMode::create);
+    // Opens the store at `where` (an older schema is migrated in place). Throws Error:
+    // not_found (OpenMode::existing and no store there), not_a_store, newer_schema, io (a server
+    // that does not answer, or stops answering), refused (a server that refuses the connection).
+    explicit KeyStore(const StoreLocation& where, OpenMode mode = OpenMode::create);
     ~KeyStore();
     KeyStore(const KeyStore&) = delete;
     KeyStore& operator=(const KeyStore&) = delete;
 
-    const std::filesystem::path& path() const { return path_; }
+    const StoreLocation& location() const { return location_; }
+    // What messages name: the file, or the server's URL.
+    const std::string& where() const { return where_; }
     std::int32_t schema_version() const;
 
     // Adds a batch in one transaction: its key files `pending`, every record `generated` (the
@@ -102,12 +109,21 @@ public:
     // Records (of one batch) in state on_key and not voided become exported; returns how many.
     std::uint32_t mark_exported(std::optional<std::int64_t> batch_id);
 
+    // Every batch, key file and record of `source`, ids and states kept, into this store, in
+    // one transaction; Error(refused) (nothing copied) unless this store is empty. Returns the
+    // number of records copied.
+    std::uint64_t copy_from(const KeyStore& source);
+    // True when the store holds no batch, key file or record.
+    bool empty() const;
+
 private:
     void open_checked(OpenMode mode);
+    void open_postgres(OpenMode mode);
     void migrate();
 
-    std::filesystem::path path_;
-    std::unique_ptr<sql::Database> db_;
+    StoreLocation location_;
+    std::string where_;
+    std::unique_ptr<sql::Connection> db_;
 };
 
 }  // namespace ukpu::keys

@@ -1,4 +1,5 @@
-// The key store's schema as a list of migrations: migration i takes user_version i to i+1.
+// The key store's schema: on SQLite a list of migrations (migration i takes user_version i to
+// i+1); on PostgreSQL the current schema made at once, its version kept in table ukpu_schema.
 #pragma once
 
 #include <span>
@@ -7,5 +8,11 @@
 namespace ukpu::keys {
 
 std::span<const std::string_view> store_migrations();
+
+// The tables of store_schema_version on PostgreSQL: the same tables, columns (in the same order),
+// constraints and indexes as SQLite's after every migration, ids BIGINT identities (explicit
+// ids allowed, as `keys store copy` writes them), blobs bytea, and ukpu_schema (application_id,
+// version) holding one row.
+std::string_view postgres_schema();
 
 }  // namespace ukpu::keys

@@ -61,7 +61,7 @@ struct KeyBatchOutcome {
     Status status = Status::ok;
     bool refused_by_checker = false;
     std::int64_t batch_id = 0;  // 0 in a dry run
-    std::filesystem::path store;
+    std::string store;  // the key store: its file, or its server's URL
     std::string file_version;  // "2.1"
     std::uint32_t records = 0;
     bool written = false;  // false in a dry run
