@@ -1,0 +1,21 @@
+// Where the key store is and how the front ends open it for reading: the --store value (or the
+// window's store field), empty for the default store.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "ukpu/keys/key_store.hpp"
+
+namespace ukpu::provision {
+
+// `given`, or the default store ($XDG_DATA_HOME/ukpu/keys.db, ...) when it is empty. Throws
+// keys::Error(bad_argument) when there is no default (neither XDG_DATA_HOME nor HOME is set).
+std::filesystem::path store_path(const std::string& given);
+
+// The store at store_path(given), opened as every reading command opens it: never created (a
+// mistyped path is keys::Error(not_found), not an empty store).
+std::unique_ptr<keys::KeyStore> open_existing_store(const std::string& given);
+
+}  // namespace ukpu::provision
