@@ -9,6 +9,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include "counted_text.hpp"
 #include "ukpu/provision/error.hpp"
 #include "ukpu/provision/secret_file.hpp"
 #include "ukpu/setupbin/entry_text.hpp"
@@ -109,10 +110,10 @@ void SetupBinView::fill() {
                     .arg(accepted ? QString() : tr(", does NOT match the version bytes"));
     else
         text += tr(" (not a setup.bin GUID)");
-    text += tr("; flags %1 (%2); %3 record(s) declared, %4 consumed")
+    text += tr("; flags %1 (%2); %3 declared, %4 consumed")
                 .arg(hex(h.flags))
                 .arg(h.reusable() ? tr("reusable") : tr("records are consumed"))
-                .arg(h.record_count)
+                .arg(counted(h.record_count, "record"))
                 .arg(h.records_consumed);
     int errors = 0;
     for (const auto& p : pr.problems)

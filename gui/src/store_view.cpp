@@ -1,0 +1,648 @@
+#include "store_view.hpp"
+
+#include <QButtonGroup>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSplitter>
+#include <QTableView>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <fstream>
+#include <iterator>
+
+#include "counted_text.hpp"
+#include "record_model.hpp"
+#include "ukpu/devices/discovery.hpp"
+#include "ukpu/keys/error.hpp"
+#include "ukpu/keys/key_store.hpp"
+#include "ukpu/keys/key_sync.hpp"
+#include "ukpu/provision/error.hpp"
+#include "ukpu/provision/key_store_access.hpp"
+#include "ukpu/provision/server_export.hpp"
+#include "ukpu/provision/void_preview.hpp"
+#include "ukpu/setupbin/parse.hpp"
+#include "void_dialog.hpp"
+
+namespace ukpu::gui {
+
+namespace pv = ukpu::provision;
+
+namespace {
+
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
+
+// The export formats of `keys export`, as the window offers them.
+struct FormatChoice {
+    keys::ExportFormat format;
+    const char* label;
+};
+constexpr FormatChoice format_choices[] = {
+    {keys::ExportFormat::scs_csv, "scs-csv: Intel SCS csti_pid_map as CSV"},
+    {keys::ExportFormat::scs_sql, "scs-sql: Intel SCS csti_pid_map as SQL"},
+    {keys::ExportFormat::csv, "csv: every field of every record"},
+    {keys::ExportFormat::json, "json: every field of every record"},
+};
+
+// Where a key file went: "stick serial S (Vendor Model)" or its file.
+QString stick_text(const keys::KeyFileInfo& f) {
+    if (!f.device) return {};
+    std::string model = f.device->vendor;
+    if (!f.device->model.empty()) model += (model.empty() ? "" : " ") + f.device->model;
+    if (f.device->size) model += (model.empty() ? "" : ", ") + devices::size_text(f.device->size);
+    return qs(model);
+}
+
+QString key_file_text(const keys::KeyFileInfo& f) {
+    QString t = QObject::tr("key file %1 of batch %2").arg(f.id).arg(f.batch_id);
+    QStringList what;
+    if (!f.label.empty()) what << QObject::tr("label %1").arg(qs(f.label));
+    if (f.device)
+        what << (f.device->serial.empty()
+                     ? QObject::tr("a stick without serial")
+                     : QObject::tr("stick serial %1").arg(qs(f.device->serial)));
+    what << qs(f.target);
+    return t + " (" + what.join(", ") + ")";
+}
+
+QString file_state_text(keys::KeyFileState s) {
+    switch (s) {
+        case keys::KeyFileState::written:
+            return QObject::tr("written");
+        case keys::KeyFileState::failed:
+            return QObject::tr("FAILED: never written; its records are on no key");
+        case keys::KeyFileState::pending:
+            return QObject::tr("pending: not written (a run that stopped)");
+    }
+    return {};
+}
+
+// Why something was not done: the error's place and message.
+QString failure_text(const std::exception& e) {
+    if (const auto* ke = dynamic_cast<const keys::Error*>(&e))
+        return qs(ke->where().empty() ? ke->message() : ke->where() + ": " + ke->message());
+    if (const auto* pe = dynamic_cast<const pv::Error*>(&e))
+        return qs(pe->location().empty() ? pe->message() : pe->location() + ": " + pe->message());
+    return QString::fromLocal8Bit(e.what());
+}
+
+QTableWidget* make_table(const QStringList& headers, QWidget* parent) {
+    auto* t = new QTableWidget(0, static_cast<int>(headers.size()), parent);
+    t->setHorizontalHeaderLabels(headers);
+    t->horizontalHeader()->setStretchLastSection(true);
+    t->verticalHeader()->setVisible(false);
+    t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    t->setSelectionMode(QAbstractItemView::SingleSelection);
+    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->setMinimumHeight(80);
+    return t;
+}
+
+QTableWidgetItem* cell(const QString& text) {
+    auto* item = new QTableWidgetItem(text);
+    item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+    return item;
+}
+
+QTableWidgetItem* number(std::int64_t n) {
+    auto* item = cell(QString::number(n));
+    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    return item;
+}
+
+// True when `path` starts as a setup.bin does (its file type GUID), not as a disk image.
+bool looks_like_setup_bin(const QString& path) {
+    std::ifstream in(path.toStdString(), std::ios::binary);
+    std::vector<std::uint8_t> head(4096);
+    in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    return setupbin::not_a_setup_bin(setupbin::parse_lenient(head)) == nullptr;
+}
+
+}  // namespace
+
+StoreView::StoreView(QWidget* parent) : QWidget(parent) {
+    ask_void_ = [](QWidget* p, const QString& what) -> std::optional<QString> {
+        VoidDialog d(what, p);
+        if (d.exec() != QDialog::Accepted) return std::nullopt;
+        return d.reason();
+    };
+    ask_path_ = [](QWidget* p, const QString& title, bool save) {
+        return save ? QFileDialog::getSaveFileName(p, title)
+                    : QFileDialog::getOpenFileName(p, title, QString(),
+                                                   tr("Key images and setup.bin files (*.img "
+                                                      "*.bin *.raw);;All files (*)"));
+    };
+
+    auto* layout = new QVBoxLayout(this);
+    auto* top = new QHBoxLayout;
+    auto* store_label = new QLabel(tr("Key store:"), this);
+    store_line_ = new QLineEdit(this);
+    store_line_->setReadOnly(true);
+    store_line_->setObjectName("store_path");
+    store_label->setBuddy(store_line_);
+    auto* open = new QPushButton(tr("Open another s&tore..."), this);
+    open->setToolTip(
+        tr("Show another key store file; key batches made in this window then go "
+           "there too"));
+    auto* reload_button = new QPushButton(tr("Re&load"), this);
+    top->addWidget(store_label);
+    top->addWidget(store_line_, 1);
+    top->addWidget(open);
+    top->addWidget(reload_button);
+    layout->addLayout(top);
+
+    auto* main = new QHBoxLayout;
+    auto* split = new QSplitter(Qt::Vertical, this);
+    auto* batches_box = new QGroupBox(tr("Batches"), split);
+    auto* batches_layout = new QVBoxLayout(batches_box);
+    batches_ =
+        make_table({tr("Batch"), tr("Created (UTC)"), tr("Version"), tr("Records"), tr("On a key"),
+                    tr("Consumed"), tr("Exported"), tr("Voided"), tr("Key files"), tr("State")},
+                   batches_box);
+    batches_->setObjectName("store_batches");
+    batches_layout->addWidget(batches_);
+    auto* files_box =
+        new QGroupBox(tr("Key files of the selected batch (one per stick or file)"), split);
+    auto* files_layout = new QVBoxLayout(files_box);
+    files_ = make_table({tr("Key file"), tr("Label"), tr("Written to"), tr("Stick serial"),
+                         tr("Stick"), tr("State"), tr("Volume id"), tr("Records")},
+                        files_box);
+    files_->setObjectName("store_key_files");
+    files_layout->addWidget(files_);
+    auto* records_box = new QGroupBox(tr("Records of the selected batch"), split);
+    auto* records_layout = new QVBoxLayout(records_box);
+    auto* counts_row = new QHBoxLayout;
+    counts_ = new QLabel(records_box);
+    counts_->setWordWrap(true);
+    show_secrets_ = new QCheckBox(tr("Show &secrets (PPS, passwords)"), records_box);
+    counts_row->addWidget(counts_, 1);
+    counts_row->addWidget(show_secrets_);
+    records_layout->addLayout(counts_row);
+    records_ = new RecordModel(this);
+    records_view_ = new QTableView(records_box);
+    records_view_->setObjectName("store_records");
+    records_view_->setModel(records_);
+    records_view_->verticalHeader()->setVisible(false);
+    records_view_->horizontalHeader()->setStretchLastSection(true);
+    records_view_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    records_view_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    records_view_->setMinimumHeight(80);
+    records_layout->addWidget(records_view_);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 2);
+    split->setStretchFactor(2, 3);
+    main->addWidget(split, 1);
+
+    auto* side = new QVBoxLayout;
+    auto* sync_box = new QGroupBox(tr("Sync: the records PCs used"), this);
+    auto* sync_layout = new QVBoxLayout(sync_box);
+    auto* sync_hint = new QLabel(
+        tr("When sticks come back from the PCs, read them here: the records the PCs took are "
+           "marked consumed (the server export then says used)."),
+        sync_box);
+    sync_hint->setWordWrap(true);
+    sync_layout->addWidget(sync_hint);
+    sync_sticks_ = new QPushButton(tr("S&ync the sticks ticked on Write keys"), sync_box);
+    sync_file_ = new QPushButton(tr("Sync an &image or setup.bin file..."), sync_box);
+    sync_layout->addWidget(sync_sticks_);
+    sync_layout->addWidget(sync_file_);
+    side->addWidget(sync_box);
+
+    auto* export_box = new QGroupBox(tr("Export for the provisioning server"), this);
+    auto* export_layout = new QVBoxLayout(export_box);
+    auto* export_form = new QFormLayout;
+    format_ = new QComboBox(export_box);
+    format_->setObjectName("export_format");
+    for (const auto& c : format_choices)
+        format_->addItem(tr(c.label), QString(keys::to_string(c.format)));
+    auto* format_label = new QLabel(tr("&Format"), export_box);
+    format_label->setBuddy(format_);
+    export_form->addRow(format_label, format_);
+    export_layout->addLayout(export_form);
+    export_batch_ = new QRadioButton(tr("The selected &batch"), export_box);
+    export_all_ = new QRadioButton(tr("&All batches"), export_box);
+    export_batch_->setChecked(true);
+    auto* scope = new QButtonGroup(export_box);
+    scope->addButton(export_batch_);
+    scope->addButton(export_all_);
+    auto* scope_row = new QHBoxLayout;
+    scope_row->addWidget(export_batch_);
+    scope_row->addWidget(export_all_);
+    export_layout->addLayout(scope_row);
+    upsert_ = new QCheckBox(tr("&Upsert: SQL to load again and again (deletes voided records)"),
+                            export_box);
+    upsert_->setToolTip(
+        tr("scs-sql only: inserts new records, updates known ones and deletes "
+           "voided ones, so that the server's table follows the store"));
+    plain_ = new QCheckBox(tr("PID and PPS without &dashes"), export_box);
+    plain_->setToolTip(
+        tr("scs formats: as stored in setup.bin (default: XXXX-XXXX as Intel's "
+           "sample shows)"));
+    export_layout->addWidget(upsert_);
+    export_layout->addWidget(plain_);
+    export_ = new QPushButton(tr("E&xport..."), export_box);
+    export_layout->addWidget(export_);
+    auto* export_hint = new QLabel(tr("The file holds the PPS and passwords: it is saved "
+                                      "readable by you only (mode 0600). Exported records are "
+                                      "marked so in the store."),
+                                   export_box);
+    export_hint->setWordWrap(true);
+    export_layout->addWidget(export_hint);
+    side->addWidget(export_box);
+
+    auto* lost_box = new QGroupBox(tr("A lost stick"), this);
+    auto* lost_layout = new QVBoxLayout(lost_box);
+    auto* lost_hint = new QLabel(tr("Void the records of the selected key file so that no export "
+                                    "offers them to a server as usable."),
+                                 lost_box);
+    lost_hint->setWordWrap(true);
+    void_ = new QPushButton(tr("&Void its records..."), lost_box);
+    lost_layout->addWidget(lost_hint);
+    lost_layout->addWidget(void_);
+    side->addWidget(lost_box);
+
+    outcome_ = new QLabel(this);
+    outcome_->setObjectName("store_outcome");
+    outcome_->setWordWrap(true);
+    outcome_->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    outcome_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    side->addWidget(outcome_, 1);
+    auto* side_widget = new QWidget(this);
+    side_widget->setLayout(side);
+    side_widget->setFixedWidth(360);
+    main->addWidget(side_widget);
+    layout->addLayout(main, 1);
+
+    connect(open, &QPushButton::clicked, this, &StoreView::open_another);
+    connect(reload_button, &QPushButton::clicked, this, &StoreView::reload);
+    connect(batches_, &QTableWidget::itemSelectionChanged, this, &StoreView::batch_selected);
+    connect(files_, &QTableWidget::itemSelectionChanged, this, &StoreView::file_selected);
+    connect(show_secrets_, &QCheckBox::toggled, records_, &RecordModel::set_show_secrets);
+    connect(sync_sticks_, &QPushButton::clicked, this, &StoreView::syncSticksRequested);
+    connect(sync_file_, &QPushButton::clicked, this, &StoreView::choose_and_sync_file);
+    connect(export_, &QPushButton::clicked, this, &StoreView::choose_and_export);
+    connect(void_, &QPushButton::clicked, this, &StoreView::ask_and_void);
+    connect(format_, &QComboBox::currentIndexChanged, this, &StoreView::update_actions);
+    connect(export_all_, &QRadioButton::toggled, this, &StoreView::update_actions);
+    update_actions();
+}
+
+StoreView::~StoreView() = default;
+
+QString StoreView::store_text() const {
+    try {
+        return qs(pv::store_path(store_.toStdString()).string());
+    } catch (const keys::Error& e) {
+        return tr("no default key store (%1): open one").arg(qs(e.message()));
+    }
+}
+
+void StoreView::show_store(const QString& path) {
+    store_ = path;
+    reload();
+}
+
+void StoreView::open_another() {
+    const QString path = ask_path_(this, tr("Open a key store"), false);
+    if (path.isEmpty()) return;
+    show_store(path);
+    emit storeChosen(path);
+}
+
+void StoreView::reload() {
+    const auto keep_batch = selected_batch();
+    const auto keep_file = selected_key_file();
+    store_line_->setText(store_text());
+    batch_list_.clear();
+    QString problem;
+    try {
+        const auto store = pv::open_existing_store(store_.toStdString());
+        batch_list_ = store->batches();
+    } catch (const keys::Error& e) {
+        problem = e.code() == keys::ErrorCode::not_found
+                      ? tr("No key store there yet: making a key batch (Write keys tab) creates "
+                           "it, or open another store.")
+                      : failure_text(e);
+    }
+    store_line_->setToolTip(problem);
+    if (!problem.isEmpty()) store_line_->setText(store_text() + " - " + problem);
+    {
+        const QSignalBlocker block(batches_);
+        batches_->clearSelection();
+        batches_->setRowCount(static_cast<int>(batch_list_.size()));
+        for (int row = 0; row < batches_->rowCount(); ++row) {
+            const auto& b = batch_list_[static_cast<std::size_t>(row)];
+            batches_->setItem(row, batch_id, number(b.id));
+            batches_->setItem(row, batch_created, cell(qs(b.created_at)));
+            batches_->setItem(row, batch_version,
+                              cell(b.file_version.empty() ? "-" : qs(b.file_version)));
+            batches_->setItem(row, batch_records, number(b.record_count));
+            batches_->setItem(row, batch_on_key, number(b.on_key));
+            batches_->setItem(row, batch_consumed, number(b.consumed));
+            batches_->setItem(row, batch_exported, number(b.exported));
+            batches_->setItem(row, batch_voided, number(b.voided));
+            batches_->setItem(row, batch_files, number(static_cast<std::int64_t>(b.files.size())));
+            batches_->setItem(row, batch_state, cell(qs(keys::batch_state(b))));
+        }
+        batches_->resizeColumnsToContents();
+    }
+    // The batch selected before, else the newest.
+    if (!(keep_batch && select_batch(*keep_batch)) && !batch_list_.empty())
+        select_batch(batch_list_.back().id);
+    if (!selected_batch()) batch_selected();
+    if (keep_file) select_key_file(*keep_file);
+}
+
+bool StoreView::select_batch(std::int64_t id) {
+    for (std::size_t i = 0; i < batch_list_.size(); ++i)
+        if (batch_list_[i].id == id) {
+            batches_->selectRow(static_cast<int>(i));
+            return true;
+        }
+    return false;
+}
+
+std::optional<std::int64_t> StoreView::selected_batch() const {
+    const auto rows = batches_->selectionModel()->selectedRows();
+    if (rows.isEmpty()) return std::nullopt;
+    const auto row = static_cast<std::size_t>(rows.front().row());
+    if (row >= batch_list_.size()) return std::nullopt;
+    return batch_list_[row].id;
+}
+
+bool StoreView::select_key_file(std::int64_t id) {
+    for (int row = 0; row < files_->rowCount(); ++row)
+        if (files_->item(row, file_id)->data(Qt::UserRole).toLongLong() == id) {
+            files_->selectRow(row);
+            return true;
+        }
+    return false;
+}
+
+std::optional<std::int64_t> StoreView::selected_key_file() const {
+    const auto rows = files_->selectionModel()->selectedRows();
+    if (rows.isEmpty()) return std::nullopt;
+    return files_->item(rows.front().row(), file_id)->data(Qt::UserRole).toLongLong();
+}
+
+void StoreView::batch_selected() {
+    const auto id = selected_batch();
+    const keys::BatchInfo* b = nullptr;
+    for (const auto& info : batch_list_)
+        if (id && info.id == *id) b = &info;
+    {
+        const QSignalBlocker block(files_);
+        files_->clearSelection();
+        files_->setRowCount(b ? static_cast<int>(b->files.size()) : 0);
+        for (int row = 0; row < files_->rowCount(); ++row) {
+            const auto& f = b->files[static_cast<std::size_t>(row)];
+            auto* idc = number(f.id);
+            idc->setData(Qt::UserRole, QVariant::fromValue<qlonglong>(f.id));
+            files_->setItem(row, file_id, idc);
+            files_->setItem(row, file_label, cell(f.label.empty() ? "-" : qs(f.label)));
+            files_->setItem(row, file_target, cell(qs(f.target)));
+            files_->setItem(row, file_serial,
+                            cell(!f.device                  ? QStringLiteral("-")
+                                 : f.device->serial.empty() ? tr("none")
+                                                            : qs(f.device->serial)));
+            files_->setItem(row, file_stick, cell(f.device ? stick_text(f) : tr("a file")));
+            files_->setItem(row, file_state, cell(file_state_text(f.state)));
+            files_->setItem(row, file_volume_id,
+                            cell(f.volume_id ? qs(keys::volume_id_text(*f.volume_id)) : "-"));
+            files_->setItem(row, file_records,
+                            cell(QStringLiteral("%1-%2").arg(f.first_record).arg(f.last_record)));
+        }
+        files_->resizeColumnsToContents();
+    }
+    std::vector<keys::KeyRecord> records;
+    if (b) {
+        try {
+            records = pv::open_existing_store(store_.toStdString())->records(b->id);
+        } catch (const std::exception& e) {
+            show_outcome({failure_text(e)});
+        }
+        QString t = tr("Batch %1: %2: %3 generated (on no key yet), %4 on a key, %5 consumed, %6 "
+                       "exported; %7 voided")
+                        .arg(b->id)
+                        .arg(counted(b->record_count, "record"))
+                        .arg(b->generated)
+                        .arg(b->on_key)
+                        .arg(b->consumed)
+                        .arg(b->exported)
+                        .arg(b->voided);
+        if (b->unplaced && !b->files.empty()) t += tr("; %1 on no key file").arg(b->unplaced);
+        counts_->setText(t);
+    } else {
+        counts_->setText(batch_list_.empty() ? tr("No batch in this store.") : QString());
+    }
+    records_->set_records(std::move(records));
+    records_view_->resizeColumnsToContents();
+    update_actions();
+}
+
+void StoreView::file_selected() {
+    update_actions();
+}
+
+void StoreView::update_actions() {
+    const auto format = export_format();
+    upsert_->setEnabled(format == keys::ExportFormat::scs_sql);
+    if (!upsert_->isEnabled()) upsert_->setChecked(false);
+    plain_->setEnabled(format == keys::ExportFormat::scs_sql ||
+                       format == keys::ExportFormat::scs_csv);
+    export_->setEnabled(!batch_list_.empty() &&
+                        (export_all_->isChecked() || selected_batch().has_value()));
+    void_->setEnabled(selected_key_file().has_value());
+}
+
+void StoreView::set_show_secrets(bool on) {
+    show_secrets_->setChecked(on);
+}
+
+QString StoreView::counts_text() const {
+    return counts_->text();
+}
+
+QString StoreView::outcome() const {
+    return outcome_->text();
+}
+
+void StoreView::show_outcome(const QStringList& lines) {
+    outcome_->setText(lines.join('\n'));
+}
+
+QString StoreView::sync_key(const pv::KeyToSync& key) {
+    try {
+        const auto store = pv::open_existing_store(store_.toStdString());
+        const keys::SyncResult r = pv::sync_read_key(*store, key);
+        QString line = qs(key.source) + ": " + key_file_text(r.file) + tr(", matched by ") +
+                       qs(r.matched_by) + ": " +
+                       tr("%1 consumed on the key, %2 newly marked consumed in the store.")
+                           .arg(counted(r.consumed_on_key, "record"))
+                           .arg(r.newly_marked);
+        for (const auto& w : r.warnings) line += "\n" + tr("warning: ") + qs(w);
+        return line;
+    } catch (const std::exception& e) {
+        return tr("Not synced: %1").arg(failure_text(e));
+    }
+}
+
+bool StoreView::sync_file(const QString& path) {
+    pv::KeyToSync key;
+    try {
+        const auto kind =
+            looks_like_setup_bin(path) ? pv::SyncSource::setup_bin : pv::SyncSource::image;
+        key = pv::read_key_to_sync(pv::Context{}, kind, path.toStdString());
+    } catch (const std::exception& e) {
+        show_outcome({tr("Not synced: %1").arg(failure_text(e))});
+        return false;
+    }
+    const QString line = sync_key(key);
+    show_outcome({line});
+    reload();
+    return !line.startsWith(tr("Not synced"));
+}
+
+void StoreView::choose_and_sync_file() {
+    const QString path = ask_path_(this, tr("Sync a key image or setup.bin file"), false);
+    if (!path.isEmpty()) sync_file(path);
+}
+
+std::optional<keys::ExportFormat> StoreView::export_format() const {
+    return keys::parse_export_format(format_->currentData().toString().toStdString());
+}
+
+void StoreView::set_export_format(keys::ExportFormat f) {
+    format_->setCurrentIndex(format_->findData(QString(keys::to_string(f))));
+}
+
+void StoreView::set_export_all_batches(bool all) {
+    (all ? export_all_ : export_batch_)->setChecked(true);
+}
+
+void StoreView::set_export_upsert(bool on) {
+    upsert_->setChecked(on);
+}
+
+void StoreView::set_export_plain(bool on) {
+    plain_->setChecked(on);
+}
+
+bool StoreView::export_to(const QString& path) {
+    pv::ServerExport request;
+    request.format = export_format().value_or(keys::ExportFormat::scs_csv);
+    if (!export_all_->isChecked()) {
+        request.batch = selected_batch();
+        if (!request.batch) {
+            show_outcome({tr("Not exported: select a batch, or choose all batches.")});
+            return false;
+        }
+    }
+    request.upsert = upsert_->isChecked();
+    request.form = plain_->isChecked() ? keys::PidForm::plain : keys::PidForm::dashed;
+    request.output = path.toStdString();
+    request.overwrite = true;  // the file dialog asked
+    try {
+        const pv::ServerExportOutcome out = pv::export_for_server(store_.toStdString(), request);
+        QStringList lines;
+        lines << tr("Wrote %1: %2, %3%4 (holds the PPS and passwords; readable by you only, mode "
+                    "0600).")
+                     .arg(path, counted(out.records, "record"), keys::to_string(request.format),
+                          request.upsert ? tr(" upsert, deleting %1 on the server")
+                                               .arg(counted(out.deleted, "voided record"))
+                                         : QString());
+        const auto& left = out.left_out;
+        QStringList why;
+        if (left.voided && !request.upsert) why << tr("%1 voided").arg(left.voided);
+        if (left.unplaced) why << tr("%1 on no key yet").arg(left.unplaced);
+        if (left.unwritten)
+            why << tr("%1 of key files never written (no PC can hold them)").arg(left.unwritten);
+        if (!why.isEmpty()) lines << tr("Left out: %1.").arg(why.join(", "));
+        show_outcome(lines);
+    } catch (const std::exception& e) {
+        show_outcome({tr("Not exported: %1").arg(failure_text(e))});
+        return false;
+    }
+    reload();
+    return true;
+}
+
+void StoreView::choose_and_export() {
+    const QString path = ask_path_(this, tr("Export for the provisioning server"), true);
+    if (!path.isEmpty()) export_to(path);
+}
+
+void StoreView::ask_and_void() {
+    const auto id = selected_key_file();
+    if (!id) return;
+    QString what;
+    try {
+        const auto store = pv::open_existing_store(store_.toStdString());
+        keys::VoidSelection which;
+        which.key_file_id = *id;
+        const keys::VoidOutcome would = pv::would_void(*store, which);
+        const QString file = key_file_text(store->key_file(*id));
+        if (would.voided == 0) {
+            show_outcome({tr("Nothing to void on %1: no record left that a PC has not taken or "
+                             "that was not voided before.")
+                              .arg(file)});
+            return;
+        }
+        what = tr("Void %1 of %2 that no PC took? They are never exported as usable again and "
+                  "never written to a key.")
+                   .arg(counted(would.voided, "record"), file);
+        if (would.consumed_kept)
+            what += " " + tr("%1 that PCs took stay as they are.")
+                              .arg(counted(would.consumed_kept, "record"));
+        what += " " + tr("A server that got them before still has them: export scs-sql with "
+                         "upsert and load it there.");
+    } catch (const std::exception& e) {
+        show_outcome({tr("Not voided: %1").arg(failure_text(e))});
+        return;
+    }
+    const auto reason = ask_void_(this, what);
+    if (!reason) {
+        show_outcome({tr("Not voided (cancelled).")});
+        return;
+    }
+    void_key_file(*id, *reason);
+}
+
+bool StoreView::void_key_file(std::int64_t id, const QString& reason) {
+    if (reason.trimmed().isEmpty()) {
+        show_outcome({tr("Not voided: say why the records are voided.")});
+        return false;
+    }
+    try {
+        const auto store = pv::open_existing_store(store_.toStdString());
+        keys::VoidSelection which;
+        which.key_file_id = id;
+        const keys::VoidOutcome out = store->void_records(which, reason.trimmed().toStdString());
+        QString line = tr("Key file %1: %2 voided").arg(id).arg(counted(out.voided, "record"));
+        if (out.already_voided)
+            line += tr(", %1 voided before").arg(counted(out.already_voided, "record"));
+        if (out.consumed_kept)
+            line +=
+                tr(", %1 kept (PCs took them)").arg(counted(out.consumed_kept, "consumed record"));
+        show_outcome({line + "."});
+    } catch (const std::exception& e) {
+        show_outcome({tr("Not voided: %1").arg(failure_text(e))});
+        return false;
+    }
+    reload();
+    return true;
+}
+
+}  // namespace ukpu::gui
