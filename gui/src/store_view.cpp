@@ -19,6 +19,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <map>
 
 #include "counted_text.hpp"
 #include "record_model.hpp"
@@ -176,9 +177,10 @@ StoreView::StoreView(QWidget* parent) : QWidget(parent) {
     auto* files_box =
         new QGroupBox(tr("Key files of the selected batch (one per stick or file)"), split);
     auto* files_layout = new QVBoxLayout(files_box);
-    files_ = make_table({tr("Key file"), tr("Label"), tr("Written to"), tr("Stick serial"),
-                         tr("Stick"), tr("State"), tr("Volume id"), tr("Records")},
-                        files_box);
+    files_ =
+        make_table({tr("Key file"), tr("Label"), tr("Written to"), tr("Stick serial"), tr("Stick"),
+                    tr("State"), tr("Volume id"), tr("Records"), tr("Consumed"), tr("Voided")},
+                   files_box);
     files_->setObjectName("store_key_files");
     files_layout->addWidget(files_);
     auto* records_box = new QGroupBox(tr("Records of the selected batch"), split);
@@ -241,8 +243,7 @@ StoreView::StoreView(QWidget* parent) : QWidget(parent) {
     scope_row->addWidget(export_batch_);
     scope_row->addWidget(export_all_);
     export_layout->addLayout(scope_row);
-    upsert_ = new QCheckBox(tr("&Upsert: SQL to load again and again (deletes voided records)"),
-                            export_box);
+    upsert_ = new QCheckBox(tr("&Upsert: SQL to load again and again"), export_box);
     upsert_->setToolTip(
         tr("scs-sql only: inserts new records, updates known ones and deletes "
            "voided ones, so that the server's table follows the store"));
@@ -402,6 +403,20 @@ void StoreView::batch_selected() {
     const keys::BatchInfo* b = nullptr;
     for (const auto& info : batch_list_)
         if (id && info.id == *id) b = &info;
+    std::vector<keys::KeyRecord> records;
+    // Per key file: its records consumed and voided.
+    std::map<std::int64_t, std::pair<std::uint32_t, std::uint32_t>> used;
+    if (b) {
+        try {
+            records = pv::open_existing_store(store_.toStdString())->records(b->id);
+        } catch (const std::exception& e) {
+            show_outcome({failure_text(e)});
+        }
+        for (const auto& r : records) {
+            if (r.state == keys::RecordState::consumed) ++used[r.key_file_id].first;
+            if (r.voided()) ++used[r.key_file_id].second;
+        }
+    }
     {
         const QSignalBlocker block(files_);
         files_->clearSelection();
@@ -423,16 +438,12 @@ void StoreView::batch_selected() {
                             cell(f.volume_id ? qs(keys::volume_id_text(*f.volume_id)) : "-"));
             files_->setItem(row, file_records,
                             cell(QStringLiteral("%1-%2").arg(f.first_record).arg(f.last_record)));
+            files_->setItem(row, file_consumed, number(used[f.id].first));
+            files_->setItem(row, file_voided, number(used[f.id].second));
         }
         files_->resizeColumnsToContents();
     }
-    std::vector<keys::KeyRecord> records;
     if (b) {
-        try {
-            records = pv::open_existing_store(store_.toStdString())->records(b->id);
-        } catch (const std::exception& e) {
-            show_outcome({failure_text(e)});
-        }
         QString t = tr("Batch %1: %2: %3 generated (on no key yet), %4 on a key, %5 consumed, %6 "
                        "exported; %7 voided")
                         .arg(b->id)

@@ -1,13 +1,14 @@
 // The "Key store" view: what the key store holds and what can be done with it, through the same
 // services as `ukpu keys list | sync | export | void`. The batches (id, date, records, setup.bin
 // version, records by state); for the batch selected its key files (label, where it was written:
-// the stick by serial, vendor and model, or the file; written, failed or pending; volume id) and
-// its records (PPS and passwords masked until "Show secrets"). Sync reads back which records PCs
-// consumed, from the sticks ticked on the Write keys tab (MainWindow reads them) or from an image
-// or setup.bin file; Export writes the server's records in the formats of `keys export` (mode
-// 0600) and marks them exported; a lost stick's records are voided with a reason after a
-// confirmation. The store is opened for each reading or change and closed again (a batch being
-// made writes it meanwhile); one that is not there is never created here.
+// the stick by serial, vendor and model, or the file; written, failed or pending; volume id; how
+// many of its records PCs consumed and how many were voided) and its records (PPS and passwords
+// masked until "Show secrets"). Sync reads back which records PCs consumed, from the sticks ticked
+// on the Write keys tab (MainWindow reads them) or from an image or setup.bin file; Export writes
+// the server's records in the formats of `keys export` (mode 0600) and marks them exported; a lost
+// stick's records are voided with a reason after a confirmation. The store is opened for each
+// reading or change and closed again (a batch being made writes it meanwhile); one that is not
+// there is never created here.
 #pragma once
 
 #include <QWidget>
@@ -68,6 +69,8 @@ public:
         file_state,
         file_volume_id,
         file_records,
+        file_consumed,
+        file_voided,
         file_columns
     };
 

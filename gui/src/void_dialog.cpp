@@ -11,6 +11,7 @@ namespace ukpu::gui {
 
 VoidDialog::VoidDialog(const QString& what, QWidget* parent) : QDialog(parent) {
     setWindowTitle(tr("Void records?"));
+    setMinimumWidth(480);
     auto* layout = new QVBoxLayout(this);
     auto* text = new QLabel(what, this);
     text->setWordWrap(true);

@@ -134,6 +134,16 @@ TEST_F(GuiStore, ShowsWhatKeysListSays) {
                                                      "-" +
                                                      std::to_string(f["last_record"].get<int>()));
     }
+    // The lost stick's records are voided, the others' not.
+    for (int row = 0; row < view.key_files()->rowCount(); ++row) {
+        const std::string id =
+            view.key_files()->item(row, StoreView::file_id)->text().toStdString();
+        EXPECT_EQ(view.key_files()->item(row, StoreView::file_voided)->text().toStdString(),
+                  sqlite(db_,
+                         "SELECT count(*) FROM records WHERE voided_at IS NOT NULL AND "
+                         "key_file_id=" +
+                             id));
+    }
     // The counts by state, as the sqlite3 tool counts them.
     const std::string on_key = sqlite(db_, "SELECT count(*) FROM records WHERE state='on-key'");
     const std::string voided =
