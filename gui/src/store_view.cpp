@@ -17,21 +17,14 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-#include <fstream>
-#include <iterator>
 #include <map>
 
 #include "counted_text.hpp"
 #include "record_model.hpp"
-#include "ukpu/devices/discovery.hpp"
+#include "store_text.hpp"
 #include "ukpu/keys/error.hpp"
 #include "ukpu/keys/key_store.hpp"
-#include "ukpu/keys/key_sync.hpp"
-#include "ukpu/provision/error.hpp"
 #include "ukpu/provision/key_store_access.hpp"
-#include "ukpu/provision/server_export.hpp"
-#include "ukpu/provision/void_preview.hpp"
-#include "ukpu/setupbin/parse.hpp"
 #include "void_dialog.hpp"
 
 namespace ukpu::gui {
@@ -56,48 +49,6 @@ constexpr FormatChoice format_choices[] = {
     {keys::ExportFormat::json, "json: every field of every record"},
 };
 
-// Where a key file went: "stick serial S (Vendor Model)" or its file.
-QString stick_text(const keys::KeyFileInfo& f) {
-    if (!f.device) return {};
-    std::string model = f.device->vendor;
-    if (!f.device->model.empty()) model += (model.empty() ? "" : " ") + f.device->model;
-    if (f.device->size) model += (model.empty() ? "" : ", ") + devices::size_text(f.device->size);
-    return qs(model);
-}
-
-QString key_file_text(const keys::KeyFileInfo& f) {
-    QString t = QObject::tr("key file %1 of batch %2").arg(f.id).arg(f.batch_id);
-    QStringList what;
-    if (!f.label.empty()) what << QObject::tr("label %1").arg(qs(f.label));
-    if (f.device)
-        what << (f.device->serial.empty()
-                     ? QObject::tr("a stick without serial")
-                     : QObject::tr("stick serial %1").arg(qs(f.device->serial)));
-    what << qs(f.target);
-    return t + " (" + what.join(", ") + ")";
-}
-
-QString file_state_text(keys::KeyFileState s) {
-    switch (s) {
-        case keys::KeyFileState::written:
-            return QObject::tr("written");
-        case keys::KeyFileState::failed:
-            return QObject::tr("FAILED: never written; its records are on no key");
-        case keys::KeyFileState::pending:
-            return QObject::tr("pending: not written (a run that stopped)");
-    }
-    return {};
-}
-
-// Why something was not done: the error's place and message.
-QString failure_text(const std::exception& e) {
-    if (const auto* ke = dynamic_cast<const keys::Error*>(&e))
-        return qs(ke->where().empty() ? ke->message() : ke->where() + ": " + ke->message());
-    if (const auto* pe = dynamic_cast<const pv::Error*>(&e))
-        return qs(pe->location().empty() ? pe->message() : pe->location() + ": " + pe->message());
-    return QString::fromLocal8Bit(e.what());
-}
-
 QTableWidget* make_table(const QStringList& headers, QWidget* parent) {
     auto* t = new QTableWidget(0, static_cast<int>(headers.size()), parent);
     t->setHorizontalHeaderLabels(headers);
@@ -120,15 +71,6 @@ QTableWidgetItem* number(std::int64_t n) {
     auto* item = cell(QString::number(n));
     item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     return item;
-}
-
-// True when `path` starts as a setup.bin does (its file type GUID), not as a disk image.
-bool looks_like_setup_bin(const QString& path) {
-    std::ifstream in(path.toStdString(), std::ios::binary);
-    std::vector<std::uint8_t> head(4096);
-    in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
-    head.resize(static_cast<std::size_t>(in.gcount()));
-    return setupbin::not_a_setup_bin(setupbin::parse_lenient(head)) == nullptr;
 }
 
 }  // namespace
@@ -492,168 +434,6 @@ QString StoreView::outcome() const {
 
 void StoreView::show_outcome(const QStringList& lines) {
     outcome_->setText(lines.join('\n'));
-}
-
-QString StoreView::sync_key(const pv::KeyToSync& key) {
-    try {
-        const auto store = pv::open_existing_store(store_.toStdString());
-        const keys::SyncResult r = pv::sync_read_key(*store, key);
-        QString line = qs(key.source) + ": " + key_file_text(r.file) + tr(", matched by ") +
-                       qs(r.matched_by) + ": " +
-                       tr("%1 consumed on the key, %2 newly marked consumed in the store.")
-                           .arg(counted(r.consumed_on_key, "record"))
-                           .arg(r.newly_marked);
-        for (const auto& w : r.warnings) line += "\n" + tr("warning: ") + qs(w);
-        return line;
-    } catch (const std::exception& e) {
-        return tr("Not synced: %1").arg(failure_text(e));
-    }
-}
-
-bool StoreView::sync_file(const QString& path) {
-    pv::KeyToSync key;
-    try {
-        const auto kind =
-            looks_like_setup_bin(path) ? pv::SyncSource::setup_bin : pv::SyncSource::image;
-        key = pv::read_key_to_sync(pv::Context{}, kind, path.toStdString());
-    } catch (const std::exception& e) {
-        show_outcome({tr("Not synced: %1").arg(failure_text(e))});
-        return false;
-    }
-    const QString line = sync_key(key);
-    show_outcome({line});
-    reload();
-    return !line.startsWith(tr("Not synced"));
-}
-
-void StoreView::choose_and_sync_file() {
-    const QString path = ask_path_(this, tr("Sync a key image or setup.bin file"), false);
-    if (!path.isEmpty()) sync_file(path);
-}
-
-std::optional<keys::ExportFormat> StoreView::export_format() const {
-    return keys::parse_export_format(format_->currentData().toString().toStdString());
-}
-
-void StoreView::set_export_format(keys::ExportFormat f) {
-    format_->setCurrentIndex(format_->findData(QString(keys::to_string(f))));
-}
-
-void StoreView::set_export_all_batches(bool all) {
-    (all ? export_all_ : export_batch_)->setChecked(true);
-}
-
-void StoreView::set_export_upsert(bool on) {
-    upsert_->setChecked(on);
-}
-
-void StoreView::set_export_plain(bool on) {
-    plain_->setChecked(on);
-}
-
-bool StoreView::export_to(const QString& path) {
-    pv::ServerExport request;
-    request.format = export_format().value_or(keys::ExportFormat::scs_csv);
-    if (!export_all_->isChecked()) {
-        request.batch = selected_batch();
-        if (!request.batch) {
-            show_outcome({tr("Not exported: select a batch, or choose all batches.")});
-            return false;
-        }
-    }
-    request.upsert = upsert_->isChecked();
-    request.form = plain_->isChecked() ? keys::PidForm::plain : keys::PidForm::dashed;
-    request.output = path.toStdString();
-    request.overwrite = true;  // the file dialog asked
-    try {
-        const pv::ServerExportOutcome out = pv::export_for_server(store_.toStdString(), request);
-        QStringList lines;
-        lines << tr("Wrote %1: %2, %3%4 (holds the PPS and passwords; readable by you only, mode "
-                    "0600).")
-                     .arg(path, counted(out.records, "record"), keys::to_string(request.format),
-                          request.upsert ? tr(" upsert, deleting %1 on the server")
-                                               .arg(counted(out.deleted, "voided record"))
-                                         : QString());
-        const auto& left = out.left_out;
-        QStringList why;
-        if (left.voided && !request.upsert) why << tr("%1 voided").arg(left.voided);
-        if (left.unplaced) why << tr("%1 on no key yet").arg(left.unplaced);
-        if (left.unwritten)
-            why << tr("%1 of key files never written (no PC can hold them)").arg(left.unwritten);
-        if (!why.isEmpty()) lines << tr("Left out: %1.").arg(why.join(", "));
-        show_outcome(lines);
-    } catch (const std::exception& e) {
-        show_outcome({tr("Not exported: %1").arg(failure_text(e))});
-        return false;
-    }
-    reload();
-    return true;
-}
-
-void StoreView::choose_and_export() {
-    const QString path = ask_path_(this, tr("Export for the provisioning server"), true);
-    if (!path.isEmpty()) export_to(path);
-}
-
-void StoreView::ask_and_void() {
-    const auto id = selected_key_file();
-    if (!id) return;
-    QString what;
-    try {
-        const auto store = pv::open_existing_store(store_.toStdString());
-        keys::VoidSelection which;
-        which.key_file_id = *id;
-        const keys::VoidOutcome would = pv::would_void(*store, which);
-        const QString file = key_file_text(store->key_file(*id));
-        if (would.voided == 0) {
-            show_outcome({tr("Nothing to void on %1: no record left that a PC has not taken or "
-                             "that was not voided before.")
-                              .arg(file)});
-            return;
-        }
-        what = tr("Void %1 of %2 that no PC took? They are never exported as usable again and "
-                  "never written to a key.")
-                   .arg(counted(would.voided, "record"), file);
-        if (would.consumed_kept)
-            what += " " + tr("%1 that PCs took stay as they are.")
-                              .arg(counted(would.consumed_kept, "record"));
-        what += " " + tr("A server that got them before still has them: export scs-sql with "
-                         "upsert and load it there.");
-    } catch (const std::exception& e) {
-        show_outcome({tr("Not voided: %1").arg(failure_text(e))});
-        return;
-    }
-    const auto reason = ask_void_(this, what);
-    if (!reason) {
-        show_outcome({tr("Not voided (cancelled).")});
-        return;
-    }
-    void_key_file(*id, *reason);
-}
-
-bool StoreView::void_key_file(std::int64_t id, const QString& reason) {
-    if (reason.trimmed().isEmpty()) {
-        show_outcome({tr("Not voided: say why the records are voided.")});
-        return false;
-    }
-    try {
-        const auto store = pv::open_existing_store(store_.toStdString());
-        keys::VoidSelection which;
-        which.key_file_id = id;
-        const keys::VoidOutcome out = store->void_records(which, reason.trimmed().toStdString());
-        QString line = tr("Key file %1: %2 voided").arg(id).arg(counted(out.voided, "record"));
-        if (out.already_voided)
-            line += tr(", %1 voided before").arg(counted(out.already_voided, "record"));
-        if (out.consumed_kept)
-            line +=
-                tr(", %1 kept (PCs took them)").arg(counted(out.consumed_kept, "consumed record"));
-        show_outcome({line + "."});
-    } catch (const std::exception& e) {
-        show_outcome({tr("Not voided: %1").arg(failure_text(e))});
-        return false;
-    }
-    reload();
-    return true;
 }
 
 }  // namespace ukpu::gui
