@@ -596,7 +596,7 @@ namespace ukpu::gui {
 
 void MainWindow::add_store_view() {
     store_view_ = new StoreView(views_);
-    views_->addTab(store_view_, tr("&Key store"));
+    views_->addTab(store_view_, tr("Ke&y store"));
     // One key store for the window: the batches' (the Key batch box), shown when the view is;
     // another one opened in the view takes the batches too.
     connect(views_, &QTabWidget::currentChanged, this, [this](int index) {

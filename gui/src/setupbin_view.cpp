@@ -118,7 +118,7 @@ void SetupBinView::fill() {
     int errors = 0;
     for (const auto& p : pr.problems)
         if (p.severity == sb::Severity::error) ++errors;
-    if (errors) text += tr("; %1 format error(s)").arg(errors);
+    if (errors) text += "; " + counted(static_cast<std::uint64_t>(errors), "format error");
     summary_->setText(text);
 
     const bool show = secrets_->isChecked();

@@ -158,7 +158,7 @@ StoreView::StoreView(QWidget* parent) : QWidget(parent) {
         sync_box);
     sync_hint->setWordWrap(true);
     sync_layout->addWidget(sync_hint);
-    sync_sticks_ = new QPushButton(tr("S&ync the sticks ticked on Write keys"), sync_box);
+    sync_sticks_ = new QPushButton(tr("Sync the stic&ks ticked on Write keys"), sync_box);
     sync_file_ = new QPushButton(tr("Sync an &image or setup.bin file..."), sync_box);
     sync_layout->addWidget(sync_sticks_);
     sync_layout->addWidget(sync_file_);

@@ -9,14 +9,19 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <QAbstractButton>
 #include <QApplication>
+#include <QKeySequence>
+#include <QLabel>
 #include <QPushButton>
+#include <QTabBar>
 #include <QTableView>
 #include <QTableWidget>
 
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -361,7 +366,7 @@ TEST(GuiWindow, TheKeyStoreIsATabAndTheWindowHasATitleAndAnIcon) {
     provision::Context ctx;
     ctx.machine = m.f.machine();
     gui::MainWindow w(ctx);
-    EXPECT_EQ(w.views().tabText(gui::MainWindow::view_store), "&Key store");
+    EXPECT_EQ(w.views().tabText(gui::MainWindow::view_store), "Ke&y store");
     EXPECT_FALSE(w.windowTitle().isEmpty());
     EXPECT_FALSE(w.windowIcon().isNull());
     // The view shows the store the window's key batches go to.
@@ -372,6 +377,27 @@ TEST(GuiWindow, TheKeyStoreIsATabAndTheWindowHasATitleAndAnIcon) {
     w.store_view().sync_sticks_button()->click();
     EXPECT_TRUE(w.store_view().outcome().contains("tick the sticks"))
         << w.store_view().outcome().toStdString();
+    // Keyboard: on every view, each Alt+letter (tabs, buttons, labelled fields) names one thing.
+    w.show();
+    for (int view = 0; view < w.views().count(); ++view) {
+        w.views().setCurrentIndex(view);
+        QApplication::processEvents();
+        std::map<QString, QStringList> owners;
+        auto add = [&](const QString& text) {
+            const QKeySequence key = QKeySequence::mnemonic(text);
+            if (!key.isEmpty()) owners[key.toString()] << text;
+        };
+        for (auto* b : w.findChildren<QAbstractButton*>())
+            if (b->isVisible()) add(b->text());
+        for (auto* l : w.findChildren<QLabel*>())
+            if (l->isVisible() && l->buddy()) add(l->text());
+        for (auto* bar : w.findChildren<QTabBar*>())
+            if (bar->isVisible())
+                for (int i = 0; i < bar->count(); ++i) add(bar->tabText(i));
+        for (const auto& [key, texts] : owners)
+            EXPECT_EQ(texts.size(), 1) << "view " << view << ": " << key.toStdString() << " is "
+                                       << texts.join(" and ").toStdString();
+    }
     // Fits a 1366x768 screen.
     EXPECT_LE(w.minimumSizeHint().width(), 1366);
     EXPECT_LE(w.minimumSizeHint().height(), 700);
