@@ -71,7 +71,10 @@ bool StoreView::sync_file(const QString& path) {
 }
 
 void StoreView::choose_and_sync_file() {
-    const QString path = ask_path_(this, tr("Sync a key image or setup.bin file"), false);
+    const QString path = ask_path_(this, tr("Sync a key image or setup.bin file"),
+                                   tr("Key images and setup.bin files (*.img *.bin *.raw);;All "
+                                      "files (*)"),
+                                   false);
     if (!path.isEmpty()) sync_file(path);
 }
 
@@ -135,7 +138,8 @@ bool StoreView::export_to(const QString& path) {
 }
 
 void StoreView::choose_and_export() {
-    const QString path = ask_path_(this, tr("Export for the provisioning server"), true);
+    const QString path =
+        ask_path_(this, tr("Export for the provisioning server"), tr("All files (*)"), true);
     if (!path.isEmpty()) export_to(path);
 }
 

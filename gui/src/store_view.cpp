@@ -81,11 +81,9 @@ StoreView::StoreView(QWidget* parent) : QWidget(parent) {
         if (d.exec() != QDialog::Accepted) return std::nullopt;
         return d.reason();
     };
-    ask_path_ = [](QWidget* p, const QString& title, bool save) {
-        return save ? QFileDialog::getSaveFileName(p, title)
-                    : QFileDialog::getOpenFileName(p, title, QString(),
-                                                   tr("Key images and setup.bin files (*.img "
-                                                      "*.bin *.raw);;All files (*)"));
+    ask_path_ = [](QWidget* p, const QString& title, const QString& filter, bool save) {
+        return save ? QFileDialog::getSaveFileName(p, title, QString(), filter)
+                    : QFileDialog::getOpenFileName(p, title, QString(), filter);
     };
 
     auto* layout = new QVBoxLayout(this);
@@ -258,7 +256,8 @@ void StoreView::show_store(const QString& path) {
 }
 
 void StoreView::open_another() {
-    const QString path = ask_path_(this, tr("Open a key store"), false);
+    const QString path =
+        ask_path_(this, tr("Open a key store"), tr("Key stores (*.db);;All files (*)"), false);
     if (path.isEmpty()) return;
     show_store(path);
     emit storeChosen(path);

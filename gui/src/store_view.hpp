@@ -43,9 +43,10 @@ public:
     // Asks to void records, showing `what`; the reason typed, or none when cancelled (default:
     // VoidDialog).
     using AskVoid = std::function<std::optional<QString>(QWidget*, const QString& what)>;
-    // Asks for a file to read (`save` false) or to write; empty when cancelled (default: a file
-    // dialog).
-    using AskPath = std::function<QString(QWidget*, const QString& title, bool save)>;
+    // Asks for a file to read (`save` false) or to write, offering `filter` ("Key stores (*.db);;
+    // All files (*)"); empty when cancelled (default: a file dialog).
+    using AskPath =
+        std::function<QString(QWidget*, const QString& title, const QString& filter, bool save)>;
 
     enum BatchColumn {
         batch_id,

@@ -371,7 +371,9 @@ TEST(GuiStoreScreens, TheKeyStoreViewByKeyboard) {
     screenshot(win.w, "store");
     // Alt+X exports (the file dialog answered here): the server's file, mode 0600.
     const QString out = QString::fromStdString(t.path("server.csv"));
-    view.set_ask_path([&](QWidget*, const QString&, bool save) { return save ? out : QString(); });
+    view.set_ask_path([&](QWidget*, const QString&, const QString&, bool save) {
+        return save ? out : QString();
+    });
     QTest::keyClick(&win.w, Qt::Key_X, Qt::AltModifier);
     // (A button's mnemonic clicks it a moment later, as a click is shown.)
     QTRY_VERIFY_WITH_TIMEOUT(std::filesystem::exists(t.path("server.csv")), 3000);

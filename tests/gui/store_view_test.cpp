@@ -373,6 +373,17 @@ TEST(GuiWindow, TheKeyStoreIsATabAndTheWindowHasATitleAndAnIcon) {
     w.key_batch().set_store(QString::fromStdString(t.path("keys.db")));
     w.views().setCurrentIndex(gui::MainWindow::view_store);
     EXPECT_EQ(w.store_view().store_text(), QString::fromStdString(t.path("keys.db")));
+    // Another store opened in the view: the window's key batches go there too.
+    const QString other = QString::fromStdString(t.path("other.db"));
+    w.store_view().set_ask_path([&](QWidget*, const QString&, const QString& filter, bool save) {
+        EXPECT_TRUE(filter.startsWith("Key stores")) << filter.toStdString();
+        return save ? QString() : other;
+    });
+    for (auto* b : w.store_view().findChildren<QPushButton*>())
+        if (b->text() == "Open another s&tore...") b->click();
+    EXPECT_EQ(w.store_view().store_text(), other);
+    EXPECT_EQ(w.key_batch().store(), t.path("other.db"));
+    EXPECT_FALSE(std::filesystem::exists(t.path("other.db")));  // looking creates nothing
     // Sync with no stick ticked: said where to tick them.
     w.store_view().sync_sticks_button()->click();
     EXPECT_TRUE(w.store_view().outcome().contains("tick the sticks"))
