@@ -6,7 +6,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
-#include "counted_text.hpp"
+#include "presentation/counted_text.hpp"
 #include "ukpu/provision/device_safety.hpp"
 
 namespace ukpu::gui {

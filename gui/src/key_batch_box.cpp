@@ -10,7 +10,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
-#include "counted_text.hpp"
+#include "presentation/counted_text.hpp"
 #include "ukpu/keys/error.hpp"
 #include "ukpu/keys/key_store.hpp"
 

@@ -20,12 +20,13 @@
 #include <optional>
 #include <set>
 
-#include "counted_text.hpp"
 #include "key_batch_box.hpp"
+#include "presentation/counted_text.hpp"
+#include "presentation/window_icon.hpp"
 #include "setupbin_form.hpp"
 #include "setupbin_view.hpp"
 #include "stick_table.hpp"
-#include "store_view.hpp"
+#include "store/store_view.hpp"
 #include "ukpu/base/counted.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/verify.hpp"
@@ -37,7 +38,6 @@
 #include "ukpu/provision/stick_writer.hpp"
 #include "ukpu/provision/stored_records.hpp"
 #include "verify_text.hpp"
-#include "window_icon.hpp"
 #include "window_reporter.hpp"
 
 namespace ukpu::gui {

@@ -24,7 +24,7 @@
 
 #include "confirm_dialog.hpp"
 #include "key_source.hpp"
-#include "transfer_rate.hpp"
+#include "presentation/transfer_rate.hpp"
 #include "ukpu/devices/discovery.hpp"
 #include "ukpu/provision/context.hpp"
 #include "ukpu/provision/device_safety.hpp"

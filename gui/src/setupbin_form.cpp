@@ -19,7 +19,7 @@
 
 #include <set>
 
-#include "counted_text.hpp"
+#include "presentation/counted_text.hpp"
 #include "ukpu/provision/cert_hash.hpp"
 #include "ukpu/provision/error.hpp"
 #include "ukpu/provision/profile.hpp"

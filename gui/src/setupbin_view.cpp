@@ -9,7 +9,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
-#include "counted_text.hpp"
+#include "presentation/counted_text.hpp"
 #include "ukpu/provision/error.hpp"
 #include "ukpu/provision/secret_file.hpp"
 #include "ukpu/setupbin/entry_text.hpp"

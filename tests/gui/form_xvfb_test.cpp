@@ -33,17 +33,17 @@
 
 #include "key_batch_box.hpp"
 #include "main_window.hpp"
+#include "presentation/transfer_rate.hpp"
 #include "setupbin_form.hpp"
 #include "setupbin_view.hpp"
 #include "stick_table.hpp"
-#include "store_view.hpp"
+#include "store/store_view.hpp"
+#include "store/void_dialog.hpp"
 #include "support/fake_machine.hpp"
 #include "support/files.hpp"
 #include "support/paths.hpp"
 #include "support/run_ukpu.hpp"
 #include "support/temp_dir.hpp"
-#include "transfer_rate.hpp"
-#include "void_dialog.hpp"
 
 extern char** environ;
 

@@ -26,7 +26,7 @@
 #include "key_batch_box.hpp"
 #include "main_window.hpp"
 #include "stick_table.hpp"
-#include "store_view.hpp"
+#include "store/store_view.hpp"
 #include "support/desktop_key.hpp"
 #include "support/fake_machine.hpp"
 #include "support/files.hpp"

@@ -26,17 +26,17 @@
 #include <string>
 #include <vector>
 
-#include "counted_text.hpp"
 #include "key_batch_box.hpp"
 #include "main_window.hpp"
-#include "record_model.hpp"
-#include "store_view.hpp"
+#include "presentation/counted_text.hpp"
+#include "presentation/transfer_rate.hpp"
+#include "store/record_model.hpp"
+#include "store/store_view.hpp"
 #include "support/fake_machine.hpp"
 #include "support/files.hpp"
 #include "support/json.hpp"
 #include "support/run_ukpu.hpp"
 #include "support/temp_dir.hpp"
-#include "transfer_rate.hpp"
 #include "ukpu/fatwriter/block_device.hpp"
 #include "ukpu/keys/key_sync.hpp"
 #include "ukpu/setupbin/consume.hpp"

@@ -19,7 +19,7 @@
 
 #include <map>
 
-#include "counted_text.hpp"
+#include "presentation/counted_text.hpp"
 #include "record_model.hpp"
 #include "store_text.hpp"
 #include "ukpu/keys/error.hpp"

@@ -7,7 +7,7 @@
 
 #include <fstream>
 
-#include "counted_text.hpp"
+#include "presentation/counted_text.hpp"
 #include "store_text.hpp"
 #include "store_view.hpp"
 #include "ukpu/keys/key_store.hpp"
