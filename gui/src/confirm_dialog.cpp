@@ -6,6 +6,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "presentation/counted_text.hpp"
 #include "ukpu/provision/device_safety.hpp"
 
 namespace ukpu::gui {
@@ -16,8 +17,8 @@ ConfirmDialog::ConfirmDialog(const std::vector<devices::DeviceInfo>& disks,
     : QDialog(parent) {
     const bool unmount = policy.unmount;
     const bool repair = action == StickAction::repair;
-    setWindowTitle(repair ? tr("Repair %n stick(s)?", nullptr, static_cast<int>(disks.size()))
-                          : tr("Erase %n stick(s)?", nullptr, static_cast<int>(disks.size())));
+    const QString sticks = counted(disks.size(), "stick");
+    setWindowTitle(repair ? tr("Repair %1?").arg(sticks) : tr("Erase %1?").arg(sticks));
     auto* layout = new QVBoxLayout(this);
     QString list;
     QStringList names;

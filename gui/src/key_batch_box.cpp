@@ -10,6 +10,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include "presentation/counted_text.hpp"
 #include "ukpu/keys/error.hpp"
 #include "ukpu/keys/key_store.hpp"
 
@@ -68,7 +69,7 @@ KeyBatchBox::KeyBatchBox(QWidget* parent)
     layout->addLayout(form);
 
     auto* actions = new QHBoxLayout;
-    make_ = new QPushButton(tr("Make batch on ticked sticks"), this);
+    make_ = new QPushButton(tr("Make &batch on ticked sticks"), this);
     actions->addWidget(make_);
     auto* hint = new QLabel(tr("Stored in the key store first; each stick is then erased, "
                                "written and verified."),
@@ -141,11 +142,11 @@ QString KeyBatchBox::problem(std::size_t sticks) const {
     const std::uint32_t per = per_stick(sticks);
     const std::uint32_t filled = (records() + per - 1) / per;
     if (filled != sticks)
-        return tr("%1 records at %2 per stick fill %3 stick(s), not the %4 ticked: tick fewer "
-                  "sticks or make more records.")
-            .arg(records())
+        return tr("%1 at %2 per stick fill %3, not the %4 ticked: tick fewer sticks or make more "
+                  "records.")
+            .arg(counted(records(), "record"))
             .arg(per)
-            .arg(filled)
+            .arg(counted(filled, "stick"))
             .arg(sticks);
     return {};
 }

@@ -1,5 +1,6 @@
 #include "key_source.hpp"
 
+#include "ukpu/base/counted.hpp"
 #include "ukpu/provision/error.hpp"
 #include "ukpu/provision/profile.hpp"
 #include "ukpu/provision/reporter.hpp"
@@ -58,12 +59,12 @@ KeySource load_key_source(const std::string& path, const std::optional<std::stri
     }
     k.usable = checked.ok();
     const auto& h = parsed.file.header;
-    k.summary = std::string(k.from_profile ? "made from the profile: " : "") + "version " +
-                std::to_string(h.major) + "." + std::to_string(h.minor) + ", " +
-                std::to_string(h.record_count) + " record(s), " +
-                std::to_string(h.records_consumed) + " consumed" +
-                (h.reusable() ? ", reusable" : "") + "; checker: " + std::to_string(errors) +
-                " error(s), " + std::to_string(warnings) + " warning(s)";
+    k.summary =
+        std::string(k.from_profile ? "made from the profile: " : "") + "version " +
+        std::to_string(h.major) + "." + std::to_string(h.minor) + ", " +
+        base::counted(h.record_count, "record") + ", " + std::to_string(h.records_consumed) +
+        " consumed" + (h.reusable() ? ", reusable" : "") +
+        "; checker: " + base::counted(errors, "error") + ", " + base::counted(warnings, "warning");
     if (!k.judged.left_out.empty()) k.summary += "; " + k.judged.note();
     return k;
 }

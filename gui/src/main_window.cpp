@@ -26,9 +26,13 @@
 
 #include "disk_watcher.hpp"
 #include "key_batch_box.hpp"
+#include "presentation/counted_text.hpp"
+#include "presentation/window_icon.hpp"
 #include "setupbin_form.hpp"
 #include "setupbin_view.hpp"
 #include "stick_table.hpp"
+#include "store/store_view.hpp"
+#include "ukpu/base/counted.hpp"
 #include "ukpu/fatwriter/error.hpp"
 #include "ukpu/fatwriter/verify.hpp"
 #include "ukpu/keys/error.hpp"
@@ -37,6 +41,7 @@
 #include "ukpu/provision/generations.hpp"
 #include "ukpu/provision/key_batch.hpp"
 #include "ukpu/provision/key_repair.hpp"
+#include "ukpu/provision/key_store_access.hpp"
 #include "ukpu/provision/stick_writer.hpp"
 #include "ukpu/provision/stored_records.hpp"
 #include "verify_text.hpp"
@@ -107,6 +112,7 @@ MainWindow::MainWindow(pv::Context ctx, QWidget* parent)
     : QMainWindow(parent), ctx_(std::move(ctx)) {
     qRegisterMetaType<pv::Status>();
     setWindowTitle(tr("ukpu: Intel AMT USB provisioning keys"));
+    setWindowIcon(window_icon());
     confirm_ = [](QWidget* p, const std::vector<devices::DeviceInfo>& disks,
                   const pv::DeviceWritePolicy& policy,
                   StickAction action) { return confirm_with_dialog(p, disks, policy, action); };
@@ -128,9 +134,9 @@ MainWindow::MainWindow(pv::Context ctx, QWidget* parent)
     table_ = new StickTable(sticks_box);
     sticks_layout->addWidget(table_);
     auto* stick_options = new QHBoxLayout;
-    refresh_ = new QPushButton(tr("Refresh"), sticks_box);
-    show_all_ = new QCheckBox(tr("Show every disk (others cannot be selected)"), sticks_box);
-    unmount_ = new QCheckBox(tr("Unmount mounted sticks first"), sticks_box);
+    refresh_ = new QPushButton(tr("&Refresh"), sticks_box);
+    show_all_ = new QCheckBox(tr("Show &every disk (others cannot be selected)"), sticks_box);
+    unmount_ = new QCheckBox(tr("&Unmount mounted sticks first"), sticks_box);
     allow_non_usb_ = new QCheckBox(tr("Allow disks that are not USB sticks"), sticks_box);
     allow_non_usb_->setToolTip(
         tr("A loop device or another disk that is not a system disk can then be ticked; its name "
@@ -151,7 +157,7 @@ MainWindow::MainWindow(pv::Context ctx, QWidget* parent)
     setup_path_ = new QLineEdit(key_box);
     setup_path_->setReadOnly(true);
     setup_path_->setPlaceholderText(tr("No setup.bin chosen"));
-    auto* choose = new QPushButton(tr("Choose..."), key_box);
+    auto* choose = new QPushButton(tr("&Choose..."), key_box);
     file_row->addWidget(setup_path_);
     file_row->addWidget(choose);
     key_layout->addLayout(file_row);
@@ -169,11 +175,11 @@ MainWindow::MainWindow(pv::Context ctx, QWidget* parent)
     layout->addWidget(what);
 
     auto* actions = new QHBoxLayout;
-    write_ = new QPushButton(tr("Write keys"), central);
-    verify_ = new QPushButton(tr("Verify"), central);
-    repair_ = new QPushButton(tr("Repair"), central);
+    write_ = new QPushButton(tr("Wr&ite keys"), central);
+    verify_ = new QPushButton(tr("&Verify"), central);
+    repair_ = new QPushButton(tr("Re&pair"), central);
     repair_->setToolTip(tr("Make setup.bin findable by every firmware, keeping every other file"));
-    stop_ = new QPushButton(tr("Stop"), central);
+    stop_ = new QPushButton(tr("&Stop"), central);
     stop_->setEnabled(false);
     overall_ = new QProgressBar(central);
     overall_->setRange(0, 100);
@@ -193,6 +199,7 @@ MainWindow::MainWindow(pv::Context ctx, QWidget* parent)
     views_->addTab(form_, tr("&Make a setup.bin"));
     inspector_ = new SetupBinView(views_);
     views_->addTab(inspector_, tr("&Open a setup.bin"));
+    add_store_view();
     setCentralWidget(views_);
     connect(form_, &SetupBinForm::useSetupBin, this, [this](const QString& path) {
         if (load_setup_bin(path)) views_->setCurrentIndex(view_write);
@@ -367,6 +374,7 @@ void MainWindow::start(const std::vector<int>& rows, const std::vector<devices::
                        StickAction action, const QString& state, const QString& done_text,
                        std::function<std::vector<StickResult>()> work) {
     done_.clear();
+    rates_.clear();
     for (int row : rows) {
         table_->set_state(row, state);
         done_[table_->disks()[static_cast<std::size_t>(row)].path] = {0, 0};
@@ -402,11 +410,13 @@ void MainWindow::progress(const std::string& target, const QString& what, qulong
         all_done += d.first;
         all_total += d.second;
     }
+    // Per stick: how far, how fast and how long still.
+    TransferRate& rate = rates_[target];
+    rate.update(what, done, total, TransferRate::Clock::now());
     const auto& disks = table_->disks();
     for (std::size_t row = 0; row < disks.size(); ++row)
         if (disks[row].path == target && total)
-            table_->set_state(static_cast<int>(row),
-                              what + QString(" %1%").arg(done * 100 / total));
+            table_->set_state(static_cast<int>(row), rate.text());
     if (all_total) overall_->setValue(static_cast<int>(all_done * 100 / all_total));
 }
 
@@ -446,8 +456,7 @@ void MainWindow::write_selected() {
             args.insert(args.end(), {"--store", store});
         const auto devs = device_args(disks, policy);
         args.insert(args.end(), devs.begin(), devs.end());
-        log(tr("Writing %n stick(s): %1", nullptr, static_cast<int>(disks.size()))
-                .arg(qs(source_->path)));
+        log(tr("Writing %1: %2").arg(counted(disks.size(), "stick"), qs(source_->path)));
         start_worker(rows, disks, StickAction::write, tr("writing"), tr("written and verified"),
                      args);
         return;
@@ -456,8 +465,7 @@ void MainWindow::write_selected() {
     for (const auto& d : disks) jobs.push_back({d, d.path, source_->bytes, {}, {}});
     // Judged by the generations the file was checked for.
     const fat::VerifyOptions generations = source_->judged.generations;
-    log(tr("Writing %n stick(s): %1", nullptr, static_cast<int>(jobs.size()))
-            .arg(qs(source_->path)));
+    log(tr("Writing %1: %2").arg(counted(jobs.size(), "stick"), qs(source_->path)));
     start(rows, disks, StickAction::write, tr("writing"), tr("written and verified"),
           [this, jobs = std::move(jobs), generations, held = std::move(held),
            store = batch_->store()] {
@@ -496,16 +504,16 @@ void MainWindow::repair_selected() {
         std::vector<std::string> args = {"repair", "--journal", ro.journal_dir.string()};
         const auto devs = device_args(disks, policy);
         args.insert(args.end(), devs.begin(), devs.end());
-        log(tr("Repairing %n stick(s); journal in %1", nullptr, static_cast<int>(disks.size()))
-                .arg(qs(ro.journal_dir.string())));
+        log(tr("Repairing %1; journal in %2")
+                .arg(counted(disks.size(), "stick"), qs(ro.journal_dir.string())));
         start_worker(rows, disks, StickAction::repair, tr("repairing"), tr("repaired and verified"),
                      args);
         return;
     }
     std::vector<pv::StickRepair> jobs;
     for (const auto& d : disks) jobs.push_back({d, d.path});
-    log(tr("Repairing %n stick(s); journal in %1", nullptr, static_cast<int>(jobs.size()))
-            .arg(qs(ro.journal_dir.string())));
+    log(tr("Repairing %1; journal in %2")
+            .arg(counted(jobs.size(), "stick"), qs(ro.journal_dir.string())));
     start(rows, disks, StickAction::repair, tr("repairing"), tr("repaired and verified"),
           [this, jobs = std::move(jobs), ro] {
               std::vector<StickResult> results;
@@ -563,25 +571,23 @@ void MainWindow::make_batch_selected() {
                         {"--new-password-file", job.settings.secret_files["new-password"]});
         const auto devs = device_args(disks, policy);
         args.insert(args.end(), devs.begin(), devs.end());
-        log(tr("Making a batch of %1 record(s) on %n stick(s), %2 per stick", nullptr,
-               static_cast<int>(paths.size()))
-                .arg(job.count)
+        log(tr("Making a batch of %1 on %2, %3 per stick")
+                .arg(counted(job.count, "record"), counted(paths.size(), "stick"))
                 .arg(job.per_key));
         start_worker(rows, disks, StickAction::write, tr("writing"), tr("written and verified"),
                      args);
         return;
     }
-    log(tr("Making a batch of %1 record(s) on %n stick(s), %2 per stick", nullptr,
-           static_cast<int>(paths.size()))
-            .arg(job.count)
+    log(tr("Making a batch of %1 on %2, %3 per stick")
+            .arg(counted(job.count, "record"), counted(paths.size(), "stick"))
             .arg(job.per_key));
     start(rows, disks, StickAction::write, tr("writing"), tr("written and verified"),
           [this, job = std::move(job)] {
               const pv::KeyBatchOutcome out = pv::make_key_batch(ctx_, *reporter_, job);
               if (out.batch_id)
                   reporter_->note("batch " + std::to_string(out.batch_id) + " stored in " +
-                                  out.store + ": " + std::to_string(out.records) +
-                                  " record(s), setup.bin version " + out.file_version);
+                                  out.store + ": " + base::counted(out.records, "record") +
+                                  ", setup.bin version " + out.file_version);
               std::vector<StickResult> results;
               for (const auto& f : out.files) {
                   if (out.batch_id)
@@ -646,10 +652,11 @@ void MainWindow::finished(std::vector<int> rows, std::vector<StickResult> result
         if (!out) out = &missing;
         status = pv::worse(status, out->status);
         if (out->status == pv::Status::ok) {
-            table_->set_state(row, done_text);
+            table_->set_outcome(row, true, done_text, qs(d.identity()));
             log(qs(d.path + ": ") + done_text + qs(" (" + d.identity() + ")"));
         } else {
-            table_->set_state(row, tr("FAILED (%1)").arg(pv::to_string(out->status)));
+            table_->set_outcome(row, false, tr("FAILED (%1)").arg(pv::to_string(out->status)),
+                                qs(out->message));
             if (out != whole) log(qs(d.path + ": " + out->message));
         }
     }
@@ -740,14 +747,14 @@ std::vector<std::string> MainWindow::device_args(const std::vector<devices::Devi
 }
 
 std::string MainWindow::store_for_worker() const {
-    std::string store = batch_->store();
     try {
-        if (store.empty()) store = keys::default_store_path().string();
+        const keys::StoreLocation store = pv::store_path(batch_->store());
+        if (store.is_postgresql()) return store.url();
+        std::error_code ec;
+        return std::filesystem::exists(store.file(), ec) ? store.file().string() : std::string();
     } catch (const keys::Error&) {
-        return {};
+        return {};  // no default store, or not a store's URL: the worker is told of none
     }
-    std::error_code ec;
-    return std::filesystem::exists(store, ec) ? store : std::string();
 }
 
 std::string MainWindow::worker_file(const std::string& name,
@@ -818,6 +825,77 @@ std::vector<StickResult> MainWindow::run_worker(const std::vector<std::string>& 
         results.push_back(
             {std::string(), run.status, run.error.empty() ? "the worker failed" : run.error});
     return results;
+}
+
+}  // namespace ukpu::gui
+
+namespace ukpu::gui {
+
+void MainWindow::add_store_view() {
+    store_view_ = new StoreView(views_);
+    views_->addTab(store_view_, tr("Ke&y store"));
+    // One key store for the window: the batches' (the Key batch box), shown when the view is;
+    // another one opened in the view takes the batches too.
+    connect(views_, &QTabWidget::currentChanged, this, [this](int index) {
+        if (index == view_store) store_view_->show_store(QString::fromStdString(batch_->store()));
+    });
+    connect(store_view_, &StoreView::storeChosen, this,
+            [this](const QString& path) { batch_->set_store(path); });
+    connect(store_view_, &StoreView::syncSticksRequested, this, &MainWindow::sync_selected);
+    // A batch just made (or a stick overwritten) changes the store.
+    connect(this, &MainWindow::writeFinished, this,
+            [this] { store_view_->show_store(QString::fromStdString(batch_->store())); });
+}
+
+provision::KeyToSync MainWindow::read_stick_for_sync(const devices::DeviceInfo& disk) {
+    return pv::read_key_to_sync(ctx_, pv::SyncSource::device, disk.path);
+}
+
+void MainWindow::sync_selected() {
+    if (busy()) return;
+    store_view_->show_store(QString::fromStdString(batch_->store()));
+    const std::vector<int> rows = table_->selected_rows();
+    if (rows.empty()) {
+        store_view_->show_outcome(
+            {tr("Nothing synced: tick the sticks to read back on the Write keys tab.")});
+        return;
+    }
+    QStringList lines;
+    if (through_worker_) {
+        // The window's user cannot read a stick: `ukpu keys sync` reads it as root (pkexec) and
+        // marks the records the PCs took in the user's store, which it names.
+        const std::string store = store_for_worker();
+        for (int row : rows) {
+            const auto& d = table_->disks()[static_cast<std::size_t>(row)];
+            std::vector<std::string> args = {"keys", "sync", "--device", d.path};
+            if (!store.empty()) args.insert(args.end(), {"--store", store});
+            const WorkerRun run = privileged_.run(args, *reporter_);
+            table_->set_state(row, run.exit_code == 0 ? tr("synced") : tr("not synced"));
+            lines << (run.exit_code == 0
+                          ? tr("%1: synced by ukpu keys sync (its report is in the log of Write "
+                               "keys)")
+                                .arg(qs(d.path))
+                          : tr("Not synced: %1").arg(qs(run.error)));
+        }
+        store_view_->show_outcome(lines);
+        store_view_->reload();
+        return;
+    }
+    for (int row : rows) {
+        const auto& d = table_->disks()[static_cast<std::size_t>(row)];
+        try {
+            const pv::KeyToSync key = read_stick_for_sync(d);
+            const QString line = store_view_->sync_key(key);
+            table_->set_state(row,
+                              line.startsWith(tr("Not synced")) ? tr("not synced") : tr("synced"));
+            lines << line;
+        } catch (const std::exception& e) {
+            table_->set_state(row, tr("unreadable"));
+            lines << tr("Not synced: %1").arg(QString::fromLocal8Bit(e.what()));
+        }
+    }
+    store_view_->show_outcome(lines);
+    store_view_->reload();
 }
 
 }  // namespace ukpu::gui

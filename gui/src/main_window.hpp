@@ -6,8 +6,10 @@
 // stick), then written at once in the strict layout, each read back and verified, with progress;
 // Stop ends every write at a safe point. Beside writing, the window makes a setup.bin from a form
 // over every variable `setupbin create` takes (SetupBinForm) and opens one as `setupbin show`
-// shows it (SetupBinView). The window works against the machine and the faults of
-// the provision::Context it is given: the running system from main, a fake machine in the tests.
+// shows it (SetupBinView); the key store has its own view: batches, key files and records, with
+// sync, export for the server and void (StoreView). The window works against the machine and the
+// faults of the provision::Context it is given: the running system from main, a fake machine in the
+// tests.
 #pragma once
 
 #include <QMainWindow>
@@ -23,10 +25,12 @@
 
 #include "confirm_dialog.hpp"
 #include "key_source.hpp"
+#include "presentation/transfer_rate.hpp"
 #include "privileged_worker.hpp"
 #include "ukpu/devices/discovery.hpp"
 #include "ukpu/provision/context.hpp"
 #include "ukpu/provision/device_safety.hpp"
+#include "ukpu/provision/key_sync_source.hpp"
 #include "ukpu/provision/status.hpp"
 #include "ukpu/provision/stored_records.hpp"
 
@@ -46,6 +50,7 @@ class KeyBatchBox;
 class SetupBinForm;
 class SetupBinView;
 class StickTable;
+class StoreView;
 class WindowReporter;
 
 // What became of one stick of a Write, a Repair or a key batch.
@@ -88,12 +93,17 @@ public:
     QTabWidget& views() { return *views_; }
     SetupBinForm& form() { return *form_; }
     SetupBinView& inspector() { return *inspector_; }
-    enum View { view_write = 0, view_make = 1, view_open = 2 };
+    // The key store: batches, key files, records; sync, export, void.
+    StoreView& store_view() { return *store_view_; }
+    enum View { view_write = 0, view_make = 1, view_open = 2, view_store = 3 };
     const std::optional<KeySource>& source() const { return source_; }
     void write_selected();
     void repair_selected();
     void make_batch_selected();
     void verify_selected();
+    // Reads the ticked sticks back and marks in the key store the records PCs consumed (as
+    // `ukpu keys sync --device` does); what each came to is shown in the store view.
+    void sync_selected();
     void stop();
     bool busy() const { return worker_.joinable(); }
     QString log_text() const;
@@ -159,6 +169,10 @@ private:
     provision::DeviceWritePolicy window_policy() const;
     // `bytes` in a file of the worker's run (0600, in a 0700 directory removed after the run).
     std::string worker_file(const std::string& name, const std::vector<std::uint8_t>& bytes);
+    // The key store view (its tab, and what it is told); called once by the constructor.
+    void add_store_view();
+    // The one place the window reads a stick's key for sync (read only).
+    provision::KeyToSync read_stick_for_sync(const devices::DeviceInfo& disk);
 
     provision::Context ctx_;
     StickTable* table_ = nullptr;
@@ -182,6 +196,7 @@ private:
     QTabWidget* views_ = nullptr;
     SetupBinForm* form_ = nullptr;
     SetupBinView* inspector_ = nullptr;
+    StoreView* store_view_ = nullptr;
 
     std::optional<KeySource> source_;
     Confirm confirm_;
@@ -203,6 +218,8 @@ private:
     std::thread worker_;
     // Per stick being written (by target path): bytes done, total.
     std::map<std::string, std::pair<qulonglong, qulonglong>> done_;
+    // Per stick being written: its speed and time left.
+    std::map<std::string, TransferRate> rates_;
 };
 
 }  // namespace ukpu::gui

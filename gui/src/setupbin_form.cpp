@@ -19,6 +19,7 @@
 
 #include <set>
 
+#include "presentation/counted_text.hpp"
 #include "ukpu/provision/cert_hash.hpp"
 #include "ukpu/provision/error.hpp"
 #include "ukpu/provision/profile.hpp"
@@ -504,7 +505,9 @@ void SetupBinForm::check_now() {
         QString text =
             name + ": " +
             (usable ? tr("applies record %1").arg(v->next_record.value_or(1)) : tr("NOT usable"));
-        text += tr(" (%1 error(s), %2 warning(s))").arg(errors).arg(warnings);
+        text += QStringLiteral(" (%1, %2)")
+                    .arg(counted(static_cast<std::uint64_t>(errors), "error"),
+                         counted(static_cast<std::uint64_t>(warnings), "warning"));
         label->setText(text);
         label->setStyleSheet(usable ? (warnings ? "color: #8a5a00" : "color: #1b5e20")
                                     : "color: #b00020; font-weight: bold");

@@ -9,6 +9,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include "presentation/counted_text.hpp"
 #include "ukpu/provision/error.hpp"
 #include "ukpu/provision/secret_file.hpp"
 #include "ukpu/setupbin/entry_text.hpp"
@@ -109,15 +110,15 @@ void SetupBinView::fill() {
                     .arg(accepted ? QString() : tr(", does NOT match the version bytes"));
     else
         text += tr(" (not a setup.bin GUID)");
-    text += tr("; flags %1 (%2); %3 record(s) declared, %4 consumed")
+    text += tr("; flags %1 (%2); %3 declared, %4 consumed")
                 .arg(hex(h.flags))
                 .arg(h.reusable() ? tr("reusable") : tr("records are consumed"))
-                .arg(h.record_count)
+                .arg(counted(h.record_count, "record"))
                 .arg(h.records_consumed);
     int errors = 0;
     for (const auto& p : pr.problems)
         if (p.severity == sb::Severity::error) ++errors;
-    if (errors) text += tr("; %1 format error(s)").arg(errors);
+    if (errors) text += "; " + counted(static_cast<std::uint64_t>(errors), "format error");
     summary_->setText(text);
 
     const bool show = secrets_->isChecked();

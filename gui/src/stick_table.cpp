@@ -92,7 +92,17 @@ bool StickTable::select(const std::string& name, bool on) {
 }
 
 void StickTable::set_state(int row, const QString& text) {
-    item(row, col_state)->setText(text);
+    auto* cell = item(row, col_state);
+    cell->setText(text);
+    cell->setToolTip(QString());
+    cell->setForeground(palette().color(QPalette::Text));
+}
+
+void StickTable::set_outcome(int row, bool ok, const QString& text, const QString& detail) {
+    auto* cell = item(row, col_state);
+    cell->setText(ok || detail.isEmpty() ? text : text + ": " + detail);
+    cell->setToolTip(detail);
+    cell->setForeground(ok ? palette().color(QPalette::Text) : QColor(Qt::darkRed));
 }
 
 QString StickTable::state(int row) const {

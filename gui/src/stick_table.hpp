@@ -1,7 +1,8 @@
 // The sticks of the machine in a table: one row per disk that `ukpu devices` lists (with "show
 // every disk", the hidden ones too, greyed and not selectable, with the reason they are hidden;
 // with "allow disks that are not USB sticks", those hidden only for that can be ticked).
-// The first column's check box selects a stick; the last column shows its state.
+// The first column's check box selects a stick; the last column shows its state: the progress of
+// a write (speed, time left), then its outcome.
 #pragma once
 
 #include <QTableWidget>
@@ -43,6 +44,9 @@ public:
     bool select(const std::string& name, bool on);
     std::optional<int> row_of(const std::string& name) const;
     void set_state(int row, const QString& text);
+    // The outcome of a Write, a Repair or a batch: "written and verified", or the failure and,
+    // after it, why and what to do next (`detail`, also the cell's tooltip); a failure in red.
+    void set_outcome(int row, bool ok, const QString& text, const QString& detail);
     QString state(int row) const;
 
 private:

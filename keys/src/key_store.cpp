@@ -304,8 +304,12 @@ void KeyStore::open_postgres(OpenMode mode) {
     const std::string tables =
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()";
     const std::string ours = tables + " AND table_name = 'ukpu_schema'";
-    if (db_->scalar_int(ours) == 0) {
-        const std::int64_t others = db_->scalar_int(tables);
+    // Another station may make the store between two questions: whether ukpu_schema is there is
+    // asked again after the count of the other tables.
+    bool made = db_->scalar_int(ours) != 0;
+    const std::int64_t others = made ? 0 : db_->scalar_int(tables);
+    if (!made && others > 0) made = db_->scalar_int(ours) != 0;
+    if (!made) {
         if (others > 0)
             throw Error(ErrorCode::not_a_store,
                         "a PostgreSQL database that is not a ukpu key store (it holds " +

@@ -3,8 +3,8 @@
 // typing into the form and saved from it makes, through `ukpu setupbin create --config`, the same
 // bytes the window saves; a profile loaded into the form makes the command line's bytes; a
 // corpus file opened in the window shows every entry `ukpu setupbin show` prints, secrets masked
-// until asked. Screenshots of the main views go to $UKPU_SCREENSHOT_DIR (default: the build
-// directory's screenshots/).
+// until asked; the key store view is reached and exports by keyboard. Screenshots of the main views
+// go to $UKPU_SCREENSHOT_DIR (default: the build directory's screenshots/).
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -18,18 +18,27 @@
 #include <QComboBox>
 #include <QDir>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QScreen>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTest>
 #include <QTreeWidget>
 
+#include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
 #include <string>
 
+#include "key_batch_box.hpp"
 #include "main_window.hpp"
+#include "presentation/transfer_rate.hpp"
 #include "setupbin_form.hpp"
 #include "setupbin_view.hpp"
+#include "stick_table.hpp"
+#include "store/store_view.hpp"
+#include "store/void_dialog.hpp"
 #include "support/fake_machine.hpp"
 #include "support/files.hpp"
 #include "support/paths.hpp"
@@ -325,6 +334,74 @@ TEST(GuiInspector, ACorpusFileShowsEveryEntryAsSetupbinShowDoes) {
     EXPECT_FALSE(view.open(QString::fromStdString(t.path("junk.bin"))));
     EXPECT_TRUE(view.summary().startsWith("Not a setup.bin")) << view.summary().toStdString();
     EXPECT_EQ(view.tree()->topLevelItemCount(), 0);
+}
+
+TEST(GuiStoreScreens, TheKeyStoreViewByKeyboard) {
+    SKIP_WITHOUT_X();
+    FakeMachine m;
+    TempDir t;
+    // A store made by the command line: 12 records on three setup.bin files, the third lost.
+    write_text(t.path("cur.txt"), "admin\n");
+    ::chmod(t.path("cur.txt").c_str(), 0600);
+    const std::string db = t.path("keys.db");
+    auto r = run_ukpu({"keys", "generate", "-n", "12", "--per-key", "5", "--current-password-file",
+                       t.path("cur.txt"), "--random-new-password", "-o", t.path("setup.bin"),
+                       "--store", db});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = run_ukpu({"keys", "void", "--key-file", "3", "--reason", "lost in transit", "--store", db});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    Window win(m.f);
+    win.w.key_batch().set_store(QString::fromStdString(db));
+    QApplication::setActiveWindow(&win.w);
+    win.w.activateWindow();
+    QApplication::processEvents();
+    // Alt+Y opens the key store, which shows the window's store.
+    QTest::keyClick(&win.w, Qt::Key_Y, Qt::AltModifier);
+    ASSERT_EQ(win.w.views().currentIndex(), MainWindow::view_store);
+    auto& view = win.w.store_view();
+    EXPECT_EQ(view.store_text(), QString::fromStdString(db));
+    ASSERT_EQ(view.batches()->rowCount(), 1);
+    EXPECT_EQ(view.key_files()->rowCount(), 3);
+    EXPECT_LE(win.w.minimumSizeHint().width(), 1366);
+    EXPECT_LE(win.w.minimumSizeHint().height(), 700);
+    ASSERT_TRUE(view.select_key_file(3));
+    screenshot(win.w, "store");
+    // Alt+X exports (the file dialog answered here): the server's file, mode 0600.
+    const QString out = QString::fromStdString(t.path("server.csv"));
+    view.set_ask_path([&](QWidget*, const QString&, const QString&, bool save) {
+        return save ? out : QString();
+    });
+    QTest::keyClick(&win.w, Qt::Key_X, Qt::AltModifier);
+    // (A button's mnemonic clicks it a moment later, as a click is shown.)
+    QTRY_VERIFY_WITH_TIMEOUT(std::filesystem::exists(t.path("server.csv")), 3000);
+    struct stat st {};
+    ASSERT_EQ(::stat(t.path("server.csv").c_str(), &st), 0) << view.outcome().toStdString();
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    EXPECT_TRUE(view.outcome().contains("10 records")) << view.outcome().toStdString();
+    screenshot(win.w, "store-exported");
+    // The confirmation before a lost stick's records are voided.
+    ukpu::gui::VoidDialog ask(
+        "Void 5 records of key file 2 of batch 1 (" +
+        QString::fromStdString(t.path("setup-2.bin")) +
+        ") that no PC took? They are never exported as usable again and never written to a key.");
+    ask.show();
+    EXPECT_TRUE(QTest::qWaitForWindowExposed(&ask));
+    EXPECT_FALSE(ask.void_button()->isEnabled());
+    QTest::keyClicks(ask.reason_field(), "lost");
+    EXPECT_TRUE(ask.void_button()->isEnabled());
+    screenshot(ask, "void-dialog");
+    // A write in progress and the outcome of a failed stick, as the sticks table shows them.
+    win.w.views().setCurrentIndex(MainWindow::view_write);
+    auto& sticks = win.w.sticks();
+    ukpu::gui::TransferRate rate;
+    const auto t0 = ukpu::gui::TransferRate::Clock::now();
+    rate.update("writing", 0, 64'000'000, t0);
+    rate.update("writing", 24'000'000, 64'000'000, t0 + std::chrono::seconds(2));
+    sticks.set_state(*sticks.row_of("sdb"), rate.text());
+    sticks.set_outcome(*sticks.row_of("sdc"), false, "FAILED (I/O error)",
+                       "the stick stopped answering; it holds no usable key: write it again or "
+                       "replace it");
+    screenshot(win.w, "write-progress");
 }
 
 }  // namespace

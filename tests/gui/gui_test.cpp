@@ -14,6 +14,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTableWidget>
 
 #include <algorithm>
 #include <cstdio>
@@ -27,6 +28,7 @@
 #include "key_batch_box.hpp"
 #include "main_window.hpp"
 #include "stick_table.hpp"
+#include "store/store_view.hpp"
 #include "support/desktop_key.hpp"
 #include "support/fake_machine.hpp"
 #include "support/files.hpp"
@@ -174,7 +176,8 @@ TEST(GuiKeyBatch, NoBatchWithoutTheCurrentPasswordOrWithSticksLeftEmpty) {
     batch.set_records(1);
     batch.make_button()->click();
     ASSERT_EQ(win.alerts.size(), 3u);
-    EXPECT_TRUE(win.alerts[2].second.contains("fill 1 stick(s), not the 2 ticked"))
+    EXPECT_TRUE(
+        win.alerts[2].second.contains("1 record at 1 per stick fill 1 stick, not the 2 ticked"))
         << win.alerts[2].second.toStdString();
     // Enough records, but the mounted stick is refused before the confirmation.
     batch.set_records(4);
@@ -322,7 +325,8 @@ TEST_F(GuiOnLoop, AFailingWriteIsReportedWithWhatToDoNext) {
     Window win(m_.f, fail);
     prepare(win);
     EXPECT_EQ(write_and_wait(win), Status::io);
-    EXPECT_EQ(state(win), "FAILED (I/O error)");
+    EXPECT_TRUE(state(win).startsWith("FAILED (I/O error): ")) << state(win).toStdString();
+    EXPECT_TRUE(state(win).contains("holds no usable key")) << state(win).toStdString();
     EXPECT_TRUE(win.w.log_text().contains("holds no usable key")) << win.w.log_text().toStdString();
     EXPECT_TRUE(win.w.log_text().contains("ukpu verify --device " + QString::fromStdString(node_)));
     ASSERT_EQ(win.alerts.size(), 1u);
@@ -335,7 +339,7 @@ TEST_F(GuiOnLoop, StoppedWritesSayWhatStateTheStickIsIn) {
     Window win(m_.f, stop);
     prepare(win);
     EXPECT_EQ(write_and_wait(win), Status::interrupted);
-    EXPECT_EQ(state(win), "FAILED (interrupted)");
+    EXPECT_TRUE(state(win).startsWith("FAILED (interrupted): ")) << state(win).toStdString();
     EXPECT_TRUE(win.w.log_text().contains("interrupted; stopped after 1 write request "))
         << win.w.log_text().toStdString();
     // Written again without the interruption: the key is made.
@@ -452,6 +456,21 @@ TEST_F(GuiOnLoop, AKeyBatchIsStoredAndWrittenThroughTheSameServiceAsKeysGenerate
     // And the command line, an independent reader, finds the key.
     const auto v = run_ukpu({"verify", "--device", node_, "--firmware", "legacy,uefi"});
     EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+
+    // The key store tab shows the batch and the stick it went to; the stick read back from the
+    // window matches its key file by its PIDs, and no PC took a record yet.
+    win.w.views().setCurrentIndex(MainWindow::view_store);
+    auto& view = win.w.store_view();
+    ASSERT_EQ(view.batches()->rowCount(), 1);
+    ASSERT_EQ(view.key_files()->rowCount(), 1);
+    EXPECT_EQ(view.key_files()->item(0, ukpu::gui::StoreView::file_serial)->text(), "STICK0001");
+    ASSERT_TRUE(win.w.sticks().select(name_, true));
+    win.w.sync_selected();
+    EXPECT_TRUE(
+        view.outcome().contains("matched by its PIDs: 0 records consumed on the key, 0 "
+                                "newly marked"))
+        << view.outcome().toStdString();
+    win.w.views().setCurrentIndex(MainWindow::view_write);
 
     // The stick now holds five records no PC took: writing a setup.bin over it needs its name
     // typed, the dialog saying why; cancelled, nothing is written or voided.

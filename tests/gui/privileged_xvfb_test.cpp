@@ -36,6 +36,7 @@
 #include "key_batch_box.hpp"
 #include "main_window.hpp"
 #include "stick_table.hpp"
+#include "store/store_view.hpp"
 #include "support/files.hpp"
 #include "support/json.hpp"
 #include "support/loop_stick.hpp"
@@ -419,6 +420,13 @@ int desktop_user_main(int argc, char** argv) {
     if (reasons.size() != 1 || reasons[0].find("20 records") == std::string::npos ||
         reasons[0].find("no PC took") == std::string::npos)
         return 10;
+    // The second stick back from the PCs: synced through the worker too.
+    w.sticks().select(fs::path(sticks[0]).filename().string(), false);
+    w.sticks().select(fs::path(sticks[1]).filename().string(), true);
+    w.sync_selected();
+    const QString synced = w.store_view().outcome();
+    std::fprintf(stderr, "sync: %s\n", synced.toStdString().c_str());
+    if (!synced.contains("synced by ukpu keys sync")) return 11;
     return 0;
 }
 

@@ -2,6 +2,7 @@
 
 #include "commands/keys_command.hpp"
 #include "create_options.hpp"
+#include "ukpu/provision/key_store_access.hpp"
 
 namespace ukpu::cli {
 
@@ -37,8 +38,7 @@ void add_store_option(CLI::App& sub, std::string& path) {
 
 std::unique_ptr<keys::KeyStore> open_store(const std::string& path) {
     // Reading never creates: a mistyped --store is refused, not an empty store.
-    return std::make_unique<keys::KeyStore>(keys::StoreLocation::parse(path),
-                                            keys::OpenMode::existing);
+    return provision::open_existing_store(path);
 }
 
 }  // namespace ukpu::cli

@@ -2,14 +2,12 @@
 // server-side records (they always hold secrets), written atomically with mode 0600. Records on a
 // key become `exported`. With --upsert (scs-sql only) the SQL inserts or updates the records and
 // deletes the voided ones, so that loading it again converges on the store.
-#include <map>
-
 #include <CLI/CLI.hpp>
 
 #include "commands/keys_command.hpp"
 #include "ukpu/base/counted.hpp"
 #include "ukpu/keys/exports.hpp"
-#include "ukpu/provision/secret_file.hpp"
+#include "ukpu/provision/server_export.hpp"
 
 namespace ukpu::cli {
 
@@ -27,36 +25,22 @@ struct ExportOptions {
 
 // Says why records are left out: voided (never usable), on no key yet (imported, not written) or
 // of a key file that was never written.
-void say_left_out(const GlobalOptions& g, const std::vector<keys::KeyRecord>& left_out,
-                  bool upsert) {
-    std::size_t voided = 0, unplaced = 0;
-    std::map<std::int64_t, std::pair<std::int64_t, keys::KeyFileState>> files;
-    std::size_t unwritten = 0;
-    for (const auto& r : left_out) {
-        if (r.voided()) {
-            ++voided;
-        } else if (!r.placed()) {
-            ++unplaced;
-        } else {
-            files[r.key_file_id] = {r.batch_id, r.file_state};
-            ++unwritten;
-        }
-    }
-    if (unwritten > 0) {
+void say_left_out(const GlobalOptions& g, const provision::LeftOut& left_out, bool upsert) {
+    if (left_out.unwritten > 0) {
         std::string which;
-        for (const auto& [id, f] : files)
+        for (const auto& [id, f] : left_out.files)
             which += (which.empty() ? "" : ", ") + std::string("key file ") + std::to_string(id) +
                      " of batch " + std::to_string(f.first) + " (" + keys::to_string(f.second) +
                      ")";
-        print_warning(g, base::counted(unwritten, "record") +
+        print_warning(g, base::counted(left_out.unwritten, "record") +
                              " left out: they were never written to a key (" + which +
                              "), so no PC can hold them");
     }
-    if (unplaced > 0)
-        print_note(g, base::counted(unplaced, "record") +
+    if (left_out.unplaced > 0)
+        print_note(g, base::counted(left_out.unplaced, "record") +
                           " left out: on no key yet (imported; keys write puts them on keys)");
-    if (voided > 0)
-        print_note(g, base::counted(voided, "voided record") +
+    if (left_out.voided > 0)
+        print_note(g, base::counted(left_out.voided, "voided record") +
                           (upsert ? ": deleted from csti_pid_map by the SQL"
                                   : " left out (never usable; a server that got them before "
                                     "still has them: --upsert deletes them there)"));
@@ -65,55 +49,36 @@ void say_left_out(const GlobalOptions& g, const std::vector<keys::KeyRecord>& le
 int run_export(const ExportOptions& o, const GlobalOptions& g) {
     const auto format = keys::parse_export_format(o.format);
     if (!format) throw CliError(exit_usage, "--format", "'" + o.format + "' is not known");
-    if (o.upsert && *format != keys::ExportFormat::scs_sql)
-        throw CliError(exit_usage, "--upsert",
-                       "only with --format scs-sql (SQL that inserts, updates and deletes)");
-    provision::refuse_existing_output(o.output, o.overwrite);
-    {
-        auto store = open_store(o.store);
-        std::optional<std::int64_t> batch;
-        if (o.batch != 0) batch = o.batch;
-        // Only records that reached a key and were not voided: those of a key file that failed
-        // (or of a run that stopped before writing it) are on no key and left out.
-        const keys::ExportSelection chosen = keys::select_for_export(store->records(batch));
-        const auto& records = chosen.records;
-        say_left_out(g, chosen.left_out, o.upsert);
-        std::vector<keys::KeyRecord> voided;
-        for (const auto& r : chosen.left_out)
-            if (r.voided()) voided.push_back(r);
-        const keys::PidForm form = o.plain ? keys::PidForm::plain : keys::PidForm::dashed;
-        const std::string text = o.upsert ? keys::export_scs_sql_upsert(records, voided, form)
-                                          : keys::export_records(records, *format, form);
-        if (!g.dry_run) {
-            provision::write_file_atomic(
-                o.output,
-                std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(text.data()),
-                                              text.size()),
-                o.overwrite);
-            store->mark_exported(batch);
-        }
-        if (g.json) {
-            Json doc = Json::object();
-            doc.set("ok", true);
-            doc.set("path", o.output);
-            doc.set("format", keys::to_string(*format));
-            doc.set("records", static_cast<std::uint64_t>(records.size()));
-            doc.set("left_out", static_cast<std::uint64_t>(chosen.left_out.size()));
-            doc.set("upsert", o.upsert);
-            doc.set("deleted", static_cast<std::uint64_t>(o.upsert ? voided.size() : 0));
-            doc.set("written", !g.dry_run);
-            print_json(doc);
-        }
-        print_note(
-            g, std::string(g.dry_run ? "would write (dry run) " : "wrote ") + o.output + ": " +
-                   base::counted(records.size(), "record") +
-                   (o.upsert ? " to insert or update, " +
-                                   base::counted(voided.size(), "voided record") + " to delete, "
-                             : ", ") +
-                   keys::to_string(*format) + (o.upsert ? " --upsert" : "") +
-                   " (holds secrets; mode 0600)");
-        return exit_ok;
+    provision::ServerExport request;
+    request.format = *format;
+    if (o.batch != 0) request.batch = o.batch;
+    request.upsert = o.upsert;
+    request.form = o.plain ? keys::PidForm::plain : keys::PidForm::dashed;
+    request.output = o.output;
+    request.overwrite = o.overwrite;
+    request.dry_run = g.dry_run;
+    const provision::ServerExportOutcome out = provision::export_for_server(o.store, request);
+    say_left_out(g, out.left_out, o.upsert);
+    if (g.json) {
+        Json doc = Json::object();
+        doc.set("ok", true);
+        doc.set("path", o.output);
+        doc.set("format", keys::to_string(*format));
+        doc.set("records", static_cast<std::uint64_t>(out.records));
+        doc.set("left_out", static_cast<std::uint64_t>(out.left_out.total()));
+        doc.set("upsert", o.upsert);
+        doc.set("deleted", static_cast<std::uint64_t>(out.deleted));
+        doc.set("written", out.written);
+        print_json(doc);
     }
+    print_note(g, std::string(g.dry_run ? "would write (dry run) " : "wrote ") + o.output + ": " +
+                      base::counted(out.records, "record") +
+                      (o.upsert ? " to insert or update, " +
+                                      base::counted(out.deleted, "voided record") + " to delete, "
+                                : ", ") +
+                      keys::to_string(*format) + (o.upsert ? " --upsert" : "") +
+                      " (holds secrets; mode 0600)");
+    return exit_ok;
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 #include "ukpu/base/counted.hpp"
 #include "ukpu/keys/error.hpp"
 #include "ukpu/keys/key_sync.hpp"
-#include "ukpu/provision/device_safety.hpp"
+#include "ukpu/provision/key_sync_source.hpp"
 
 namespace ukpu::cli {
 
@@ -25,36 +25,23 @@ struct SyncOptions {
 int run_sync(const SyncOptions& o, const GlobalOptions& g) {
     // The store first: a mistyped --store is refused before the key is read.
     auto store = open_store(o.store);
-    std::string source;
-    std::vector<std::uint8_t> bytes;
-    keys::KeyIdentity identity;
+    provision::SyncSource kind = provision::SyncSource::image;
+    std::string path = o.image;
     if (!o.setup_bin.empty()) {
-        // A bare setup.bin: its PIDs are all that can name its key file.
-        source = o.setup_bin;
-        bytes = read_input_file(o.setup_bin);
-    } else {
-        source = o.image.empty() ? o.device : o.image;
-        auto dev = provision::open_for_read(source, o.sector_size, !o.device.empty());
-        keys::KeyRead key = keys::read_key(*dev);
-        bytes = std::move(key.setup_bin);
-        identity.volume_id = key.volume_id;
-        identity.label = key.label;
+        kind = provision::SyncSource::setup_bin;
+        path = o.setup_bin;
+    } else if (!o.device.empty()) {
+        kind = provision::SyncSource::device;
+        path = o.device;
     }
-    // A stick: its serial, compared with the one the store recorded.
-    std::optional<devices::DeviceInfo> stick;
-    if (!o.device.empty()) stick = provision::identify_device(g.context, o.device);
-    if (stick) identity.serial = stick->serial;
+    const provision::KeyToSync key =
+        provision::read_key_to_sync(g.context, kind, path, o.sector_size);
+    const std::string& source = key.source;
+    const keys::KeyIdentity& identity = key.identity;
+    const auto& stick = key.stick;
     std::optional<std::int64_t> named;
     if (o.key_file != 0) named = o.key_file;
-    keys::SyncResult r;
-    try {
-        r = keys::sync_consumed(*store, bytes, named, identity, g.dry_run);
-    } catch (const keys::Error& e) {
-        // What the key or file holds is named by where it came from.
-        if (e.code() != keys::ErrorCode::bad_input) throw;
-        throw CliError(exit_code(e), source + (e.where().empty() ? "" : ": " + e.where()),
-                       e.message());
-    }
+    const keys::SyncResult r = provision::sync_read_key(*store, key, named, g.dry_run);
     for (const auto& w : r.warnings) print_warning(g, source + ": " + w);
     if (g.json) {
         Json doc = Json::object();

@@ -5,6 +5,7 @@
 
 #include "commands/keys_command.hpp"
 #include "ukpu/base/counted.hpp"
+#include "ukpu/provision/void_preview.hpp"
 #include "ukpu/setupbin/pidpps.hpp"
 
 namespace ukpu::cli {
@@ -18,34 +19,6 @@ struct VoidOptions {
     std::string pid;
     std::string reason;
 };
-
-// What voiding `which` would do, from the records as they are (a dry run changes nothing): the
-// store's own rule, consumed records kept and voided ones left as they were.
-keys::VoidOutcome would_void(const keys::KeyStore& store, const keys::VoidSelection& which) {
-    std::vector<keys::KeyRecord> records;
-    if (which.key_file_id) {
-        (void)store.key_file(*which.key_file_id);  // Error(not_found)
-        records = store.records_of_file(*which.key_file_id);
-    } else if (which.batch_id) {
-        (void)store.batch(*which.batch_id);  // Error(not_found)
-        records = store.records(*which.batch_id);
-    } else if (const auto r = store.find_pid(*which.pid)) {
-        records.push_back(*r);
-    } else {
-        throw keys::Error(keys::ErrorCode::not_found,
-                          "no record with PID " + *which.pid + " in the key store", store.where());
-    }
-    keys::VoidOutcome out;
-    for (const auto& r : records) {
-        if (r.state == keys::RecordState::consumed)
-            ++out.consumed_kept;
-        else if (r.voided())
-            ++out.already_voided;
-        else
-            ++out.voided;
-    }
-    return out;
-}
 
 int run_void(const VoidOptions& o, const GlobalOptions& g) {
     const int chosen = (o.key_file != 0) + (o.batch != 0) + !o.pid.empty();
@@ -74,7 +47,7 @@ int run_void(const VoidOptions& o, const GlobalOptions& g) {
 
     auto store = open_store(o.store);
     const keys::VoidOutcome out =
-        g.dry_run ? would_void(*store, which) : store->void_records(which, o.reason);
+        g.dry_run ? provision::would_void(*store, which) : store->void_records(which, o.reason);
     if (g.json) {
         Json doc = Json::object();
         doc.set("ok", true);
