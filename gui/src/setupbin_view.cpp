@@ -1,5 +1,7 @@
 #include "setupbin_view.hpp"
 
+#include "edit/setupbin_editor.hpp"
+
 #include <QCheckBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -55,6 +57,10 @@ SetupBinView::SetupBinView(QWidget* parent) : QWidget(parent) {
     tree_->setColumnWidth(col_value, 560);
     tree_->setAlternatingRowColors(true);
     layout->addWidget(tree_, 1);
+    editor_ = new SetupBinEditor(this);
+    layout->addWidget(editor_);
+    // The edited file saved: shown in its place.
+    connect(editor_, &SetupBinEditor::saved, this, [this](const QString& saved) { open(saved); });
     connect(open_button, &QPushButton::clicked, this, &SetupBinView::choose);
     connect(secrets_, &QCheckBox::toggled, this, &SetupBinView::fill);
 }
@@ -73,11 +79,14 @@ bool SetupBinView::open(const QString& path) {
     } catch (const provision::Error& e) {
         bytes_.clear();
         tree_->clear();
+        editor_->set_file(path, {});
         summary_->setText(qs(e.what()));
         return false;
     }
     fill();
-    return !sb::not_a_setup_bin(sb::parse_lenient(bytes_));
+    const bool ok = !sb::not_a_setup_bin(sb::parse_lenient(bytes_));
+    editor_->set_file(path, ok ? bytes_ : std::vector<std::uint8_t>{});
+    return ok;
 }
 
 void SetupBinView::set_show_secrets(bool on) {

@@ -7,6 +7,7 @@
 // an independent reader) finds the key; a key batch made from the window is in the key store and
 // on the stick.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <QApplication>
@@ -25,8 +26,10 @@
 #include <ostream>
 
 #include "confirm_dialog.hpp"
+#include "edit/setupbin_editor.hpp"
 #include "key_batch_box.hpp"
 #include "main_window.hpp"
+#include "setupbin_view.hpp"
 #include "stick_table.hpp"
 #include "store/store_view.hpp"
 #include "support/desktop_key.hpp"
@@ -228,6 +231,49 @@ TEST(GuiConfirm, ShowsEveryIdentityAndWantsTheNameOfANonRemovableStick) {
     EXPECT_FALSE(fixed.write_button()->isEnabled());
     fixed.name_field()->setText("sdb");
     EXPECT_TRUE(fixed.write_button()->isEnabled());
+}
+
+// The window edits a setup.bin as `ukpu setupbin edit` does: the same bytes, the same list of
+// changes (secrets masked), the file saved 0600; the original untouched, the edited one shown.
+TEST(GuiSetupBinEdit, EditsAsTheCommandLineDoes) {
+    TempDir t;
+    const std::string original = corpus("acu-12.1-default.bin");
+    const auto before = read_bytes(original);
+    ukpu::gui::SetupBinView view;
+    ASSERT_TRUE(view.open(QString::fromStdString(original)));
+    auto& editor = view.editor();
+    ASSERT_TRUE(editor.isEnabled());
+    editor.add_set("domain", "corp.example.com");
+    editor.add_set("kvm", "disabled");
+    editor.add_set("new-password", "Xy9!Secr3t-P4ss");
+    editor.add_unset("user-consent");
+    editor.set_reusable(false);
+    ASSERT_TRUE(editor.preview()) << editor.changes_text().toStdString();
+    const std::string out = t.path("edited.bin");
+    editor.set_ask_path([&](QWidget*) { return QString::fromStdString(out); });
+    ASSERT_TRUE(editor.save()) << editor.changes_text().toStdString();
+
+    write_text(t.path("new.txt"), "Xy9!Secr3t-P4ss\n");
+    ::chmod(t.path("new.txt").c_str(), 0600);
+    const auto cli = run_ukpu({"setupbin", "edit", original, "-o", t.path("cli.bin"), "--domain",
+                               "corp.example.com", "--kvm", "disabled", "--new-password-file",
+                               t.path("new.txt"), "--unset", "user-consent", "--no-reusable"});
+    ASSERT_EQ(cli.exit_code, 0) << cli.err;
+    EXPECT_EQ(read_bytes(out), read_bytes(t.path("cli.bin")));
+    struct stat st {};
+    ASSERT_EQ(::stat(out.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    EXPECT_EQ(read_bytes(original), before);
+    // Every change line the command lists, in the window too; the password masked.
+    for (const auto& line : QString::fromStdString(cli.out).split('\n', Qt::SkipEmptyParts))
+        EXPECT_TRUE(editor.changes_text().contains(line)) << line.toStdString();
+    EXPECT_FALSE(editor.changes_text().contains("Secr3t"));
+    // The view now shows the edited file.
+    EXPECT_TRUE(view.entry_lines().join('\n').contains("corp.example.com"));
+    // A value the catalog refuses is said, and nothing is saved.
+    editor.add_set("kvm", "sometimes");
+    EXPECT_FALSE(editor.preview());
+    EXPECT_TRUE(editor.changes_text().contains("kvm")) << editor.changes_text().toStdString();
 }
 
 // A loop device dressed as a USB stick in the fake tree (as in tests/cli/devices_test.cpp).

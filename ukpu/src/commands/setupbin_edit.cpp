@@ -23,6 +23,7 @@
 #include "ukpu/provision/generations.hpp"
 #include "ukpu/provision/secret_file.hpp"
 #include "ukpu/provision/setupbin_builder.hpp"
+#include "ukpu/setupbin/change_text.hpp"
 #include "ukpu/setupbin/check.hpp"
 #include "ukpu/setupbin/edit.hpp"
 #include "ukpu/setupbin/error.hpp"
@@ -131,48 +132,11 @@ sb::EditPlan edit_plan(EditState& st, pv::Reporter& reporter, std::vector<std::s
     return plan;
 }
 
-// "2/13 DHCP" for an entry, the field's name otherwise.
-std::string change_field(const sb::Change& c) {
-    if (!c.is_entry()) return c.field;
-    const auto* info = sb::find_variable(c.module, c.variable);
-    return std::to_string(c.module) + "/" + std::to_string(c.variable) + " " +
-           (info ? std::string(info->name) : std::string("unknown variable"));
-}
-
-const char* change_action(const sb::Change& c) {
-    if (!c.is_entry()) return "changed";
-    return !c.before ? "added" : !c.after ? "removed" : "changed";
-}
-
-EntryView change_view(const sb::Change& c, const std::vector<std::uint8_t>& value,
-                      bool show_secrets) {
-    sb::Entry e;
-    e.module = c.module;
-    e.variable = c.variable;
-    e.value = value;
-    return view_entry(e, show_secrets);
-}
-
-// "record 1: 2/13 DHCP: 2 (enabled) -> 1 (disabled)", "header: version 4.0 -> 3.0".
-std::string change_line(const sb::Change& c, bool show_secrets) {
-    const std::string where =
-        (c.record ? "record " + std::to_string(*c.record) : std::string("header")) + ": ";
-    if (!c.is_entry()) return where + c.field + " " + c.before_text + " -> " + c.after_text;
-    std::string line = where + change_field(c) + ": ";
-    if (!c.before) return line + "added " + change_view(c, *c.after, show_secrets).text;
-    if (!c.after) return line + "removed " + change_view(c, *c.before, show_secrets).text;
-    const EntryView before = change_view(c, *c.before, show_secrets);
-    const EntryView after = change_view(c, *c.after, show_secrets);
-    line += before.text + " -> " + after.text;
-    if (before.text == after.text) line += " (changed)";  // a masked secret
-    return line;
-}
-
 Json change_json(const sb::Change& c, bool show_secrets) {
     Json j = Json::object();
     j.set("record", c.record ? Json(*c.record) : Json());
-    j.set("field", change_field(c));
-    j.set("action", change_action(c));
+    j.set("field", sb::change_field(c));
+    j.set("action", sb::change_action(c));
     if (!c.is_entry()) {
         j.set("before", c.before_text);
         j.set("after", c.after_text);
@@ -184,7 +148,11 @@ Json change_json(const sb::Change& c, bool show_secrets) {
     j.set("key", info ? Json(std::string(info->key)) : Json());
     auto side = [&](const std::optional<std::vector<std::uint8_t>>& v) {
         if (!v) return Json();
-        const EntryView view = change_view(c, *v, show_secrets);
+        sb::Entry e;
+        e.module = c.module;
+        e.variable = c.variable;
+        e.value = *v;
+        const EntryView view = view_entry(e, show_secrets);
         Json s = Json::object();
         s.set("length", static_cast<std::uint64_t>(v->size()));
         s.set("raw", view.raw);
@@ -268,7 +236,8 @@ int run_edit(EditState& st, const GlobalOptions& g) {
 
     // The change list: on stdout, always on a dry run, else unless --quiet.
     if (!g.json && (g.dry_run || !g.quiet)) {
-        for (const auto& c : edited.changes) std::cout << change_line(c, st.show_secrets) << '\n';
+        for (const auto& c : edited.changes)
+            std::cout << sb::change_text(c, st.show_secrets) << '\n';
         std::cout << std::flush;
     }
 
