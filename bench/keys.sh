@@ -60,3 +60,50 @@ END {
     line("ukpu keys export --format scs-csv", wall[3], cpu[3])
     printf "the command, all three: %.0f records/s (target 200000), %.2f x the time of SQLite'"'"'s floor (cpu: %.0f records per processor-second, %.2f x the floor'"'"'s)\n", n / all_wall, all_wall / f[1], n / all_cpu, all_cpu / f[2]
 }' "$dir/times"
+
+# PostgreSQL: the same command into a store on a throwaway local server (initdb, a Unix socket
+# in $dir, no TCP), against the server's own COPY of the same rows (batches, key_files with their
+# setup.bin bytes, records) into an empty database of the same schema, timed in the same run.
+# Skipped, saying so, when the PostgreSQL server binaries are not installed.
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
+    echo "postgresql: not measured (no server binaries; scripts/setup installs postgresql)"
+    exit 0
+fi
+pg_run() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+pg=$dir/pg
+mkdir -p "$pg"
+if [ "$(id -u)" -eq 0 ]; then
+    chmod 0711 "$dir" # the server runs as postgres: it enters $dir, reads nothing else there
+    chown postgres "$pg"
+fi
+pg_run "$pg_bin/initdb" -D "$pg/data" -U ukpu --auth=trust >/dev/null
+pg_run "$pg_bin/pg_ctl" -D "$pg/data" -l "$pg/log" -w \
+    -o "-k $pg -c listen_addresses=''" start >/dev/null
+trap 'pg_run "$pg_bin/pg_ctl" -D "$pg/data" -m immediate stop >/dev/null 2>&1; rm -rf "$dir"' EXIT
+psql_() { "$pg_bin/psql" -h "$pg" -U ukpu -v ON_ERROR_STOP=1 -qAt "$@"; }
+psql_ -d postgres -c 'CREATE DATABASE keys' -c 'CREATE DATABASE copy'
+: >"$dir/times"
+run keys generate -n "$records" --per-key "$per_key" --random-new-password \
+    --current-password-file "$dir/current.txt" -o "$dir/pg-setup.bin" \
+    --store "postgresql://ukpu@/keys?host=$pg"
+stored=$(psql_ -d keys -c 'SELECT count(*) FROM records')
+if [ "$stored" -ne "$records" ]; then
+    echo "keys.sh: the PostgreSQL store holds $stored records, not $records" >&2
+    exit 1
+fi
+"$pg_bin/pg_dump" -h "$pg" -U ukpu --schema-only keys | psql_ -d copy >/dev/null
+for t in batches key_files records; do
+    psql_ -d keys -c "\\copy $t TO '$dir/$t.copy'"
+done
+TIMEFORMAT='%R'
+copy_s=$({ time psql_ -d copy -c 'BEGIN' -c "\\copy batches FROM '$dir/batches.copy'" \
+    -c "\\copy key_files FROM '$dir/key_files.copy'" -c "\\copy records FROM '$dir/records.copy'" \
+    -c 'COMMIT' >/dev/null; } 2>&1)
+awk -v n="$records" -v copy="$copy_s" '
+{ wall = $1; cpu = $2 + $3 }
+END {
+    printf "%-38s %9.0f records/s  (%.3f s, cpu %.3f s)\n", "ukpu keys generate into PostgreSQL", n / wall, wall, cpu
+    printf "%-38s %9.0f records/s  (%.3f s)  the server loading the same rows (psql \\copy, one transaction)\n", "COPY baseline", n / copy, copy
+    printf "postgresql: ukpu keys generate takes %.2f x the time of the server'"'"'s COPY of what it stores\n", wall / copy
+}' "$dir/times"
