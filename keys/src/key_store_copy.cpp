@@ -4,6 +4,7 @@
 #include <string>
 
 #include "sql_connection.hpp"
+#include "ukpu/base/counted.hpp"
 #include "ukpu/keys/error.hpp"
 #include "ukpu/keys/key_store.hpp"
 
@@ -84,8 +85,10 @@ std::uint64_t KeyStore::copy_from(const KeyStore& source) {
     if (!empty())
         throw Error(ErrorCode::refused,
                     "the target store is not empty (" +
-                        std::to_string(db_->scalar_int("SELECT count(*) FROM batches")) +
-                        " batch(es)): a store is copied only into an empty one; nothing was "
+                        base::counted(static_cast<std::uint64_t>(
+                                          db_->scalar_int("SELECT count(*) FROM batches")),
+                                      "batch", "batches") +
+                        "): a store is copied only into an empty one; nothing was "
                         "copied",
                     where_);
     std::uint64_t records = 0;

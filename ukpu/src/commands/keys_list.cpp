@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands/keys_command.hpp"
+#include "ukpu/base/counted.hpp"
 #include "ukpu/devices/discovery.hpp"
 #include "ukpu/keys/key_sync.hpp"
 #include "ukpu/setupbin/pidpps.hpp"
@@ -102,11 +103,12 @@ int run_list(const ListOptions& o, const GlobalOptions& g) {
                             state.c_str());
             }
             if (not_written > 0)
-                print_note(g, std::to_string(not_written) +
-                                  " batch(es) not written in full: the records of a failed (or "
+                print_note(g, base::counted(not_written, "batch", "batches") +
+                                  " not written in full: the records of a failed (or "
                                   "pending) key file are on no key and never exported; keys list "
                                   "--batch ID shows which");
-            print_note(g, std::to_string(batches.size()) + " batch(es) in " + store->where());
+            print_note(g,
+                       base::counted(batches.size(), "batch", "batches") + " in " + store->where());
             return exit_ok;
         }
         const keys::BatchInfo b = store->batch(o.batch);
