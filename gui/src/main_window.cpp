@@ -546,10 +546,11 @@ void MainWindow::make_batch_selected() {
     if (through_worker_) {
         // The store is made here, as the window's user, so that it stays the user's: the
         // worker, running as root, only opens it.
-        std::string store = job.store;
+        std::string store;
         try {
-            if (store.empty()) store = keys::default_store_path().string();
-            keys::KeyStore made(store, keys::OpenMode::create);
+            const keys::StoreLocation where = pv::store_path(job.store);
+            store = where.display();
+            keys::KeyStore made(where, keys::OpenMode::create);
         } catch (const std::exception& e) {
             alert_(this, tr("No batch made"), qs(e.what()));
             return;

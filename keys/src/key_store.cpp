@@ -18,6 +18,16 @@ namespace ukpu::keys {
 
 namespace {
 
+// A store a newer ukpu wrote (SQLite's user_version, PostgreSQL's ukpu_schema) is left alone.
+void refuse_newer_schema(std::int64_t version, const std::string& where) {
+    if (version > store_schema_version)
+        throw Error(ErrorCode::newer_schema,
+                    "the key store has schema version " + std::to_string(version) +
+                        ", newer than the " + std::to_string(store_schema_version) +
+                        " this ukpu knows; use a newer ukpu (the store was left untouched)",
+                    where);
+}
+
 constexpr const char* now_sql = "strftime('%Y-%m-%dT%H:%M:%SZ','now')";
 
 // The key library's error for a failed step of the shared file helpers: same words, same path.
@@ -271,12 +281,7 @@ void KeyStore::open_checked(OpenMode mode) {
                         buf + ", ukpu's is 0x554b5055); it was left untouched",
                     where_);
     }
-    if (version > store_schema_version)
-        throw Error(ErrorCode::newer_schema,
-                    "the key store has schema version " + std::to_string(version) +
-                        ", newer than the " + std::to_string(store_schema_version) +
-                        " this ukpu knows; use a newer ukpu (the store was left untouched)",
-                    where_);
+    refuse_newer_schema(version, where_);
 }
 
 void KeyStore::migrate() {
@@ -339,12 +344,7 @@ void KeyStore::open_postgres(OpenMode mode) {
                     "left untouched",
                     where_);
     const std::int64_t version = s.int_at(1);
-    if (version > store_schema_version)
-        throw Error(ErrorCode::newer_schema,
-                    "the key store has schema version " + std::to_string(version) +
-                        ", newer than the " + std::to_string(store_schema_version) +
-                        " this ukpu knows; use a newer ukpu (the store was left untouched)",
-                    where_);
+    refuse_newer_schema(version, where_);
 }
 
 std::int32_t KeyStore::schema_version() const {
