@@ -23,6 +23,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -326,7 +327,14 @@ TEST(GuiHotplug, ALoopStickAttachedAndDetachedIsListedAndDroppedWithoutRefresh) 
     stick.emplace(tmp.path("hot.img"), 16);
     ASSERT_TRUE(stick->ok());
     const std::string name = fs::path(stick->loop()).filename().string();
-    auto listed = [&] { return w.sticks().row_of(name).has_value(); };
+    // By its backing file, the loop device's model: other tests running beside this one attach
+    // and detach loop devices too, and may take the number this one leaves.
+    const std::string image = tmp.path("hot.img");
+    auto listed = [&] {
+        const auto& disks = w.sticks().disks();
+        return std::any_of(disks.begin(), disks.end(),
+                           [&](const auto& d) { return d.name == name && d.model == image; });
+    };
     const auto plugged = std::chrono::steady_clock::now();
     EXPECT_TRUE(QTest::qWaitFor(listed, 2000)) << name << " not listed within 2 s";
     const auto seen = std::chrono::steady_clock::now();
