@@ -3,9 +3,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <iterator>
 
+#include "fixtures.hpp"
 #include "support/oracle.hpp"
 #include "support/temp_dir.hpp"
 #include "ukpu/fatwriter/block_device.hpp"
@@ -15,6 +14,7 @@
 namespace {
 
 using namespace ukpu::fat;
+using ukpu::test::corpus_file;
 using ukpu::test::LoopDevice;
 using ukpu::test::run_command;
 using ukpu::test::shell_quote;
@@ -78,11 +78,7 @@ TEST_P(LoopBlockDevice, ReportsSizeAndSectorSizeAndHoldsAKeyEveryToolReads) {
         EXPECT_THROW(LinuxBlockDevice::open(loop.path(), true), Error);
         // A reader is not.
         EXPECT_NO_THROW(LinuxBlockDevice::open(loop.path(), false));
-        const std::vector<std::uint8_t> setup = [] {
-            std::ifstream in(std::filesystem::path(UKPU_CORPUS_DIR) / "v4-pki-amt-test-ca.bin",
-                             std::ios::binary);
-            return std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), {});
-        }();
+        const std::vector<std::uint8_t> setup = corpus_file("v4-pki-amt-test-ca.bin");
         KeyOptions o;
         k = write_key(*dev, setup, {}, o);
         EXPECT_EQ(k.geometry.bytes_per_sector, ss);

@@ -4,6 +4,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "support/files.hpp"
+
 namespace ukpu::test {
 
 namespace {
@@ -89,9 +91,7 @@ std::unique_ptr<fat::ImageFile> FatImage::open(bool writable) const {
 }
 
 std::vector<std::uint8_t> read_host_file(const std::filesystem::path& path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) throw std::runtime_error("cannot read " + path.string());
-    return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+    return read_bytes(path.string());
 }
 
 std::vector<std::uint8_t> corpus_file(const std::string& name) {

@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <iterator>
 #include <regex>
 
 #include <unistd.h>
 
+#include "fixtures.hpp"
 #include "support/oracle.hpp"
 #include "support/temp_dir.hpp"
 #include "ukpu/fatwriter/block_device.hpp"
@@ -19,19 +19,14 @@
 namespace {
 
 using namespace ukpu::fat;
+using ukpu::test::corpus_file;
 using ukpu::test::LoopDevice;
+using ukpu::test::read_host_file;
 using ukpu::test::run_command;
 using ukpu::test::shell_quote;
 using ukpu::test::TempDir;
 
 using ukpu::test::MiB;
-
-std::vector<std::uint8_t> read_file(const std::filesystem::path& p) {
-    std::vector<std::uint8_t> out(std::filesystem::file_size(p));
-    std::ifstream in(p, std::ios::binary);
-    in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(out.size()));
-    return out;
-}
 
 // A setup.bin of `records` PSK-style records, so that it spans several clusters.
 std::vector<std::uint8_t> sample_setup_bin(std::size_t records) {
@@ -46,10 +41,6 @@ std::vector<std::uint8_t> sample_setup_bin(std::size_t records) {
     o.version = sb::FormatVersion::v2_1;
     o.scramble = true;
     return sb::serialize(sb::build(o, recs));
-}
-
-std::vector<std::uint8_t> corpus_file(const std::string& name) {
-    return read_file(std::filesystem::path(UKPU_CORPUS_DIR) / name);
 }
 
 bool tools_present() {
@@ -163,7 +154,7 @@ void check_with_oracles(const std::filesystem::path& img, const KeyLayout& k, co
     const auto out = dir / "copied.bin";
     auto cp = run_command("mcopy -n -i " + mt + " ::SETUP.BIN " + shell_quote(out.string()));
     EXPECT_EQ(cp.exit_code, 0) << cp.output;
-    EXPECT_EQ(read_file(out), setup);
+    EXPECT_EQ(read_host_file(out), setup);
     std::filesystem::remove(out);
 }
 
@@ -351,14 +342,14 @@ TEST(KeyWriter, SameInputsGiveTheSameImageByteForByte) {
         auto dev = ImageFile::create(img, 64 * MiB, 512, false);
         write_key(*dev, setup, {}, o);
         dev.reset();
-        images.push_back(read_file(img));
+        images.push_back(read_host_file(img));
     }
     EXPECT_EQ(images[0], images[1]);
     o.timestamp = 1234567892;  // a different time changes the directory entries
     auto dev = ImageFile::create(dir / "k2.img", 64 * MiB, 512, false);
     write_key(*dev, setup, {}, o);
     dev.reset();
-    EXPECT_NE(read_file(dir / "k2.img"), images[0]);
+    EXPECT_NE(read_host_file(dir / "k2.img"), images[0]);
 }
 
 TEST(KeyWriter, ClearsOldSignaturesAndOldContentOnAUsedDevice) {
@@ -384,7 +375,7 @@ TEST(KeyWriter, ClearsOldSignaturesAndOldContentOnAUsedDevice) {
     EXPECT_LE(dev->stats().write_calls, 8u);
     EXPECT_EQ(dev->stats().flushes, 1u);
     dev.reset();
-    const auto bytes = read_file(img);
+    const auto bytes = read_host_file(img);
     EXPECT_EQ(std::string(bytes.begin() + 512, bytes.begin() + 520).find("EFI PART"),
               std::string::npos);
     for (std::size_t i = bytes.size() - MiB; i < bytes.size(); ++i)

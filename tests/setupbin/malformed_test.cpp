@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "support/files.hpp"
 #include "ukpu/setupbin/error.hpp"
 #include "ukpu/setupbin/parse.hpp"
 
@@ -47,9 +47,12 @@ std::vector<Case> read_manifest() {
 }
 
 Bytes read_file(const std::string& name) {
-    std::ifstream in(dir + "/" + name, std::ios::binary);
-    EXPECT_TRUE(in) << name;
-    return Bytes(std::istreambuf_iterator<char>(in), {});
+    try {
+        return ukpu::test::read_bytes(dir + "/" + name);
+    } catch (const std::exception& e) {
+        ADD_FAILURE() << e.what();
+        return {};
+    }
 }
 
 TEST(MalformedTest, ManifestCoversEveryKindOfFormatError) {

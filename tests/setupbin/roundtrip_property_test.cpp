@@ -4,14 +4,13 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "spec_example.hpp"
+#include "test_support.hpp"
 #include "ukpu/setupbin/error.hpp"
 #include "ukpu/setupbin/parse.hpp"
 #include "ukpu/setupbin/version.hpp"
@@ -161,9 +160,8 @@ TEST(RoundTripProperty, MutatedFilesKeepTheWriteBackInvariant) {
     std::vector<std::vector<std::uint8_t>> bases = {testing::spec_example_11_1()};
     for (const char* name :
          {"acu-12.1-default.bin", "acu-12.1-edited-meshcommander.bin", "v4-pki-amt-test-ca.bin"}) {
-        std::ifstream in(std::string(UKPU_CORPUS_DIR) + "/" + name, std::ios::binary);
-        ASSERT_TRUE(in) << name;
-        bases.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        bases.push_back(test_support::read_corpus(name));
+        ASSERT_FALSE(bases.back().empty()) << name;
     }
     const std::uint64_t seed = 0x6d757461746531ULL;
     std::mt19937_64 rng(seed);

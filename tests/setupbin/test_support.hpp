@@ -4,11 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
+#include "support/files.hpp"
 #include "ukpu/setupbin/model.hpp"
 
 namespace ukpu::setupbin::test_support {
@@ -16,9 +15,12 @@ namespace ukpu::setupbin::test_support {
 // The bytes of ../shared/corpus/real/<name>; a failed expectation when it cannot be read.
 inline std::vector<std::uint8_t> read_corpus(const std::string& name) {
     const std::string path = std::string(UKPU_CORPUS_DIR) + "/" + name;
-    std::ifstream in(path, std::ios::binary);
-    EXPECT_TRUE(in) << "cannot open " << path;
-    return std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), {});
+    try {
+        return ukpu::test::read_bytes(path);
+    } catch (const std::exception& e) {
+        ADD_FAILURE() << e.what();
+        return {};
+    }
 }
 
 inline std::vector<std::uint8_t> text(const std::string& s) {
