@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-
 #include "fixtures.hpp"
 #include "support/oracle.hpp"
 #include "support/temp_dir.hpp"
