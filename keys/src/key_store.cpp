@@ -7,10 +7,12 @@
 #include <cstring>
 #include <variant>
 
+#include "packed_setup_bin.hpp"
 #include "postgres.hpp"
 #include "sqlite.hpp"
 #include "ukpu/base/error.hpp"
 #include "ukpu/base/files.hpp"
+#include "ukpu/base/parallel.hpp"
 #include "ukpu/keys/error.hpp"
 #include "ukpu/keys/key_store_schema.hpp"
 
@@ -113,6 +115,9 @@ KeyRecord record_from(const sql::Statement& s) {
     r.created_at = s.text_at(11);
     r.updated_at = s.text_at(12);
     r.file_state = parse_key_file_state(s.text_at(13)).value_or(KeyFileState::pending);
+    // Stored 'on-key' with its batch, on a key once its key file is written (schema 6).
+    if (r.state == RecordState::on_key && r.file_state != KeyFileState::written)
+        r.state = RecordState::generated;
     r.void_reason = s.text_at(14);
     r.voided_at = s.text_at(15);
     return r;
@@ -160,11 +165,20 @@ void bind_device(sql::Statement& f, int first, const std::optional<StickIdentity
     }
 }
 
-void bind_blob_or_null(sql::Statement& s, int index, const std::vector<std::uint8_t>& bytes) {
-    if (bytes.empty())
+// A key file's setup.bin bytes packed (`packed` empty: none kept) and their encoding, at `index`
+// and the next parameter.
+void bind_packed(sql::Statement& s, int index, const std::vector<std::uint8_t>& packed) {
+    if (packed.empty()) {
         s.bind_null(index);
-    else
-        s.bind_blob(index, bytes);
+        s.bind_null(index + 1);
+        return;
+    }
+    s.bind_blob_static(index, packed);
+    s.bind_static(index + 1, packed_encoding);
+}
+
+std::vector<std::uint8_t> packed_or_empty(const std::vector<std::uint8_t>& bytes) {
+    return bytes.empty() ? std::vector<std::uint8_t>{} : pack_setup_bin(bytes);
 }
 
 void bind_text_or_null(sql::Statement& s, int index, const std::string& text) {
@@ -345,6 +359,23 @@ void KeyStore::open_postgres(OpenMode mode) {
                     where_);
     const std::int64_t version = s.int_at(1);
     refuse_newer_schema(version, where_);
+    if (version < store_schema_version) upgrade_postgres();
+}
+
+void KeyStore::upgrade_postgres() {
+    sql::Transaction tx(*db_);
+    // Read again under the write lock: another station may have upgraded the store meanwhile.
+    const std::int64_t version = db_->scalar_int("SELECT version FROM ukpu_schema");
+    if (version < first_postgres_version)
+        throw Error(ErrorCode::not_a_store,
+                    "a PostgreSQL store at schema version " + std::to_string(version) +
+                        ", older than any ukpu made; it was left untouched",
+                    where_);
+    const auto steps = postgres_upgrades();
+    for (auto v = version; v < store_schema_version; ++v)
+        db_->exec(std::string(steps[static_cast<std::size_t>(v - first_postgres_version)]));
+    db_->exec("UPDATE ukpu_schema SET version=" + std::to_string(store_schema_version));
+    tx.commit();
 }
 
 std::int32_t KeyStore::schema_version() const {
@@ -356,6 +387,11 @@ std::int32_t KeyStore::schema_version() const {
 BatchInfo KeyStore::add_batch(const NewBatch& batch) {
     auto total = static_cast<std::uint32_t>(batch.unplaced.size());
     for (const auto& f : batch.files) total += static_cast<std::uint32_t>(f.records.size());
+    // Every file packed on every core before the write transaction begins.
+    std::vector<std::vector<std::uint8_t>> packed(batch.files.size());
+    base::for_each_in_parallel(batch.files.size(), [&](std::size_t i) {
+        packed[i] = packed_or_empty(batch.files[i].bytes);
+    });
     sql::Transaction tx(*db_);
     auto b = db_->prepare(std::string("INSERT INTO batches (created_at, ukpu_version, "
                                       "file_version, record_count, settings) VALUES (") +
@@ -369,7 +405,8 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
     auto f = db_->prepare(
         "INSERT INTO key_files (batch_id, file_index, target, sha256, first_record, "
         "last_record, device_serial, device_vendor, device_model, device_size, device_bus_path, "
-        "label, setup_bin, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')");
+        "label, setup_bin, setup_bin_encoding, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, 'pending')");
     // The key files first: the batch as returned is read before its records go in (its counts
     // are then known without reading 100,000 rows back).
     std::vector<std::int64_t> file_ids;
@@ -388,10 +425,7 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
             .bind(6, std::int64_t{last});
         bind_device(f, 7, file.device);
         bind_text_or_null(f, 12, file.label);
-        if (file.bytes.empty())
-            f.bind_null(13);
-        else
-            f.bind_blob_static(13, file.bytes);  // not copied: ~0.5 MB a file
+        bind_packed(f, 13, packed[index - 1]);
         f.run();
         f.reset();
         file_ids.push_back(db_->last_insert_rowid());
@@ -400,10 +434,12 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
     BatchInfo out = this->batch(batch_id);
     out.generated = total;
     out.unplaced = static_cast<std::uint32_t>(batch.unplaced.size());
+    // On a key file: 'on-key', which counts once the file is written (schema 6); on none:
+    // 'generated'.
     auto r = db_->prepare(
         "INSERT INTO records (batch_id, key_file_id, record_number, pid, pps, current_password, "
-        "new_password, state, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-        "'generated', ?8, ?8)");
+        "new_password, state, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9, "
+        "?8, ?8)");
     for (std::size_t i = 0; i < batch.files.size(); ++i) {
         for (const auto& rec : batch.files[i].records) {
             r.bind(1, batch_id)
@@ -413,7 +449,8 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
                 .bind_static(5, rec.pps)
                 .bind_static(6, rec.current_password)
                 .bind_static(7, rec.new_password)
-                .bind_static(8, out.created_at);
+                .bind_static(8, out.created_at)
+                .bind_static(9, "on-key");
             r.run();
             r.reset();
         }
@@ -426,7 +463,8 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
             .bind_static(5, rec.pps)
             .bind_static(6, rec.current_password)
             .bind_static(7, rec.new_password)
-            .bind_static(8, out.created_at);
+            .bind_static(8, out.created_at)
+            .bind_static(9, "generated");
         r.run();
         r.reset();
     }
@@ -470,8 +508,8 @@ KeyFileInfo KeyStore::add_key_file(std::int64_t batch_id, const NewKeyFile& file
     auto f = db_->prepare(
         "INSERT INTO key_files (batch_id, file_index, target, sha256, first_record, "
         "last_record, device_serial, device_vendor, device_model, device_size, device_bus_path, "
-        "label, replaces, setup_bin, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "'pending')");
+        "label, replaces, setup_bin, setup_bin_encoding, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, 'pending')");
     f.bind(1, batch_id)
         .bind(2, index)
         .bind(3, file.target)
@@ -484,7 +522,8 @@ KeyFileInfo KeyStore::add_key_file(std::int64_t batch_id, const NewKeyFile& file
         f.bind(13, *replaces);
     else
         f.bind_null(13);
-    bind_blob_or_null(f, 14, file.bytes);
+    const std::vector<std::uint8_t> packed = packed_or_empty(file.bytes);
+    bind_packed(f, 14, packed);
     f.run();
     const std::int64_t file_id = db_->last_insert_rowid();
     // Numbers first move out of the way: a record keeps UNIQUE (key_file_id, record_number)
@@ -525,10 +564,13 @@ void KeyStore::set_label(std::int64_t key_file_id, const std::string& label) {
 
 std::optional<std::vector<std::uint8_t>> KeyStore::setup_bin(std::int64_t key_file_id) const {
     (void)key_file(key_file_id);  // Error(not_found)
-    auto s = db_->prepare("SELECT setup_bin FROM key_files WHERE id=?");
+    auto s = db_->prepare("SELECT setup_bin, setup_bin_encoding FROM key_files WHERE id=?");
     s.bind(1, key_file_id);
     if (!s.step() || s.null_at(0)) return std::nullopt;
-    return s.blob_at(0);
+    std::optional<std::string> encoding;
+    if (!s.null_at(1)) encoding = s.text_at(1);
+    return unpack_setup_bin(s.blob_at(0), encoding,
+                            where_ + ": key file " + std::to_string(key_file_id));
 }
 
 VoidOutcome KeyStore::void_records(const VoidSelection& which, const std::string& reason) {
@@ -585,21 +627,11 @@ VoidOutcome KeyStore::void_records(const VoidSelection& which, const std::string
 }
 
 void KeyStore::mark_written(std::int64_t batch_id) {
-    sql::Transaction tx(*db_);
-    // The time, taken once for every row rather than formatted again for each.
-    auto now = db_->prepare(std::string("SELECT ") + now_sql);
-    now.step();
-    const std::string at = now.text_at(0);
-    auto r = db_->prepare(
-        "UPDATE records SET state='on-key', updated_at=?2 WHERE state='generated' AND key_file_id "
-        "IN (SELECT id FROM key_files WHERE batch_id=?1 AND state='pending')");
-    r.bind(1, batch_id).bind_static(2, at);
-    r.run();
+    // Its records went in 'on-key' (add_batch): they are on a key from here on.
     auto f =
         db_->prepare("UPDATE key_files SET state='written' WHERE batch_id=? AND state='pending'");
     f.bind(1, batch_id);
     f.run();
-    tx.commit();
 }
 
 void KeyStore::mark_file_written(std::int64_t key_file_id, std::optional<std::uint32_t> volume_id) {
@@ -620,6 +652,7 @@ void KeyStore::mark_file_written(std::int64_t key_file_id, std::optional<std::ui
 }
 
 void KeyStore::mark_file_failed(std::int64_t key_file_id, std::optional<std::uint32_t> volume_id) {
+    sql::Transaction tx(*db_);
     auto f = db_->prepare(
         "UPDATE key_files SET state='failed', volume_id=coalesce(?, volume_id) WHERE id=? AND "
         "state='pending'");
@@ -629,6 +662,13 @@ void KeyStore::mark_file_failed(std::int64_t key_file_id, std::optional<std::uin
         f.bind_null(1);
     f.bind(2, key_file_id);
     f.run();
+    if (db_->changes() == 0) return;  // not pending: left as it is (the transaction rolls back)
+    // Its records, stored 'on-key' with their batch, never reached a key.
+    auto r = db_->prepare(std::string("UPDATE records SET state='generated', updated_at=") +
+                          now_sql + " WHERE key_file_id=? AND state='on-key'");
+    r.bind(1, key_file_id);
+    r.run();
+    tx.commit();
 }
 
 std::vector<KeyFileInfo> KeyStore::key_files_with_volume_id(std::uint32_t volume_id) const {
@@ -677,7 +717,11 @@ BatchInfo KeyStore::batch(std::int64_t id) const {
         b.voided = static_cast<std::uint32_t>(v.int_at(0));
         b.unplaced = static_cast<std::uint32_t>(v.int_at(1));
     }
-    auto c = db_->prepare("SELECT state, count(*) FROM records WHERE batch_id=? GROUP BY state");
+    // A record stored 'on-key' whose key file is not written counts as 'generated' (schema 6).
+    auto c = db_->prepare(
+        "SELECT CASE WHEN r.state='on-key' AND f.state<>'written' THEN 'generated' ELSE r.state "
+        "END AS s, count(*) FROM records r LEFT JOIN key_files f ON f.id = r.key_file_id WHERE "
+        "r.batch_id=? GROUP BY s");
     c.bind(1, id);
     while (c.step()) {
         auto n = static_cast<std::uint32_t>(c.int_at(1));
@@ -763,7 +807,7 @@ std::uint32_t KeyStore::mark_exported(std::optional<std::int64_t> batch_id) {
     const std::string at = now.text_at(0);
     std::string q =
         "UPDATE records SET state='exported', updated_at=?1 WHERE state='on-key' AND voided_at IS "
-        "NULL";
+        "NULL AND key_file_id IN (SELECT id FROM key_files WHERE state='written')";
     if (batch_id) q += " AND batch_id=?2";
     auto s = db_->prepare(q);
     s.bind_static(1, at);

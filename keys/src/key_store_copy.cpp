@@ -25,7 +25,7 @@ struct Table {
 };
 
 // In the order rows must go in (a key file names its batch and the key file it replaces, a
-// record its batch and key file), each table's columns as schema 4 has them.
+// record its batch and key file), each table's columns as schema 6 has them.
 const std::array<Table, 3>& tables() {
     static const std::array<Table, 3> t = {{
         {"batches",
@@ -52,7 +52,8 @@ const std::array<Table, 3>& tables() {
           {"state", Kind::text},
           {"label", Kind::text},
           {"replaces", Kind::integer},
-          {"setup_bin", Kind::blob}}},
+          {"setup_bin", Kind::blob},
+          {"setup_bin_encoding", Kind::text}}},
         {"records",
          {{"id", Kind::integer},
           {"batch_id", Kind::integer},

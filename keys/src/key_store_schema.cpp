@@ -148,6 +148,15 @@ ALTER TABLE records_v5 RENAME TO records;
 CREATE INDEX records_batch ON records(batch_id);
 )sql";
 
+// Schema 6: the setup.bin bytes of a key file packed (packed_setup_bin.hpp), and a record
+// 'on-key' from the moment its batch is stored: it is on a key once its key file is 'written'
+// (until then it reads as 'generated', and a key file that failed takes its records back to
+// 'generated'), so that writing a batch's files changes 100 key file rows, not 100,000 records.
+constexpr std::string_view schema_v6 = R"sql(
+ALTER TABLE key_files ADD COLUMN setup_bin_encoding TEXT
+    CHECK (setup_bin_encoding IS NULL OR setup_bin_encoding = 'zstd');
+)sql";
+
 constexpr std::string_view schema_postgresql = R"sql(
 CREATE TABLE ukpu_schema (
     application_id  BIGINT NOT NULL,
@@ -180,6 +189,8 @@ CREATE TABLE key_files (
     label            TEXT,
     replaces         BIGINT REFERENCES key_files(id),
     setup_bin        BYTEA,
+    setup_bin_encoding TEXT
+                     CHECK (setup_bin_encoding IS NULL OR setup_bin_encoding = 'zstd'),
     UNIQUE (batch_id, file_index)
 );
 CREATE INDEX key_files_device ON key_files(device_serial);
@@ -206,8 +217,11 @@ CREATE TABLE records (
 CREATE INDEX records_batch ON records(batch_id);
 )sql";
 
-constexpr std::array<std::string_view, 5> migrations = {schema_v1, schema_v2, schema_v3, schema_v4,
-                                                        schema_v5};
+constexpr std::array<std::string_view, 6> migrations = {schema_v1, schema_v2, schema_v3,
+                                                        schema_v4, schema_v5, schema_v6};
+
+// PostgreSQL stores began at schema 5.
+constexpr std::array<std::string_view, 1> postgres_migrations = {schema_v6};
 
 }  // namespace
 
@@ -217,6 +231,10 @@ std::span<const std::string_view> store_migrations() {
 
 std::string_view postgres_schema() {
     return schema_postgresql;
+}
+
+std::span<const std::string_view> postgres_upgrades() {
+    return postgres_migrations;
 }
 
 }  // namespace ukpu::keys

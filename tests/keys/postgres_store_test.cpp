@@ -138,6 +138,40 @@ TEST(KeysPostgresStore, TheTablesAreTheSqliteStoresAndTheVersionIsKept) {
     EXPECT_EQ(store_rows(url, "SELECT count(*) FROM ukpu_schema")[0][0], "1");
 }
 
+// A store made at schema 5 (its key files' bytes as they are, no setup_bin_encoding) is brought
+// to the current schema when opened, under the write lock, and its key files are written again
+// from the bytes it kept.
+TEST(KeysPostgresStore, AStoreOfSchema5IsUpgradedInPlace) {
+    UKPU_PG_ONLY();
+    pst::Station s;
+    const std::string url = keystest::store_for(s.dir.path("keys.db"));
+    ASSERT_EQ(test::run_ukpu(s.generate(3, 0, "setup.bin", url)).exit_code, 0);
+    const auto bytes = test::read_bytes(s.dir.path("setup.bin"));
+    std::string hex;
+    for (const auto b : bytes) {
+        static const char digits[] = "0123456789abcdef";
+        hex += digits[b >> 4];
+        hex += digits[b & 15];
+    }
+    keystest::store_sql(
+        url,
+        "ALTER TABLE key_files DROP COLUMN setup_bin_encoding; UPDATE key_files SET "
+        "setup_bin = decode('" +
+            hex + "', 'hex'); UPDATE ukpu_schema SET version = 5");
+    const auto r = test::run_ukpu(
+        {"keys", "write", "--key-file", "1", "-o", s.dir.path("again.bin"), "--store", url});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(test::read_bytes(s.dir.path("again.bin")), bytes);
+    EXPECT_EQ(store_rows(url, "SELECT version FROM ukpu_schema"),
+              (Rows{{std::to_string(store_schema_version)}}));
+    const std::string file = s.dir.path("fresh.db");
+    { KeyStore lite{StoreLocation(std::filesystem::path(file))}; }
+    EXPECT_EQ(pst::columns_of(url, "key_files"), pst::columns_of(file, "key_files"));
+    // The bytes kept as they were, read as such.
+    EXPECT_EQ(store_rows(url, "SELECT coalesce(setup_bin_encoding, '-') FROM key_files"),
+              (Rows{{"-"}}));
+}
+
 TEST(KeysPostgresStore, AnEmptyOrForeignDatabaseIsRefusedUntouched) {
     UKPU_PG_ONLY();
     pst::Station s;

@@ -283,14 +283,19 @@ TEST(KeyStore, AVersion4StoreIsMigratedKeepingEveryColumn) {
 
 TEST(KeyStore, ABatchIsUsableOnlyOnceItsKeyFilesAreWritten) {
     test::TempDir dir;
-    KeyStore store(keystest::store_for(dir.path("keys.db")));
+    const std::string path = keystest::store_for(dir.path("keys.db"));
+    KeyStore store(path);
     NewBatch nb = small_batch(3, "first");
     NewKeyFile second = small_batch(2, "second").files[0];
     nb.files.push_back(second);
     const BatchInfo b = store.add_batch(nb);
-    // Stored, not written: pending, nothing exported.
+    // Stored, not written: pending, its records 'generated', nothing exported (the rows say
+    // 'on-key' from the start: the key file's state decides).
     EXPECT_EQ(batch_state(store.batch(b.id)), "pending");
     for (const auto& f : store.batch(b.id).files) EXPECT_EQ(f.state, KeyFileState::pending);
+    EXPECT_EQ(store.batch(b.id).generated, 5u);
+    EXPECT_EQ(store.batch(b.id).on_key, 0u);
+    for (const auto& r : store.records()) EXPECT_EQ(r.state, RecordState::generated) << r.pid;
     EXPECT_TRUE(select_for_export(store.records()).records.empty());
     EXPECT_EQ(store.mark_exported(std::nullopt), 0u);
     // The first reaches its stick (with its volume id), the second fails.
@@ -306,6 +311,14 @@ TEST(KeyStore, ABatchIsUsableOnlyOnceItsKeyFilesAreWritten) {
     const auto chosen = select_for_export(store.records());
     EXPECT_EQ(chosen.records.size(), 3u);
     EXPECT_EQ(chosen.left_out.size(), 2u);
+    // The failed file's records are 'generated' in the rows themselves too.
+    EXPECT_EQ(store_rows(path, "SELECT state, count(*) FROM records WHERE key_file_id = " +
+                                   std::to_string(b.files[1].id) + " GROUP BY state"),
+              (std::vector<std::vector<std::string>>{{"generated", "2"}}));
+    // Exporting marks the written file's records only.
+    EXPECT_EQ(store.mark_exported(std::nullopt), 3u);
+    EXPECT_EQ(store.batch(b.id).exported, 3u);
+    EXPECT_EQ(store.batch(b.id).generated, 2u);
     ASSERT_EQ(store.key_files_with_volume_id(0x1234ABCDu).size(), 1u);
     EXPECT_EQ(store.key_files_with_volume_id(0x1234ABCDu)[0].id, b.files[0].id);
     // Marking failed never takes back a written key file.
@@ -316,6 +329,56 @@ TEST(KeyStore, ABatchIsUsableOnlyOnceItsKeyFilesAreWritten) {
     store.mark_written(c.id);
     EXPECT_EQ(batch_state(store.batch(c.id)), "written");
     EXPECT_EQ(store.batch(c.id).on_key, 2u);
+}
+
+TEST(KeyStore, AKeyFilesBytesAreKeptPackedAndReadBackWhole) {
+    test::TempDir dir;
+    const std::string path = keystest::store_for(dir.path("keys.db"));
+    BatchRequest req;
+    req.count = 1000;
+    req.current_password = "admin";
+    const auto files = build_batch(req);
+    NewBatch nb = small_batch(1, "unused");
+    nb.files[0].records = files[0].records;
+    nb.files[0].sha256 = files[0].sha256;
+    nb.files[0].bytes = files[0].bytes;
+    std::int64_t id = 0;
+    {
+        KeyStore store(path);
+        id = store.add_batch(nb).files[0].id;
+        EXPECT_EQ(store.setup_bin(id), files[0].bytes);
+    }
+    // Packed with zstd: what the store holds is a small part of the file, and the zstd tool
+    // unpacks it to the very bytes.
+    const auto rows =
+        store_rows(path, "SELECT length(setup_bin), setup_bin_encoding FROM key_files");
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0][1], "zstd");
+    EXPECT_LT(std::stoul(rows[0][0]), files[0].bytes.size() / 5) << files[0].bytes.size();
+    if (!keystest::on_postgresql() && keystest::capture("command -v zstd >/dev/null").status == 0) {
+        ASSERT_EQ(capture("sqlite3 " + shell_quote(path) + " \"SELECT writefile('" +
+                          dir.path("packed.zst") + "', setup_bin) FROM key_files\" >/dev/null")
+                      .status,
+                  0);
+        ASSERT_EQ(capture("zstd -q -d -o " + shell_quote(dir.path("unpacked.bin")) + " " +
+                          shell_quote(dir.path("packed.zst")))
+                      .status,
+                  0);
+        EXPECT_EQ(test::read_bytes(dir.path("unpacked.bin")), files[0].bytes);
+    }
+    // A damaged frame is an error naming the key file, not wrong bytes.
+    keystest::store_sql(path, keystest::on_postgresql()
+                                  ? "UPDATE key_files SET setup_bin = '\\x28b52ffd2000'"
+                                  : "UPDATE key_files SET setup_bin = x'28b52ffd2000'");
+    KeyStore store(path, OpenMode::existing);
+    try {
+        (void)store.setup_bin(id);
+        ADD_FAILURE() << "a damaged setup.bin was read";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::bad_input);
+        EXPECT_NE(e.message().find("damaged"), std::string::npos) << e.what();
+        EXPECT_NE(e.where().find("key file " + std::to_string(id)), std::string::npos) << e.what();
+    }
 }
 
 TEST(KeyStore, RefusesADatabaseThatIsNotUkpus) {

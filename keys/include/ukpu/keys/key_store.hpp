@@ -26,7 +26,7 @@ class Connection;
 // "UKPU" in ASCII, the application_id of every key store.
 inline constexpr std::int32_t store_application_id = 0x554B5055;
 // The schema version this build writes and reads.
-inline constexpr std::int32_t store_schema_version = 5;
+inline constexpr std::int32_t store_schema_version = 6;
 
 // $XDG_DATA_HOME/ukpu/keys.db, else $HOME/.local/share/ukpu/keys.db. Throws Error(bad_argument)
 // when neither variable is set.
@@ -119,6 +119,8 @@ public:
 private:
     void open_checked(OpenMode mode);
     void open_postgres(OpenMode mode);
+    // A store made by an older ukpu brought to store_schema_version, under the write lock.
+    void upgrade_postgres();
     void migrate();
 
     StoreLocation location_;

@@ -14,5 +14,9 @@ std::span<const std::string_view> store_migrations();
 // ids allowed, as `keys store copy` writes them), blobs bytea, and ukpu_schema (application_id,
 // version) holding one row.
 std::string_view postgres_schema();
+// What takes a PostgreSQL store made at an older version to the current one: step i takes
+// version first_postgres_version + i to the next.
+inline constexpr int first_postgres_version = 5;
+std::span<const std::string_view> postgres_upgrades();
 
 }  // namespace ukpu::keys

@@ -99,7 +99,7 @@ struct KeyRecord {
 struct NewKeyFile {
     std::string target;
     std::string sha256;
-    std::string label;  // the volume label its key gets, or empty
+    std::string label;                // the volume label its key gets, or empty
     std::vector<std::uint8_t> bytes;  // the setup.bin as written (kept for `keys write`)
     std::optional<StickIdentity> device;
     std::vector<KeyRecord> records;  // pid, pps, passwords and record_number are used
