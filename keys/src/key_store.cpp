@@ -435,36 +435,53 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
     out.generated = total;
     out.unplaced = static_cast<std::uint32_t>(batch.unplaced.size());
     // On a key file: 'on-key', which counts once the file is written (schema 6); on none:
-    // 'generated'.
-    auto r = db_->prepare(
-        "INSERT INTO records (batch_id, key_file_id, record_number, pid, pps, current_password, "
-        "new_password, state, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9, "
-        "?8, ?8)");
-    for (std::size_t i = 0; i < batch.files.size(); ++i) {
-        for (const auto& rec : batch.files[i].records) {
-            r.bind(1, batch_id)
-                .bind(2, file_ids[i])
-                .bind(3, std::int64_t{rec.record_number})
-                .bind_static(4, rec.pid)
-                .bind_static(5, rec.pps)
-                .bind_static(6, rec.current_password)
-                .bind_static(7, rec.new_password)
-                .bind_static(8, out.created_at)
-                .bind_static(9, "on-key");
-            r.run();
-            r.reset();
+    // 'generated'. Several rows per INSERT: one statement (one round trip to a server) for
+    // rows_per_insert records.
+    struct Row {
+        std::optional<std::int64_t> file_id;
+        const KeyRecord* record;
+    };
+    std::vector<Row> rows;
+    rows.reserve(total);
+    for (std::size_t i = 0; i < batch.files.size(); ++i)
+        for (const auto& rec : batch.files[i].records) rows.push_back({file_ids[i], &rec});
+    for (const auto& rec : batch.unplaced) rows.push_back({std::nullopt, &rec});
+    constexpr std::size_t rows_per_insert = 200;
+    // ?1 the batch, ?2 its time (created_at and updated_at of every row), then 7 per row.
+    constexpr int per_row = 7;
+    auto insert_for = [&](std::size_t n) {
+        std::string q =
+            "INSERT INTO records (batch_id, key_file_id, record_number, pid, pps, "
+            "current_password, new_password, state, created_at, updated_at) VALUES ";
+        for (std::size_t k = 0; k < n; ++k) {
+            q += k ? ", (?1" : "(?1";
+            for (int c = 1; c <= per_row; ++c)
+                q += ", ?" + std::to_string(2 + static_cast<int>(k) * per_row + c);
+            q += ", ?2, ?2)";
         }
-    }
-    for (const auto& rec : batch.unplaced) {
-        r.bind(1, batch_id)
-            .bind_null(2)
-            .bind_null(3)
-            .bind_static(4, rec.pid)
-            .bind_static(5, rec.pps)
-            .bind_static(6, rec.current_password)
-            .bind_static(7, rec.new_password)
-            .bind_static(8, out.created_at)
-            .bind_static(9, "generated");
+        return db_->prepare(q);
+    };
+    std::optional<sql::Statement> full;
+    for (std::size_t first = 0; first < rows.size(); first += rows_per_insert) {
+        const std::size_t n = std::min(rows_per_insert, rows.size() - first);
+        std::optional<sql::Statement> rest;
+        if (n == rows_per_insert && !full) full.emplace(insert_for(n));
+        sql::Statement& r = n == rows_per_insert ? *full : rest.emplace(insert_for(n));
+        r.bind(1, batch_id).bind_static(2, out.created_at);
+        for (std::size_t k = 0; k < n; ++k) {
+            const Row& row = rows[first + k];
+            const KeyRecord& rec = *row.record;
+            const int at = 2 + static_cast<int>(k) * per_row;
+            if (row.file_id)
+                r.bind(at + 1, *row.file_id).bind(at + 2, std::int64_t{rec.record_number});
+            else
+                r.bind_null(at + 1).bind_null(at + 2);
+            r.bind_static(at + 3, rec.pid)
+                .bind_static(at + 4, rec.pps)
+                .bind_static(at + 5, rec.current_password)
+                .bind_static(at + 6, rec.new_password)
+                .bind_static(at + 7, row.file_id ? "on-key" : "generated");
+        }
         r.run();
         r.reset();
     }
