@@ -197,7 +197,18 @@ bool exportable(const KeyRecord& r) {
 
 ExportSelection select_for_export(std::vector<KeyRecord> records) {
     ExportSelection out;
-    for (auto& r : records) (exportable(r) ? out.records : out.left_out).push_back(std::move(r));
+    // Those kept stay where they are in `records` (moved only past one left out), in order.
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        if (!exportable(records[i])) {
+            out.left_out.push_back(std::move(records[i]));
+            continue;
+        }
+        if (kept != i) records[kept] = std::move(records[i]);
+        ++kept;
+    }
+    records.resize(kept);
+    out.records = std::move(records);
     return out;
 }
 
