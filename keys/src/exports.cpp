@@ -82,84 +82,66 @@ void append_insert(std::string& out, const KeyRecord& r, PidForm form) {
     out += ")";
 }
 
-// Portable SQL: CREATE TABLE IF NOT EXISTS, plain INSERTs in one transaction, standard string
-// literals (quotes doubled, backslashes literal as in SQLite and PostgreSQL's default
-// standard_conforming_strings).
-std::string scs_sql(const std::vector<KeyRecord>& records, PidForm form) {
-    std::string out;
-    out.reserve(128 + records.size() * 160);
-    out +=
-        "-- Intel SCS csti_pid_map rows exported by ukpu. Holds secrets: keep this file private.\n";
-    out += scs_table;
-    out += "BEGIN;\n";
-    for (const auto& r : records) {
-        append_insert(out, r, form);
-        out += ";\n";
-    }
-    out += "COMMIT;\n";
-    return out;
-}
-
-// Ids per DELETE statement.
+// Ids per DELETE statement of an upsert.
 constexpr std::size_t ids_per_delete = 500;
 
-std::string scs_csv(const std::vector<KeyRecord>& records, PidForm form) {
-    std::string out = "id,pid,pps,current_password,admin_password,used\r\n";
-    out.reserve(64 + records.size() * 110);
-    for (const auto& r : records) {
-        append_int(out, r.id);
-        out += ',';
-        append_shown(out, r.pid, setupbin::format_pid, form, append_csv_field);
-        out += ',';
-        append_shown(out, r.pps, setupbin::format_pps, form, append_csv_field);
-        out += ',';
-        append_csv_field(out, r.current_password);
-        out += ',';
-        append_csv_field(out, r.new_password);
-        out += ',';
-        append_int(out, used_flag(r));
-        out += "\r\n";
-    }
-    return out;
+void append_csv_line(std::string& out, const KeyRecord& r, PidForm form) {
+    append_int(out, r.id);
+    out += ',';
+    append_shown(out, r.pid, setupbin::format_pid, form, append_csv_field);
+    out += ',';
+    append_shown(out, r.pps, setupbin::format_pps, form, append_csv_field);
+    out += ',';
+    append_csv_field(out, r.current_password);
+    out += ',';
+    append_csv_field(out, r.new_password);
+    out += ',';
+    append_int(out, used_flag(r));
+    out += "\r\n";
 }
 
-std::string full_csv(const std::vector<KeyRecord>& records) {
-    std::string out =
-        "id,batch,key_file_id,key_file_index,key_file,record_number,pid,pps,current_password,"
-        "new_password,state,created_at,updated_at\r\n";
-    for (const auto& r : records) {
-        out += std::to_string(r.id) + "," + std::to_string(r.batch_id) + "," +
-               std::to_string(r.key_file_id) + "," + std::to_string(r.file_index) + "," +
-               csv_field(r.key_file) + "," + std::to_string(r.record_number) + "," +
-               csv_field(r.pid) + "," + csv_field(r.pps) + "," + csv_field(r.current_password) +
-               "," + csv_field(r.new_password) + "," + to_string(r.state) + "," +
-               csv_field(r.created_at) + "," + csv_field(r.updated_at) + "\r\n";
-    }
-    return out;
+void append_full_csv_line(std::string& out, const KeyRecord& r) {
+    append_int(out, r.id);
+    out += ',';
+    append_int(out, r.batch_id);
+    out += ',';
+    append_int(out, r.key_file_id);
+    out += ',';
+    append_int(out, r.file_index);
+    out += ',';
+    append_csv_field(out, r.key_file);
+    out += ',';
+    append_int(out, r.record_number);
+    out += ',';
+    append_csv_field(out, r.pid);
+    out += ',';
+    append_csv_field(out, r.pps);
+    out += ',';
+    append_csv_field(out, r.current_password);
+    out += ',';
+    append_csv_field(out, r.new_password);
+    out += ',';
+    out += to_string(r.state);
+    out += ',';
+    append_csv_field(out, r.created_at);
+    out += ',';
+    append_csv_field(out, r.updated_at);
+    out += "\r\n";
 }
 
-std::string full_json(const std::vector<KeyRecord>& records) {
-    std::string out = "{\n  \"records\": [";
-    bool first = true;
-    for (const auto& r : records) {
-        out += first ? "\n" : ",\n";
-        first = false;
-        out += "    {\"id\": " + std::to_string(r.id) +
-               ", \"batch\": " + std::to_string(r.batch_id) +
-               ", \"key_file_id\": " + std::to_string(r.key_file_id) +
-               ", \"key_file_index\": " + std::to_string(r.file_index) +
-               ", \"key_file\": " + json_string(r.key_file) +
-               ", \"record_number\": " + std::to_string(r.record_number) +
-               ", \"pid\": " + json_string(r.pid) + ", \"pps\": " + json_string(r.pps) +
-               ", \"current_password\": " + json_string(r.current_password) +
-               ", \"new_password\": " + json_string(r.new_password) +
-               ", \"state\": " + json_string(to_string(r.state)) +
-               ", \"used\": " + std::to_string(used_flag(r)) +
-               ", \"created_at\": " + json_string(r.created_at) +
-               ", \"updated_at\": " + json_string(r.updated_at) + "}";
-    }
-    out += first ? "]\n}\n" : "\n  ]\n}\n";
-    return out;
+void append_json_object(std::string& out, const KeyRecord& r) {
+    out += "    {\"id\": " + std::to_string(r.id) + ", \"batch\": " + std::to_string(r.batch_id) +
+           ", \"key_file_id\": " + std::to_string(r.key_file_id) +
+           ", \"key_file_index\": " + std::to_string(r.file_index) +
+           ", \"key_file\": " + json_string(r.key_file) +
+           ", \"record_number\": " + std::to_string(r.record_number) +
+           ", \"pid\": " + json_string(r.pid) + ", \"pps\": " + json_string(r.pps) +
+           ", \"current_password\": " + json_string(r.current_password) +
+           ", \"new_password\": " + json_string(r.new_password) +
+           ", \"state\": " + json_string(to_string(r.state)) +
+           ", \"used\": " + std::to_string(used_flag(r)) +
+           ", \"created_at\": " + json_string(r.created_at) +
+           ", \"updated_at\": " + json_string(r.updated_at) + "}";
 }
 
 }  // namespace
@@ -212,51 +194,112 @@ ExportSelection select_for_export(std::vector<KeyRecord> records) {
     return out;
 }
 
+ExportWriter::ExportWriter(ExportFormat format, PidForm form) : format_(format), form_(form) {
+    switch (format_) {
+        case ExportFormat::scs_sql:
+            // Portable SQL: CREATE TABLE IF NOT EXISTS, plain INSERTs in one transaction, standard
+            // string literals (quotes doubled, backslashes literal as in SQLite and PostgreSQL's
+            // default standard_conforming_strings).
+            out_ =
+                "-- Intel SCS csti_pid_map rows exported by ukpu. Holds secrets: keep this file "
+                "private.\n";
+            out_ += scs_table;
+            out_ += "BEGIN;\n";
+            break;
+        case ExportFormat::scs_csv:
+            out_ = "id,pid,pps,current_password,admin_password,used\r\n";
+            break;
+        case ExportFormat::csv:
+            out_ =
+                "id,batch,key_file_id,key_file_index,key_file,record_number,pid,pps,current_"
+                "password,new_password,state,created_at,updated_at\r\n";
+            break;
+        case ExportFormat::json:
+            out_ = "{\n  \"records\": [";
+            break;
+    }
+}
+
+ExportWriter ExportWriter::scs_sql_upsert(PidForm form) {
+    ExportWriter w(ExportFormat::scs_sql, form);
+    w.upsert_ = true;
+    w.out_ =
+        "-- Intel SCS csti_pid_map rows exported by ukpu, to load again and again: new records\n"
+        "-- are inserted, known ones updated (used once a PC took them), voided ones deleted.\n"
+        "-- Needs SQLite 3.24 or PostgreSQL 9.5 or later. Holds secrets: keep this file "
+        "private.\n";
+    w.out_ += scs_table;
+    w.out_ += "BEGIN;\n";
+    return w;
+}
+
+void ExportWriter::add(const KeyRecord& r) {
+    switch (format_) {
+        case ExportFormat::scs_sql:
+            append_insert(out_, r, form_);
+            // The server may know a record as used before the store does: used never goes back.
+            out_ += upsert_ ? " ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, pps = "
+                              "excluded.pps, current_password = excluded.current_password, "
+                              "admin_password = excluded.admin_password, used = CASE WHEN "
+                              "csti_pid_map.used = 1 THEN 1 ELSE excluded.used END;\n"
+                            : ";\n";
+            break;
+        case ExportFormat::scs_csv:
+            append_csv_line(out_, r, form_);
+            break;
+        case ExportFormat::csv:
+            append_full_csv_line(out_, r);
+            break;
+        case ExportFormat::json:
+            out_ += added_ ? ",\n" : "\n";
+            append_json_object(out_, r);
+            break;
+    }
+    ++added_;
+}
+
+void ExportWriter::remove(std::int64_t id) {
+    removed_.push_back(id);
+}
+
+std::string ExportWriter::finish() {
+    switch (format_) {
+        case ExportFormat::scs_sql:
+            for (std::size_t i = 0; i < removed_.size(); i += ids_per_delete) {
+                out_ += "DELETE FROM csti_pid_map WHERE id IN (";
+                const std::size_t end = std::min(removed_.size(), i + ids_per_delete);
+                for (std::size_t k = i; k < end; ++k) {
+                    if (k > i) out_ += ", ";
+                    append_int(out_, removed_[k]);
+                }
+                out_ += ");\n";
+            }
+            out_ += "COMMIT;\n";
+            break;
+        case ExportFormat::scs_csv:
+        case ExportFormat::csv:
+            break;
+        case ExportFormat::json:
+            out_ += added_ ? "\n  ]\n}\n" : "]\n}\n";
+            break;
+    }
+    removed_.clear();
+    return std::move(out_);
+}
+
 std::string export_records(const std::vector<KeyRecord>& records, ExportFormat format,
                            PidForm form) {
-    switch (format) {
-        case ExportFormat::scs_csv:
-            return scs_csv(records, form);
-        case ExportFormat::scs_sql:
-            return scs_sql(records, form);
-        case ExportFormat::csv:
-            return full_csv(records);
-        case ExportFormat::json:
-            return full_json(records);
-    }
-    return {};
+    ExportWriter w(format, form);
+    for (const auto& r : records) w.add(r);
+    return w.finish();
 }
 
 std::string export_scs_sql_upsert(const std::vector<KeyRecord>& records,
                                   const std::vector<KeyRecord>& voided, PidForm form) {
-    std::string out;
-    out.reserve(512 + records.size() * 330 + voided.size() * 8);
-    out +=
-        "-- Intel SCS csti_pid_map rows exported by ukpu, to load again and again: new records\n"
-        "-- are inserted, known ones updated (used once a PC took them), voided ones deleted.\n"
-        "-- Needs SQLite 3.24 or PostgreSQL 9.5 or later. Holds secrets: keep this file private.\n";
-    out += scs_table;
-    out += "BEGIN;\n";
-    for (const auto& r : records) {
-        append_insert(out, r, form);
-        // The server may know a record as used before the store does: used never goes back.
-        out +=
-            " ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, pps = excluded.pps, "
-            "current_password = excluded.current_password, admin_password = "
-            "excluded.admin_password, used = CASE WHEN csti_pid_map.used = 1 THEN 1 ELSE "
-            "excluded.used END;\n";
-    }
-    for (std::size_t i = 0; i < voided.size(); i += ids_per_delete) {
-        out += "DELETE FROM csti_pid_map WHERE id IN (";
-        const std::size_t end = std::min(voided.size(), i + ids_per_delete);
-        for (std::size_t k = i; k < end; ++k) {
-            if (k > i) out += ", ";
-            out += std::to_string(voided[k].id);
-        }
-        out += ");\n";
-    }
-    out += "COMMIT;\n";
-    return out;
+    ExportWriter w = ExportWriter::scs_sql_upsert(form);
+    for (const auto& r : records) w.add(r);
+    for (const auto& v : voided) w.remove(v.id);
+    return w.finish();
 }
 
 std::string csv_field(std::string_view value) {

@@ -111,25 +111,30 @@ void settle_state(KeyRecord& r) {
         r.state = RecordState::generated;
 }
 
-KeyRecord record_from(const sql::Statement& s) {
-    KeyRecord r;
+// The row of `s` (record_columns) into `r`, whose strings keep their capacity.
+void read_record(const sql::Statement& s, KeyRecord& r) {
     r.id = s.int_at(0);
     r.batch_id = s.int_at(1);
     r.key_file_id = s.int_at(2);
     r.file_index = static_cast<std::uint32_t>(s.int_at(3));
-    r.key_file = s.text_at(4);
+    r.key_file.assign(s.text_view_at(4));
     r.record_number = static_cast<std::uint32_t>(s.int_at(5));
-    r.pid = s.text_at(6);
-    r.pps = s.text_at(7);
-    r.current_password = s.text_at(8);
-    r.new_password = s.text_at(9);
-    r.state = parse_record_state(s.text_at(10)).value_or(RecordState::generated);
-    r.created_at = s.text_at(11);
-    r.updated_at = s.text_at(12);
-    r.file_state = parse_key_file_state(s.text_at(13)).value_or(KeyFileState::pending);
+    r.pid.assign(s.text_view_at(6));
+    r.pps.assign(s.text_view_at(7));
+    r.current_password.assign(s.text_view_at(8));
+    r.new_password.assign(s.text_view_at(9));
+    r.state = parse_record_state(s.text_view_at(10)).value_or(RecordState::generated);
+    r.created_at.assign(s.text_view_at(11));
+    r.updated_at.assign(s.text_view_at(12));
+    r.file_state = parse_key_file_state(s.text_view_at(13)).value_or(KeyFileState::pending);
     settle_state(r);
-    r.void_reason = s.text_at(14);
-    r.voided_at = s.text_at(15);
+    r.void_reason.assign(s.text_view_at(14));
+    r.voided_at.assign(s.text_view_at(15));
+}
+
+KeyRecord record_from(const sql::Statement& s) {
+    KeyRecord r;
+    read_record(s, r);
     return r;
 }
 
@@ -770,7 +775,8 @@ BatchInfo KeyStore::batch(std::int64_t id) const {
     return b;
 }
 
-std::vector<KeyRecord> KeyStore::records(std::optional<std::int64_t> batch_id) const {
+void KeyStore::for_each_record(std::optional<std::int64_t> batch_id,
+                               const std::function<void(const KeyRecord&)>& visit) const {
     // The key files first (a few hundred), then the records alone: a join would look their key
     // file up again for each of 100,000 records.
     struct FileOf {
@@ -783,27 +789,36 @@ std::vector<KeyRecord> KeyStore::records(std::optional<std::int64_t> batch_id) c
                           (batch_id ? " WHERE batch_id=?" : ""));
     if (batch_id) f.bind(1, *batch_id);
     while (f.step())
-        files[f.int_at(0)] = {static_cast<std::uint32_t>(f.int_at(1)), f.text_at(2),
-                              parse_key_file_state(f.text_at(3)).value_or(KeyFileState::pending)};
+        files[f.int_at(0)] = {
+            static_cast<std::uint32_t>(f.int_at(1)), f.text_at(2),
+            parse_key_file_state(f.text_view_at(3)).value_or(KeyFileState::pending)};
     std::string q = std::string("SELECT ") + record_columns_alone;
     if (batch_id) q += " WHERE r.batch_id=?";
     q += " ORDER BY r.id";
     auto s = db_->prepare(q);
     if (batch_id) s.bind(1, *batch_id);
-    std::vector<KeyRecord> out;
+    KeyRecord r;  // one record read into again and again: its strings keep their capacity
+    bool any = false;
     while (s.step()) {
-        KeyRecord& r = out.emplace_back(record_from(s));
+        read_record(s, r);
         if (auto it = files.find(r.key_file_id); it != files.end()) {
             r.file_index = it->second.index;
-            r.key_file = it->second.target;
+            r.key_file.assign(it->second.target);
             r.file_state = it->second.state;
-            r.state = parse_record_state(s.text_at(10)).value_or(RecordState::generated);
+            r.state = parse_record_state(s.text_view_at(10)).value_or(RecordState::generated);
             settle_state(r);
         }
+        any = true;
+        visit(r);
     }
     // Error(not_found) for an unknown batch (not asked of a batch that has records: counting
     // them again would cost as much as reading them).
-    if (batch_id && out.empty()) batch(*batch_id);
+    if (batch_id && !any) batch(*batch_id);
+}
+
+std::vector<KeyRecord> KeyStore::records(std::optional<std::int64_t> batch_id) const {
+    std::vector<KeyRecord> out;
+    for_each_record(batch_id, [&](const KeyRecord& r) { out.push_back(r); });
     return out;
 }
 

@@ -86,10 +86,10 @@ public:
         if (null_at(column)) return 0;
         return std::stoll(PQgetvalue(result_.get(), row_, column));
     }
-    std::string text_at(int column) const override {
+    std::string_view text_view_at(int column) const override {
         if (null_at(column)) return {};
-        return std::string(PQgetvalue(result_.get(), row_, column),
-                           static_cast<std::size_t>(PQgetlength(result_.get(), row_, column)));
+        return std::string_view(PQgetvalue(result_.get(), row_, column),
+                                static_cast<std::size_t>(PQgetlength(result_.get(), row_, column)));
     }
     std::vector<std::uint8_t> blob_at(int column) const override {
         if (null_at(column)) return {};

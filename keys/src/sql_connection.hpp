@@ -29,7 +29,8 @@ public:
     virtual bool step() = 0;
     virtual void reset() = 0;
     virtual std::int64_t int_at(int column) const = 0;
-    virtual std::string text_at(int column) const = 0;
+    // The text of the current row's column, valid until the next step or reset.
+    virtual std::string_view text_view_at(int column) const = 0;
     virtual std::vector<std::uint8_t> blob_at(int column) const = 0;
     virtual bool null_at(int column) const = 0;
 };
@@ -75,7 +76,9 @@ public:
     void reset() { impl_->reset(); }
 
     std::int64_t int_at(int column) const { return impl_->int_at(column); }
-    std::string text_at(int column) const { return impl_->text_at(column); }
+    std::string text_at(int column) const { return std::string(impl_->text_view_at(column)); }
+    // Valid until the next step or reset: read into a string that keeps its capacity.
+    std::string_view text_view_at(int column) const { return impl_->text_view_at(column); }
     std::vector<std::uint8_t> blob_at(int column) const { return impl_->blob_at(column); }
     bool null_at(int column) const { return impl_->null_at(column); }
 

@@ -22,7 +22,7 @@ public:
     bool step() override;
     void reset() override;
     std::int64_t int_at(int column) const override;
-    std::string text_at(int column) const override;
+    std::string_view text_view_at(int column) const override;
     std::vector<std::uint8_t> blob_at(int column) const override;
     bool null_at(int column) const override;
 
@@ -137,11 +137,11 @@ std::int64_t SqliteStatement::int_at(int column) const {
     return sqlite3_column_int64(stmt_, column);
 }
 
-std::string SqliteStatement::text_at(int column) const {
+std::string_view SqliteStatement::text_view_at(int column) const {
     const unsigned char* p = sqlite3_column_text(stmt_, column);
     if (!p) return {};
-    return std::string(reinterpret_cast<const char*>(p),
-                       static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+    return std::string_view(reinterpret_cast<const char*>(p),
+                            static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
 std::vector<std::uint8_t> SqliteStatement::blob_at(int column) const {

@@ -10,19 +10,16 @@ namespace ukpu::provision {
 
 namespace {
 
-LeftOut why_left_out(const std::vector<keys::KeyRecord>& left_out) {
-    LeftOut out;
-    for (const auto& r : left_out) {
-        if (r.voided()) {
-            ++out.voided;
-        } else if (!r.placed()) {
-            ++out.unplaced;
-        } else {
-            out.files[r.key_file_id] = {r.batch_id, r.file_state};
-            ++out.unwritten;
-        }
+// Why a record not exported was left out.
+void count_left_out(LeftOut& out, const keys::KeyRecord& r) {
+    if (r.voided()) {
+        ++out.voided;
+    } else if (!r.placed()) {
+        ++out.unplaced;
+    } else {
+        out.files[r.key_file_id] = {r.batch_id, r.file_state};
+        ++out.unwritten;
     }
-    return out;
 }
 
 }  // namespace
@@ -35,19 +32,25 @@ ServerExportOutcome export_for_server(const std::string& store_at, const ServerE
     const auto opened = open_existing_store(store_at);
     keys::KeyStore& store = *opened;
     // Only records that reached a key and were not voided: those of a key file that failed (or of
-    // a run that stopped before writing it) are on no key and left out.
+    // a run that stopped before writing it) are on no key and left out. Read one at a time into
+    // the text: memory grows with the export, not with the store's records.
     // An unknown batch is keys::Error(not_found).
-    const keys::ExportSelection chosen = keys::select_for_export(store.records(request.batch));
-    std::vector<keys::KeyRecord> voided;
-    for (const auto& r : chosen.left_out)
-        if (r.voided()) voided.push_back(r);
-    const std::string text =
-        request.upsert ? keys::export_scs_sql_upsert(chosen.records, voided, request.form)
-                       : keys::export_records(chosen.records, request.format, request.form);
+    keys::ExportWriter writer = request.upsert ? keys::ExportWriter::scs_sql_upsert(request.form)
+                                               : keys::ExportWriter(request.format, request.form);
     ServerExportOutcome out;
-    out.records = chosen.records.size();
-    out.deleted = request.upsert ? voided.size() : 0;
-    out.left_out = why_left_out(chosen.left_out);
+    store.for_each_record(request.batch, [&](const keys::KeyRecord& r) {
+        if (keys::exportable(r)) {
+            writer.add(r);
+            return;
+        }
+        count_left_out(out.left_out, r);
+        if (request.upsert && r.voided()) {
+            writer.remove(r.id);
+            ++out.deleted;
+        }
+    });
+    out.records = writer.added();
+    const std::string text = writer.finish();
     if (!request.dry_run) {
         write_file_atomic(request.output,
                           std::span<const std::uint8_t>(

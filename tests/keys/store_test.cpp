@@ -331,6 +331,46 @@ TEST(KeyStore, ABatchIsUsableOnlyOnceItsKeyFilesAreWritten) {
     EXPECT_EQ(store.batch(c.id).on_key, 2u);
 }
 
+// Records handed over one at a time are those records() returns, in the same order, with their
+// key file's fields and the state it gives them; an unknown batch is not found.
+TEST(KeyStore, RecordsOneAtATimeAreTheRecordsReadAtOnce) {
+    test::TempDir dir;
+    KeyStore store(keystest::store_for(dir.path("keys.db")));
+    NewBatch nb = small_batch(3, "first");
+    nb.files.push_back(small_batch(2, "second").files[0]);
+    const BatchInfo b = store.add_batch(nb);
+    store.mark_file_written(b.files[0].id);
+    const BatchInfo c = store.add_batch(small_batch(2, "third"));
+    for (const std::optional<std::int64_t> which :
+         {std::optional<std::int64_t>{}, std::optional<std::int64_t>{b.id}}) {
+        std::vector<KeyRecord> visited;
+        store.for_each_record(which, [&](const KeyRecord& r) { visited.push_back(r); });
+        const auto all = store.records(which);
+        ASSERT_EQ(visited.size(), which ? 5u : 7u);
+        ASSERT_EQ(visited.size(), all.size());
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            EXPECT_EQ(visited[i].id, all[i].id);
+            EXPECT_EQ(visited[i].pid, all[i].pid);
+            EXPECT_EQ(visited[i].pps, all[i].pps);
+            EXPECT_EQ(visited[i].key_file, all[i].key_file);
+            EXPECT_EQ(visited[i].file_index, all[i].file_index);
+            EXPECT_EQ(visited[i].state, all[i].state);
+            EXPECT_EQ(visited[i].file_state, all[i].file_state);
+        }
+        EXPECT_EQ(visited[0].key_file, "first");
+        EXPECT_EQ(visited[0].state, RecordState::on_key);
+        EXPECT_EQ(visited[3].key_file, "second");
+        EXPECT_EQ(visited[3].state, RecordState::generated);  // its key file is still pending
+    }
+    EXPECT_EQ(store.records(c.id).size(), 2u);
+    try {
+        store.for_each_record(c.id + 1, [](const KeyRecord&) {});
+        ADD_FAILURE() << "an unknown batch was read";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::not_found);
+    }
+}
+
 TEST(KeyStore, AKeyFilesBytesAreKeptPackedAndReadBackWhole) {
     test::TempDir dir;
     const std::string path = keystest::store_for(dir.path("keys.db"));

@@ -9,6 +9,8 @@
 // characters exactly as they are stored in setup.bin. csv and json always write the plain form.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +42,31 @@ struct ExportSelection {
     std::vector<KeyRecord> left_out;
 };
 ExportSelection select_for_export(std::vector<KeyRecord> records);
+
+// An export written record by record, in memory that grows with the text only: the beginning
+// on construction, each record as add() is given it, the end with finish(). export_records and
+// export_scs_sql_upsert are this writer over their records.
+class ExportWriter {
+public:
+    ExportWriter(ExportFormat format, PidForm form = PidForm::dashed);
+    // The scs-sql of export_scs_sql_upsert (below).
+    static ExportWriter scs_sql_upsert(PidForm form = PidForm::dashed);
+
+    void add(const KeyRecord& r);
+    // Upsert only: the id of a voided record, deleted from the server's table.
+    void remove(std::int64_t id);
+    // The whole text; the writer is empty after.
+    std::string finish();
+    std::size_t added() const { return added_; }
+
+private:
+    ExportFormat format_;
+    PidForm form_;
+    bool upsert_ = false;
+    std::string out_;
+    std::vector<std::int64_t> removed_;
+    std::size_t added_ = 0;
+};
 
 // The whole export as text.
 std::string export_records(const std::vector<KeyRecord>& records, ExportFormat format,

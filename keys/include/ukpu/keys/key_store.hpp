@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -98,6 +99,10 @@ public:
     BatchInfo batch(std::int64_t id) const;  // Error(not_found)
     // Every record (of one batch), by id.
     std::vector<KeyRecord> records(std::optional<std::int64_t> batch_id = {}) const;
+    // The same records handed to `visit` one at a time, none kept: memory does not grow with
+    // the store. Error(not_found) for an unknown batch.
+    void for_each_record(std::optional<std::int64_t> batch_id,
+                         const std::function<void(const KeyRecord&)>& visit) const;
     std::vector<KeyRecord> records_of_file(std::int64_t key_file_id) const;
 
     std::optional<KeyRecord> find_pid(const std::string& pid) const;
