@@ -31,8 +31,24 @@ bool reserved(const sb::Entry& e) {
            (e.module == 2 && (e.variable == 1 || e.variable == 2));
 }
 
-// A file whose records have their PIDs: the PPS of fresh records, the passwords each lacks,
-// the setup.bin bytes and their sha256.
+}  // namespace
+
+std::string sha256_hex(std::span<const std::uint8_t> data) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
+        throw Error(ErrorCode::io, "SHA-256 failed");
+    return sb::to_hex(std::span<const std::uint8_t>(md, len));
+}
+
+void check_new_password(std::string_view pw, const std::string& what) {
+    auto problems = sb::new_password_problems(pw);
+    if (problems.empty()) return;
+    std::string msg = "the new MEBx password would be rejected by the firmware: ";
+    for (std::size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
+    throw Error(ErrorCode::weak_password, msg, what);
+}
+
 void complete_file(const BatchRequest& request, BuiltKeyFile& file) {
     std::vector<std::vector<sb::Entry>> entries;
     entries.reserve(file.records.size());
@@ -57,25 +73,7 @@ void complete_file(const BatchRequest& request, BuiltKeyFile& file) {
     file.sha256 = sha256_hex(file.bytes);
 }
 
-}  // namespace
-
-std::string sha256_hex(std::span<const std::uint8_t> data) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
-        throw Error(ErrorCode::io, "SHA-256 failed");
-    return sb::to_hex(std::span<const std::uint8_t>(md, len));
-}
-
-void check_new_password(std::string_view pw, const std::string& what) {
-    auto problems = sb::new_password_problems(pw);
-    if (problems.empty()) return;
-    std::string msg = "the new MEBx password would be rejected by the firmware: ";
-    for (std::size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
-    throw Error(ErrorCode::weak_password, msg, what);
-}
-
-std::vector<BuiltKeyFile> build_batch(const BatchRequest& request) {
+std::vector<BuiltKeyFile> plan_batch(const BatchRequest& request) {
     if (request.count == 0) throw Error(ErrorCode::bad_argument, "a batch needs 1 record or more");
     if (!request.given.empty() && request.given.size() != request.count)
         throw Error(ErrorCode::bad_argument, "the count is not the number of records given");
@@ -128,6 +126,11 @@ std::vector<BuiltKeyFile> build_batch(const BatchRequest& request) {
         }
         done += n;
     }
+    return files;
+}
+
+std::vector<BuiltKeyFile> build_batch(const BatchRequest& request) {
+    std::vector<BuiltKeyFile> files = plan_batch(request);
     // Then each file on its own, files spread over the processor's cores: the PPS and passwords
     // drawn, the setup.bin bytes and their sha256.
     base::for_each_in_parallel(files.size(),

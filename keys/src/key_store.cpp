@@ -8,7 +8,6 @@
 #include <unordered_map>
 #include <variant>
 
-#include "packed_setup_bin.hpp"
 #include "postgres.hpp"
 #include "sqlite.hpp"
 #include "ukpu/base/error.hpp"
@@ -16,6 +15,7 @@
 #include "ukpu/base/parallel.hpp"
 #include "ukpu/keys/error.hpp"
 #include "ukpu/keys/key_store_schema.hpp"
+#include "ukpu/keys/packed_setup_bin.hpp"
 
 namespace ukpu::keys {
 
@@ -407,60 +407,92 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
     base::for_each_in_parallel(batch.files.size(), [&](std::size_t i) {
         packed[i] = packed_or_empty(batch.files[i].bytes);
     });
-    sql::Transaction tx(*db_);
-    auto b = db_->prepare(std::string("INSERT INTO batches (created_at, ukpu_version, "
-                                      "file_version, record_count, settings) VALUES (") +
-                          now_sql + ", ?, ?, ?, ?)");
+    BatchWriter writer(*this, batch, total);
+    for (std::size_t i = 0; i < batch.files.size(); ++i) writer.add_file(batch.files[i], packed[i]);
+    writer.add_unplaced(batch.unplaced);
+    return writer.commit();
+}
+
+struct KeyStore::BatchWriter::State {
+    explicit State(sql::Connection& db) : tx(db) {}
+    sql::Transaction tx;
+    std::int64_t batch_id = 0;
+    std::string created_at;
+    std::uint32_t files = 0;
+    std::uint32_t position = 0;  // records placed on the key files so far
+    std::uint32_t unplaced = 0;
+    std::uint32_t record_count = 0;
+    std::optional<sql::Statement> file_insert;
+    std::optional<sql::Statement> full_insert;  // rows_per_insert records
+};
+
+KeyStore::BatchWriter::BatchWriter(KeyStore& store, const NewBatch& batch,
+                                   std::uint32_t record_count)
+    : store_(store), state_(std::make_unique<State>(*store.db_)) {
+    sql::Connection& db = *store_.db_;
+    auto b = db.prepare(std::string("INSERT INTO batches (created_at, ukpu_version, "
+                                    "file_version, record_count, settings) VALUES (") +
+                        now_sql + ", ?, ?, ?, ?)");
     b.bind(1, batch.ukpu_version)
         .bind(2, batch.file_version)
-        .bind(3, std::int64_t{total})
+        .bind(3, std::int64_t{record_count})
         .bind(4, batch.settings);
     b.run();
-    const std::int64_t batch_id = db_->last_insert_rowid();
-    auto f = db_->prepare(
-        "INSERT INTO key_files (batch_id, file_index, target, sha256, first_record, "
-        "last_record, device_serial, device_vendor, device_model, device_size, device_bus_path, "
-        "label, setup_bin, setup_bin_encoding, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, 'pending')");
-    // The key files first: the batch as returned is read before its records go in (its counts
-    // are then known without reading 100,000 rows back).
-    std::vector<std::int64_t> file_ids;
-    file_ids.reserve(batch.files.size());
-    std::uint32_t position = 0;
-    std::uint32_t index = 0;
-    for (const auto& file : batch.files) {
-        ++index;
-        const std::uint32_t first = position + 1;
-        const std::uint32_t last = position + static_cast<std::uint32_t>(file.records.size());
-        f.bind(1, batch_id)
-            .bind(2, std::int64_t{index})
-            .bind(3, file.target)
-            .bind(4, file.sha256)
-            .bind(5, std::int64_t{first})
-            .bind(6, std::int64_t{last});
-        bind_device(f, 7, file.device);
-        bind_text_or_null(f, 12, file.label);
-        bind_packed(f, 13, packed[index - 1]);
-        f.run();
-        f.reset();
-        file_ids.push_back(db_->last_insert_rowid());
-        position = last;
+    state_->batch_id = db.last_insert_rowid();
+    state_->record_count = record_count;
+    auto at = db.prepare("SELECT created_at FROM batches WHERE id=?");
+    at.bind(1, state_->batch_id);
+    at.step();
+    state_->created_at = at.text_at(0);
+}
+
+KeyStore::BatchWriter::~BatchWriter() = default;
+
+std::int64_t KeyStore::BatchWriter::add_file(const NewKeyFile& file,
+                                             std::span<const std::uint8_t> packed) {
+    State& st = *state_;
+    if (!st.file_insert)
+        st.file_insert.emplace(store_.db_->prepare(
+            "INSERT INTO key_files (batch_id, file_index, target, sha256, first_record, "
+            "last_record, device_serial, device_vendor, device_model, device_size, "
+            "device_bus_path, label, setup_bin, setup_bin_encoding, state) VALUES (?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')"));
+    sql::Statement& f = *st.file_insert;
+    const std::uint32_t first = st.position + 1;
+    const std::uint32_t last = st.position + static_cast<std::uint32_t>(file.records.size());
+    f.bind(1, st.batch_id)
+        .bind(2, std::int64_t{++st.files})
+        .bind(3, file.target)
+        .bind(4, file.sha256)
+        .bind(5, std::int64_t{first})
+        .bind(6, std::int64_t{last});
+    bind_device(f, 7, file.device);
+    bind_text_or_null(f, 12, file.label);
+    if (packed.empty()) {
+        f.bind_null(13).bind_null(14);
+    } else {
+        f.bind_blob_static(13, packed);
+        f.bind_static(14, packed_encoding);
     }
-    BatchInfo out = this->batch(batch_id);
-    out.generated = total;
-    out.unplaced = static_cast<std::uint32_t>(batch.unplaced.size());
-    // On a key file: 'on-key', which counts once the file is written (schema 6); on none:
-    // 'generated'. Several rows per INSERT: one statement (one round trip to a server) for
-    // rows_per_insert records.
-    struct Row {
-        std::optional<std::int64_t> file_id;
-        const KeyRecord* record;
-    };
-    std::vector<Row> rows;
-    rows.reserve(total);
-    for (std::size_t i = 0; i < batch.files.size(); ++i)
-        for (const auto& rec : batch.files[i].records) rows.push_back({file_ids[i], &rec});
-    for (const auto& rec : batch.unplaced) rows.push_back({std::nullopt, &rec});
+    f.run();
+    f.reset();
+    const std::int64_t id = store_.db_->last_insert_rowid();
+    st.position = last;
+    insert_records(id, file.records);
+    return id;
+}
+
+void KeyStore::BatchWriter::add_unplaced(const std::vector<KeyRecord>& records) {
+    state_->unplaced += static_cast<std::uint32_t>(records.size());
+    insert_records(std::nullopt, records);
+}
+
+// On a key file: 'on-key', which counts once the file is written (schema 6); on none:
+// 'generated'. Several rows per INSERT: one statement (one round trip to a server) for
+// rows_per_insert records.
+void KeyStore::BatchWriter::insert_records(std::optional<std::int64_t> file_id,
+                                           const std::vector<KeyRecord>& records) {
+    State& st = *state_;
     constexpr std::size_t rows_per_insert = 200;
     // ?1 the batch, ?2 its time (created_at and updated_at of every row), then 7 per row.
     constexpr int per_row = 7;
@@ -474,33 +506,39 @@ BatchInfo KeyStore::add_batch(const NewBatch& batch) {
                 q += ", ?" + std::to_string(2 + static_cast<int>(k) * per_row + c);
             q += ", ?2, ?2)";
         }
-        return db_->prepare(q);
+        return store_.db_->prepare(q);
     };
-    std::optional<sql::Statement> full;
-    for (std::size_t first = 0; first < rows.size(); first += rows_per_insert) {
-        const std::size_t n = std::min(rows_per_insert, rows.size() - first);
+    for (std::size_t first = 0; first < records.size(); first += rows_per_insert) {
+        const std::size_t n = std::min(rows_per_insert, records.size() - first);
         std::optional<sql::Statement> rest;
-        if (n == rows_per_insert && !full) full.emplace(insert_for(n));
-        sql::Statement& r = n == rows_per_insert ? *full : rest.emplace(insert_for(n));
-        r.bind(1, batch_id).bind_static(2, out.created_at);
+        if (n == rows_per_insert && !st.full_insert) st.full_insert.emplace(insert_for(n));
+        sql::Statement& r = n == rows_per_insert ? *st.full_insert : rest.emplace(insert_for(n));
+        r.bind(1, st.batch_id).bind_static(2, st.created_at);
         for (std::size_t k = 0; k < n; ++k) {
-            const Row& row = rows[first + k];
-            const KeyRecord& rec = *row.record;
+            const KeyRecord& rec = records[first + k];
             const int at = 2 + static_cast<int>(k) * per_row;
-            if (row.file_id)
-                r.bind(at + 1, *row.file_id).bind(at + 2, std::int64_t{rec.record_number});
+            if (file_id)
+                r.bind(at + 1, *file_id).bind(at + 2, std::int64_t{rec.record_number});
             else
                 r.bind_null(at + 1).bind_null(at + 2);
             r.bind_static(at + 3, rec.pid)
                 .bind_static(at + 4, rec.pps)
                 .bind_static(at + 5, rec.current_password)
                 .bind_static(at + 6, rec.new_password)
-                .bind_static(at + 7, row.file_id ? "on-key" : "generated");
+                .bind_static(at + 7, file_id ? "on-key" : "generated");
         }
         r.run();
         r.reset();
     }
-    tx.commit();
+}
+
+BatchInfo KeyStore::BatchWriter::commit() {
+    State& st = *state_;
+    // Read before the commit: no other writer can have changed it.
+    BatchInfo out = store_.batch_row(st.batch_id);
+    out.generated = st.record_count;
+    out.unplaced = st.unplaced;
+    st.tx.commit();
     return out;
 }
 
@@ -721,7 +759,7 @@ std::vector<BatchInfo> KeyStore::batches() const {
     return out;
 }
 
-BatchInfo KeyStore::batch(std::int64_t id) const {
+BatchInfo KeyStore::batch_row(std::int64_t id) const {
     auto s = db_->prepare(
         "SELECT id, created_at, ukpu_version, file_version, settings, record_count FROM batches "
         "WHERE id=?");
@@ -740,6 +778,11 @@ BatchInfo KeyStore::batch(std::int64_t id) const {
                           " FROM key_files WHERE batch_id=? ORDER BY file_index");
     f.bind(1, id);
     while (f.step()) b.files.push_back(file_from(f));
+    return b;
+}
+
+BatchInfo KeyStore::batch(std::int64_t id) const {
+    BatchInfo b = batch_row(id);
     auto v = db_->prepare(
         "SELECT coalesce(sum(CASE WHEN voided_at IS NOT NULL THEN 1 ELSE 0 END), 0), "
         "coalesce(sum(CASE WHEN key_file_id IS NULL THEN 1 ELSE 0 END), 0) FROM records WHERE "

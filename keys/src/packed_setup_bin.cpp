@@ -1,4 +1,4 @@
-#include "packed_setup_bin.hpp"
+#include "ukpu/keys/packed_setup_bin.hpp"
 
 #include <zstd.h>
 

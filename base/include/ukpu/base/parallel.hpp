@@ -12,4 +12,12 @@ namespace ukpu::base {
 // another's order.
 void for_each_in_parallel(std::size_t count, const std::function<void(std::size_t)>& job);
 
+// Runs job(0) ... job(count - 1) on the processor's cores (helper threads, one per core), and
+// then(0) ... then(count - 1) on this thread, in order, each as soon as its job has ended: then(k)
+// runs while the jobs of later indexes do (a producer and an in-order consumer). Once a job or a
+// then throws, no further job starts nor then runs; the exception is thrown once every job
+// started has ended (a job's before a then's when both threw: the lowest index first).
+void in_order_in_parallel(std::size_t count, const std::function<void(std::size_t)>& job,
+                          const std::function<void(std::size_t)>& then);
+
 }  // namespace ukpu::base

@@ -39,7 +39,16 @@ struct BuiltKeyFile {
 void check_new_password(std::string_view pw, const std::string& what);
 
 // Throws Error: bad_argument (count, per_key, a reserved entry), weak_password.
+// plan_batch, then complete_file of each file on every core.
 std::vector<BuiltKeyFile> build_batch(const BatchRequest& request);
+
+// The files of the batch with their records' PIDs (unique within the batch) or given pairs,
+// nothing else yet. Throws as build_batch does.
+std::vector<BuiltKeyFile> plan_batch(const BatchRequest& request);
+// A planned file made whole: the PPS of fresh records, the passwords each lacks, the setup.bin
+// bytes and their sha256. Files may be completed at once on several threads.
+// Throws Error(bad_argument) for a setup.bin that cannot be built.
+void complete_file(const BatchRequest& request, BuiltKeyFile& file);
 
 // Lower-case hex SHA-256 of `data`.
 std::string sha256_hex(std::span<const std::uint8_t> data);

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -59,8 +60,10 @@ public:
     // Adds a batch in one transaction: its key files `pending`, every record `generated` (the
     // batch's `unplaced` records on no key file); it is not exported until its key files are
     // marked written. Throws Error(duplicate_pid) (nothing stored) when a PID is already in the
-    // store.
+    // store. (A BatchWriter over the batch's files, packed on every core first.)
     BatchInfo add_batch(const NewBatch& batch);
+
+    class BatchWriter;
     // A new `pending` key file of batch `batch_id` holding the stored records `record_ids`, in
     // that order as records 1..n (records on no key yet, or the unconsumed records of the key file
     // it `replaces`, which move to it). One transaction; Error(refused) when a record is voided,
@@ -122,6 +125,9 @@ public:
     bool empty() const;
 
 private:
+    friend class BatchWriter;
+    // The batch's row and its key files, without counting its records.
+    BatchInfo batch_row(std::int64_t id) const;
     void open_checked(OpenMode mode);
     void open_postgres(OpenMode mode);
     // A store made by an older ukpu brought to store_schema_version, under the write lock.
@@ -131,6 +137,35 @@ private:
     StoreLocation location_;
     std::string where_;
     std::unique_ptr<sql::Connection> db_;
+};
+
+// A batch stored file by file in one write transaction, held from construction to commit(): its
+// key files and records go in as they are made (`keys generate` builds the next files meanwhile)
+// and nothing of it is stored unless commit() is called (the destructor rolls back). Other
+// writers of the store wait meanwhile. Throws as add_batch does.
+class KeyStore::BatchWriter {
+public:
+    // Begins the transaction and stores the batch's row (`batch.files` and `batch.unplaced` are
+    // not read): `record_count` records in all.
+    BatchWriter(KeyStore& store, const NewBatch& batch, std::uint32_t record_count);
+    ~BatchWriter();
+    BatchWriter(const BatchWriter&) = delete;
+    BatchWriter& operator=(const BatchWriter&) = delete;
+
+    // The next key file, `pending`, with its setup.bin `packed` (pack_setup_bin of its bytes;
+    // empty: none kept) and its records, stored 'on-key' (on a key once the file is written).
+    // Returns its id.
+    std::int64_t add_file(const NewKeyFile& file, std::span<const std::uint8_t> packed);
+    // Records on no key file, 'generated'.
+    void add_unplaced(const std::vector<KeyRecord>& records);
+    // Commits; the batch as stored (every record counted `generated` until its file is written).
+    BatchInfo commit();
+
+private:
+    struct State;
+    void insert_records(std::optional<std::int64_t> file_id, const std::vector<KeyRecord>& records);
+    KeyStore& store_;
+    std::unique_ptr<State> state_;
 };
 
 }  // namespace ukpu::keys
