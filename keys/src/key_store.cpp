@@ -321,6 +321,11 @@ void KeyStore::migrate() {
     db_->exec("PRAGMA journal_mode=WAL");
     db_->exec("PRAGMA foreign_keys=ON");
     db_->exec("PRAGMA synchronous=NORMAL");
+    // Up to 64 MiB of pages cached (SQLite's default is 2 MiB): a batch inserts 100,000 PIDs at
+    // random places in the PID index of a store that may hold millions, and with the default the
+    // same index pages were read again and again (a second batch of 100,000 into a store of
+    // 100,000 took about a third longer).
+    db_->exec("PRAGMA cache_size=-65536");
     auto steps = store_migrations();
     std::int64_t version = db_->scalar_int("PRAGMA user_version");
     if (version >= static_cast<std::int64_t>(steps.size())) return;

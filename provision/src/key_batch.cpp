@@ -22,6 +22,7 @@
 #include "ukpu/keys/batch_builder.hpp"
 #include "ukpu/keys/error.hpp"
 #include "ukpu/keys/key_store.hpp"
+#include "ukpu/keys/packed_setup_bin.hpp"
 #include "ukpu/keys/pidpps_generator.hpp"
 #include "ukpu/provision/error.hpp"
 #include "ukpu/provision/generations.hpp"
@@ -141,22 +142,18 @@ std::vector<devices::DeviceInfo> checked_sticks(const Context& ctx, Reporter& re
 // written is never stored, and no file of it is left behind.
 class StagedFiles {
 public:
-    // Writes each file to ".NAME.ukpu-XXXXXXXXXXXXXXXX" in its directory (mode 0600, fsync),
-    // several at once (their fsyncs overlap). Throws Error naming the path: refused when the
-    // path is there and not a regular file (before anything is written), io when a file cannot
-    // be written; the temporary files written so far are removed.
-    StagedFiles(const std::vector<std::string>& paths, const std::vector<keys::BuiltKeyFile>& files,
-                bool overwrite)
+    // A temporary name ".NAME.ukpu-XXXXXXXXXXXXXXXX" beside each path, nothing written yet.
+    // Throws Error(refused) naming the path when it is there and not a regular file, or there
+    // without `overwrite`.
+    StagedFiles(const std::vector<std::string>& paths, bool overwrite)
         : paths_(paths), overwrite_(overwrite) {
-        try {
-            for (const auto& p : paths) temps_.push_back(temporary_for(p));
-            base::for_each_in_parallel(
-                paths.size(), [&](std::size_t i) { stage(paths[i], temps_[i], files[i].bytes); });
-        } catch (...) {
-            // The destructor does not run for an object whose constructor throws.
-            remove_temporaries();
-            throw;
-        }
+        for (const auto& p : paths) temps_.push_back(temporary_for(p));
+    }
+    // The whole of file i under its temporary name (mode 0600, fsync); several files may be
+    // staged at once from different threads (their fsyncs overlap). Throws Error(io) naming the
+    // path; the destructor removes what was written.
+    void stage(std::size_t i, const std::vector<std::uint8_t>& bytes) const {
+        stage(paths_[i], temps_[i], bytes);
     }
     ~StagedFiles() { remove_temporaries(); }
     StagedFiles(const StagedFiles&) = delete;
@@ -350,7 +347,8 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
                     "the current MEBx password must be 1 to 32 bytes; the file holds " +
                         base::counted(req.current_password.size(), "byte"));
 
-    std::vector<keys::BuiltKeyFile> files = keys::build_batch(req);
+    // The PIDs first; each file is made whole (PPS, passwords, bytes) on every core further on.
+    std::vector<keys::BuiltKeyFile> files = keys::plan_batch(req);
     const auto paths = s.output.empty()
                            ? std::vector<std::string>{}
                            : batch_output_paths(s.output, files.size(), job.per_key > 0);
@@ -358,20 +356,12 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
     std::vector<std::string> names = paths.empty() ? job.devices : paths;
 
     const sb::CheckOptions co = check_options(s);
-    // Every file checked, on every core; kept are the findings to say: the first file's, and
-    // those of a file with errors (every file has the same shape: the first one's findings stand
-    // for all).
-    std::vector<std::optional<sb::CheckResult>> checked(files.size());
-    base::for_each_in_parallel(files.size(), [&](std::size_t i) {
-        sb::CheckResult r = sb::check(files[i].bytes, co);
-        if (i == 0 || !r.ok()) checked[i] = std::move(r);
-    });
+    // Said of the checker's findings: the first file's, and those of a file with errors (every
+    // file has the same shape: the first one's findings stand for all). One line per kind of
+    // finding, with its records (every record with --verbose).
     bool errors = false;
-    for (std::size_t i = 0; i < files.size(); ++i) {
-        if (!checked[i]) continue;
-        const sb::CheckResult& r = *checked[i];
+    auto say_findings = [&](std::size_t i, const sb::CheckResult& r) {
         errors = errors || !r.ok();
-        // One line per kind of finding, with its records (every record with --verbose).
         for (const auto& g : sb::group_problems(r.problems)) {
             const sb::Severity severity = g.first.severity;
             if (severity == sb::Severity::info && !reporter.verbose()) continue;
@@ -381,22 +371,39 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
             else if (i == 0)
                 reporter.warning(line);
         }
-    }
-    if (errors && !s.force) {
+    };
+    auto refused_by_checker = [&] {
         reporter.error(
             "nothing written or stored: the checker found errors (listed above); fix "
             "them, choose --firmware, or use --force");
         out.status = Status::problems;
         out.refused_by_checker = true;
         return out;
-    }
+    };
+    // The first file is made and checked before anything is opened or written: a batch whose
+    // settings the checker refuses leaves nothing, not even a new store.
+    keys::complete_file(req, files[0]);
+    say_findings(0, sb::check(files[0].bytes, co));
+    if (errors && !s.force) return refused_by_checker();
 
-    keys::NewBatch nb;
+    keys::NewBatch nb;  // the batch's row: its files go to the store one by one below
     nb.ukpu_version = UKPU_VERSION;
     nb.file_version = std::string(sb::version_info(bo.version).name);
     nb.settings = settings_json(job);
     out.file_version = nb.file_version;
+    std::uint32_t first = 1;
     for (std::size_t i = 0; i < files.size(); ++i) {
+        BatchFile bf;
+        bf.name = names[i];
+        if (!paths.empty()) bf.path = paths[i];
+        if (!sticks.empty()) bf.stick = sticks[i];
+        const auto n = static_cast<std::uint32_t>(files[i].records.size());
+        bf.first_record = first;
+        bf.last_record = first + n - 1;
+        first += n;
+        out.files.push_back(std::move(bf));
+    }
+    auto key_file = [&](std::size_t i) {
         keys::NewKeyFile f;
         if (sticks.empty()) {
             f.target = std::filesystem::absolute(paths[i]).lexically_normal().string();
@@ -405,38 +412,87 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
             f.device = stick_identity(sticks[i]);
         }
         f.sha256 = files[i].sha256;
-        f.bytes = files[i].bytes;                 // kept: `keys write --key-file` writes them again
         f.records = std::move(files[i].records);  // only their number is needed from here on
-        nb.files.push_back(std::move(f));
-    }
-    std::uint32_t first = 1;
-    for (std::size_t i = 0; i < files.size(); ++i) {
-        BatchFile bf;
-        bf.name = names[i];
-        if (!paths.empty()) bf.path = paths[i];
-        if (!sticks.empty()) bf.stick = sticks[i];
-        bf.sha256 = files[i].sha256;
-        bf.size = files[i].bytes.size();
-        const auto n = static_cast<std::uint32_t>(nb.files[i].records.size());
-        bf.first_record = first;
-        bf.last_record = first + n - 1;
-        first += n;
-        out.files.push_back(std::move(bf));
-    }
+        return f;
+    };
+    auto note_files = [&] {
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            out.files[i].sha256 = files[i].sha256;
+            out.files[i].size = files[i].bytes.size();
+        }
+    };
     // An output file that exists is refused before anything is made, on a dry run too.
     if (sticks.empty())
         for (const auto& p : paths)
             refuse_existing_output(p, job.settings.overwrite,
                                    "nothing of the batch was written or stored");
-    if (job.dry_run) return out;
+    // The files after the first: made and checked on every core; a file with errors stops the run
+    // unless --force (none does that the first did not: they differ only in their records).
+    std::vector<std::optional<sb::CheckResult>> checked(files.size());
+    struct CheckerErrors {};
+    auto make_and_check = [&](std::size_t i) {
+        if (i == 0) return;
+        keys::complete_file(req, files[i]);
+        sb::CheckResult r = sb::check(files[i].bytes, co);
+        if (r.ok()) return;
+        checked[i] = std::move(r);
+        if (!s.force) throw CheckerErrors{};
+    };
+    auto say_later_findings = [&] {
+        for (std::size_t i = 1; i < files.size(); ++i)
+            if (checked[i]) say_findings(i, *checked[i]);
+    };
+    if (job.dry_run) {
+        try {
+            base::for_each_in_parallel(files.size(), make_and_check);
+        } catch (const CheckerErrors&) {
+            say_later_findings();
+            return refused_by_checker();
+        }
+        say_later_findings();
+        note_files();
+        return out;
+    }
 
-    // Files: every one written under a temporary name first; a failure there stores nothing.
+    // Files are written under a temporary name first, renamed into place once the batch is
+    // stored; a failure before stores nothing and leaves no file.
     std::unique_ptr<StagedFiles> staged;
-    if (sticks.empty())
-        staged = std::make_unique<StagedFiles>(paths, files, job.settings.overwrite);
-    if (!store) store = std::make_unique<keys::KeyStore>(where, keys::OpenMode::create);
+    if (sticks.empty()) staged = std::make_unique<StagedFiles>(paths, job.settings.overwrite);
     // Stored with its key files `pending` (never exported) until each reaches its file or stick.
-    const keys::BatchInfo stored = store->add_batch(nb);
+    // Into a store that is there, each file goes into the store's transaction as soon as it is
+    // made, checked, packed and staged, while the next ones are being made. A store that is not
+    // there yet is made only once every file is: a batch that fails before leaves no store.
+    // Whatever fails, nothing of the batch is stored.
+    std::optional<keys::BatchInfo> committed;
+    std::vector<std::vector<std::uint8_t>> packed(files.size());
+    auto produce = [&](std::size_t i) {
+        make_and_check(i);
+        packed[i] = keys::pack_setup_bin(files[i].bytes);
+        if (staged) staged->stage(i, files[i].bytes);
+    };
+    try {
+        const bool new_store = !store;
+        if (new_store) {
+            base::for_each_in_parallel(files.size(), produce);
+            store = std::make_unique<keys::KeyStore>(where, keys::OpenMode::create);
+        }
+        keys::KeyStore::BatchWriter writer(*store, nb, job.count);
+        auto consume = [&](std::size_t i) {
+            writer.add_file(key_file(i), packed[i]);
+            packed[i] = {};
+        };
+        if (new_store)
+            for (std::size_t i = 0; i < files.size(); ++i) consume(i);
+        else
+            base::in_order_in_parallel(files.size(), produce, consume);
+        committed = writer.commit();
+    } catch (const CheckerErrors&) {
+        say_later_findings();
+        return refused_by_checker();
+    }
+    say_later_findings();
+    note_files();
+    const keys::BatchInfo& stored = *committed;
     out.batch_id = stored.id;
     for (std::size_t i = 0; i < files.size(); ++i) out.files[i].key_file_id = stored.files[i].id;
     // Whatever ends the run from here, a key file not written is marked failed: shown as such by
@@ -490,9 +546,10 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
             store->mark_file_written(stored.files[i].id, outcomes[i].volume_id);
         } else {
             store->mark_file_failed(stored.files[i].id, outcomes[i].volume_id);
+            const std::uint32_t held = bf.last_record - bf.first_record + 1;
             bf.left_generated =
-                job.devices[i] + ": its " + base::counted(nb.files[i].records.size(), "record") +
-                (nb.files[i].records.size() == 1 ? " stays" : " stay") + " 'generated' in batch " +
+                job.devices[i] + ": its " + base::counted(held, "record") +
+                (held == 1 ? " stays" : " stay") + " 'generated' in batch " +
                 std::to_string(out.batch_id) + " (key file " + std::to_string(stored.files[i].id) +
                 " marked failed): no PC can have them and they are never exported; make that "
                 "stick again with a new batch";
