@@ -1,6 +1,7 @@
 #include "ukpu/keys/batch_builder.hpp"
 
 #include <algorithm>
+#include <set>
 #include <unordered_set>
 
 #include <openssl/evp.h>
@@ -73,7 +74,7 @@ void complete_file(const BatchRequest& request, BuiltKeyFile& file) {
     file.sha256 = sha256_hex(file.bytes);
 }
 
-std::vector<BuiltKeyFile> plan_batch(const BatchRequest& request) {
+std::vector<BuiltKeyFile> plan_batch(const BatchRequest& request, const TakenPids& taken) {
     if (request.count == 0) throw Error(ErrorCode::bad_argument, "a batch needs 1 record or more");
     if (!request.given.empty() && request.given.size() != request.count)
         throw Error(ErrorCode::bad_argument, "the count is not the number of records given");
@@ -125,6 +126,31 @@ std::vector<BuiltKeyFile> plan_batch(const BatchRequest& request) {
             r.record_number = i + 1;
         }
         done += n;
+    }
+    // Fresh PIDs the store already holds (a batch of 100,000 into a store of 100,000 shares one
+    // about once in eight: 36^7 PIDs) are drawn again, and the new ones asked about in turn.
+    if (taken && request.given.empty()) {
+        std::vector<KeyRecord*> records;
+        records.reserve(request.count);
+        for (auto& f : files)
+            for (auto& r : f.records) records.push_back(&r);
+        std::vector<KeyRecord*> ask = records;
+        while (!ask.empty()) {
+            std::vector<std::string> candidates;
+            candidates.reserve(ask.size());
+            for (const KeyRecord* r : ask) candidates.push_back(r->pid);
+            const std::set<std::string> clash = taken(candidates);
+            std::vector<KeyRecord*> again;
+            for (KeyRecord* r : ask) {
+                if (!clash.count(r->pid)) continue;
+                // Kept in `pids` too: never drawn again for this batch.
+                do {
+                    r->pid = generate_pid();
+                } while (!pids.insert(r->pid).second);
+                again.push_back(r);
+            }
+            ask = std::move(again);
+        }
     }
     return files;
 }

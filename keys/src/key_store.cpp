@@ -864,6 +864,28 @@ void KeyStore::for_each_record(std::optional<std::int64_t> batch_id,
     if (batch_id && !any) batch(*batch_id);
 }
 
+std::set<std::string> KeyStore::pids_held(const std::vector<std::string>& pids) const {
+    // Asked 500 at a time (one round trip to a server each), through the PID index.
+    constexpr std::size_t per_query = 500;
+    std::set<std::string> out;
+    std::optional<sql::Statement> full;
+    for (std::size_t first = 0; first < pids.size(); first += per_query) {
+        const std::size_t n = std::min(per_query, pids.size() - first);
+        auto query_for = [&] {
+            std::string q = "SELECT pid FROM records WHERE pid IN (?";
+            for (std::size_t k = 1; k < n; ++k) q += ", ?";
+            return db_->prepare(q + ")");
+        };
+        std::optional<sql::Statement> rest;
+        if (n == per_query && !full) full.emplace(query_for());
+        sql::Statement& s = n == per_query ? *full : rest.emplace(query_for());
+        for (std::size_t k = 0; k < n; ++k) s.bind_static(static_cast<int>(k) + 1, pids[first + k]);
+        while (s.step()) out.insert(s.text_at(0));
+        s.reset();
+    }
+    return out;
+}
+
 std::vector<KeyRecord> KeyStore::records(std::optional<std::int64_t> batch_id) const {
     std::vector<KeyRecord> out;
     for_each_record(batch_id, [&](const KeyRecord& r) { out.push_back(r); });

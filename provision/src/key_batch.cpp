@@ -348,7 +348,11 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
                         base::counted(req.current_password.size(), "byte"));
 
     // The PIDs first; each file is made whole (PPS, passwords, bytes) on every core further on.
-    std::vector<keys::BuiltKeyFile> files = keys::plan_batch(req);
+    // PIDs the store already holds are drawn again (asked before the batch's transaction; one
+    // another station stores meanwhile still refuses the batch, nothing stored).
+    keys::TakenPids taken;
+    if (store) taken = [&](const std::vector<std::string>& pids) { return store->pids_held(pids); };
+    std::vector<keys::BuiltKeyFile> files = keys::plan_batch(req, taken);
     const auto paths = s.output.empty()
                            ? std::vector<std::string>{}
                            : batch_output_paths(s.output, files.size(), job.per_key > 0);

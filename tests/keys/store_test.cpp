@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -369,6 +370,49 @@ TEST(KeyStore, RecordsOneAtATimeAreTheRecordsReadAtOnce) {
     } catch (const Error& e) {
         EXPECT_EQ(e.code(), ErrorCode::not_found);
     }
+}
+
+// A new batch never takes a PID the store holds: the store says which of a list it holds (500
+// to a query), and planning a batch draws those again until none is held.
+TEST(KeyStore, ABatchDrawsAgainThePidsTheStoreHolds) {
+    test::TempDir dir;
+    KeyStore store(keystest::store_for(dir.path("keys.db")));
+    const BatchInfo b = store.add_batch(small_batch(3, "first"));
+    const auto held = store.records(b.id);
+    std::vector<std::string> asked;
+    for (int i = 0; i < 1200; ++i) asked.push_back("Q" + std::to_string(1000000 + i));
+    asked[7] = held[0].pid;
+    asked[700] = held[2].pid;
+    EXPECT_EQ(store.pids_held(asked), (std::set<std::string>{held[0].pid, held[2].pid}));
+    EXPECT_TRUE(store.pids_held({}).empty());
+
+    // The store holds (so this test's callback says) the first 10 PIDs drawn.
+    BatchRequest req;
+    req.count = 50;
+    req.per_key = 20;
+    req.current_password = "admin";
+    std::vector<std::vector<std::string>> calls;
+    std::set<std::string> refused;
+    const auto files = plan_batch(req, [&](const std::vector<std::string>& pids) {
+        calls.push_back(pids);
+        std::set<std::string> out;
+        if (calls.size() == 1)
+            for (std::size_t i = 0; i < 10; ++i) out.insert(pids[i]);
+        refused.insert(out.begin(), out.end());
+        return out;
+    });
+    ASSERT_EQ(calls.size(), 2u);
+    EXPECT_EQ(calls[0].size(), 50u);
+    EXPECT_EQ(calls[1].size(), 10u);  // only the ten drawn again are asked about again
+    std::set<std::string> pids;
+    for (const auto& f : files)
+        for (const auto& r : f.records) {
+            EXPECT_FALSE(refused.count(r.pid)) << r.pid;
+            EXPECT_TRUE(keystest::spec_pid_ok(r.pid)) << r.pid;
+            pids.insert(r.pid);
+        }
+    EXPECT_EQ(pids.size(), 50u);
+    EXPECT_EQ(std::set<std::string>(calls[1].begin(), calls[1].end()).size(), 10u);
 }
 
 TEST(KeyStore, AKeyFilesBytesAreKeptPackedAndReadBackWhole) {

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,9 +44,13 @@ void check_new_password(std::string_view pw, const std::string& what);
 // plan_batch, then complete_file of each file on every core.
 std::vector<BuiltKeyFile> build_batch(const BatchRequest& request);
 
-// The files of the batch with their records' PIDs (unique within the batch) or given pairs,
-// nothing else yet. Throws as build_batch does.
-std::vector<BuiltKeyFile> plan_batch(const BatchRequest& request);
+// Of the PIDs given, those already taken (held by the key store the batch goes to).
+using TakenPids = std::function<std::set<std::string>(const std::vector<std::string>&)>;
+
+// The files of the batch with their records' PIDs (unique within the batch, and none of those
+// `taken` names: drawn again until it names none) or given pairs, nothing else yet. Throws as
+// build_batch does.
+std::vector<BuiltKeyFile> plan_batch(const BatchRequest& request, const TakenPids& taken = {});
 // A planned file made whole: the PPS of fresh records, the passwords each lacks, the setup.bin
 // bytes and their sha256. Files may be completed at once on several threads.
 // Throws Error(bad_argument) for a setup.bin that cannot be built.

@@ -102,6 +102,8 @@ public:
     BatchInfo batch(std::int64_t id) const;  // Error(not_found)
     // Every record (of one batch), by id.
     std::vector<KeyRecord> records(std::optional<std::int64_t> batch_id = {}) const;
+    // Of `pids`, those a record of the store holds.
+    std::set<std::string> pids_held(const std::vector<std::string>& pids) const;
     // The same records handed to `visit` one at a time, none kept: memory does not grow with
     // the store. Error(not_found) for an unknown batch.
     void for_each_record(std::optional<std::int64_t> batch_id,
