@@ -85,48 +85,65 @@ void append_insert(std::string& out, const KeyRecord& r, PidForm form) {
 // Ids per DELETE statement of an upsert.
 constexpr std::size_t ids_per_delete = 500;
 
+// One CSV line: fields separated by commas as they are added, ended by CRLF when it goes.
+class CsvLine {
+public:
+    explicit CsvLine(std::string& out) : out_(out) {}
+    CsvLine(const CsvLine&) = delete;
+    CsvLine& operator=(const CsvLine&) = delete;
+    ~CsvLine() { out_ += "\r\n"; }
+    CsvLine& text(std::string_view v) {
+        separate();
+        append_csv_field(out_, v);
+        return *this;
+    }
+    // The PID or PPS as exported: stored (plain) or dashed.
+    CsvLine& shown(const std::string& plain, std::string (*dashed)(std::string_view),
+                   PidForm form) {
+        separate();
+        append_shown(out_, plain, dashed, form, append_csv_field);
+        return *this;
+    }
+    CsvLine& number(std::int64_t v) {
+        separate();
+        append_int(out_, v);
+        return *this;
+    }
+
+private:
+    void separate() {
+        if (!first_) out_ += ',';
+        first_ = false;
+    }
+    std::string& out_;
+    bool first_ = true;
+};
+
 void append_csv_line(std::string& out, const KeyRecord& r, PidForm form) {
-    append_int(out, r.id);
-    out += ',';
-    append_shown(out, r.pid, setupbin::format_pid, form, append_csv_field);
-    out += ',';
-    append_shown(out, r.pps, setupbin::format_pps, form, append_csv_field);
-    out += ',';
-    append_csv_field(out, r.current_password);
-    out += ',';
-    append_csv_field(out, r.new_password);
-    out += ',';
-    append_int(out, used_flag(r));
-    out += "\r\n";
+    CsvLine(out)
+        .number(r.id)
+        .shown(r.pid, setupbin::format_pid, form)
+        .shown(r.pps, setupbin::format_pps, form)
+        .text(r.current_password)
+        .text(r.new_password)
+        .number(used_flag(r));
 }
 
 void append_full_csv_line(std::string& out, const KeyRecord& r) {
-    append_int(out, r.id);
-    out += ',';
-    append_int(out, r.batch_id);
-    out += ',';
-    append_int(out, r.key_file_id);
-    out += ',';
-    append_int(out, r.file_index);
-    out += ',';
-    append_csv_field(out, r.key_file);
-    out += ',';
-    append_int(out, r.record_number);
-    out += ',';
-    append_csv_field(out, r.pid);
-    out += ',';
-    append_csv_field(out, r.pps);
-    out += ',';
-    append_csv_field(out, r.current_password);
-    out += ',';
-    append_csv_field(out, r.new_password);
-    out += ',';
-    out += to_string(r.state);
-    out += ',';
-    append_csv_field(out, r.created_at);
-    out += ',';
-    append_csv_field(out, r.updated_at);
-    out += "\r\n";
+    CsvLine(out)
+        .number(r.id)
+        .number(r.batch_id)
+        .number(r.key_file_id)
+        .number(r.file_index)
+        .text(r.key_file)
+        .number(r.record_number)
+        .text(r.pid)
+        .text(r.pps)
+        .text(r.current_password)
+        .text(r.new_password)
+        .text(to_string(r.state))
+        .text(r.created_at)
+        .text(r.updated_at);
 }
 
 void append_json_object(std::string& out, const KeyRecord& r) {

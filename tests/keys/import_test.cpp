@@ -12,6 +12,7 @@
 #include "ukpu/keys/import.hpp"
 #include "ukpu/keys/key_store.hpp"
 #include "ukpu/keys/pidpps_generator.hpp"
+#include "ukpu/setupbin/pidpps.hpp"
 
 namespace ukpu::test::import_test {
 
