@@ -37,6 +37,41 @@ void append_csv_field(std::string& out, std::string_view value) {
     out += '"';
 }
 
+// The JSON string literal of `value`: quote, backslash and control characters escaped, and every
+// byte outside printable ASCII as \u00XX.
+void append_json_string(std::string& out, std::string_view value) {
+    out += '"';
+    for (char c : value) {
+        const auto u = static_cast<unsigned char>(c);
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (u < 0x20 || u >= 0x7f) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", u);
+                    out += buf;
+                } else {
+                    out += c;
+                }
+        }
+    }
+    out += '"';
+}
+
 void append_int(std::string& out, std::int64_t v) {
     char buf[24];
     const auto res = std::to_chars(buf, buf + sizeof buf, v);
@@ -146,19 +181,52 @@ void append_full_csv_line(std::string& out, const KeyRecord& r) {
         .text(r.updated_at);
 }
 
+// One JSON object of an export's records array, its fields separated as they are added.
+class JsonObject {
+public:
+    explicit JsonObject(std::string& out) : out_(out) { out_ += "    {"; }
+    JsonObject(const JsonObject&) = delete;
+    JsonObject& operator=(const JsonObject&) = delete;
+    ~JsonObject() { out_ += '}'; }
+    JsonObject& number(std::string_view key, std::int64_t v) {
+        name(key);
+        append_int(out_, v);
+        return *this;
+    }
+    JsonObject& text(std::string_view key, std::string_view v) {
+        name(key);
+        append_json_string(out_, v);
+        return *this;
+    }
+
+private:
+    void name(std::string_view key) {
+        if (!first_) out_ += ", ";
+        first_ = false;
+        out_ += '"';
+        out_ += key;
+        out_ += "\": ";
+    }
+    std::string& out_;
+    bool first_ = true;
+};
+
 void append_json_object(std::string& out, const KeyRecord& r) {
-    out += "    {\"id\": " + std::to_string(r.id) + ", \"batch\": " + std::to_string(r.batch_id) +
-           ", \"key_file_id\": " + std::to_string(r.key_file_id) +
-           ", \"key_file_index\": " + std::to_string(r.file_index) +
-           ", \"key_file\": " + json_string(r.key_file) +
-           ", \"record_number\": " + std::to_string(r.record_number) +
-           ", \"pid\": " + json_string(r.pid) + ", \"pps\": " + json_string(r.pps) +
-           ", \"current_password\": " + json_string(r.current_password) +
-           ", \"new_password\": " + json_string(r.new_password) +
-           ", \"state\": " + json_string(to_string(r.state)) +
-           ", \"used\": " + std::to_string(used_flag(r)) +
-           ", \"created_at\": " + json_string(r.created_at) +
-           ", \"updated_at\": " + json_string(r.updated_at) + "}";
+    JsonObject(out)
+        .number("id", r.id)
+        .number("batch", r.batch_id)
+        .number("key_file_id", r.key_file_id)
+        .number("key_file_index", r.file_index)
+        .text("key_file", r.key_file)
+        .number("record_number", r.record_number)
+        .text("pid", r.pid)
+        .text("pps", r.pps)
+        .text("current_password", r.current_password)
+        .text("new_password", r.new_password)
+        .text("state", to_string(r.state))
+        .number("used", used_flag(r))
+        .text("created_at", r.created_at)
+        .text("updated_at", r.updated_at);
 }
 
 }  // namespace
@@ -343,36 +411,8 @@ std::string sql_string(std::string_view value) {
 }
 
 std::string json_string(std::string_view value) {
-    std::string out = "\"";
-    for (char c : value) {
-        const auto u = static_cast<unsigned char>(c);
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (u < 0x20 || u >= 0x7f) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", u);
-                    out += buf;
-                } else {
-                    out += c;
-                }
-        }
-    }
-    out += '"';
+    std::string out;
+    append_json_string(out, value);
     return out;
 }
 
