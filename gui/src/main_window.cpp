@@ -27,6 +27,7 @@
 #include "disk_watcher.hpp"
 #include "key_batch_box.hpp"
 #include "presentation/counted_text.hpp"
+#include "presentation/qt_text.hpp"
 #include "presentation/window_icon.hpp"
 #include "setupbin_form.hpp"
 #include "setupbin_view.hpp"
@@ -68,10 +69,6 @@ const std::vector<FirmwareChoice>& firmware_choices() {
         {"UEFI and modern MEBx", "uefi,mebx"},
     };
     return choices;
-}
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
 }
 
 // The status of a key store error, as the window shows it.

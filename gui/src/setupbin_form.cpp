@@ -20,6 +20,7 @@
 #include <set>
 
 #include "presentation/counted_text.hpp"
+#include "presentation/qt_text.hpp"
 #include "ukpu/provision/cert_hash.hpp"
 #include "ukpu/provision/error.hpp"
 #include "ukpu/provision/profile.hpp"
@@ -36,14 +37,6 @@ namespace sb = ukpu::setupbin;
 namespace pv = ukpu::provision;
 
 namespace {
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
-
-QString qs(std::string_view s) {
-    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
 
 enum Page { page_file, page_passwords, page_server, page_network, page_features, page_advanced };
 

@@ -12,6 +12,7 @@
 #include <QVBoxLayout>
 
 #include "presentation/counted_text.hpp"
+#include "presentation/qt_text.hpp"
 #include "ukpu/provision/error.hpp"
 #include "ukpu/provision/secret_file.hpp"
 #include "ukpu/setupbin/entry_text.hpp"
@@ -25,10 +26,6 @@ namespace sb = ukpu::setupbin;
 namespace fmt = ukpu::setupbin::format;
 
 namespace {
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 QString hex(std::uint64_t v) {
     return "0x" + QString::number(v, 16);

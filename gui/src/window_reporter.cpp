@@ -7,6 +7,7 @@
 
 #include <iterator>
 
+#include "presentation/qt_text.hpp"
 #include "ukpu/provision/device_safety.hpp"
 #include "ukpu/provision/error.hpp"
 #include "ukpu/provision/stop.hpp"
@@ -15,10 +16,6 @@
 namespace ukpu::gui {
 
 namespace {
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 extern "C" void on_write_signal(int) {
     // Only async-signal-safe calls here: the lock-free stop flag and write(2).

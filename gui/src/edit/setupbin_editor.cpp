@@ -12,6 +12,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "presentation/qt_text.hpp"
 #include "ukpu/provision/error.hpp"
 #include "ukpu/provision/generations.hpp"
 #include "ukpu/provision/secret_file.hpp"
@@ -30,10 +31,6 @@ namespace sb = ukpu::setupbin;
 namespace pv = ukpu::provision;
 
 namespace {
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 // "keep", "on", "off" as the three states of a flag.
 std::optional<bool> tri(const QComboBox* c) {

@@ -1,5 +1,6 @@
 #include "record_model.hpp"
 
+#include "presentation/qt_text.hpp"
 #include "ukpu/setupbin/pidpps.hpp"
 
 namespace ukpu::gui {
@@ -7,10 +8,6 @@ namespace ukpu::gui {
 namespace {
 
 constexpr const char* masked = "***";
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 }  // namespace
 

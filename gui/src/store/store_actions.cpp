@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "presentation/counted_text.hpp"
+#include "presentation/qt_text.hpp"
 #include "store_text.hpp"
 #include "store_view.hpp"
 #include "ukpu/keys/key_store.hpp"
@@ -22,10 +23,6 @@ namespace ukpu::gui {
 namespace pv = ukpu::provision;
 
 namespace {
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 // True when `path` starts as a setup.bin does (its file type GUID), not as a disk image.
 bool looks_like_setup_bin(const QString& path) {

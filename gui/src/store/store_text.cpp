@@ -3,19 +3,12 @@
 #include <QObject>
 #include <QStringList>
 
+#include "presentation/qt_text.hpp"
 #include "ukpu/devices/discovery.hpp"
 #include "ukpu/keys/error.hpp"
 #include "ukpu/provision/error.hpp"
 
 namespace ukpu::gui {
-
-namespace {
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
-
-}  // namespace
 
 QString stick_text(const keys::KeyFileInfo& f) {
     if (!f.device) return {};

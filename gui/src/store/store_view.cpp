@@ -20,6 +20,7 @@
 #include <map>
 
 #include "presentation/counted_text.hpp"
+#include "presentation/qt_text.hpp"
 #include "record_model.hpp"
 #include "store_text.hpp"
 #include "ukpu/keys/error.hpp"
@@ -32,10 +33,6 @@ namespace ukpu::gui {
 namespace pv = ukpu::provision;
 
 namespace {
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 // The export formats of `keys export`, as the window offers them.
 struct FormatChoice {
