@@ -130,11 +130,10 @@ std::vector<BuiltKeyFile> plan_batch(const BatchRequest& request, const TakenPid
     // Fresh PIDs the store already holds (a batch of 100,000 into a store of 100,000 shares one
     // about once in eight: 36^7 PIDs) are drawn again, and the new ones asked about in turn.
     if (taken && request.given.empty()) {
-        std::vector<KeyRecord*> records;
-        records.reserve(request.count);
+        std::vector<KeyRecord*> ask;
+        ask.reserve(request.count);
         for (auto& f : files)
-            for (auto& r : f.records) records.push_back(&r);
-        std::vector<KeyRecord*> ask = records;
+            for (auto& r : f.records) ask.push_back(&r);
         while (!ask.empty()) {
             std::vector<std::string> candidates;
             candidates.reserve(ask.size());

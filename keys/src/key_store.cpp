@@ -111,7 +111,8 @@ void settle_state(KeyRecord& r) {
         r.state = RecordState::generated;
 }
 
-// The row of `s` (record_columns) into `r`, whose strings keep their capacity.
+// The row of `s` (record_columns) into `r`, whose strings keep their capacity; its state as
+// stored (settle_state gives the state its key file makes it).
 void read_record(const sql::Statement& s, KeyRecord& r) {
     r.id = s.int_at(0);
     r.batch_id = s.int_at(1);
@@ -127,7 +128,6 @@ void read_record(const sql::Statement& s, KeyRecord& r) {
     r.created_at.assign(s.text_view_at(11));
     r.updated_at.assign(s.text_view_at(12));
     r.file_state = parse_key_file_state(s.text_view_at(13)).value_or(KeyFileState::pending);
-    settle_state(r);
     r.void_reason.assign(s.text_view_at(14));
     r.voided_at.assign(s.text_view_at(15));
 }
@@ -135,6 +135,7 @@ void read_record(const sql::Statement& s, KeyRecord& r) {
 KeyRecord record_from(const sql::Statement& s) {
     KeyRecord r;
     read_record(s, r);
+    settle_state(r);
     return r;
 }
 
@@ -182,7 +183,7 @@ void bind_device(sql::Statement& f, int first, const std::optional<StickIdentity
 
 // A key file's setup.bin bytes packed (`packed` empty: none kept) and their encoding, at `index`
 // and the next parameter.
-void bind_packed(sql::Statement& s, int index, const std::vector<std::uint8_t>& packed) {
+void bind_packed(sql::Statement& s, int index, std::span<const std::uint8_t> packed) {
     if (packed.empty()) {
         s.bind_null(index);
         s.bind_null(index + 1);
@@ -473,12 +474,7 @@ std::int64_t KeyStore::BatchWriter::add_file(const NewKeyFile& file,
         .bind(6, std::int64_t{last});
     bind_device(f, 7, file.device);
     bind_text_or_null(f, 12, file.label);
-    if (packed.empty()) {
-        f.bind_null(13).bind_null(14);
-    } else {
-        f.bind_blob_static(13, packed);
-        f.bind_static(14, packed_encoding);
-    }
+    bind_packed(f, 13, packed);
     f.run();
     f.reset();
     const std::int64_t id = store_.db_->last_insert_rowid();
@@ -853,9 +849,8 @@ void KeyStore::for_each_record(std::optional<std::int64_t> batch_id,
             r.file_index = it->second.index;
             r.key_file.assign(it->second.target);
             r.file_state = it->second.state;
-            r.state = parse_record_state(s.text_view_at(10)).value_or(RecordState::generated);
-            settle_state(r);
         }
+        settle_state(r);
         any = true;
         visit(r);
     }
