@@ -32,25 +32,10 @@ std::string mode_text(mode_t mode) {
     return buf;
 }
 
-// Removes the temporary file unless the rename happened.
-class TempGuard {
-public:
-    explicit TempGuard(std::string path) : path_(std::move(path)) {}
-    ~TempGuard() {
-        if (!path_.empty()) ::unlink(path_.c_str());
-    }
-    TempGuard(const TempGuard&) = delete;
-    TempGuard& operator=(const TempGuard&) = delete;
-    void keep() { path_.clear(); }
-
-private:
-    std::string path_;
-};
-
 }  // namespace
 
-void write_file_atomic(const fs::path& path, std::span<const std::uint8_t> data, mode_t mode,
-                       bool replace) {
+AtomicFile::AtomicFile(const fs::path& path, mode_t mode, bool replace)
+    : path_(path), replace_(replace) {
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0) {
         if (!S_ISREG(st.st_mode))
@@ -63,43 +48,66 @@ void write_file_atomic(const fs::path& path, std::span<const std::uint8_t> data,
     const std::string pattern = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
     std::vector<char> name(pattern.begin(), pattern.end());
     name.push_back('\0');
-    UniqueFd fd(::mkostemp(name.data(), O_CLOEXEC));  // created with mode 0600
-    if (!fd) fail(ErrorCode::open, "cannot create a temporary file in " + dir.string(), path);
-    const fs::path tmp(name.data());
-    TempGuard guard(tmp.string());
-    if (::fchmod(fd.get(), mode) != 0)
-        fail(ErrorCode::set_mode, "cannot set mode " + mode_text(mode), tmp);
+    fd_ = UniqueFd(::mkostemp(name.data(), O_CLOEXEC));  // created with mode 0600
+    if (!fd_) fail(ErrorCode::open, "cannot create a temporary file in " + dir.string(), path);
+    tmp_ = fs::path(name.data());
+    if (::fchmod(fd_.get(), mode) != 0) {
+        const int err = errno;
+        ::unlink(tmp_.c_str());
+        errno = err;
+        fail(ErrorCode::set_mode, "cannot set mode " + mode_text(mode), tmp_);
+    }
+}
+
+AtomicFile::~AtomicFile() {
+    if (!committed_) ::unlink(tmp_.c_str());
+}
+
+void AtomicFile::write(std::span<const std::uint8_t> data) {
     std::size_t done = 0;
     while (done < data.size()) {
-        const ssize_t n = ::write(fd.get(), data.data() + done, data.size() - done);
+        const ssize_t n = ::write(fd_.get(), data.data() + done, data.size() - done);
         if (n <= 0) {
             if (n < 0 && errno == EINTR) continue;
             if (n == 0) errno = EIO;  // no progress: never loop on it
-            fail(ErrorCode::write, "write failed", tmp);
+            fail(ErrorCode::write, "write failed", tmp_);
         }
         done += static_cast<std::size_t>(n);
     }
-    if (::fsync(fd.get()) != 0) fail(ErrorCode::sync, "fsync failed", tmp);
-    if (::close(fd.release()) != 0) fail(ErrorCode::close, "close failed", tmp);
+}
+
+void AtomicFile::commit() {
+    if (committed_ || !fd_) throw Error(ErrorCode::close, "already committed", tmp_);
+    if (::fsync(fd_.get()) != 0) fail(ErrorCode::sync, "fsync failed", tmp_);
+    if (::close(fd_.release()) != 0) fail(ErrorCode::close, "close failed", tmp_);
     int rc;
-    if (replace) {
-        rc = ::rename(tmp.c_str(), path.c_str());
+    if (replace_) {
+        rc = ::rename(tmp_.c_str(), path_.c_str());
     } else {
-        rc = ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE);
+        rc = ::renameat2(AT_FDCWD, tmp_.c_str(), AT_FDCWD, path_.c_str(), RENAME_NOREPLACE);
         if (rc != 0 && (errno == EINVAL || errno == ENOSYS)) {
             // A file system without RENAME_NOREPLACE: link() refuses an existing name too.
-            rc = ::link(tmp.c_str(), path.c_str());
-            if (rc == 0) ::unlink(tmp.c_str());
+            rc = ::link(tmp_.c_str(), path_.c_str());
+            if (rc == 0) ::unlink(tmp_.c_str());
         }
     }
     if (rc != 0) {
-        if (!replace && errno == EEXIST) throw Error(ErrorCode::exists, "already exists", path);
-        fail(ErrorCode::rename, "cannot rename the temporary file", path);
+        if (!replace_ && errno == EEXIST) throw Error(ErrorCode::exists, "already exists", path_);
+        fail(ErrorCode::rename, "cannot rename the temporary file", path_);
     }
-    guard.keep();
+    committed_ = true;
     // Best effort: the rename is done; this makes it survive a power cut.
+    fs::path dir = path_.parent_path();
+    if (dir.empty()) dir = ".";
     const UniqueFd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dfd) (void)::fsync(dfd.get());
+}
+
+void write_file_atomic(const fs::path& path, std::span<const std::uint8_t> data, mode_t mode,
+                       bool replace) {
+    AtomicFile file(path, mode, replace);
+    file.write(data);
+    file.commit();
 }
 
 void create_private_dirs(const fs::path& dir) {

@@ -13,10 +13,11 @@
 
 namespace ukpu::base {
 
-// Writes `data` to `path` through a temporary file in the same directory (".NAME.XXXXXX" from
-// mkostemp, set to `mode`), fsync, rename, fsync of the directory: the path holds either its old
-// content or all of `data`, never a part; the temporary file is removed when a step fails.
-// Throws Error with the path the step failed on:
+// A file that appears at `path` whole or not at all: written into a temporary file in the same
+// directory (".NAME.XXXXXX" from mkostemp, set to `mode`), then by commit() fsync, rename, fsync
+// of the directory; the temporary file is removed when the object goes without a commit (a step
+// failed, the writer gave up). Large output goes out piece by piece, never held whole. Throws
+// Error with the path the step failed on:
 //   not_regular (path) "exists and is not a regular file; refusing to replace it",
 //   open (path) "cannot create a temporary file in DIR: ...", set_mode (temporary)
 //   "cannot set mode 0600: ...", write / sync / close (temporary) "write failed: ...",
@@ -24,6 +25,30 @@ namespace ukpu::base {
 //   ...". With `replace` false an existing path is never replaced: exists (path) "already
 //   exists", checked first and again by the rename itself (RENAME_NOREPLACE), so a file made
 //   meanwhile is not replaced either.
+class AtomicFile {
+public:
+    AtomicFile(const std::filesystem::path& path, mode_t mode = 0600, bool replace = true);
+    ~AtomicFile();
+    AtomicFile(const AtomicFile&) = delete;
+    AtomicFile& operator=(const AtomicFile&) = delete;
+
+    // Appends `data` to the temporary file.
+    void write(std::span<const std::uint8_t> data);
+    // The temporary file, for a writer that opens it itself (a database) before commit().
+    const std::filesystem::path& temporary() const { return tmp_; }
+    // The temporary file synced and renamed to `path`; once only.
+    void commit();
+
+private:
+    std::filesystem::path path_;
+    std::filesystem::path tmp_;
+    bool replace_;
+    UniqueFd fd_;
+    bool committed_ = false;
+};
+
+// `data` written to `path` through an AtomicFile: the path holds either its old content or all of
+// `data`, never a part. Throws as AtomicFile does.
 void write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data,
                        mode_t mode = 0600, bool replace = true);
 
