@@ -24,6 +24,7 @@
 #include "ukpu/keys/key_store.hpp"
 #include "ukpu/keys/packed_setup_bin.hpp"
 #include "ukpu/keys/pidpps_generator.hpp"
+#include "ukpu/keys/staged_store.hpp"
 #include "ukpu/provision/error.hpp"
 #include "ukpu/provision/generations.hpp"
 #include "ukpu/provision/key_write.hpp"
@@ -463,10 +464,12 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
     std::unique_ptr<StagedFiles> staged;
     if (sticks.empty()) staged = std::make_unique<StagedFiles>(paths, job.settings.overwrite);
     // Stored with its key files `pending` (never exported) until each reaches its file or stick.
-    // Into a store that is there, each file goes into the store's transaction as soon as it is
-    // made, checked, packed and staged, while the next ones are being made. A store that is not
-    // there yet is made only once every file is: a batch that fails before leaves no store.
-    // Whatever fails, nothing of the batch is stored.
+    // Each file goes into the store's transaction as soon as it is made, checked, packed and
+    // staged, while the next ones are being made. A SQLite store that is not there yet is made
+    // under a temporary name and put in place once the batch is stored; a PostgreSQL one (its
+    // tables) only once every file is made. Either way a batch that fails leaves no store, and
+    // whatever fails, nothing of the batch is stored.
+    std::unique_ptr<keys::StagedStore> staged_store;
     std::optional<keys::BatchInfo> committed;
     std::vector<std::vector<std::uint8_t>> packed(files.size());
     auto produce = [&](std::size_t i) {
@@ -475,21 +478,26 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
         if (staged) staged->stage(i, files[i].bytes);
     };
     try {
-        const bool new_store = !store;
-        if (new_store) {
+        const bool new_server_store = !store && where.is_postgresql();
+        if (new_server_store) {
             base::for_each_in_parallel(files.size(), produce);
             store = std::make_unique<keys::KeyStore>(where, keys::OpenMode::create);
+        } else if (!store) {
+            staged_store = std::make_unique<keys::StagedStore>(where.file());
         }
-        keys::KeyStore::BatchWriter writer(*store, nb, job.count);
+        keys::KeyStore& into = staged_store ? staged_store->store() : *store;
+        std::optional<keys::KeyStore::BatchWriter> writer(std::in_place, into, nb, job.count);
         auto consume = [&](std::size_t i) {
-            writer.add_file(key_file(i), packed[i]);
+            writer->add_file(key_file(i), packed[i]);
             packed[i] = {};
         };
-        if (new_store)
+        if (new_server_store)
             for (std::size_t i = 0; i < files.size(); ++i) consume(i);
         else
             base::in_order_in_parallel(files.size(), produce, consume);
-        committed = writer.commit();
+        committed = writer->commit();
+        writer.reset();
+        if (staged_store) store = staged_store->publish();
     } catch (const CheckerErrors&) {
         say_later_findings();
         return refused_by_checker();

@@ -1,6 +1,6 @@
 // `ukpu keys generate` with -o: a batch whose files could not all be written leaves the store as
 // it was (read with the sqlite3 tool), no file of the batch and no temporary file behind, and a
-// store that did not exist is not created.
+// store that did not exist is not created (nor any of the files it was made in meanwhile).
 #include <algorithm>
 #include <filesystem>
 
@@ -74,6 +74,39 @@ TEST(KeysGenerate, ABatchThatNeverReachedItsFilesLeavesTheStoreAsItWas) {
                   dir.path("missing-dir/setup.bin")});
     EXPECT_EQ(r.exit_code, 5) << r.err;
     EXPECT_FALSE(keystest::store_exists(keystest::store_for(dir.path("new.db"))));
+}
+
+TEST(KeysGenerate, ANewStoreAppearsOnlyWithItsWholeBatch) {
+    if (keystest::on_postgresql()) GTEST_SKIP() << "a SQLite file made under a temporary name";
+    test::TempDir dir;
+    test::write_text(dir.path("cur.txt"), "admin\n");
+    std::filesystem::create_directories(dir.path("stores"));
+    std::filesystem::create_directories(dir.path("out"));
+    auto generate = [&](const std::string& store, const std::string& out) {
+        return run_ukpu({"keys", "generate", "-n", "6", "--per-key", "2", "--current-password-file",
+                         dir.path("cur.txt"), "--random-new-password", "--store", store, "-o",
+                         out});
+    };
+    // The third file cannot be written (a directory holds its name) after the first two went into
+    // the new store's transaction: neither the store nor anything it was made in is left.
+    std::filesystem::create_directories(dir.path("out/setup-3.bin"));
+    auto r = generate(dir.path("stores/keys.db"), dir.path("out/setup.bin"));
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_EQ(names_in(dir.path("stores")), std::vector<std::string>{});
+    EXPECT_EQ(names_in(dir.path("out")), std::vector<std::string>{"setup-3.bin"});
+
+    // Written whole: the store alone is in its directory (its log folded in), private, and holds
+    // the batch, its key files written.
+    std::filesystem::remove(dir.path("out/setup-3.bin"));
+    r = generate(dir.path("stores/keys.db"), dir.path("out/setup.bin"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(names_in(dir.path("stores")), std::vector<std::string>{"keys.db"});
+    EXPECT_EQ(keystest::file_mode(dir.path("stores/keys.db")), 0600u);
+    EXPECT_EQ(first_value(dir.path("stores/keys.db"), "SELECT count(*) FROM records"), "6");
+    EXPECT_EQ(first_value(dir.path("stores/keys.db"),
+                          "SELECT count(*) FROM key_files WHERE state = 'written'"),
+              "3");
+    EXPECT_NE(r.err.find("key store " + dir.path("stores/keys.db")), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // rolls the whole batch back.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -17,6 +18,7 @@
 #include "ukpu/keys/exports.hpp"
 #include "ukpu/keys/key_store.hpp"
 #include "ukpu/keys/key_store_schema.hpp"
+#include "ukpu/keys/staged_store.hpp"
 
 namespace ukpu::keys {
 namespace {
@@ -551,6 +553,86 @@ TEST(KeyExports, QuotingOfCsvAndSql) {
     EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
     EXPECT_EQ(sql_string("it's"), "'it''s'");
     EXPECT_EQ(sql_string("back\\slash"), "'back\\slash'");
+}
+
+// A new store made under a temporary name (keys generate into a store not there yet): it
+// appears at its path only when published, whole and private; dropped, it leaves nothing; a store
+// made at the path meanwhile is never replaced.
+std::vector<std::string> entries_of(const std::filesystem::path& dir) {
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+        out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+TEST(StagedStore, AppearsOnlyWhenPublished) {
+    if (keystest::on_postgresql()) GTEST_SKIP() << "a SQLite file";
+    test::TempDir dir;
+    const auto path = dir / "stores/keys.db";
+    std::unique_ptr<KeyStore> published;
+    {
+        StagedStore staged(path);
+        EXPECT_EQ(file_mode(dir.path("stores")), 0700u);
+        staged.store().add_batch(small_batch(4, "setup.bin"));
+        // Not there yet: only the hidden temporary database (and SQLite's files beside it).
+        EXPECT_FALSE(std::filesystem::exists(path));
+        for (const auto& name : entries_of(dir / "stores"))
+            EXPECT_EQ(name.rfind(".keys.db.", 0), 0u) << name;
+        published = staged.publish();
+    }
+    EXPECT_EQ(published->records().size(), 4u);
+    EXPECT_EQ(published->where(), path.string());
+    published.reset();
+    EXPECT_EQ(entries_of(dir / "stores"), std::vector<std::string>{"keys.db"});
+    EXPECT_EQ(file_mode(path.string()), 0600u);
+    // Read by the sqlite3 tool at its place: ukpu's store, the batch in it.
+    EXPECT_EQ(sqlite_rows(path.string(), "PRAGMA application_id")[0][0],
+              std::to_string(store_application_id));
+    EXPECT_EQ(sqlite_rows(path.string(), "SELECT count(*) FROM records")[0][0], "4");
+    // Written without a log while hidden, a store in WAL mode like any other once in place.
+    EXPECT_EQ(sqlite_rows(path.string(), "PRAGMA journal_mode")[0][0], "wal");
+    EXPECT_EQ(sqlite_rows(path.string(), "PRAGMA integrity_check")[0][0], "ok");
+}
+
+TEST(StagedStore, DroppedLeavesNothing) {
+    if (keystest::on_postgresql()) GTEST_SKIP() << "a SQLite file";
+    test::TempDir dir;
+    {
+        StagedStore staged(dir / "keys.db");
+        KeyStore::BatchWriter writer(staged.store(), small_batch(1, "setup.bin"), 1);
+        EXPECT_FALSE(entries_of(dir.path()).empty());
+    }
+    EXPECT_EQ(entries_of(dir.path()), std::vector<std::string>{});
+}
+
+TEST(StagedStore, NeverReplacesAStoreMadeMeanwhile) {
+    if (keystest::on_postgresql()) GTEST_SKIP() << "a SQLite file";
+    test::TempDir dir;
+    const auto path = dir / "keys.db";
+    StagedStore staged(path);
+    staged.store().add_batch(small_batch(2, "setup.bin"));
+    // Another station makes the store first.
+    { KeyStore(path).add_batch(small_batch(3, "setup.bin")); }
+    try {
+        (void)staged.publish();
+        FAIL() << "published over a store made meanwhile";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::refused);
+        EXPECT_EQ(e.where(), path.string());
+        EXPECT_NE(e.message().find("was not stored"), std::string::npos) << e.message();
+    }
+    EXPECT_EQ(sqlite_rows(path.string(), "SELECT count(*) FROM records")[0][0], "3");
+    EXPECT_EQ(entries_of(dir.path()), std::vector<std::string>{"keys.db"});
+
+    // And one that is there already is refused before anything is made.
+    try {
+        StagedStore again(path);
+        FAIL() << "staged beside an existing store";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::refused);
+    }
+    EXPECT_EQ(entries_of(dir.path()), std::vector<std::string>{"keys.db"});
 }
 
 }  // namespace

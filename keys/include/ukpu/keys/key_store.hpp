@@ -128,6 +128,7 @@ public:
 
 private:
     friend class BatchWriter;
+    friend class StagedStore;
     // The batch's row and its key files, without counting its records.
     BatchInfo batch_row(std::int64_t id) const;
     void open_checked(OpenMode mode);
