@@ -318,6 +318,12 @@ ExportWriter ExportWriter::scs_sql_upsert(PidForm form) {
     return w;
 }
 
+void ExportWriter::stream_to(std::function<void(std::string_view)> sink, std::size_t piece) {
+    sink_ = std::move(sink);
+    piece_ = piece;
+    out_.reserve(piece_ + 4096);
+}
+
 void ExportWriter::add(const KeyRecord& r) {
     switch (format_) {
         case ExportFormat::scs_sql:
@@ -341,6 +347,10 @@ void ExportWriter::add(const KeyRecord& r) {
             break;
     }
     ++added_;
+    if (sink_ && out_.size() >= piece_) {
+        sink_(out_);
+        out_.clear();  // its capacity kept for the next piece
+    }
 }
 
 void ExportWriter::remove(std::int64_t id) {
@@ -369,7 +379,10 @@ std::string ExportWriter::finish() {
             break;
     }
     removed_.clear();
-    return std::move(out_);
+    if (!sink_) return std::move(out_);
+    sink_(out_);
+    out_ = {};
+    return {};
 }
 
 std::string export_records(const std::vector<KeyRecord>& records, ExportFormat format,

@@ -61,6 +61,15 @@ std::string warning_of(const std::string& path, const struct stat& st) {
            shell_word(path);
 }
 
+// What write_file_atomic and OutputFile throw for a failed step of the atomic writer.
+Error output_error(const base::Error& e) {
+    if (e.code() == base::ErrorCode::exists)
+        return Error(Status::refused, e.path().string(),
+                     "already exists; add --overwrite to replace it (nothing was written)");
+    return Error(e.code() == base::ErrorCode::not_regular ? Status::refused : Status::io,
+                 e.path().string(), e.message());
+}
+
 }  // namespace
 
 std::string secret_file_warning(const std::string& path) {
@@ -127,11 +136,34 @@ void write_file_atomic(const std::string& path, std::span<const std::uint8_t> da
     try {
         base::write_file_atomic(path, data, 0600, overwrite);
     } catch (const base::Error& e) {
-        if (e.code() == base::ErrorCode::exists)
-            throw Error(Status::refused, e.path().string(),
-                        "already exists; add --overwrite to replace it (nothing was written)");
-        throw Error(e.code() == base::ErrorCode::not_regular ? Status::refused : Status::io,
-                    e.path().string(), e.message());
+        throw output_error(e);
+    }
+}
+
+OutputFile::OutputFile(const std::string& path, bool overwrite) {
+    try {
+        file_ = std::make_unique<base::AtomicFile>(path, 0600, overwrite);
+    } catch (const base::Error& e) {
+        throw output_error(e);
+    }
+}
+
+OutputFile::~OutputFile() = default;
+
+void OutputFile::write(std::string_view text) {
+    try {
+        file_->write(std::span<const std::uint8_t>(
+            reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+    } catch (const base::Error& e) {
+        throw output_error(e);
+    }
+}
+
+void OutputFile::commit() {
+    try {
+        file_->commit();
+    } catch (const base::Error& e) {
+        throw output_error(e);
     }
 }
 

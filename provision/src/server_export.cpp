@@ -1,6 +1,7 @@
 #include "ukpu/provision/server_export.hpp"
 
-#include <span>
+#include <optional>
+#include <string_view>
 
 #include "ukpu/provision/error.hpp"
 #include "ukpu/provision/key_store_access.hpp"
@@ -33,10 +34,16 @@ ServerExportOutcome export_for_server(const std::string& store_at, const ServerE
     keys::KeyStore& store = *opened;
     // Only records that reached a key and were not voided: those of a key file that failed (or of
     // a run that stopped before writing it) are on no key and left out. Read one at a time into
-    // the text: memory grows with the export, not with the store's records.
-    // An unknown batch is keys::Error(not_found).
+    // the text, which goes to the file piece by piece as it is made: memory stays the same
+    // however many records the store holds. The file takes its name once whole; an error before
+    // (an unknown batch is keys::Error(not_found)) leaves no file.
     keys::ExportWriter writer = request.upsert ? keys::ExportWriter::scs_sql_upsert(request.form)
                                                : keys::ExportWriter(request.format, request.form);
+    std::optional<OutputFile> file;
+    if (!request.dry_run) {
+        file.emplace(request.output, request.overwrite);
+        writer.stream_to([&](std::string_view text) { file->write(text); });
+    }
     ServerExportOutcome out;
     store.for_each_record(request.batch, [&](const keys::KeyRecord& r) {
         if (keys::exportable(r)) {
@@ -50,12 +57,9 @@ ServerExportOutcome export_for_server(const std::string& store_at, const ServerE
         }
     });
     out.records = writer.added();
-    const std::string text = writer.finish();
-    if (!request.dry_run) {
-        write_file_atomic(request.output,
-                          std::span<const std::uint8_t>(
-                              reinterpret_cast<const std::uint8_t*>(text.data()), text.size()),
-                          request.overwrite);
+    writer.finish();
+    if (file) {
+        file->commit();
         store.mark_exported(request.batch);
         out.written = true;
     }

@@ -282,6 +282,20 @@ TEST_F(KeysBatch, NoSecretOnStdoutOrStderrUnlessAsked) {
     EXPECT_GE(secrets_in(shown.out, secrets), 2 * total);
 }
 
+TEST_F(KeysBatch, AnExportThatFailsLeavesNoFile) {
+    ASSERT_EQ(generate_exit_, 0) << *generate_err_;
+    // The text goes to a hidden file as it is made: a batch found unknown once every record was
+    // read leaves neither the file nor the hidden one.
+    test::TempDir out;
+    for (const char* format : {"scs-sql", "json"}) {
+        auto r = run_ukpu({"keys", "export", "--format", format, "--batch", "99", "-o",
+                           out.path("x.out"), "--store", store()});
+        EXPECT_EQ(r.exit_code, 3) << r.err;  // bad input
+        EXPECT_NE(r.err.find("no batch 99"), std::string::npos) << r.err;
+        EXPECT_TRUE(std::filesystem::is_empty(out.path())) << format;
+    }
+}
+
 TEST(KeysRefusals, WeakPasswordForeignStoreNewerSchema) {
     test::TempDir dir;
     test::write_text(dir.path("cur.txt"), "admin\n");

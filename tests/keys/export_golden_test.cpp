@@ -1,9 +1,10 @@
 // The exports byte for byte: every format (scs-csv and scs-sql dashed and plain, csv, json, an
 // empty json, and the upsert scs-sql with a deletion) of three records whose fields need CSV and
 // SQL quoting, against tests/data/exports/every-format.golden, the text the exports wrote before
-// they were written record by record (ExportWriter).
+// they were written record by record (ExportWriter), whole or streamed in pieces.
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -54,6 +55,42 @@ TEST(KeyExports, EveryFormatByteForByte) {
     for (const auto& r : rs) w.add(r);
     EXPECT_EQ(w.added(), 3u);
     EXPECT_EQ(w.finish(), export_records(rs, ExportFormat::scs_sql, PidForm::plain));
+}
+
+TEST(KeyExports, StreamedTextIsTheSameInPieces) {
+    const auto rs = three_records();
+    for (const std::size_t piece : {std::size_t{1}, std::size_t{200}, std::size_t{1} << 20}) {
+        for (auto f : {ExportFormat::scs_csv, ExportFormat::scs_sql, ExportFormat::csv,
+                       ExportFormat::json}) {
+            ExportWriter w(f, PidForm::dashed);
+            std::vector<std::string> pieces;
+            w.stream_to([&](std::string_view t) { pieces.emplace_back(t); }, piece);
+            for (const auto& r : rs) w.add(r);
+            // Nothing is kept for finish() beyond a piece's worth.
+            const std::size_t before_finish = pieces.size();
+            EXPECT_EQ(w.finish(), "");
+            std::string joined;
+            for (const auto& p : pieces) joined += p;
+            EXPECT_EQ(joined, export_records(rs, f, PidForm::dashed)) << piece;
+            // One piece per record when a piece is a byte, one in all when it is a megabyte;
+            // every piece before the last one is `piece` bytes or more.
+            if (piece == 1) {
+                EXPECT_EQ(before_finish, rs.size());
+            } else if (piece > 1000) {
+                EXPECT_EQ(before_finish, 0u);
+            }
+            EXPECT_EQ(pieces.size(), before_finish + 1);
+            for (std::size_t k = 0; k + 1 < pieces.size(); ++k)
+                EXPECT_GE(pieces[k].size(), piece) << piece;
+        }
+        ExportWriter up = ExportWriter::scs_sql_upsert(PidForm::plain);
+        std::string joined;
+        up.stream_to([&](std::string_view t) { joined += t; }, piece);
+        for (const auto& r : rs) up.add(r);
+        up.remove(rs[1].id);
+        up.finish();
+        EXPECT_EQ(joined, export_scs_sql_upsert(rs, {rs[1]}, PidForm::plain)) << piece;
+    }
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,10 +53,16 @@ public:
     // The scs-sql of export_scs_sql_upsert (below).
     static ExportWriter scs_sql_upsert(PidForm form = PidForm::dashed);
 
+    // From here on the text goes to `sink` as it is made, in pieces of `piece` bytes or more (the
+    // text so far in the first), instead of being kept: the writer's memory stays the same
+    // however many records it is given.
+    void stream_to(std::function<void(std::string_view)> sink, std::size_t piece = 256 * 1024);
+
     void add(const KeyRecord& r);
     // Upsert only: the id of a voided record, deleted from the server's table.
     void remove(std::int64_t id);
-    // The whole text; the writer is empty after.
+    // The whole text, or its rest when streamed (handed to the sink; "" returned); the writer is
+    // empty after.
     std::string finish();
     std::size_t added() const { return added_; }
 
@@ -63,6 +70,8 @@ private:
     ExportFormat format_;
     PidForm form_;
     bool upsert_ = false;
+    std::function<void(std::string_view)> sink_;
+    std::size_t piece_ = 0;
     std::string out_;
     std::vector<std::int64_t> removed_;
     std::size_t added_ = 0;

@@ -3,11 +3,17 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
+
+namespace ukpu::base {
+class AtomicFile;
+}
 
 namespace ukpu::provision {
 
@@ -49,6 +55,23 @@ private:
 // Throws Error: refused when `path` exists and is not a regular file, or exists at all and
 // `overwrite` is false ("already exists; add --overwrite to replace it"); io otherwise.
 void write_file_atomic(const std::string& path, std::span<const std::uint8_t> data, bool overwrite);
+
+// Output written as it is made and put at `path` whole by commit(): a temporary file in the same
+// directory (mode 0600), then fsync, rename, fsync of the directory; removed when the object goes
+// without a commit. Throws as write_file_atomic does.
+class OutputFile {
+public:
+    OutputFile(const std::string& path, bool overwrite);
+    ~OutputFile();
+    OutputFile(const OutputFile&) = delete;
+    OutputFile& operator=(const OutputFile&) = delete;
+
+    void write(std::string_view text);
+    void commit();
+
+private:
+    std::unique_ptr<base::AtomicFile> file_;
+};
 
 // Before anything is made for `path`: throws Error(refused) when it exists and `overwrite` is
 // false ("already exists; add --overwrite to replace it"), or exists and is not a regular file
