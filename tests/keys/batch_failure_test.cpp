@@ -1,7 +1,6 @@
 // `ukpu keys generate` with -o: a batch whose files could not all be written leaves the store as
 // it was (read with the sqlite3 tool), no file of the batch and no temporary file behind, and a
 // store that did not exist is not created (nor any of the files it was made in meanwhile).
-#include <algorithm>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -14,19 +13,12 @@
 namespace ukpu::keys {
 namespace {
 
+using keystest::names_in;
 using keystest::store_rows;
 using test::run_ukpu;
 
 std::string first_value(const std::string& db, const std::string& query) {
     return store_rows(db, query).at(0).at(0);
-}
-
-std::vector<std::string> names_in(const std::string& dir) {
-    std::vector<std::string> out;
-    for (const auto& e : std::filesystem::directory_iterator(dir))
-        out.push_back(e.path().filename().string());
-    std::sort(out.begin(), out.end());
-    return out;
 }
 
 TEST(KeysGenerate, ABatchThatNeverReachedItsFilesLeavesTheStoreAsItWas) {

@@ -1,5 +1,6 @@
 #include "keys_test_util.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -130,6 +131,14 @@ mode_t file_mode(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) throw std::runtime_error("cannot stat " + path);
     return st.st_mode & 07777;
+}
+
+std::vector<std::string> names_in(const std::string& dir) {
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+        out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 char spec_checksum(std::string_view chars) {

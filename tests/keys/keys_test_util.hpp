@@ -45,6 +45,8 @@ void set_store_version(const std::string& store, int version);
 
 // The permission bits of `path` (e.g. 0600).
 mode_t file_mode(const std::string& path);
+// The names in directory `dir` (hidden ones too), sorted.
+std::vector<std::string> names_in(const std::string& dir);
 
 // The checksum character over `chars`, written independently of ukpu's code: the sum of the
 // ASCII codes mod 36, as 0-9 then A-Z.

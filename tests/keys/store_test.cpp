@@ -3,7 +3,6 @@
 // rolls the whole batch back.
 #include <sys/stat.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -558,14 +557,6 @@ TEST(KeyExports, QuotingOfCsvAndSql) {
 // A new store made under a temporary name (keys generate into a store not there yet): it
 // appears at its path only when published, whole and private; dropped, it leaves nothing; a store
 // made at the path meanwhile is never replaced.
-std::vector<std::string> entries_of(const std::filesystem::path& dir) {
-    std::vector<std::string> out;
-    for (const auto& e : std::filesystem::directory_iterator(dir))
-        out.push_back(e.path().filename().string());
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
 TEST(StagedStore, AppearsOnlyWhenPublished) {
     if (keystest::on_postgresql()) GTEST_SKIP() << "a SQLite file";
     test::TempDir dir;
@@ -577,14 +568,14 @@ TEST(StagedStore, AppearsOnlyWhenPublished) {
         staged.store().add_batch(small_batch(4, "setup.bin"));
         // Not there yet: only the hidden temporary database (and SQLite's files beside it).
         EXPECT_FALSE(std::filesystem::exists(path));
-        for (const auto& name : entries_of(dir / "stores"))
+        for (const auto& name : keystest::names_in(dir.path("stores")))
             EXPECT_EQ(name.rfind(".keys.db.", 0), 0u) << name;
         published = staged.publish();
     }
     EXPECT_EQ(published->records().size(), 4u);
     EXPECT_EQ(published->where(), path.string());
     published.reset();
-    EXPECT_EQ(entries_of(dir / "stores"), std::vector<std::string>{"keys.db"});
+    EXPECT_EQ(keystest::names_in(dir.path("stores")), std::vector<std::string>{"keys.db"});
     EXPECT_EQ(file_mode(path.string()), 0600u);
     // Read by the sqlite3 tool at its place: ukpu's store, the batch in it.
     EXPECT_EQ(sqlite_rows(path.string(), "PRAGMA application_id")[0][0],
@@ -601,9 +592,9 @@ TEST(StagedStore, DroppedLeavesNothing) {
     {
         StagedStore staged(dir / "keys.db");
         KeyStore::BatchWriter writer(staged.store(), small_batch(1, "setup.bin"), 1);
-        EXPECT_FALSE(entries_of(dir.path()).empty());
+        EXPECT_FALSE(keystest::names_in(dir.path().string()).empty());
     }
-    EXPECT_EQ(entries_of(dir.path()), std::vector<std::string>{});
+    EXPECT_EQ(keystest::names_in(dir.path().string()), std::vector<std::string>{});
 }
 
 TEST(StagedStore, NeverReplacesAStoreMadeMeanwhile) {
@@ -623,7 +614,7 @@ TEST(StagedStore, NeverReplacesAStoreMadeMeanwhile) {
         EXPECT_NE(e.message().find("was not stored"), std::string::npos) << e.message();
     }
     EXPECT_EQ(sqlite_rows(path.string(), "SELECT count(*) FROM records")[0][0], "3");
-    EXPECT_EQ(entries_of(dir.path()), std::vector<std::string>{"keys.db"});
+    EXPECT_EQ(keystest::names_in(dir.path().string()), std::vector<std::string>{"keys.db"});
 
     // And one that is there already is refused before anything is made.
     try {
@@ -632,7 +623,7 @@ TEST(StagedStore, NeverReplacesAStoreMadeMeanwhile) {
     } catch (const Error& e) {
         EXPECT_EQ(e.code(), ErrorCode::refused);
     }
-    EXPECT_EQ(entries_of(dir.path()), std::vector<std::string>{"keys.db"});
+    EXPECT_EQ(keystest::names_in(dir.path().string()), std::vector<std::string>{"keys.db"});
 }
 
 }  // namespace
