@@ -45,7 +45,11 @@ AtomicFile::AtomicFile(const fs::path& path, mode_t mode, bool replace)
     }
     fs::path dir = path.parent_path();
     if (dir.empty()) dir = ".";
-    const std::string pattern = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
+    // Appended piece by piece: `"." + name + ...` trips a false -Wrestrict of GCC 12 at -O3.
+    std::string hidden = ".";
+    hidden += path.filename().string();
+    hidden += ".XXXXXX";
+    const std::string pattern = (dir / hidden).string();
     std::vector<char> name(pattern.begin(), pattern.end());
     name.push_back('\0');
     fd_ = UniqueFd(::mkostemp(name.data(), O_CLOEXEC));  // created with mode 0600
