@@ -80,6 +80,11 @@ void AtomicFile::write(std::span<const std::uint8_t> data) {
     }
 }
 
+void AtomicFile::set_owner(const Owner& owner) {
+    if (::fchown(fd_.get(), owner.uid, owner.gid) != 0)
+        fail(ErrorCode::set_mode, "cannot change the owner", tmp_);
+}
+
 void AtomicFile::commit() {
     if (committed_ || !fd_) throw Error(ErrorCode::close, "already committed", tmp_);
     if (::fsync(fd_.get()) != 0) fail(ErrorCode::sync, "fsync failed", tmp_);
@@ -114,16 +119,28 @@ void write_file_atomic(const fs::path& path, std::span<const std::uint8_t> data,
     file.commit();
 }
 
-void create_private_dirs(const fs::path& dir) {
+Owner nearest_owner(const fs::path& path) {
+    for (fs::path p = path;; p = p.parent_path()) {
+        if (p.empty()) p = ".";
+        struct stat st {};
+        if (::stat(p.c_str(), &st) == 0) return {st.st_uid, st.st_gid};
+        if (errno != ENOENT || p == "." || p == p.root_path())
+            fail(ErrorCode::stat, "cannot stat", p);
+    }
+}
+
+void create_private_dirs(const fs::path& dir, const std::optional<Owner>& owner) {
     std::error_code ec;
     if (dir.empty() || fs::exists(dir, ec)) return;
-    create_private_dirs(dir.parent_path());
+    create_private_dirs(dir.parent_path(), owner);
     if (::mkdir(dir.c_str(), 0700) != 0) {
         if (errno == EEXIST) return;
         fail(ErrorCode::create_directory, "cannot create the directory", dir);
     }
     // 0700 exactly, whatever the umask took away.
     (void)::chmod(dir.c_str(), 0700);
+    if (owner && ::chown(dir.c_str(), owner->uid, owner->gid) != 0)
+        fail(ErrorCode::set_mode, "cannot change the owner", dir);
 }
 
 UniqueFd open_private_file(const fs::path& path) {

@@ -4,12 +4,15 @@
 #include <cctype>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <set>
 
-#include "ukpu/fatwriter/overlay_device.hpp"
+#include <unistd.h>
+
 #include "ukpu/base/bytes.hpp"
 #include "ukpu/base/error.hpp"
 #include "ukpu/base/files.hpp"
+#include "ukpu/fatwriter/overlay_device.hpp"
 
 namespace ukpu::fat {
 
@@ -215,14 +218,26 @@ std::filesystem::path journal_path(const std::filesystem::path& dir, const Journ
 
 void write_journal(const std::filesystem::path& path, const Journal& j) {
     const auto dir = path.parent_path();
+    // Root writing into a user's directory (the window's worker, started through pkexec, repairs
+    // with the user's journal directory): the journal and the directories made for it are the
+    // user's, as a run of their own would have left them, so that a journal left pending can be
+    // recovered or removed by them.
+    std::optional<base::Owner> owner;
     try {
-        base::create_private_dirs(dir);
+        if (::geteuid() == 0) {
+            const base::Owner o = base::nearest_owner(dir);
+            if (o.uid != 0) owner = o;
+        }
+        base::create_private_dirs(dir, owner);
     } catch (const base::Error& e) {
         throw Error(ErrorCode::io, "cannot create the journal directory " + dir.string() + ": " +
                                        std::strerror(e.system_error()));
     }
     try {
-        base::write_file_atomic(path, encode(j), 0600);
+        base::AtomicFile file(path, 0600);
+        file.write(encode(j));
+        if (owner) file.set_owner(*owner);
+        file.commit();
     } catch (const base::Error& e) {
         throw journal_error(write_step(e.code()), e);
     }

@@ -2,6 +2,7 @@
 // yet), and refused when the key changed since it was written.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -59,6 +60,39 @@ TEST(RepairJournal, PrivateToItsUser) {
     ASSERT_TRUE(j);
     EXPECT_GT(j->records.size(), 1u);
     for (const auto& r : j->records) EXPECT_EQ(r.before.size(), r.after.size());
+}
+
+TEST(RepairJournal, RootRepairingForAUserLeavesTheJournalTheirs) {
+    SKIP_WITHOUT_TOOLS();
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root (a repair run for a user as root)";
+    // The window's worker runs as root with the user's journal directory: what it leaves there
+    // (a journal cut short, the directories made for it) belongs to the user whose directory it
+    // is, so that they can recover or remove it without root.
+    TempDir dir;
+    auto img = key(dir);
+    const uid_t user = 65534;
+    const gid_t group = 65534;
+    ASSERT_EQ(::mkdir((dir / "home").c_str(), 0700), 0);
+    ASSERT_EQ(::chown((dir / "home").c_str(), user, group), 0);
+    RepairOptions o;
+    o.journal_dir = dir / "home" / "state" / "journal";
+    const auto path = interrupted(*img, o, 1);
+    ASSERT_FALSE(path.empty());
+    for (const auto& p : {path, o.journal_dir, dir / "home" / "state"}) {
+        struct stat st {};
+        ASSERT_EQ(::stat(p.c_str(), &st), 0) << p;
+        EXPECT_EQ(st.st_uid, user) << p;
+        EXPECT_EQ(st.st_gid, group) << p;
+    }
+    // A journal directory of root's own stays root's.
+    TempDir dir2;
+    RepairOptions mine;
+    mine.journal_dir = dir2 / "root-journal";
+    auto img2 = key(dir2);
+    const auto own = interrupted(*img2, mine, 1);
+    struct stat st {};
+    ASSERT_EQ(::stat(own.c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, 0u);
 }
 
 TEST(RepairJournal, CutShortIsDiscarded) {

@@ -6,12 +6,19 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "ukpu/base/unique_fd.hpp"
 
 namespace ukpu::base {
+
+// A file's or directory's user and group.
+struct Owner {
+    uid_t uid = 0;
+    gid_t gid = 0;
+};
 
 // A file that appears at `path` whole or not at all: written into a temporary file in the same
 // directory (".NAME.XXXXXX" from mkostemp, set to `mode`), then by commit() fsync, rename, fsync
@@ -34,6 +41,9 @@ public:
 
     // Appends `data` to the temporary file.
     void write(std::span<const std::uint8_t> data);
+    // The file given to `owner` (fchown; only root may give a file away). Throws
+    // Error(set_mode) "cannot change the owner: ...".
+    void set_owner(const Owner& owner);
     // The temporary file, for a writer that opens it itself (a database) before commit().
     const std::filesystem::path& temporary() const { return tmp_; }
     // The temporary file synced and renamed to `path`; once only.
@@ -52,9 +62,16 @@ private:
 void write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data,
                        mode_t mode = 0600, bool replace = true);
 
-// Creates `dir` and every missing parent with mode 0700; nothing when it exists. Throws
-// Error(create_directory) "cannot create the directory: ..." naming the level that failed.
-void create_private_dirs(const std::filesystem::path& dir);
+// Who owns the nearest directory at or above `path` that exists ("/" at last). Throws
+// Error(stat) when it cannot be looked at.
+Owner nearest_owner(const std::filesystem::path& path);
+
+// Creates `dir` and every missing parent with mode 0700; nothing when it exists. With `owner`,
+// the directories made are given to it (root making a user's directories). Throws
+// Error(create_directory) "cannot create the directory: ..." naming the level that failed,
+// Error(set_mode) "cannot change the owner: ...".
+void create_private_dirs(const std::filesystem::path& dir,
+                         const std::optional<Owner>& owner = std::nullopt);
 
 // Opens `path` for reading and writing, creating it with mode 0600 when missing, never through a
 // symbolic link; an existing file with group or other bits is narrowed to 0600. Throws Error:
