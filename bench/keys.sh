@@ -31,14 +31,17 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/ukpu-keys-cmd-XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 (umask 077 && printf 'admin\n' >"$dir/current.txt")
 ukpu=$build_dir/ukpu/ukpu
-# Runs ukpu quietly (its messages are shown when it fails) and appends its wall and processor
-# seconds to $dir/times.
+# Runs ukpu quietly (its messages are shown when it fails) and appends a line to $dir/times: its
+# wall and processor seconds (bash's time, to the millisecond) and its peak RSS in KiB (GNU time,
+# which scripts/setup installs).
 run() {
     local TIMEFORMAT='%R %U %S'
-    { time "$ukpu" "$@" >"$dir/out.log" 2>&1; } 2>>"$dir/times" || {
+    { time /usr/bin/time -o "$dir/rss" -f '%M' "$ukpu" "$@" >"$dir/out.log" 2>&1; } \
+        2>"$dir/timing" || {
         cat "$dir/out.log" >&2
         exit 1
     }
+    echo "$(tail -n 1 "$dir/timing") $(tail -n 1 "$dir/rss")" >>"$dir/times"
 }
 run keys generate -n "$records" --per-key "$per_key" --random-new-password \
     --current-password-file "$dir/current.txt" -o "$dir/setup.bin" --store "$dir/keys.db"
@@ -55,16 +58,16 @@ if [ "$lines" -ne "$records" ]; then
     exit 1
 fi
 awk -v n="$records" -v floor="$floor" '
-function line(what, wall, cpu) {
-    printf "%-38s %9.0f records/s  (%.3f s, cpu %.3f s)\n", what, n / wall, wall, cpu
+function line(what, k) {
+    printf "%-38s %9.0f records/s  (%.3f s, cpu %.3f s, peak RSS %.0f MiB)\n", what, n / wall[k], wall[k], cpu[k], rss[k] / 1024
 }
-{ wall[NR] = $1; cpu[NR] = $2 + $3; if (NR <= 3) { all_wall += $1; all_cpu += $2 + $3 } }
+{ wall[NR] = $1; cpu[NR] = $2 + $3; rss[NR] = $4; if (NR <= 3) { all_wall += $1; all_cpu += $2 + $3 } }
 END {
     split(floor, f, " ")
-    line("ukpu keys generate (files and store)", wall[1], cpu[1])
-    line("ukpu keys export --format scs-sql", wall[2], cpu[2])
-    line("ukpu keys export --format scs-csv", wall[3], cpu[3])
-    line("a second keys generate, same store", wall[4], cpu[4])
+    line("ukpu keys generate (files and store)", 1)
+    line("ukpu keys export --format scs-sql", 2)
+    line("ukpu keys export --format scs-csv", 3)
+    line("a second keys generate, same store", 4)
     printf "the command, all three: %.0f records/s (target 200000), %.2f x the time of SQLite'"'"'s floor (cpu: %.0f records per processor-second, %.2f x the floor'"'"'s)\n", n / all_wall, all_wall / f[1], n / all_cpu, all_cpu / f[2]
 }' "$dir/times"
 
