@@ -44,6 +44,7 @@
 #include "ukpu/keys/key_store.hpp"
 #include "ukpu/keys/key_sync.hpp"
 #include "ukpu/provision/context.hpp"
+#include "ukpu/provision/error.hpp"
 #include "ukpu/provision/status.hpp"
 
 namespace ukpu::provision {
@@ -274,6 +275,29 @@ TEST(GuiSetupBinEdit, EditsAsTheCommandLineDoes) {
     editor.add_set("kvm", "sometimes");
     EXPECT_FALSE(editor.preview());
     EXPECT_TRUE(editor.changes_text().contains("kvm")) << editor.changes_text().toStdString();
+}
+
+// A file the command refuses to edit, the window refuses with the same words: both run one
+// service (provision::edit_setup_bin). Here a setup.bin cut short.
+TEST(GuiSetupBinEdit, RefusesWhatTheCommandLineRefuses) {
+    TempDir t;
+    auto bytes = read_bytes(corpus("acu-12.1-default.bin"));
+    bytes.resize(bytes.size() - 700);
+    const std::string cut = t.path("cut.bin");
+    write_bytes(cut, bytes);
+    const auto cli = run_ukpu({"setupbin", "edit", cut, "--kvm", "disabled"});
+    EXPECT_EQ(cli.exit_code, 3) << cli.err;  // bad input
+    try {
+        ukpu::gui::SetupBinEdits edits;
+        edits.set = {{"kvm", "disabled"}};
+        (void)ukpu::gui::edit_setup_bin(bytes, edits, cut);
+        ADD_FAILURE() << "the window edited a file the command refused";
+    } catch (const ukpu::provision::Error& e) {
+        EXPECT_EQ(e.code(), ukpu::provision::Status::bad_input);
+        EXPECT_NE(cli.err.find(e.location() + ": " + e.message()), std::string::npos)
+            << cli.err << "\n" << e.what();
+    }
+    EXPECT_EQ(read_bytes(cut), bytes);
 }
 
 // A loop device dressed as a USB stick in the fake tree (as in tests/cli/devices_test.cpp).

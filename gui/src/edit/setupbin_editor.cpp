@@ -14,16 +14,13 @@
 
 #include "presentation/qt_text.hpp"
 #include "ukpu/provision/error.hpp"
-#include "ukpu/provision/generations.hpp"
 #include "ukpu/provision/secret_file.hpp"
 #include "ukpu/provision/setupbin_builder.hpp"
+#include "ukpu/provision/setupbin_edit.hpp"
 #include "ukpu/setupbin/catalog.hpp"
 #include "ukpu/setupbin/change_text.hpp"
 #include "ukpu/setupbin/check.hpp"
-#include "ukpu/setupbin/edit.hpp"
 #include "ukpu/setupbin/error.hpp"
-#include "ukpu/setupbin/parse.hpp"
-#include "ukpu/setupbin/write.hpp"
 
 namespace ukpu::gui {
 
@@ -41,61 +38,35 @@ std::optional<bool> tri(const QComboBox* c) {
 
 }  // namespace
 
-EditedSetupBin edit_setup_bin(const std::vector<std::uint8_t>& original,
-                              const SetupBinEdits& edits) {
-    const sb::ParseResult parsed = sb::parse_lenient(original);
-    if (const sb::Problem* foreign = sb::not_a_setup_bin(parsed))
-        throw pv::Error(pv::Status::bad_input, foreign->where.str(),
-                        "not a setup.bin: " + foreign->message);
-    for (const auto& p : parsed.problems)
-        if (p.severity == sb::Severity::error)
-            throw pv::Error(pv::Status::bad_input, p.where.str(),
-                            "malformed setup.bin: " + p.message + "; it cannot be edited");
-    EditedSetupBin out;
+EditedSetupBin edit_setup_bin(const std::vector<std::uint8_t>& original, const SetupBinEdits& edits,
+                              const std::string& name) {
     // The values as `setupbin create` and `setupbin edit` encode them.
-    pv::CreateSettings s;
+    pv::SetupBinEdit edit;
     for (const auto& [key, value] : edits.set) {
         const auto* info = sb::find_variable(key);
         if (info && info->secret)
-            s.secret_values[key] = value;
+            edit.settings.secret_values[key] = value;
         else
-            s.values[key] = value;
+            edit.settings.values[key] = value;
     }
+    edit.unset = edits.unset;
+    edit.scramble = edits.scramble;
+    edit.reusable = edits.reusable;
+    edit.reset_consumed = edits.reset_consumed;
     pv::SilentReporter quiet;
-    sb::EditPlan plan;
-    for (auto& e : pv::setting_entries(s, quiet, out.findings))
-        plan.entries.push_back(sb::set_entry(e.module, e.variable, std::move(e.value)));
-    for (const auto& key : edits.unset) {
-        sb::VariableRef ref;
-        try {
-            ref = sb::parse_variable_ref(key);
-        } catch (const sb::Error& e) {
-            throw pv::Error(pv::Status::bad_argument, key, e.message());
-        }
-        plan.entries.push_back(sb::unset_entry(ref.module, ref.variable));
-    }
-    plan.scramble = edits.scramble;
-    plan.reusable = edits.reusable;
-    plan.reset_consumed = edits.reset_consumed;
-    sb::EditResult edited;
+    pv::SetupBinEditOutcome result;
     try {
-        edited = sb::apply_edits(parsed.file, plan);
-        out.bytes = sb::serialize(edited.file);
+        result = pv::edit_setup_bin(original, name, edit, quiet);
     } catch (const sb::Error& e) {
         throw pv::Error(pv::Status::bad_argument, e.where().str(), e.message());
     }
-    for (const auto& c : edited.changes) out.changes.push_back(sb::change_text(c, false));
-    for (const auto& u : edited.unmatched)
-        out.findings.push_back("no " + std::to_string(u.module) + "/" + std::to_string(u.variable) +
-                               " entry to remove");
-    // Judged as `setupbin edit` judges it: by the generations the edited content is for.
-    const pv::Judgement judged = pv::judge_generations(std::nullopt, out.bytes);
-    sb::CheckOptions co;
-    co.firmware = pv::check_generations(judged.generations);
-    const sb::CheckResult checked = sb::check(out.bytes, co);
-    for (const auto& p : checked.problems)
+    EditedSetupBin out;
+    out.bytes = std::move(result.bytes);
+    for (const auto& c : result.changes) out.changes.push_back(sb::change_text(c, false));
+    out.findings = std::move(result.warnings);
+    for (const auto& p : result.checked.problems)
         if (p.severity != sb::Severity::info) out.findings.push_back(p.str());
-    out.usable = checked.ok();
+    out.usable = result.usable();
     return out;
 }
 
@@ -205,7 +176,7 @@ SetupBinEdits SetupBinEditor::edits() const {
 
 bool SetupBinEditor::preview() {
     try {
-        const EditedSetupBin out = edit_setup_bin(bytes_, edits());
+        const EditedSetupBin out = edit_setup_bin(bytes_, edits(), path_.toStdString());
         QStringList lines;
         for (const auto& c : out.changes) lines << qs(c);
         if (out.changes.empty()) lines << tr("No change.");
@@ -221,7 +192,7 @@ bool SetupBinEditor::preview() {
 bool SetupBinEditor::save() {
     EditedSetupBin out;
     try {
-        out = edit_setup_bin(bytes_, edits());
+        out = edit_setup_bin(bytes_, edits(), path_.toStdString());
     } catch (const std::exception& e) {
         changes_->setPlainText(tr("Cannot edit: %1").arg(QString::fromLocal8Bit(e.what())));
         return false;

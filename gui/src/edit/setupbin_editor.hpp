@@ -1,8 +1,9 @@
-// Editing the setup.bin open in the window, as `ukpu setupbin edit` does: variables set (by their
-// catalog key, values checked as `setupbin create` checks them) or removed, scrambling and the
-// reusable flag switched, the consumed counter reset, every other byte kept (setupbin::
-// apply_edits). The changes are listed as the command lists them (setupbin::change_text, secrets
-// masked), the edited file judged by the checker, and saved to a new file (0600, atomically).
+// Editing the setup.bin open in the window with the service `ukpu setupbin edit` runs
+// (provision::edit_setup_bin): variables set (by their catalog key, values checked as `setupbin
+// create` checks them) or removed, scrambling and the reusable flag switched, the consumed
+// counter reset, every other byte kept. The changes are listed as the command lists them
+// (setupbin::change_text, secrets masked) with its warnings, the edited file judged by the
+// checker as the command judges it, and saved to a new file (0600, atomically).
 #pragma once
 
 #include <QGroupBox>
@@ -39,11 +40,12 @@ struct EditedSetupBin {
     bool usable = false;                // no checker error
 };
 
-// Applies `edits` to `original` (a whole setup.bin). Throws provision::Error (bad_input for a
-// file that is no setup.bin or a malformed one; bad_argument for a value the catalog refuses or
-// an edit the file cannot take).
-EditedSetupBin edit_setup_bin(const std::vector<std::uint8_t>& original,
-                              const SetupBinEdits& edits);
+// Applies `edits` to `original` (a whole setup.bin, called `name` in messages) through
+// provision::edit_setup_bin, the service `ukpu setupbin edit` runs. Throws provision::Error
+// (bad_input for a file that is no setup.bin, a malformed or incomplete one; bad_argument for a
+// value the catalog refuses or an edit the file cannot take).
+EditedSetupBin edit_setup_bin(const std::vector<std::uint8_t>& original, const SetupBinEdits& edits,
+                              const std::string& name = "setup.bin");
 
 class SetupBinEditor : public QGroupBox {
     Q_OBJECT

@@ -4,11 +4,9 @@
 // and writes it atomically (mode 0600) in place or to -o, unless the checker finds errors.
 #include <filesystem>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -23,14 +21,10 @@
 #include "ukpu/provision/generations.hpp"
 #include "ukpu/provision/secret_file.hpp"
 #include "ukpu/provision/setupbin_builder.hpp"
+#include "ukpu/provision/setupbin_edit.hpp"
 #include "ukpu/setupbin/change_text.hpp"
 #include "ukpu/setupbin/check.hpp"
-#include "ukpu/setupbin/edit.hpp"
-#include "ukpu/setupbin/error.hpp"
-#include "ukpu/setupbin/parse.hpp"
 #include "ukpu/setupbin/values.hpp"
-#include "ukpu/setupbin/version.hpp"
-#include "ukpu/setupbin/write.hpp"
 
 namespace ukpu::cli {
 
@@ -52,8 +46,6 @@ struct EditState {
     bool reset_consumed = false;
     bool show_secrets = false;
     CLI::App* sub = nullptr;
-    // Each --unset as given ("dhcp", "2:13"), by module and variable, for what is said of it.
-    std::map<std::pair<std::uint16_t, std::uint16_t>, std::string> unset_given;
 };
 
 bool given_on_command_line(const EditState& st, const std::string& option) {
@@ -70,66 +62,20 @@ std::optional<bool> edit_flag(const EditState& st, const std::string& key, bool 
     return std::nullopt;
 }
 
-// The file to edit, parsed; bytes that are no setup.bin or a malformed one are bad input (3),
-// named with the offset of the first error.
-sb::SetupBin read_setup_bin(const std::string& path) {
-    const std::vector<std::uint8_t> data = read_input_file(path);
-    const sb::ParseResult parsed = sb::parse_lenient(data);
-    if (const sb::Problem* foreign = sb::not_a_setup_bin(parsed)) {
-        const std::string where = foreign->where.str();
-        throw CliError(
-            exit_bad_input, path,
-            "not a setup.bin: " + (where.empty() ? "" : where + ": ") + foreign->message);
-    }
-    for (const auto& p : parsed.problems)
-        if (p.severity == sb::Severity::error) {
-            const std::string where = p.where.str();
-            throw CliError(exit_bad_input, path,
-                           "malformed setup.bin: " + (where.empty() ? "" : where + ": ") +
-                               p.message + "; nothing was written");
-        }
-    if (!parsed.complete)
-        throw CliError(exit_bad_input, path, "the file could not be read completely");
-    return parsed.file;
-}
-
-sb::EditPlan edit_plan(EditState& st, pv::Reporter& reporter, std::vector<std::string>& warnings) {
-    pv::CreateSettings& s = st.s;
-    sb::EditPlan plan;
-    // The settings as `create` encodes them (catalog options, secrets, certificate hashes, raw
-    // entries, in that order): each one set, a certificate hash added.
-    for (auto& e : pv::setting_entries(s, reporter, warnings))
-        plan.entries.push_back(sb::set_entry(e.module, e.variable, std::move(e.value)));
-    for (const auto& text : st.unset) {
-        sb::VariableRef ref;
-        try {
-            ref = sb::parse_variable_ref(text);
-        } catch (const sb::Error& e) {
-            throw CliError(exit_usage, "--unset", e.message());
-        }
-        plan.entries.push_back(sb::unset_entry(ref.module, ref.variable));
-        st.unset_given.emplace(std::make_pair(ref.module, ref.variable), text);
-    }
-    for (const auto& match : st.remove_cert_hashes) {
-        sb::EntryEdit e;
-        e.kind = sb::EntryEdit::Kind::remove_cert_hash;
-        e.module = 2;
-        e.variable = 8;
-        e.match = match;
-        plan.entries.push_back(std::move(e));
-    }
-    if (given_on_command_line(st, "--version") || s.from_profile.count("version")) {
-        try {
-            plan.version = sb::parse_version(s.version);
-        } catch (const sb::Error& e) {
-            throw CliError(exit_usage, "--version", e.message());
-        }
-    }
-    plan.scramble = edit_flag(st, "scramble", s.scramble, st.no_scramble);
-    plan.reusable = edit_flag(st, "reusable", s.reusable, st.no_reusable);
-    plan.reset_consumed = st.reset_consumed;
-    plan.records.insert(st.records.begin(), st.records.end());
-    return plan;
+// What the command line asks, as the edit service takes it.
+pv::SetupBinEdit edit_request(const EditState& st) {
+    pv::SetupBinEdit edit;
+    edit.settings = st.s;
+    edit.unset = st.unset;
+    edit.remove_cert_hashes = st.remove_cert_hashes;
+    edit.set_version = given_on_command_line(st, "--version") || st.s.from_profile.count("version");
+    edit.scramble = edit_flag(st, "scramble", st.s.scramble, st.no_scramble);
+    edit.reusable = edit_flag(st, "reusable", st.s.reusable, st.no_reusable);
+    edit.reset_consumed = st.reset_consumed;
+    edit.records.insert(st.records.begin(), st.records.end());
+    if (given_on_command_line(st, "--firmware") || st.s.from_profile.count("firmware"))
+        edit.firmware = st.s.firmware;
+    return edit;
 }
 
 Json change_json(const sb::Change& c, bool show_secrets) {
@@ -165,20 +111,6 @@ Json change_json(const sb::Change& c, bool show_secrets) {
     return j;
 }
 
-std::string unmatched_text(const EditState& st, const sb::EntryEdit& e) {
-    if (e.kind == sb::EntryEdit::Kind::remove_cert_hash)
-        return "--remove-cert-hash " + e.match +
-               ": no certificate hash (2/8) of an edited record has that hash or name";
-    const auto given = st.unset_given.find({e.module, e.variable});
-    const auto* info = sb::find_variable(e.module, e.variable);
-    return "--unset " +
-           (given != st.unset_given.end()
-                ? given->second
-                : std::to_string(e.module) + ":" + std::to_string(e.variable)) +
-           ": no edited record holds " + std::to_string(e.module) + "/" +
-           std::to_string(e.variable) + (info ? " " + std::string(info->name) : std::string());
-}
-
 bool same_file(const std::string& a, const std::string& b) {
     std::error_code ec;
     return a == b || std::filesystem::equivalent(a, b, ec);
@@ -202,46 +134,28 @@ int run_edit(EditState& st, const GlobalOptions& g) {
     // An existing output other than FILE is refused before anything is read, on a dry run too.
     if (!in_place) pv::refuse_existing_output(output, s.overwrite);
 
-    const sb::SetupBin original = read_setup_bin(st.file);
+    TextReporter reporter(g);
+    const pv::SetupBinEditOutcome result =
+        pv::edit_setup_bin(read_input_file(st.file), st.file, edit_request(st), reporter);
     // FILE itself is replaced only when it is a regular file (not a link to one), on a dry run
     // too.
     if (in_place) pv::refuse_existing_output(output, true);
-    TextReporter reporter(g);
-    std::vector<std::string> warnings;
-    const sb::EditPlan plan = edit_plan(st, reporter, warnings);
-    const sb::EditResult edited = sb::apply_edits(original, plan);
-    std::vector<std::uint8_t> bytes;
-    try {
-        bytes = sb::serialize(edited.file);
-    } catch (const sb::Error& e) {
-        throw CliError(exit_usage, e.where().str(), e.message());
-    }
-    for (const auto& u : edited.unmatched) {
-        warnings.push_back(unmatched_text(st, u));
-        print_warning(g, warnings.back());
-    }
-
-    // Judged as `check` and `build` judge: by --firmware when given, else by the generations
-    // the edited content is for (said once).
-    const bool firmware_given =
-        given_on_command_line(st, "--firmware") || s.from_profile.count("firmware");
-    const pv::Judgement judged = pv::judge_generations(
-        firmware_given ? std::optional<std::string>(s.firmware) : std::nullopt, bytes);
+    const std::vector<std::uint8_t>& bytes = result.bytes;
+    const std::vector<std::string>& warnings = result.warnings;
+    const pv::Judgement& judged = result.judged;
     if (!judged.left_out.empty()) print_note(g, output + ": " + judged.note());
-    sb::CheckOptions co;
-    co.firmware = pv::check_generations(judged.generations);
-    const sb::CheckResult checked = sb::check(bytes, co);
+    const sb::CheckResult& checked = result.checked;
     const bool refused = !checked.ok() && !s.force;
     print_findings(g, checked.problems, refused);
 
     // The change list: on stdout, always on a dry run, else unless --quiet.
     if (!g.json && (g.dry_run || !g.quiet)) {
-        for (const auto& c : edited.changes)
+        for (const auto& c : result.changes)
             std::cout << sb::change_text(c, st.show_secrets) << '\n';
         std::cout << std::flush;
     }
 
-    const bool changed = !edited.changes.empty();
+    const bool changed = !result.changes.empty();
     bool written = false;
     if (!refused && !g.dry_run && (changed || !in_place)) {
         pv::write_file_atomic(output, bytes, in_place || s.overwrite);
@@ -257,7 +171,7 @@ int run_edit(EditState& st, const GlobalOptions& g) {
         doc.set("written", written);
         doc.set("dry_run", g.dry_run);
         Json cj = Json::array();
-        for (const auto& c : edited.changes) cj.push(change_json(c, st.show_secrets));
+        for (const auto& c : result.changes) cj.push(change_json(c, st.show_secrets));
         doc.set("changes", cj);
         doc.set("firmware", pv::firmware_list(judged.generations));
         doc.set("sha256", sha);
@@ -274,7 +188,7 @@ int run_edit(EditState& st, const GlobalOptions& g) {
                     "fix them, choose --firmware, or use --force");
         return refused_exit_code(checked.problems);
     }
-    const std::string counted = base::counted(edited.changes.size(), "change");
+    const std::string counted = base::counted(result.changes.size(), "change");
     if (!changed && in_place) {
         print_note(g, st.file + ": nothing to change; the file is left as it was");
         return exit_ok;
