@@ -845,10 +845,6 @@ void MainWindow::add_store_view() {
             [this] { store_view_->show_store(QString::fromStdString(batch_->store())); });
 }
 
-provision::KeyToSync MainWindow::read_stick_for_sync(const devices::DeviceInfo& disk) {
-    return pv::read_key_to_sync(ctx_, pv::SyncSource::device, disk.path);
-}
-
 void MainWindow::sync_selected() {
     if (busy()) return;
     store_view_->show_store(QString::fromStdString(batch_->store()));
@@ -858,42 +854,58 @@ void MainWindow::sync_selected() {
             {tr("Nothing synced: tick the sticks to read back on the Write keys tab.")});
         return;
     }
-    QStringList lines;
-    if (through_worker_) {
-        // The window's user cannot read a stick: `ukpu keys sync` reads it as root (pkexec) and
-        // marks the records the PCs took in the user's store, which it names.
-        const std::string store = store_for_worker();
-        for (int row : rows) {
-            const auto& d = table_->disks()[static_cast<std::size_t>(row)];
-            std::vector<std::string> args = {"keys", "sync", "--device", d.path};
-            if (!store.empty()) args.insert(args.end(), {"--store", store});
-            const WorkerRun run = privileged_.run(args, *reporter_);
-            table_->set_state(row, run.exit_code == 0 ? tr("synced") : tr("not synced"));
-            lines << (run.exit_code == 0
-                          ? tr("%1: synced by ukpu keys sync (its report is in the log of Write "
-                               "keys)")
-                                .arg(qs(d.path))
-                          : tr("Not synced: %1").arg(qs(run.error)));
-        }
-        store_view_->show_outcome(lines);
-        store_view_->reload();
-        return;
-    }
-    for (int row : rows) {
-        const auto& d = table_->disks()[static_cast<std::size_t>(row)];
-        try {
-            const pv::KeyToSync key = read_stick_for_sync(d);
-            const QString line = store_view_->sync_key(key);
-            table_->set_state(row,
-                              line.startsWith(tr("Not synced")) ? tr("not synced") : tr("synced"));
-            lines << line;
-        } catch (const std::exception& e) {
-            table_->set_state(row, tr("unreadable"));
-            lines << tr("Not synced: %1").arg(QString::fromLocal8Bit(e.what()));
-        }
-    }
-    store_view_->show_outcome(lines);
-    store_view_->reload();
+    std::vector<devices::DeviceInfo> disks;
+    for (int row : rows) disks.push_back(table_->disks()[static_cast<std::size_t>(row)]);
+    // Read and synced on the run's thread, as a write is: the window stays live while a stick is
+    // read (or pkexec asks for authorisation). What each sync came to is shown in the store view
+    // once the run is over.
+    auto lines = std::make_shared<QStringList>();
+    connect(
+        this, &MainWindow::writeFinished, store_view_,
+        [this, lines] {
+            store_view_->show_outcome(*lines);
+            store_view_->reload();
+        },
+        Qt::SingleShotConnection);
+    rerun_ = {};
+    const std::string store = through_worker_ ? store_for_worker() : batch_->store();
+    start(
+        rows, disks, StickAction::write, tr("syncing"), tr("synced"), [this, disks, store, lines] {
+            std::vector<StickResult> results;
+            for (const auto& d : disks) {
+                if (through_worker_) {
+                    // The window's user cannot read a stick: `ukpu keys sync` reads it as root
+                    // (pkexec) and marks the records the PCs took in the user's store, which it
+                    // names.
+                    std::vector<std::string> args = {"keys", "sync", "--device", d.path};
+                    if (!store.empty()) args.insert(args.end(), {"--store", store});
+                    const WorkerRun run = privileged_.run(args, *reporter_);
+                    const std::string why = run.error.empty() ? "the worker failed" : run.error;
+                    results.push_back({d.path, run.exit_code == 0 ? pv::Status::ok : run.status,
+                                       run.exit_code == 0 ? std::string() : why});
+                    lines->push_back(
+                        run.exit_code == 0
+                            ? tr("%1: synced by ukpu keys sync (its report is in the log "
+                                 "of Write keys)")
+                                  .arg(qs(d.path))
+                            : tr("Not synced: %1").arg(qs(why)));
+                    continue;
+                }
+                try {
+                    const SyncLine synced = sync_into(
+                        store, pv::read_key_to_sync(ctx_, pv::SyncSource::device, d.path));
+                    results.push_back({d.path,
+                                       synced.synced ? pv::Status::ok : pv::Status::bad_input,
+                                       synced.synced ? std::string() : synced.line.toStdString()});
+                    lines->push_back(synced.line);
+                } catch (const std::exception& e) {
+                    results.push_back(failure(e));
+                    results.back().target = d.path;
+                    lines->push_back(tr("Not synced: %1").arg(QString::fromLocal8Bit(e.what())));
+                }
+            }
+            return results;
+        });
 }
 
 }  // namespace ukpu::gui

@@ -102,7 +102,8 @@ public:
     void make_batch_selected();
     void verify_selected();
     // Reads the ticked sticks back and marks in the key store the records PCs consumed (as
-    // `ukpu keys sync --device` does); what each came to is shown in the store view.
+    // `ukpu keys sync --device` does), on the run's thread as a write is (writeFinished at its
+    // end); what each came to is shown in the store view then.
     void sync_selected();
     void stop();
     bool busy() const { return worker_.joinable(); }
@@ -171,8 +172,6 @@ private:
     std::string worker_file(const std::string& name, const std::vector<std::uint8_t>& bytes);
     // The key store view (its tab, and what it is told); called once by the constructor.
     void add_store_view();
-    // The one place the window reads a stick's key for sync (read only).
-    provision::KeyToSync read_stick_for_sync(const devices::DeviceInfo& disk);
 
     provision::Context ctx_;
     StickTable* table_ = nullptr;

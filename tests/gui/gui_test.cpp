@@ -535,7 +535,14 @@ TEST_F(GuiOnLoop, AKeyBatchIsStoredAndWrittenThroughTheSameServiceAsKeysGenerate
     ASSERT_EQ(view.key_files()->rowCount(), 1);
     EXPECT_EQ(view.key_files()->item(0, ukpu::gui::StoreView::file_serial)->text(), "STICK0001");
     ASSERT_TRUE(win.w.sticks().select(name_, true));
-    win.w.sync_selected();
+    {
+        // Read on the run's thread: the window stays live meanwhile.
+        QSignalSpy synced(&win.w, &MainWindow::writeFinished);
+        win.w.sync_selected();
+        EXPECT_TRUE(win.w.busy());
+        ASSERT_TRUE(synced.wait(20000));
+        EXPECT_EQ(synced.takeFirst().at(0).value<Status>(), Status::ok);
+    }
     EXPECT_TRUE(
         view.outcome().contains("matched by its PIDs: 0 records consumed on the key, 0 "
                                 "newly marked"))

@@ -262,6 +262,8 @@ TEST(GuiDesktopUser, ABatchOntoTwoLoopSticksThroughPkexec) {
     std::ifstream in(log);
     const std::string said((std::istreambuf_iterator<char>(in)), {});
     ASSERT_EQ(rc, 0) << "the window as " << desktop_user << " said:\n" << said;
+    // Its last step, the second stick synced through the worker on the run's thread.
+    EXPECT_NE(said.find("sync: "), std::string::npos) << said;
     std::error_code ec;
     for (const char* shot : {"desktop-user-batch.png", "desktop-user-held.png"})
         fs::copy_file(home / shot, screenshot_dir().toStdString() + "/" + shot,
@@ -431,7 +433,9 @@ int desktop_user_main(int argc, char** argv) {
     // The second stick back from the PCs: synced through the worker too.
     w.sticks().select(fs::path(sticks[0]).filename().string(), false);
     w.sticks().select(fs::path(sticks[1]).filename().string(), true);
+    QSignalSpy sync_over(&w, &MainWindow::writeFinished);
     w.sync_selected();
+    if (!wait_ok(sync_over)) return 12;
     const QString synced = w.store_view().outcome();
     std::fprintf(stderr, "sync: %s\n", synced.toStdString().c_str());
     if (!synced.contains("synced by ukpu keys sync")) return 11;

@@ -35,20 +35,26 @@ bool looks_like_setup_bin(const QString& path) {
 
 }  // namespace
 
-QString StoreView::sync_key(const pv::KeyToSync& key) {
+SyncLine sync_into(const std::string& store_at, const pv::KeyToSync& key) {
     try {
-        const auto store = pv::open_existing_store(store_.toStdString());
+        const auto store = pv::open_existing_store(store_at);
         const keys::SyncResult r = pv::sync_read_key(*store, key);
-        QString line = qs(key.source) + ": " + key_file_text(r.file) + tr(", matched by ") +
-                       qs(r.matched_by) + ": " +
-                       tr("%1 consumed on the key, %2 newly marked consumed in the store.")
+        QString line = qs(key.source) + ": " + key_file_text(r.file) +
+                       StoreView::tr(", matched by ") + qs(r.matched_by) + ": " +
+                       StoreView::tr(
+                           "%1 consumed on the key, %2 newly marked consumed in the "
+                           "store.")
                            .arg(counted(r.consumed_on_key, "record"))
                            .arg(r.newly_marked);
-        for (const auto& w : r.warnings) line += "\n" + tr("warning: ") + qs(w);
-        return line;
+        for (const auto& w : r.warnings) line += "\n" + StoreView::tr("warning: ") + qs(w);
+        return {true, line};
     } catch (const std::exception& e) {
-        return tr("Not synced: %1").arg(failure_text(e));
+        return {false, StoreView::tr("Not synced: %1").arg(failure_text(e))};
     }
+}
+
+QString StoreView::sync_key(const pv::KeyToSync& key) {
+    return sync_into(store_.toStdString(), key).line;
 }
 
 bool StoreView::sync_file(const QString& path) {

@@ -37,6 +37,15 @@ namespace ukpu::gui {
 
 class RecordModel;
 
+// A key read elsewhere (a stick, an image) synced into the store at `store`: whether it was, and
+// the line saying what it came to ("Not synced: ..." when it was not). Opens the store itself,
+// touches no widget: callable from any thread.
+struct SyncLine {
+    bool synced = false;
+    QString line;
+};
+SyncLine sync_into(const std::string& store, const provision::KeyToSync& key);
+
 class StoreView : public QWidget {
     Q_OBJECT
 public:
