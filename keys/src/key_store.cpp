@@ -277,7 +277,7 @@ KeyStore::KeyStore(const StoreLocation& where, OpenMode mode)
         return;
     }
     const std::filesystem::path& path = where.file();
-    if (mode == OpenMode::create) {
+    if (mode != OpenMode::existing) {
         make_private_dirs(path.parent_path());
         prepare_store_file(path);
     } else {
@@ -298,7 +298,7 @@ void KeyStore::open_checked(OpenMode mode) {
     if (app != store_application_id) {
         if (app == 0 && version == 0 && objects == 0) {
             // New and empty: ours to set up when creating, else nobody's store.
-            if (mode == OpenMode::create) return;
+            if (mode != OpenMode::existing) return;
             throw Error(ErrorCode::not_a_store,
                         "an empty file, not a ukpu key store (only `ukpu keys generate` and `ukpu "
                         "keys import` create one); it was left untouched",
@@ -362,16 +362,29 @@ void KeyStore::open_postgres(OpenMode mode) {
                         "keys import` create one, `ukpu keys store copy` fills one); nothing was "
                         "created",
                         where_);
-        sql::Transaction tx(*db_);
-        // Checked again under the lock: another station may have made the tables meanwhile.
-        if (db_->scalar_int(ours) == 0) {
-            db_->exec(std::string(postgres_schema()));
-            db_->exec("INSERT INTO ukpu_schema (application_id, version) VALUES (" +
-                      std::to_string(store_application_id) + ", " +
-                      std::to_string(store_schema_version) + ")");
+        if (mode == OpenMode::with_first_batch) {
+            tables_pending_ = true;
+            return;
         }
+        sql::Transaction tx(*db_);
+        make_postgres_tables();
         tx.commit();
     }
+    check_postgres_schema();
+}
+
+void KeyStore::make_postgres_tables() {
+    // Checked again under the write lock: another station may have made the tables meanwhile.
+    if (db_->scalar_int("SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+                        "current_schema() AND table_name = 'ukpu_schema'") != 0)
+        return;
+    db_->exec(std::string(postgres_schema()));
+    db_->exec("INSERT INTO ukpu_schema (application_id, version) VALUES (" +
+              std::to_string(store_application_id) + ", " + std::to_string(store_schema_version) +
+              ")");
+}
+
+void KeyStore::check_postgres_schema(bool may_upgrade) {
     auto s = db_->prepare("SELECT application_id, version FROM ukpu_schema");
     if (!s.step() || s.int_at(0) != store_application_id)
         throw Error(ErrorCode::not_a_store,
@@ -379,8 +392,15 @@ void KeyStore::open_postgres(OpenMode mode) {
                     "left untouched",
                     where_);
     const std::int64_t version = s.int_at(1);
+    s.reset();
     refuse_newer_schema(version, where_);
-    if (version < store_schema_version) upgrade_postgres();
+    if (version >= store_schema_version) return;
+    if (!may_upgrade)
+        throw Error(ErrorCode::refused,
+                    "another ukpu made this store (schema " + std::to_string(version) +
+                        ") while this batch was made; nothing was stored: run again",
+                    where_);
+    upgrade_postgres();
 }
 
 void KeyStore::upgrade_postgres() {
@@ -436,6 +456,11 @@ KeyStore::BatchWriter::BatchWriter(KeyStore& store, const NewBatch& batch,
                                    std::uint32_t record_count)
     : store_(store), state_(std::make_unique<State>(*store.db_)) {
     sql::Connection& db = *store_.db_;
+    if (store_.tables_pending_) {
+        // The first batch of a new PostgreSQL store: its tables go in with it, or not at all.
+        store_.make_postgres_tables();
+        store_.check_postgres_schema(false);
+    }
     auto b = db.prepare(std::string("INSERT INTO batches (created_at, ukpu_version, "
                                     "file_version, record_count, settings) VALUES (") +
                         now_sql + ", ?, ?, ?, ?)");
@@ -540,6 +565,7 @@ BatchInfo KeyStore::BatchWriter::commit() {
     out.generated = st.record_count;
     out.unplaced = st.unplaced;
     st.tx.commit();
+    store_.tables_pending_ = false;
     return out;
 }
 

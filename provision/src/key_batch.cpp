@@ -466,8 +466,8 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
     // Stored with its key files `pending` (never exported) until each reaches its file or stick.
     // Each file goes into the store's transaction as soon as it is made, checked, packed and
     // staged, while the next ones are being made. A SQLite store that is not there yet is made
-    // under a temporary name and put in place once the batch is stored; a PostgreSQL one (its
-    // tables) only once every file is made. Either way a batch that fails leaves no store, and
+    // under a temporary name and put in place once the batch is stored; a PostgreSQL one gets
+    // its tables in the batch's transaction. Either way a batch that fails leaves no store, and
     // whatever fails, nothing of the batch is stored.
     std::unique_ptr<keys::StagedStore> staged_store;
     std::optional<keys::BatchInfo> committed;
@@ -478,23 +478,16 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
         if (staged) staged->stage(i, files[i].bytes);
     };
     try {
-        const bool new_server_store = !store && where.is_postgresql();
-        if (new_server_store) {
-            base::for_each_in_parallel(files.size(), produce);
-            store = std::make_unique<keys::KeyStore>(where, keys::OpenMode::create);
-        } else if (!store) {
+        if (!store && where.is_postgresql())
+            store = std::make_unique<keys::KeyStore>(where, keys::OpenMode::with_first_batch);
+        else if (!store)
             staged_store = std::make_unique<keys::StagedStore>(where.file());
-        }
         keys::KeyStore& into = staged_store ? staged_store->store() : *store;
         std::optional<keys::KeyStore::BatchWriter> writer(std::in_place, into, nb, job.count);
-        auto consume = [&](std::size_t i) {
+        base::in_order_in_parallel(files.size(), produce, [&](std::size_t i) {
             writer->add_file(key_file(i), packed[i]);
             packed[i] = {};
-        };
-        if (new_server_store)
-            for (std::size_t i = 0; i < files.size(); ++i) consume(i);
-        else
-            base::in_order_in_parallel(files.size(), produce, consume);
+        });
         committed = writer->commit();
         writer.reset();
         if (staged_store) store = staged_store->publish();

@@ -95,6 +95,13 @@ TEST(KeysImportCli, TenThousandGeneratedPairsIntoAFreshStore) {
     EXPECT_EQ(doc["batch"], 1);
     EXPECT_EQ(doc["records"], 10000);
     EXPECT_EQ(doc["format"], "csv");
+    EXPECT_TRUE(keystest::store_exists(fresh));
+    // A new SQLite store, made under a hidden name and renamed into place with its batch, is
+    // alone beside the files of this run: nothing hidden is left.
+    if (!keystest::on_postgresql()) {
+        for (const auto& name : keystest::names_in(dir.path().string()))
+            EXPECT_NE(name.front(), '.') << name;
+    }
     // Secrets never printed.
     const auto stored = ic::pairs_of(made);
     ASSERT_EQ(stored.size(), 10000u);

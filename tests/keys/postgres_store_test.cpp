@@ -1,9 +1,9 @@
 // The key store on a PostgreSQL server (run as pg/..., UKPU_TEST_STORE=postgresql): the tables
 // ukpu makes there match the SQLite store's (read with psql and sqlite3), a database that is not
 // ukpu's or is empty is refused untouched, a server that is down or refuses exits 5 or 4, a
-// password in the URL is refused, two stations generating at once share no PID, a server
-// stopped halfway through a batch leaves nothing of it, and `keys store copy` carries every row
-// from SQLite to PostgreSQL and back.
+// password in the URL is refused, a new store's tables come with its first batch or not at all,
+// two stations generating at once share no PID, a server stopped halfway through a batch leaves
+// nothing of it, and `keys store copy` carries every row from SQLite to PostgreSQL and back.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -21,6 +21,7 @@
 #include "support/files.hpp"
 #include "support/run_ukpu.hpp"
 #include "support/temp_dir.hpp"
+#include "ukpu/keys/batch_builder.hpp"
 #include "ukpu/keys/error.hpp"
 #include "ukpu/keys/key_store.hpp"
 
@@ -213,6 +214,47 @@ TEST(KeysPostgresStore, AnEmptyOrForeignDatabaseIsRefusedUntouched) {
     EXPECT_FALSE(std::filesystem::exists(s.dir.path("f.bin")));
     EXPECT_EQ(store_rows(foreign, "SELECT x FROM t"), (Rows{{"1"}}));
     EXPECT_FALSE(keystest::store_exists(foreign));
+}
+
+TEST(KeysPostgresStore, TheTablesOfANewStoreComeWithItsFirstBatch) {
+    UKPU_PG_ONLY();
+    pst::Station s;
+    const std::string url = keystest::store_for(s.dir.path("first.db"));
+    NewBatch nb;
+    nb.ukpu_version = "test";
+    nb.file_version = "2.1";
+    nb.settings = "{}";
+    BatchRequest req;
+    req.count = 3;
+    req.current_password = "admin";
+    auto built = build_batch(req);
+    NewKeyFile f;
+    f.target = "setup.bin";
+    f.sha256 = built[0].sha256;
+    f.records = built[0].records;
+    {
+        // Opened, and a first batch begun and dropped: the database is as empty as it was.
+        KeyStore store(url, OpenMode::with_first_batch);
+        EXPECT_FALSE(keystest::store_exists(url));
+        {
+            KeyStore::BatchWriter writer(store, nb, 3);
+            writer.add_file(f, {});
+        }
+        EXPECT_FALSE(keystest::store_exists(url));
+        EXPECT_EQ(store_rows(url,
+                             "SELECT count(*) FROM information_schema.tables WHERE "
+                             "table_schema = 'public'")[0][0],
+                  "0");
+        // Committed: the tables and the batch at once.
+        KeyStore::BatchWriter writer(store, nb, 3);
+        writer.add_file(f, {});
+        const BatchInfo b = writer.commit();
+        EXPECT_TRUE(keystest::store_exists(url));
+        EXPECT_EQ(store.records(b.id).size(), 3u);
+    }
+    EXPECT_EQ(store_rows(url, "SELECT version FROM ukpu_schema")[0][0],
+              std::to_string(store_schema_version));
+    EXPECT_EQ(KeyStore(url, OpenMode::existing).records().size(), 3u);
 }
 
 TEST(KeysPostgresStore, AServerDownOrRefusingAndAPasswordInTheUrl) {

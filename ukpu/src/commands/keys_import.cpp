@@ -10,6 +10,7 @@
 #include "render/text_reporter.hpp"
 #include "ukpu/base/counted.hpp"
 #include "ukpu/keys/import.hpp"
+#include "ukpu/keys/staged_store.hpp"
 #include "ukpu/provision/secret_file.hpp"
 
 #ifndef UKPU_VERSION
@@ -95,8 +96,19 @@ int run_import(const ImportOptions& o, const GlobalOptions& g) {
     if (store) keys::refuse_stored_pids(*store, file, o.file);
     std::int64_t batch_id = 0;
     if (!g.dry_run) {
-        if (!store) store = std::make_unique<keys::KeyStore>(where, keys::OpenMode::create);
-        batch_id = store->add_batch(batch).id;
+        // A store that is not there yet appears with the batch or not at all: a SQLite file made
+        // under a temporary name and renamed into place, a PostgreSQL database's tables made in
+        // the batch's transaction.
+        if (store) {
+            batch_id = store->add_batch(batch).id;
+        } else if (where.is_postgresql()) {
+            store = std::make_unique<keys::KeyStore>(where, keys::OpenMode::with_first_batch);
+            batch_id = store->add_batch(batch).id;
+        } else {
+            keys::StagedStore staged(where.file());
+            batch_id = staged.store().add_batch(batch).id;
+            store = staged.publish();
+        }
     }
 
     const std::size_t count = batch.unplaced.size();

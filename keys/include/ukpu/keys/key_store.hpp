@@ -39,8 +39,12 @@ std::filesystem::path default_store_path();
 // ukpu's tables in an empty PostgreSQL database. `existing` (every command that reads) opens a
 // store that is there and creates nothing, neither the file nor a directory nor a table: a path
 // with no store is Error(not_found) naming it and the default store, an empty file
-// Error(not_a_store), an empty PostgreSQL database Error(not_found).
-enum class OpenMode { create, existing };
+// Error(not_a_store), an empty PostgreSQL database Error(not_found). `with_first_batch` is
+// `create`, but ukpu's tables in an empty PostgreSQL database are made by the first
+// KeyStore::BatchWriter, inside its transaction, so that a first batch that fails leaves the
+// database as empty as it was; until that batch is committed, nothing but the BatchWriter may be
+// used on the store. (A new SQLite file is made out of sight by keys::StagedStore.)
+enum class OpenMode { create, existing, with_first_batch };
 
 class KeyStore {
 public:
@@ -135,11 +139,20 @@ private:
     void open_postgres(OpenMode mode);
     // A store made by an older ukpu brought to store_schema_version, under the write lock.
     void upgrade_postgres();
+    // ukpu's tables made in the database, inside the transaction under way, unless another
+    // station made them meanwhile.
+    void make_postgres_tables();
+    // ukpu_schema checked: ukpu's, not newer than this ukpu; an older one upgraded when
+    // `may_upgrade` (its own transaction), else Error(refused).
+    void check_postgres_schema(bool may_upgrade = true);
     void migrate();
 
     StoreLocation location_;
     std::string where_;
     std::unique_ptr<sql::Connection> db_;
+    // OpenMode::with_first_batch on an empty PostgreSQL database: the first BatchWriter makes the
+    // tables.
+    bool tables_pending_ = false;
 };
 
 // A batch stored file by file in one write transaction, held from construction to commit(): its
