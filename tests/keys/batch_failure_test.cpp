@@ -1,7 +1,10 @@
 // `ukpu keys generate` with -o: a batch whose files could not all be written leaves the store as
 // it was (read with the sqlite3 tool), no file of the batch and no temporary file behind, and a
-// store that did not exist is not created (nor any of the files it was made in meanwhile).
+// store that did not exist is not created (nor any of the files it was made in meanwhile); an
+// export that runs out of disk leaves no file.
 #include <filesystem>
+
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -103,6 +106,42 @@ TEST(KeysGenerate, ANewStoreAppearsOnlyWithItsWholeBatch) {
         EXPECT_EQ(keystest::file_mode(store), 0600u);
         EXPECT_NE(r.err.find("key store " + store), std::string::npos) << r.err;
     }
+}
+
+// An export whose disk fills up halfway leaves no file, not even part of one, and marks nothing
+// exported: its text goes to a hidden file as it is made, renamed only once whole. The disk is a
+// 64 KiB tmpfs (root only), the export about 400 KiB.
+TEST(KeysExport, ADiskThatFillsUpHalfwayLeavesNoFileAndMarksNothing) {
+    if (::geteuid() != 0) GTEST_SKIP() << "mounting a small tmpfs needs root";
+    test::TempDir dir;
+    const std::string db = keystest::store_for(dir.path("keys.db"));
+    test::write_text(dir.path("cur.txt"), "admin\n");
+    auto r = run_ukpu({"keys", "generate", "-n", "2000", "--per-key", "1000",
+                       "--current-password-file", dir.path("cur.txt"), "--random-new-password",
+                       "-o", dir.path("setup.bin"), "--store", db, "--quiet"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string small = dir.path("small");
+    std::filesystem::create_directories(small);
+    if (keystest::capture("mount -t tmpfs -o size=64k tmpfs " + keystest::shell_quote(small) +
+                          " 2>&1")
+            .status != 0)
+        GTEST_SKIP() << "cannot mount a tmpfs here";
+    struct Unmount {
+        std::string at;
+        ~Unmount() { (void)keystest::capture("umount " + keystest::shell_quote(at) + " 2>&1"); }
+    } unmount{small};
+    r = run_ukpu(
+        {"keys", "export", "--format", "scs-sql", "-o", small + "/pid-map.sql", "--store", db});
+    EXPECT_EQ(r.exit_code, 5) << r.err;  // I/O error
+    EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
+    EXPECT_EQ(names_in(small), std::vector<std::string>{});
+    EXPECT_EQ(first_value(db, "SELECT count(*) FROM records WHERE state = 'exported'"), "0");
+    // Room enough: the same export is written whole and marks the records.
+    r = run_ukpu({"keys", "export", "--format", "scs-sql", "-o", dir.path("pid-map.sql"), "--store",
+                  db, "--quiet"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_GT(std::filesystem::file_size(dir.path("pid-map.sql")), 64u * 1024u);
+    EXPECT_EQ(first_value(db, "SELECT count(*) FROM records WHERE state = 'exported'"), "2000");
 }
 
 }  // namespace
