@@ -43,6 +43,7 @@
 #include "ukpu/provision/key_batch.hpp"
 #include "ukpu/provision/key_repair.hpp"
 #include "ukpu/provision/key_store_access.hpp"
+#include "ukpu/provision/key_write.hpp"
 #include "ukpu/provision/stick_writer.hpp"
 #include "ukpu/provision/stored_records.hpp"
 #include "verify_text.hpp"
@@ -840,9 +841,60 @@ void MainWindow::add_store_view() {
     connect(store_view_, &StoreView::storeChosen, this,
             [this](const QString& path) { batch_->set_store(path); });
     connect(store_view_, &StoreView::syncSticksRequested, this, &MainWindow::sync_selected);
+    connect(store_view_, &StoreView::writeKeyFileRequested, this,
+            [this](qint64 id) { write_key_file_again(id); });
     // A batch just made (or a stick overwritten) changes the store.
     connect(this, &MainWindow::writeFinished, this,
             [this] { store_view_->show_store(QString::fromStdString(batch_->store())); });
+}
+
+void MainWindow::write_key_file_again(std::int64_t key_file_id) {
+    if (busy()) return;
+    const QString nothing = tr("Nothing written");
+    const std::vector<int> rows = table_->selected_rows();
+    if (rows.size() != 1) {
+        alert_(this, nothing,
+               tr("Tick the one stick to write key file %1 to, on the Write keys tab.")
+                   .arg(key_file_id));
+        return;
+    }
+    pv::DeviceWritePolicy policy = window_policy();
+    const auto disks = checked_and_confirmed(rows, policy, StickAction::write, nothing);
+    if (disks.empty()) return;
+    log(tr("Writing key file %1 again to %2").arg(key_file_id).arg(qs(disks.front().path)));
+    if (through_worker_) {
+        std::vector<std::string> args = {"keys", "write", "--key-file",
+                                         std::to_string(key_file_id)};
+        if (const std::string store = store_for_worker(); !store.empty())
+            args.insert(args.end(), {"--store", store});
+        const auto devs = device_args(disks, policy);
+        args.insert(args.end(), devs.begin(), devs.end());
+        start_worker(rows, disks, StickAction::write, tr("writing"), tr("written and verified"),
+                     args);
+        return;
+    }
+    pv::KeyWriteJob job;
+    job.store = batch_->store();
+    job.key_file_id = key_file_id;
+    job.devices = {disks.front().path};
+    job.policy.unmount = policy.unmount;
+    job.policy.allow_non_usb = policy.allow_non_usb;
+    start(rows, disks, StickAction::write, tr("writing"), tr("written and verified"),
+          [this, job = std::move(job)] {
+              const pv::KeyWriteOutcome out = pv::write_stored_keys(ctx_, *reporter_, job);
+              std::vector<StickResult> results;
+              for (const auto& f : out.files) {
+                  StickResult r{f.name, out.status, {}};
+                  if (f.key) {
+                      r.status = f.key->status;
+                      r.message = f.key->message;
+                  }
+                  if (!f.left_generated.empty())
+                      r.message += (r.message.empty() ? "" : "; ") + f.left_generated;
+                  results.push_back(std::move(r));
+              }
+              return results;
+          });
 }
 
 void MainWindow::sync_selected() {

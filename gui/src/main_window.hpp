@@ -105,6 +105,10 @@ public:
     // `ukpu keys sync --device` does), on the run's thread as a write is (writeFinished at its
     // end); what each came to is shown in the store view then.
     void sync_selected();
+    // Writes key file `key_file_id` of the store again, byte for byte, to the one stick ticked (a
+    // stick lost or failed), through the service of `ukpu keys write --key-file` (or that command
+    // through the worker), under the safety rules of every write.
+    void write_key_file_again(std::int64_t key_file_id);
     void stop();
     bool busy() const { return worker_.joinable(); }
     QString log_text() const;

@@ -295,7 +295,8 @@ TEST(GuiSetupBinEdit, RefusesWhatTheCommandLineRefuses) {
     } catch (const ukpu::provision::Error& e) {
         EXPECT_EQ(e.code(), ukpu::provision::Status::bad_input);
         EXPECT_NE(cli.err.find(e.location() + ": " + e.message()), std::string::npos)
-            << cli.err << "\n" << e.what();
+            << cli.err << "\n"
+            << e.what();
     }
     EXPECT_EQ(read_bytes(cut), bytes);
 }
@@ -547,6 +548,37 @@ TEST_F(GuiOnLoop, AKeyBatchIsStoredAndWrittenThroughTheSameServiceAsKeysGenerate
         view.outcome().contains("matched by its PIDs: 0 records consumed on the key, 0 "
                                 "newly marked"))
         << view.outcome().toStdString();
+
+    // The stick comes back blank (lost, replaced by a new one): its key file is written to it
+    // again from the store view, byte for byte, as `ukpu keys write --key-file` writes it.
+    ASSERT_EQ(run_shell("dd if=/dev/zero of=" + node_ + " bs=1M count=4 conv=notrunc,fsync " +
+                        "status=none"),
+              0);
+    {
+        auto blank = ukpu::fat::open_device(node_, false, 512);
+        EXPECT_THROW((void)ukpu::keys::read_setup_bin(*blank), std::exception);
+    }
+    ASSERT_TRUE(view.select_key_file(1));
+    ASSERT_TRUE(view.write_again_button()->isEnabled());
+    {
+        QSignalSpy again(&win.w, &MainWindow::writeFinished);
+        view.write_again_button()->click();
+        ASSERT_TRUE(again.wait(30000)) << win.w.log_text().toStdString();
+        EXPECT_EQ(again.at(0).at(0).value<Status>(), Status::ok) << win.w.log_text().toStdString();
+    }
+    EXPECT_EQ(state(win), "written and verified");
+    {
+        auto rewritten = ukpu::fat::open_device(node_, false, 512);
+        EXPECT_EQ(ukpu::keys::read_setup_bin(*rewritten), setup);
+        ukpu::keys::KeyStore store(store_path);
+        const auto batches = store.batches();
+        ASSERT_EQ(batches.size(), 1u);
+        EXPECT_EQ(batches[0].on_key, 5u);
+        ASSERT_EQ(batches[0].files.size(), 1u);
+        EXPECT_EQ(batches[0].files[0].state, ukpu::keys::KeyFileState::written);
+    }
+    const auto again = run_ukpu({"verify", "--device", node_, "--firmware", "legacy,uefi"});
+    EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
     win.w.views().setCurrentIndex(MainWindow::view_write);
 
     // The stick now holds five records no PC took: writing a setup.bin over it needs its name

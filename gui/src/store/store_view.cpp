@@ -202,12 +202,16 @@ StoreView::StoreView(QWidget* parent) : QWidget(parent) {
 
     auto* lost_box = new QGroupBox(tr("A lost stick"), this);
     auto* lost_layout = new QVBoxLayout(lost_box);
-    auto* lost_hint = new QLabel(tr("Void the records of the selected key file so that no export "
-                                    "offers them to a server as usable."),
+    auto* lost_hint = new QLabel(tr("Write the selected key file again, byte for byte, to the "
+                                    "one stick ticked on Write keys (a stick lost or failed, "
+                                    "as `ukpu keys write --key-file`); or void its records so "
+                                    "that no export offers them to a server as usable."),
                                  lost_box);
     lost_hint->setWordWrap(true);
+    write_again_ = new QPushButton(tr("Write it &again to the ticked stick"), lost_box);
     void_ = new QPushButton(tr("&Void its records..."), lost_box);
     lost_layout->addWidget(lost_hint);
+    lost_layout->addWidget(write_again_);
     lost_layout->addWidget(void_);
     side->addWidget(lost_box);
 
@@ -232,6 +236,9 @@ StoreView::StoreView(QWidget* parent) : QWidget(parent) {
     connect(sync_file_, &QPushButton::clicked, this, &StoreView::choose_and_sync_file);
     connect(export_, &QPushButton::clicked, this, &StoreView::choose_and_export);
     connect(void_, &QPushButton::clicked, this, &StoreView::ask_and_void);
+    connect(write_again_, &QPushButton::clicked, this, [this] {
+        if (const auto id = selected_key_file()) emit writeKeyFileRequested(*id);
+    });
     connect(format_, &QComboBox::currentIndexChanged, this, &StoreView::update_actions);
     connect(export_all_, &QRadioButton::toggled, this, &StoreView::update_actions);
     update_actions();
@@ -414,6 +421,7 @@ void StoreView::update_actions() {
     export_->setEnabled(!batch_list_.empty() &&
                         (export_all_->isChecked() || selected_batch().has_value()));
     void_->setEnabled(selected_key_file().has_value());
+    write_again_->setEnabled(selected_key_file().has_value());
 }
 
 void StoreView::set_show_secrets(bool on) {

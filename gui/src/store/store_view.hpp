@@ -131,12 +131,15 @@ public:
     QPushButton* sync_file_button() const { return sync_file_; }
     QPushButton* export_button() const { return export_; }
     QPushButton* void_button() const { return void_; }
+    QPushButton* write_again_button() const { return write_again_; }
 
 signals:
     // "Sync the ticked sticks": MainWindow reads them and calls sync_key.
     void syncSticksRequested();
     // Another store was opened here: the window's key batches go there too.
     void storeChosen(const QString& path);
+    // "Write it again to the ticked stick": MainWindow writes the key file to the stick ticked.
+    void writeKeyFileRequested(qint64 key_file_id);
 
 private:
     void open_another();
@@ -165,6 +168,7 @@ private:
     QCheckBox* plain_ = nullptr;
     QPushButton* export_ = nullptr;
     QPushButton* void_ = nullptr;
+    QPushButton* write_again_ = nullptr;
     QLabel* outcome_ = nullptr;
 
     std::vector<keys::BatchInfo> batch_list_;
