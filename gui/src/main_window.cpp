@@ -104,6 +104,24 @@ StickResult failure(const std::exception& e) {
     return r;
 }
 
+// Each stick of a key batch or key write: its key's outcome once written, else the run's (with
+// `unwritten` said); why its records were left off a key, when they were.
+std::vector<StickResult> stick_results(const std::vector<pv::BatchFile>& files, pv::Status run,
+                                       const std::string& unwritten = {}) {
+    std::vector<StickResult> results;
+    for (const auto& f : files) {
+        StickResult r{f.name, run, unwritten};
+        if (f.key) {
+            r.status = f.key->status;
+            r.message = f.key->message;
+        }
+        if (!f.left_generated.empty())
+            r.message += (r.message.empty() ? "" : "; ") + f.left_generated;
+        results.push_back(std::move(r));
+    }
+    return results;
+}
+
 }  // namespace
 
 MainWindow::MainWindow(pv::Context ctx, QWidget* parent)
@@ -587,29 +605,17 @@ void MainWindow::make_batch_selected() {
                   reporter_->note("batch " + std::to_string(out.batch_id) + " stored in " +
                                   out.store + ": " + base::counted(out.records, "record") +
                                   ", setup.bin version " + out.file_version);
-              std::vector<StickResult> results;
-              for (const auto& f : out.files) {
+              for (const auto& f : out.files)
                   if (out.batch_id)
                       reporter_->note(f.name + ": records " + std::to_string(f.first_record) + "-" +
                                       std::to_string(f.last_record) + " of batch " +
                                       std::to_string(out.batch_id) + " (key file " +
                                       std::to_string(f.key_file_id) + ")");
-                  StickResult r;
-                  r.target = f.name;
-                  if (f.key) {
-                      r.status = f.key->status;
-                      r.message = f.key->message;
-                  } else {
-                      r.status = out.status;
-                      if (out.refused_by_checker)
-                          r.message =
-                              "nothing written or stored: the checker found errors (see above)";
-                  }
-                  if (!f.left_generated.empty())
-                      r.message += (r.message.empty() ? "" : "; ") + f.left_generated;
-                  results.push_back(std::move(r));
-              }
-              return results;
+              return stick_results(
+                  out.files, out.status,
+                  out.refused_by_checker
+                      ? "nothing written or stored: the checker found errors (see above)"
+                      : "");
           });
 }
 
@@ -882,18 +888,7 @@ void MainWindow::write_key_file_again(std::int64_t key_file_id) {
     start(rows, disks, StickAction::write, tr("writing"), tr("written and verified"),
           [this, job = std::move(job)] {
               const pv::KeyWriteOutcome out = pv::write_stored_keys(ctx_, *reporter_, job);
-              std::vector<StickResult> results;
-              for (const auto& f : out.files) {
-                  StickResult r{f.name, out.status, {}};
-                  if (f.key) {
-                      r.status = f.key->status;
-                      r.message = f.key->message;
-                  }
-                  if (!f.left_generated.empty())
-                      r.message += (r.message.empty() ? "" : "; ") + f.left_generated;
-                  results.push_back(std::move(r));
-              }
-              return results;
+              return stick_results(out.files, out.status);
           });
 }
 
