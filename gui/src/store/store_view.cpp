@@ -208,7 +208,7 @@ StoreView::StoreView(QWidget* parent) : QWidget(parent) {
                                     "that no export offers them to a server as usable."),
                                  lost_box);
     lost_hint->setWordWrap(true);
-    write_again_ = new QPushButton(tr("Write it &again to the ticked stick"), lost_box);
+    write_again_ = new QPushButton(tr("Write it a&gain to the ticked stick"), lost_box);
     void_ = new QPushButton(tr("&Void its records..."), lost_box);
     lost_layout->addWidget(lost_hint);
     lost_layout->addWidget(write_again_);
