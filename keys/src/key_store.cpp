@@ -33,6 +33,13 @@ void refuse_newer_schema(std::int64_t version, const std::string& where) {
 
 constexpr const char* now_sql = "strftime('%Y-%m-%dT%H:%M:%SZ','now')";
 
+// The tables of the database ukpu opens, and whether ukpu_schema is one of them.
+constexpr const char* postgres_tables_sql =
+    "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()";
+constexpr const char* postgres_ours_sql =
+    "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND "
+    "table_name = 'ukpu_schema'";
+
 // The key library's error for a failed step of the shared file helpers: same words, same path.
 Error store_error(const base::Error& e) {
     const ErrorCode code =
@@ -341,14 +348,11 @@ void KeyStore::migrate() {
 }
 
 void KeyStore::open_postgres(OpenMode mode) {
-    const std::string tables =
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()";
-    const std::string ours = tables + " AND table_name = 'ukpu_schema'";
     // Another station may make the store between two questions: whether ukpu_schema is there is
     // asked again after the count of the other tables.
-    bool made = db_->scalar_int(ours) != 0;
-    const std::int64_t others = made ? 0 : db_->scalar_int(tables);
-    if (!made && others > 0) made = db_->scalar_int(ours) != 0;
+    bool made = db_->scalar_int(postgres_ours_sql) != 0;
+    const std::int64_t others = made ? 0 : db_->scalar_int(postgres_tables_sql);
+    if (!made && others > 0) made = db_->scalar_int(postgres_ours_sql) != 0;
     if (!made) {
         if (others > 0)
             throw Error(ErrorCode::not_a_store,
@@ -375,9 +379,7 @@ void KeyStore::open_postgres(OpenMode mode) {
 
 void KeyStore::make_postgres_tables() {
     // Checked again under the write lock: another station may have made the tables meanwhile.
-    if (db_->scalar_int("SELECT count(*) FROM information_schema.tables WHERE table_schema = "
-                        "current_schema() AND table_name = 'ukpu_schema'") != 0)
-        return;
+    if (db_->scalar_int(postgres_ours_sql) != 0) return;
     db_->exec(std::string(postgres_schema()));
     db_->exec("INSERT INTO ukpu_schema (application_id, version) VALUES (" +
               std::to_string(store_application_id) + ", " + std::to_string(store_schema_version) +
