@@ -926,16 +926,16 @@ void MainWindow::sync_selected() {
                     // names.
                     std::vector<std::string> args = {"keys", "sync", "--device", d.path};
                     if (!store.empty()) args.insert(args.end(), {"--store", store});
-                    const WorkerRun run = privileged_.run(args, *reporter_);
-                    const std::string why = run.error.empty() ? "the worker failed" : run.error;
-                    results.push_back({d.path, run.exit_code == 0 ? pv::Status::ok : run.status,
-                                       run.exit_code == 0 ? std::string() : why});
+                    const std::vector<StickResult> run = run_worker(args);
+                    StickResult one{d.path, pv::Status::ok, {}};
+                    if (!run.empty()) one = {d.path, run.front().status, run.front().message};
                     lines->push_back(
-                        run.exit_code == 0
+                        one.status == pv::Status::ok
                             ? tr("%1: synced by ukpu keys sync (its report is in the log "
                                  "of Write keys)")
                                   .arg(qs(d.path))
-                            : tr("Not synced: %1").arg(qs(why)));
+                            : tr("Not synced: %1").arg(qs(one.message)));
+                    results.push_back(std::move(one));
                     continue;
                 }
                 try {
