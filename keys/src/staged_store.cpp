@@ -32,7 +32,12 @@ void remove_side_files(const std::filesystem::path& db) {
 
 }  // namespace
 
-StagedStore::StagedStore(const std::filesystem::path& path) : path_(path) {
+StagedStore::StagedStore(const StoreLocation& where) : where_(where) {
+    if (where.is_postgresql()) {
+        store_ = std::make_unique<KeyStore>(where, OpenMode::with_first_batch);
+        return;
+    }
+    const std::filesystem::path& path = where.file();
     try {
         base::create_private_dirs(path.parent_path());
         file_ = std::make_unique<base::AtomicFile>(path, 0600, false);
@@ -61,6 +66,7 @@ StagedStore::~StagedStore() {
 }
 
 std::unique_ptr<KeyStore> StagedStore::publish() {
+    if (!file_) return std::move(store_);  // PostgreSQL: its tables came with the batch
     // The last connection closed: SQLite checkpoints the log into the database and removes it.
     store_.reset();
     try {
@@ -73,7 +79,7 @@ std::unique_ptr<KeyStore> StagedStore::publish() {
                            "this batch was not stored");
     }
     file_.reset();
-    return std::make_unique<KeyStore>(StoreLocation(path_), OpenMode::existing);
+    return std::make_unique<KeyStore>(where_, OpenMode::existing);
 }
 
 }  // namespace ukpu::keys

@@ -478,10 +478,7 @@ KeyBatchOutcome make_key_batch(const Context& ctx, Reporter& reporter, KeyBatchJ
         if (staged) staged->stage(i, files[i].bytes);
     };
     try {
-        if (!store && where.is_postgresql())
-            store = std::make_unique<keys::KeyStore>(where, keys::OpenMode::with_first_batch);
-        else if (!store)
-            staged_store = std::make_unique<keys::StagedStore>(where.file());
+        if (!store) staged_store = std::make_unique<keys::StagedStore>(where);
         keys::KeyStore& into = staged_store ? staged_store->store() : *store;
         std::optional<keys::KeyStore::BatchWriter> writer(std::in_place, into, nb, job.count);
         base::in_order_in_parallel(files.size(), produce, [&](std::size_t i) {

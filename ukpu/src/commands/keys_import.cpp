@@ -101,11 +101,8 @@ int run_import(const ImportOptions& o, const GlobalOptions& g) {
         // the batch's transaction.
         if (store) {
             batch_id = store->add_batch(batch).id;
-        } else if (where.is_postgresql()) {
-            store = std::make_unique<keys::KeyStore>(where, keys::OpenMode::with_first_batch);
-            batch_id = store->add_batch(batch).id;
         } else {
-            keys::StagedStore staged(where.file());
+            keys::StagedStore staged(where);
             batch_id = staged.store().add_batch(batch).id;
             store = staged.publish();
         }
